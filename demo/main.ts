@@ -1,0 +1,17 @@
+import { startDemoServer } from './server.ts';
+
+/** `npm start`: the demo server, until Ctrl-C. */
+const server = await startDemoServer({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? 'localhost' });
+console.log(`Parley demo: ${server.url}  (JSON relay at ${server.relayUrl})`);
+console.log('Open it in two tabs or two browsers to chat. Ctrl-C stops it.');
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping…');
+  await server.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import type { WireMessage } from '../worker/transports/json-protocol.ts';
+
+type Stored = WireMessage & { seq: number };
+
+/**
+ * The relay's history on disk (SQLite). `seq` increases across all rooms; a client id is
+ * stored once, so a resent message gets its first sequence number back.
+ */
+export class RelayStore {
+  readonly #db: Database.Database;
+  readonly #insert: Database.Statement;
+  readonly #byId: Database.Statement;
+  readonly #after: Database.Statement;
+  readonly #latest: Database.Statement;
+  readonly #before: Database.Statement;
+
+  constructor(file: string) {
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.exec(`CREATE TABLE IF NOT EXISTS messages (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      id TEXT NOT NULL UNIQUE,
+      room TEXT NOT NULL,
+      sender TEXT NOT NULL,
+      text TEXT NOT NULL,
+      ts INTEGER NOT NULL
+    ); CREATE INDEX IF NOT EXISTS messages_room ON messages (room, seq);`);
+    const columns = 'seq, id, room, sender AS "from", text, ts';
+    this.#insert = this.#db.prepare('INSERT OR IGNORE INTO messages (id, room, sender, text, ts) VALUES (?, ?, ?, ?, ?)');
+    this.#byId = this.#db.prepare(`SELECT ${columns} FROM messages WHERE id = ?`);
+    this.#after = this.#db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?`);
+    this.#latest = this.#db.prepare(
+      `SELECT * FROM (SELECT ${columns} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+    );
+    this.#before = this.#db.prepare(
+      `SELECT * FROM (SELECT ${columns} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+    );
+  }
+
+  /** Stores the message once. `fresh` is false when the id was already stored (a resend). */
+  add(message: Omit<WireMessage, 'seq'>): { stored: Stored; fresh: boolean } {
+    const { changes } = this.#insert.run(message.id, message.room, message.from, message.text, message.ts);
+    return { stored: this.#byId.get(message.id) as Stored, fresh: changes === 1 };
+  }
+
+  after(room: string, seq: number, limit: number): Stored[] {
+    return this.#after.all(room, seq, limit) as Stored[];
+  }
+
+  latest(room: string, limit: number): Stored[] {
+    return this.#latest.all(room, limit) as Stored[];
+  }
+
+  before(room: string, seq: number, limit: number): Stored[] {
+    return this.#before.all(room, seq, limit) as Stored[];
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

@@ -1,0 +1,115 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  JSON_PROTOCOL_VERSION,
+  MAX_FRAME_BYTES,
+  parseFrame,
+  type ClientFrame,
+  type ServerFrame,
+} from '../worker/transports/json-protocol.ts';
+import type { RelayStore } from './relay-store.ts';
+
+export interface RelayOptions {
+  store: RelayStore;
+  /** If set, clients must send it as `token` in their hello. Default: anyone may join. */
+  token?: string;
+  /** Longest message text, in characters. Default 10 000. */
+  maxTextLength?: number;
+}
+
+/** Most stored messages sent in one catch-up batch; the rest follow in later batches. */
+const BATCH = 500;
+/** Messages a first join shows, with no cursor. */
+const FIRST_PAGE = 50;
+
+interface Client {
+  user?: string;
+  rooms: Set<string>;
+}
+
+/**
+ * The demo JSON relay: broadcasts each message to the others in its room, acks the sender
+ * with the stored sequence number, and replays what a client missed when it rejoins.
+ */
+export function createRelay(options: RelayOptions): WebSocketServer {
+  const { store, token } = options;
+  const maxText = options.maxTextLength ?? 10_000;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const clients = new Map<WebSocket, Client>();
+
+  const send = (ws: WebSocket, frame: ServerFrame) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
+  const toRoom = (room: string, except: WebSocket, frame: ServerFrame) => {
+    for (const [ws, c] of clients) if (ws !== except && c.rooms.has(room)) send(ws, frame);
+  };
+  const refuse = (ws: WebSocket, code: string, message: string) => {
+    send(ws, { type: 'error', code, message, fatal: true });
+    ws.close(4000, code);
+  };
+
+  function handle(ws: WebSocket, client: Client, frame: ClientFrame): void {
+    if (frame.type === 'hello') {
+      if (frame.v !== JSON_PROTOCOL_VERSION) return refuse(ws, 'version', `This relay speaks version ${JSON_PROTOCOL_VERSION}.`);
+      if (token && frame.token !== token) return refuse(ws, 'auth', 'The token is wrong or missing.');
+      if (typeof frame.user !== 'string' || !frame.user.trim() || frame.user.length > 64)
+        return refuse(ws, 'bad-user', 'A user name of 1 to 64 characters is required.');
+      client.user = frame.user;
+      return void send(ws, { type: 'welcome', user: frame.user });
+    }
+    if (!client.user) return refuse(ws, 'no-hello', 'Send hello first.');
+    switch (frame.type) {
+      case 'join': {
+        if (typeof frame.room !== 'string' || !frame.room) return void send(ws, { type: 'error', code: 'bad-room', message: 'A room name is required.' });
+        client.rooms.add(frame.room);
+        if (typeof frame.after !== 'number') {
+          for (const m of store.latest(frame.room, FIRST_PAGE)) send(ws, { type: 'msg', ...m });
+          return;
+        }
+        for (let after = frame.after, batch; (batch = store.after(frame.room, after, BATCH)).length; ) {
+          for (const m of batch) send(ws, { type: 'msg', ...m });
+          after = batch[batch.length - 1]!.seq;
+        }
+        return;
+      }
+      case 'msg': {
+        const id = typeof frame.id === 'string' && frame.id.length <= 100 ? frame.id : undefined;
+        if (!id) return void send(ws, { type: 'error', code: 'bad-frame', message: 'A message needs an id of at most 100 characters.' });
+        const reject = (code: string, message: string) => send(ws, { type: 'error', code, message, id });
+        if (!client.rooms.has(frame.room)) return void reject('not-joined', 'Join the room before sending to it.');
+        if (typeof frame.text !== 'string' || !frame.text.trim()) return void reject('empty', 'The message is empty.');
+        if (frame.text.length > maxText) return void reject('too-long', `Messages can be at most ${maxText} characters.`);
+        const { stored, fresh } = store.add({ id, room: frame.room, from: client.user, text: frame.text, ts: Date.now() });
+        send(ws, { type: 'ack', id, seq: stored.seq, ts: stored.ts });
+        // A resend of a stored id is acked again but not shown twice.
+        if (fresh) toRoom(frame.room, ws, { type: 'msg', ...stored });
+        return;
+      }
+      case 'older': {
+        const limit = Math.min(Math.max(1, Number(frame.limit) || FIRST_PAGE), BATCH);
+        const page = store.before(frame.room, Number(frame.before), limit);
+        for (const m of page) send(ws, { type: 'msg', ...m });
+        if (page.length < limit) send(ws, { type: 'history-end', room: frame.room });
+        return;
+      }
+      case 'typing':
+        if (client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'typing', room: frame.room, from: client.user, typing: !!frame.typing });
+        return;
+      case 'ping':
+        return void send(ws, { type: 'pong' });
+      default:
+        send(ws, { type: 'error', code: 'bad-frame', message: `Unknown frame type "${(frame as { type: string }).type}".` });
+    }
+  }
+
+  wss.on('connection', (ws: WebSocket, _req: IncomingMessage) => {
+    const client: Client = { rooms: new Set() };
+    clients.set(ws, client);
+    ws.on('message', (data, isBinary) => {
+      const frame = parseFrame<ClientFrame>(isBinary ? null : data.toString());
+      if (typeof frame === 'string') return void send(ws, { type: 'error', code: 'bad-frame', message: frame });
+      handle(ws, client, frame);
+    });
+    ws.on('close', () => clients.delete(ws));
+    ws.on('error', () => clients.delete(ws));
+  });
+  return wss;
+}

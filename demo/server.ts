@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createRelay } from './relay.ts';
+import { RelayStore } from './relay-store.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface DemoServerOptions {
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default `localhost`. */
+  host?: string;
+  /** Where the relay keeps its SQLite history. Default `.parley-data/`. */
+  dataDir?: string;
+  /** Built files to serve. Default `dist/`. */
+  staticDir?: string;
+  /** Relay token, if clients must present one. */
+  token?: string;
+}
+
+export interface DemoServer {
+  /** http://host:port */
+  url: string;
+  /** ws://host:port/relay */
+  relayUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The demo: static files, and the JSON relay on `/relay`, on one port. */
+export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const host = options.host ?? 'localhost';
+  const dataDir = resolve(options.dataDir ?? '.parley-data');
+  mkdirSync(dataDir, { recursive: true });
+  const store = new RelayStore(join(dataDir, 'relay.sqlite'));
+  const relay = createRelay({ store, token: options.token });
+  const server: Server = createServer(serveStatic(resolve(options.staticDir ?? 'dist')));
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/relay') return void socket.destroy();
+    relay.handleUpgrade(req, socket, head, (ws) => relay.emit('connection', ws, req));
+  });
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 8080, host, ready);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    relayUrl: `ws://${host}:${port}/relay`,
+    port,
+    async close() {
+      for (const ws of relay.clients) ws.terminate();
+      relay.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      store.close();
+    },
+  };
+}

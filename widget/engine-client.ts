@@ -1,0 +1,58 @@
+import { proxy, wrap, type Remote } from 'comlink';
+import type { EngineApi, EngineEvent, EngineListener } from '../worker/api.ts';
+
+/**
+ * A tab's handle on the engine: one SharedWorker port per tab and engine name, shared by
+ * every widget on the page. Widgets subscribe to the events; the engine filters them by the
+ * conversations this tab has open.
+ */
+export interface EngineClient {
+  api: Remote<EngineApi>;
+  tabId: string;
+  on(listener: EngineListener): () => void;
+}
+
+const clients = new Map<string, Promise<EngineClient>>();
+
+export function engineClient(name = 'parley'): Promise<EngineClient> {
+  let client = clients.get(name);
+  if (!client) {
+    client = start(name);
+    clients.set(name, client);
+  }
+  return client;
+}
+
+async function start(name: string): Promise<EngineClient> {
+  const worker = new SharedWorker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name });
+  const api = wrap<EngineApi>(worker.port);
+  const tabId = crypto.randomUUID();
+  // Held for the life of the page: the engine learns that this tab is gone when it is granted
+  // the same lock. It must be held before hello(), or the engine would be granted it at once.
+  await new Promise<void>((held) => {
+    void navigator.locks.request(`parley-tab:${tabId}`, () => {
+      held();
+      return new Promise<never>(() => undefined);
+    });
+  });
+  const listeners = new Set<EngineListener>();
+  await api.hello(
+    tabId,
+    proxy((event: EngineEvent) => {
+      for (const listener of listeners) listener(event);
+    }),
+  );
+  // Timers in a hidden tab are throttled, the engine's are not; but the engine cannot see the
+  // page wake up or the network return before the browser tells the worker, so say so at once.
+  const probe = () => void api.probe();
+  addEventListener('online', probe);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && probe());
+  return {
+    api,
+    tabId,
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,272 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatMessage, EngineEvent, EngineOptions, Protocol, StateChange } from '../worker/api.ts';
+import { engineClient, type EngineClient } from './engine-client.ts';
+import { describeState, formatTime, STATUS_ICONS, STATUS_LABELS } from './format.ts';
+import { styles } from './parley-chat.styles.ts';
+
+export interface ParleyStateEventDetail {
+  change: StateChange;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-chat': ParleyChat;
+  }
+  interface HTMLElementEventMap {
+    'parley-state': CustomEvent<ParleyStateEventDetail>;
+    'parley-message': CustomEvent<{ message: ChatMessage }>;
+  }
+}
+
+/**
+ * A chat room, drawn in shadow DOM. Every tab's widgets share one connection engine.
+ *
+ * @summary Chat widget.
+ * @event parley-state - The connection state changed; detail `{ change }`.
+ * @event parley-message - A message arrived or was sent; detail `{ message }`.
+ * @csspart header - The title bar.
+ * @csspart log - The message list.
+ * @csspart message - One message.
+ * @csspart composer - The text box and send button.
+ * @cssproperty --parley-accent - Buttons and links. Default #4f46e5.
+ * @cssproperty --parley-height - Height of the widget. Default 480px.
+ */
+export class ParleyChat extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    protocol: {},
+    server: {},
+    room: {},
+    user: {},
+    password: {},
+    heading: {},
+    engine: {},
+    options: { attribute: false },
+    _messages: { state: true },
+    _state: { state: true },
+    _more: { state: true },
+    _typing: { state: true },
+    _error: { state: true },
+    _now: { state: true },
+  };
+
+  /** `websocket` (JSON), `mqtt` or `xmpp`. */
+  declare protocol: Protocol;
+  /** `ws://` or `wss://` URL of the server. */
+  declare server: string;
+  declare room: string;
+  declare user: string;
+  declare password: string | undefined;
+  /** Title shown in the header. Default: the room name. */
+  declare heading: string | undefined;
+  /** Name of the SharedWorker (and its database). Default `parley`. */
+  declare engine: string;
+  declare options: Partial<EngineOptions> | undefined;
+
+  declare _messages: ChatMessage[];
+  declare _state: StateChange | undefined;
+  declare _more: boolean;
+  declare _typing: string[];
+  declare _error: string;
+  declare _now: number;
+
+  #client?: EngineClient;
+  #conversation?: string;
+  #unsubscribe?: () => void;
+  #clock?: ReturnType<typeof setInterval>;
+  #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor() {
+    super();
+    this.protocol = 'websocket';
+    this.server = '';
+    this.room = 'lobby';
+    this.user = '';
+    this.engine = 'parley';
+    this._messages = [];
+    this._more = false;
+    this._typing = [];
+    this._error = '';
+    this._now = Date.now();
+  }
+
+  /** The conversation key, once the engine has opened it. */
+  get conversation(): string | undefined {
+    return this.#conversation;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Only the "Reconnecting in N s" countdown needs a clock; a throttled one is fine here.
+    this.#clock = setInterval(() => (this._now = Date.now()), 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    this.#detach();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (['protocol', 'server', 'room', 'user', 'engine'].some((p) => changed.has(p as keyof ParleyChat)))
+      void this.#attach();
+  }
+
+  async #attach(): Promise<void> {
+    this.#detach();
+    if (!this.server || !this.user || !this.room) return;
+    const client = await engineClient(this.engine);
+    this.#client = client;
+    this.#unsubscribe = client.on((event) => this.#onEvent(event));
+    const opened = await client.api.open(
+      { protocol: this.protocol, url: this.server, user: this.user, password: this.password, options: this.options },
+      this.room,
+    );
+    this.#conversation = opened.conversation;
+    this._state = opened.state;
+    const page = await client.api.history(opened.conversation);
+    this.#merge(page.messages);
+    this._more = page.more;
+  }
+
+  #detach(): void {
+    this.#unsubscribe?.();
+    if (this.#client && this.#conversation) void this.#client.api.leave(this.#conversation);
+    this.#conversation = undefined;
+    this._messages = [];
+  }
+
+  #onEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'state':
+        if (!this.#conversation?.startsWith(`${event.change.connection}#`)) return;
+        this._state = event.change;
+        this.dispatchEvent(new CustomEvent('parley-state', { detail: { change: event.change }, bubbles: true, composed: true }));
+        return;
+      case 'message':
+        if (event.message.conversation !== this.#conversation) return;
+        this.#merge([event.message]);
+        this.#setTyping(event.message.from, false);
+        this.dispatchEvent(new CustomEvent('parley-message', { detail: { message: event.message }, bubbles: true, composed: true }));
+        return;
+      case 'status':
+        if (event.conversation !== this.#conversation) return;
+        this._messages = this._messages.map((m) =>
+          m.id === event.id ? { ...m, status: event.status, error: event.error } : m,
+        );
+        return;
+      case 'removed':
+        this._messages = this._messages.filter((m) => m.id !== event.id);
+        return;
+      case 'typing':
+        if (event.conversation === this.#conversation) this.#setTyping(event.from, event.typing);
+        return;
+      case 'error':
+        console.warn(`[parley] ${event.error.code}: ${event.error.message}`);
+    }
+  }
+
+  /** Adds messages, dropping duplicate ids, in time order. */
+  #merge(incoming: ChatMessage[]): void {
+    const byId = new Map(this._messages.map((m) => [m.id, m]));
+    for (const m of incoming) byId.set(m.id, { ...byId.get(m.id), ...m });
+    this._messages = [...byId.values()].sort((a, b) => a.ts - b.ts);
+    void this.updateComplete.then(() => this.#scrollToEnd());
+  }
+
+  #setTyping(from: string, typing: boolean): void {
+    clearTimeout(this.#typingTimers.get(from));
+    const others = this._typing.filter((name) => name !== from);
+    this._typing = typing ? [...others, from] : others;
+    // A peer that vanishes mid-sentence never sends "stopped"; forget it after a while.
+    if (typing) this.#typingTimers.set(from, setTimeout(() => this.#setTyping(from, false), 6000));
+  }
+
+  #scrollToEnd(): void {
+    const log = this.renderRoot.querySelector('ol');
+    if (log) log.scrollTop = log.scrollHeight;
+  }
+
+  async #loadOlder(): Promise<void> {
+    if (!this.#client || !this.#conversation) return;
+    const page = await this.#client.api.history(this.#conversation, this._messages[0]?.ts);
+    this.#merge(page.messages);
+    this._more = page.more;
+  }
+
+  async #send(event: Event): Promise<void> {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector('textarea');
+    if (!input || !this.#client || !this.#conversation) return;
+    const text = input.value;
+    if (!text.trim()) return;
+    try {
+      const message = await this.#client.api.send(this.#conversation, text);
+      this.#merge([message]);
+      input.value = '';
+      this._error = '';
+      void this.#client.api.typing(this.#conversation, false);
+    } catch (e) {
+      this._error = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  #onKey(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) void this.#send(event);
+    else if (this.#client && this.#conversation && event.key.length === 1)
+      void this.#client.api.typing(this.#conversation, true);
+  }
+
+  override render() {
+    const state = this._state?.to ?? 'connecting';
+    const canRetry = state === 'reconnecting' || state === 'failed';
+    return html`
+      <header part="header">
+        <h2>${this.heading ?? this.room}</h2>
+        <span class="state" role="status">
+          <span class="dot" data-state=${state}></span>
+          <span class="state-text">${describeState(this._state, this._now)}</span>
+          ${canRetry
+            ? html`<button class="retry-now" @click=${() => this.#client?.api.reconnectNow(this.#conversation ?? '')}>Retry now</button>`
+            : nothing}
+        </span>
+      </header>
+      <ol part="log" role="log" aria-live="polite" aria-label="Messages">
+        ${this._more ? html`<li class="older"><button @click=${this.#loadOlder}>Show earlier messages</button></li>` : nothing}
+        ${this._messages.length === 0 ? html`<li class="empty">No messages yet. Say hello!</li>` : nothing}
+        ${repeat(this._messages, (m) => m.id, (m) => this.#renderMessage(m))}
+      </ol>
+      <div class="typing" aria-live="polite">${this._typing.length ? `${this._typing.join(', ')} ${this._typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
+      ${this._error ? html`<div class="error" role="alert">${this._error}</div>` : nothing}
+      <form part="composer" @submit=${this.#send}>
+        <textarea rows="1" aria-label="Message" placeholder="Write a message…" @keydown=${this.#onKey}></textarea>
+        <button class="primary" type="submit">Send</button>
+      </form>
+    `;
+  }
+
+  #renderMessage(m: ChatMessage) {
+    // Text goes in through Lit's text bindings: it is never parsed as HTML.
+    return html`
+      <li part="message" class="message ${m.mine ? 'mine' : ''} ${m.status === 'failed' ? 'failed' : ''}" data-id=${m.id}>
+        ${m.mine ? nothing : html`<div class="from">${m.from}</div>`}
+        <div class="text">${m.text}</div>
+        <div class="meta">
+          <time datetime=${new Date(m.ts).toISOString()}>${formatTime(m.ts)}</time>
+          ${m.mine && m.status
+            ? html`<span class="status" data-status=${m.status} title=${STATUS_LABELS[m.status]}
+                aria-label=${STATUS_LABELS[m.status]}>${STATUS_ICONS[m.status]}</span>`
+            : nothing}
+        </div>
+        ${m.status === 'failed'
+          ? html`<div class="meta">
+              <span>${STATUS_LABELS.failed}${m.error ? `: ${m.error}` : ''}</span>
+              <button @click=${() => this.#client?.api.retry(m.conversation, m.id)}>Retry</button>
+              <button @click=${() => this.#client?.api.cancel(m.conversation, m.id)}>Delete</button>
+            </div>`
+          : nothing}
+      </li>
+    `;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The contract between a tab and the engine. Types only: the widget imports this module and
+ * no engine code. Every duration is in milliseconds; every timestamp is ms since the epoch.
+ */
+
+export const PROTOCOLS = ['websocket', 'mqtt', 'xmpp'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** Where a connection goes and who speaks on it. Same protocol + url + user = same connection. */
+export interface ConnectionConfig {
+  protocol: Protocol;
+  /** `ws://` or `wss://` URL of the relay, broker or XMPP WebSocket endpoint. */
+  url: string;
+  /** The sender's name (relay, MQTT) or bare JID (XMPP). */
+  user: string;
+  /** Password or token, where the server asks for one. */
+  password?: string;
+  /** Engine tuning; see {@link EngineOptions}. */
+  options?: Partial<EngineOptions>;
+}
+
+/** Engine behaviour. Each connection takes the options of the first widget that opened it. */
+export interface EngineOptions {
+  /** Silence before the engine pings, in ms. Default 15 000. */
+  heartbeatInterval: number;
+  /** Time a ping may go unanswered before the link counts as dead, in ms. Default 5 000. */
+  heartbeatTimeout: number;
+  /** First reconnect delay ceiling, in ms. Default 500. */
+  backoffBase: number;
+  /** Largest reconnect delay, in ms. Default 30 000. */
+  backoffCap: number;
+  /** Reconnect attempts before giving up (`failed`). Default Infinity. */
+  maxAttempts: number;
+  /** Time a link must stay open before the attempt count resets, in ms. Default 10 000. */
+  stableAfter: number;
+  /** Time a connection lingers after its last tab leaves, in ms. Default 10 000. */
+  idleGrace: number;
+  /** Most messages the outbox holds per connection. Default 1 000. */
+  outboxLimit: number;
+  /** Longest message text, in characters. Default 10 000. */
+  maxTextLength: number;
+}
+
+export const CONNECTION_STATES = [
+  'idle',
+  'connecting',
+  'open',
+  'reconnecting',
+  'offline',
+  'failed',
+  'closed',
+] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'delivered', 'read'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** One chat message as history and the UI see it. */
+export interface ChatMessage {
+  /** Client id (`crypto.randomUUID()`), set before the message is stored; the dedup key. */
+  id: string;
+  /** Conversation key, from {@link conversationKey}. */
+  conversation: string;
+  room: string;
+  from: string;
+  /** Plain text. Never interpreted as HTML. */
+  text: string;
+  /** Creation time (own messages) or server time (others'), ms since the epoch. */
+  ts: number;
+  /** The server's sequence number or archive id, once known. */
+  seq?: number | string;
+  /** Own messages only. */
+  status?: MessageStatus;
+  /** Why the server refused it, when `status` is `failed`. */
+  error?: string;
+  mine: boolean;
+}
+
+/** A serialisable error, rebuilt on the tab's side. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+}
+
+export interface StateChange {
+  connection: string;
+  from: ConnectionState;
+  to: ConnectionState;
+  /** Why: `start`, `closed-by-server`, `heartbeat-timeout`, `network-offline`, `auth`… */
+  reason: string;
+  /** Reconnect attempt, 0 when open. */
+  attempt: number;
+  /** When the next attempt starts (ms since the epoch), while `reconnecting`. */
+  nextRetryAt?: number;
+  /** The server's or engine's explanation, when `failed`. */
+  error?: ErrorInfo;
+}
+
+export type EngineEvent =
+  | { type: 'message'; message: ChatMessage }
+  | { type: 'status'; conversation: string; id: string; status: MessageStatus; error?: string }
+  | { type: 'removed'; conversation: string; id: string }
+  | { type: 'state'; change: StateChange }
+  | { type: 'typing'; conversation: string; from: string; typing: boolean }
+  | { type: 'error'; conversation?: string; error: ErrorInfo };
+
+export type EngineListener = (event: EngineEvent) => void;
+
+export interface OpenResult {
+  conversation: string;
+  connection: string;
+  state: StateChange;
+}
+
+export interface HistoryPage {
+  messages: ChatMessage[];
+  /** False once neither local history nor the server has anything older. */
+  more: boolean;
+}
+
+/** What a tab may call. One instance per tab, exposed over comlink. */
+export interface EngineApi {
+  /** Registers the tab. The tab must already hold the Web Lock `parley-tab:<tabId>`. */
+  hello(tabId: string, listener: EngineListener): Promise<void>;
+  /** Joins a room on the connection for `config`, opening it if needed. */
+  open(config: ConnectionConfig, room: string): Promise<OpenResult>;
+  /** This tab no longer shows the conversation. */
+  leave(conversation: string): Promise<void>;
+  /** Stores the message, then sends it when the link is open. Rejects if it cannot be queued. */
+  send(conversation: string, text: string): Promise<ChatMessage>;
+  /** Sends a `failed` message again. */
+  retry(conversation: string, id: string): Promise<void>;
+  /** Withdraws a message that is not yet sent, or failed. */
+  cancel(conversation: string, id: string): Promise<void>;
+  /** Newest first, older than `before` (ms since the epoch) when given. */
+  history(conversation: string, before?: number, limit?: number): Promise<HistoryPage>;
+  typing(conversation: string, typing: boolean): Promise<void>;
+  /** Skips the backoff wait, or retries after `failed`. */
+  reconnectNow(conversation: string): Promise<void>;
+  /** The tab saw `online` or became visible: check the link at once. */
+  probe(): Promise<void>;
+  /** For diagnostics and tests. */
+  stats(): Promise<EngineStats>;
+}
+
+export interface EngineStats {
+  tabs: number;
+  connections: number;
+  /** Transport opens since the engine started, per connection key. */
+  opens: Record<string, number>;
+}
+
+/** Stable keys. Kept here so tab and engine agree on them without sharing code. */
+export const connectionKey = (c: Pick<ConnectionConfig, 'protocol' | 'url' | 'user'>): string =>
+  `${c.protocol}|${c.url}|${c.user}`;
+export const conversationKey = (connection: string, room: string): string => `${connection}#${room}`;

@@ -1,0 +1,266 @@
+import {
+  conversationKey,
+  type ChatMessage,
+  type ConnectionConfig,
+  type EngineEvent,
+  type EngineOptions,
+  type StateChange,
+} from './api.ts';
+import { Backoff } from './backoff.ts';
+import { ConnectionStateMachine } from './connection-state.ts';
+import { toInfo, type ParleyError } from './errors.ts';
+import { Heartbeat } from './heartbeat.ts';
+import type { History } from './history.ts';
+import type { Outbox } from './outbox.ts';
+import { Timer, type Timers } from './timers.ts';
+import type { InboundMessage, Transport, TransportEvents, TransportFactory } from './transports/transport.ts';
+
+export interface ConnectionDeps {
+  timers: Timers;
+  random: () => number;
+  load: (protocol: ConnectionConfig['protocol']) => Promise<TransportFactory>;
+  outbox: Outbox;
+  history: History;
+  online: () => boolean;
+  emit: (event: EngineEvent) => void;
+}
+
+/**
+ * One link to one server for one user, shared by every widget and tab with that configuration.
+ * Owns the state machine, heartbeat, backoff and outbox draining, so they behave the same on
+ * every protocol; the transport only frames and parses.
+ */
+export class Connection {
+  readonly #machine: ConnectionStateMachine;
+  readonly #backoff: Backoff;
+  readonly #heartbeat: Heartbeat;
+  readonly #retry: Timer;
+  readonly #stable: Timer;
+  /** room → conversation key */
+  readonly #rooms = new Map<string, string>();
+  /** Ids sent on the current link and not yet acknowledged. */
+  readonly #inflight = new Set<string>();
+  #transport?: Transport;
+  #flushing: Promise<void> = Promise.resolve();
+  opens = 0;
+
+  constructor(
+    readonly key: string,
+    readonly config: ConnectionConfig,
+    readonly options: EngineOptions,
+    readonly deps: ConnectionDeps,
+  ) {
+    this.#machine = new ConnectionStateMachine(key, (change) => deps.emit({ type: 'state', change }));
+    this.#backoff = new Backoff({ base: options.backoffBase, cap: options.backoffCap, random: deps.random });
+    this.#retry = new Timer(deps.timers);
+    this.#stable = new Timer(deps.timers);
+    this.#heartbeat = new Heartbeat(deps.timers, {
+      interval: options.heartbeatInterval,
+      timeout: options.heartbeatTimeout,
+      ping: () => this.#transport?.ping(),
+      dead: () => this.#lost('heartbeat-timeout', 'No answer from the server in time.'),
+    });
+  }
+
+  get state(): StateChange {
+    return this.#machine.current;
+  }
+
+  start(): void {
+    if (this.#machine.state === 'idle') this.#connect('start');
+  }
+
+  join(room: string): string {
+    const conversation = conversationKey(this.key, room);
+    if (!this.#rooms.has(room)) {
+      this.#rooms.set(room, conversation);
+      if (this.#machine.state === 'open') void this.#joinRoom(room, conversation);
+    }
+    return conversation;
+  }
+
+  /** Call after the message is in the outbox. */
+  flush(): Promise<void> {
+    // One drain at a time, so that messages go out in outbox order.
+    this.#flushing = this.#flushing.then(() => this.#drain()).catch((e) => this.#report(e));
+    return this.#flushing;
+  }
+
+  typing(room: string, typing: boolean): void {
+    if (this.#machine.state === 'open') this.#transport?.typing(room, typing);
+  }
+
+  older(room: string, before: number | string, limit: number): void {
+    if (this.#machine.state === 'open') this.#transport?.older(room, before, limit);
+  }
+
+  /** Skip the wait: after `failed`, on "Retry now", or when the network comes back. */
+  reconnectNow(reason = 'retry-now'): void {
+    const state = this.#machine.state;
+    if (state === 'reconnecting' || state === 'failed' || state === 'offline') {
+      if (state === 'failed') this.#backoff.reset();
+      this.#connect(reason);
+    } else if (state === 'open') this.probe();
+  }
+
+  /** Checks an open link at once rather than waiting out the heartbeat interval. */
+  probe(): void {
+    if (this.#machine.state === 'open') this.#heartbeat.probe();
+  }
+
+  online(): void {
+    this.reconnectNow('network-online');
+  }
+
+  offline(): void {
+    if (this.#machine.can('offline')) this.#stop('offline', 'network-offline');
+  }
+
+  close(): void {
+    if (this.#machine.can('closed')) this.#stop('closed', 'closed-by-client');
+  }
+
+  #connect(reason: string): void {
+    if (!this.deps.online()) {
+      if (this.#machine.can('offline')) this.#stop('offline', 'network-offline');
+      return;
+    }
+    this.#teardown();
+    this.#machine.go('connecting', reason, { attempt: this.#backoff.attempt });
+    this.opens += 1;
+    // The heartbeat also bounds the handshake: a connect that hangs counts as a dead link.
+    this.#heartbeat.start();
+    this.deps
+      .load(this.config.protocol)
+      .then((factory) => {
+        if (this.#machine.state !== 'connecting' || this.#transport) return;
+        const transport = factory(this.config, this.#eventsFor(() => this.#transport === transport));
+        this.#transport = transport;
+        transport.open();
+      })
+      .catch((e) => this.#lost('transport-load', `Could not load the ${this.config.protocol} transport: ${e}`));
+  }
+
+  /** Transport events, ignored once that transport is no longer current. */
+  #eventsFor(current: () => boolean): TransportEvents {
+    const guard =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        if (current()) fn(...args);
+      };
+    return {
+      open: guard(() => this.#opened()),
+      activity: guard(() => this.#heartbeat.alive()),
+      message: guard((m) => void this.#received(m).catch((e) => this.#report(e))),
+      ack: guard((id, info) => void this.#acked(id, info.seq).catch((e) => this.#report(e))),
+      reject: guard((id, error) => void this.#rejected(id, error).catch((e) => this.#report(e))),
+      typing: guard((room, from, typing) => {
+        const conversation = this.#rooms.get(room);
+        if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, typing });
+      }),
+      historyEnd: guard(() => undefined),
+      error: guard((error) => this.#report(error)),
+      close: guard((info) => {
+        this.#transport = undefined;
+        if (info.fatal) this.#stop('failed', info.code, { code: info.code, message: info.reason });
+        else this.#lost(info.code, info.reason);
+      }),
+    };
+  }
+
+  #opened(): void {
+    this.#machine.go('open', 'connected', { attempt: this.#backoff.attempt });
+    // Only a link that stays up proves the server healthy; a flapping one keeps backing off.
+    this.#stable.start(this.options.stableAfter, () => this.#backoff.reset());
+    for (const [room, conversation] of this.#rooms) void this.#joinRoom(room, conversation);
+    void this.flush();
+  }
+
+  async #joinRoom(room: string, conversation: string): Promise<void> {
+    const cursor = await this.deps.history.cursor(conversation);
+    if (this.#machine.state === 'open') this.#transport?.join(room, cursor);
+  }
+
+  /** The link broke. Reconnect after a backoff delay, unless we have run out of attempts. */
+  #lost(reason: string, detail: string): void {
+    if (!this.deps.online()) return this.offline();
+    if (this.#backoff.attempt >= this.options.maxAttempts) {
+      return this.#stop('failed', 'max-attempts', {
+        code: 'max-attempts',
+        message: `Gave up after ${this.#backoff.attempt} attempts: ${detail}`,
+      });
+    }
+    this.#teardown();
+    const delay = this.#backoff.next();
+    const nextRetryAt = this.deps.timers.now() + delay;
+    this.#machine.go('reconnecting', reason, { attempt: this.#backoff.attempt, nextRetryAt });
+    this.#retry.start(delay, () => this.#connect('backoff'));
+  }
+
+  #stop(to: 'offline' | 'failed' | 'closed', reason: string, error?: { code: string; message: string }): void {
+    this.#teardown();
+    this.#machine.go(to, reason, { attempt: this.#backoff.attempt, error });
+  }
+
+  #teardown(): void {
+    this.#heartbeat.stop();
+    this.#retry.stop();
+    this.#stable.stop();
+    this.#inflight.clear();
+    const transport = this.#transport;
+    this.#transport = undefined;
+    transport?.close();
+  }
+
+  async #drain(): Promise<void> {
+    for (const entry of await this.deps.outbox.pending(this.key)) {
+      if (this.#machine.state !== 'open' || !this.#transport) return;
+      if (this.#inflight.has(entry.id)) continue;
+      const message = await this.deps.history.get(entry.conversation, entry.id);
+      if (!message) {
+        await this.deps.outbox.remove(entry.id);
+        continue;
+      }
+      this.#inflight.add(message.id);
+      // Status first: an ack can arrive as soon as the frame is out, and must win.
+      if (message.status !== 'sending') await this.#setStatus(message, 'sending');
+      const transport = this.#transport;
+      if (this.#machine.state !== 'open' || !transport) return;
+      transport.send({ id: message.id, room: message.room, from: message.from, text: message.text, ts: message.ts });
+    }
+  }
+
+  async #received(inbound: InboundMessage): Promise<void> {
+    const conversation = this.#rooms.get(inbound.room);
+    if (!conversation) return;
+    const message: ChatMessage = { ...inbound, conversation, mine: inbound.from === this.config.user };
+    if (await this.deps.history.receive(message)) this.deps.emit({ type: 'message', message });
+  }
+
+  async #acked(id: string, seq: number | string | undefined): Promise<void> {
+    this.#inflight.delete(id);
+    // A second ack for the same id (after a resend) finds nothing queued and changes nothing.
+    const entry = await this.deps.outbox.remove(id);
+    if (!entry) return;
+    await this.deps.history.update(entry.conversation, id, { status: 'sent', seq, error: undefined });
+    this.deps.emit({ type: 'status', conversation: entry.conversation, id, status: 'sent' });
+  }
+
+  async #rejected(id: string, error: ParleyError): Promise<void> {
+    this.#inflight.delete(id);
+    // A refused message must not block the ones behind it; it waits for retry() or cancel().
+    const entry = await this.deps.outbox.remove(id);
+    if (!entry) return;
+    await this.deps.history.setStatus(entry.conversation, id, 'failed', error.message);
+    this.deps.emit({ type: 'status', conversation: entry.conversation, id, status: 'failed', error: error.message });
+  }
+
+  async #setStatus(message: ChatMessage, status: 'sending'): Promise<void> {
+    await this.deps.history.setStatus(message.conversation, message.id, status);
+    this.deps.emit({ type: 'status', conversation: message.conversation, id: message.id, status });
+  }
+
+  #report(e: unknown): void {
+    this.deps.emit({ type: 'error', error: toInfo(e) });
+  }
+}

@@ -1,0 +1,197 @@
+import {
+  connectionKey,
+  type ChatMessage,
+  type ConnectionConfig,
+  type EngineEvent,
+  type EngineOptions,
+  type EngineStats,
+  type HistoryPage,
+  type OpenResult,
+} from './api.ts';
+import { Connection } from './connection.ts';
+import { openParleyDb, type ParleyDb } from './db.ts';
+import { ValidationError } from './errors.ts';
+import { History } from './history.ts';
+import { Outbox } from './outbox.ts';
+import { Tabs } from './tabs.ts';
+import { realTimers, Timer, type Timers } from './timers.ts';
+import type { TransportFactory } from './transports/transport.ts';
+
+export const defaultOptions: EngineOptions = {
+  heartbeatInterval: 15_000,
+  heartbeatTimeout: 5_000,
+  backoffBase: 500,
+  backoffCap: 30_000,
+  maxAttempts: Infinity,
+  stableAfter: 10_000,
+  idleGrace: 10_000,
+  outboxLimit: 1_000,
+  maxTextLength: 10_000,
+};
+
+export interface EngineDeps {
+  /** IndexedDB database name. */
+  dbName: string;
+  load: (protocol: ConnectionConfig['protocol']) => Promise<TransportFactory>;
+  timers?: Timers;
+  random?: () => number;
+  online?: () => boolean;
+}
+
+interface Entry {
+  connection: Connection;
+  /** Closes the connection once no tab has used it for `idleGrace` ms. */
+  idle: Timer;
+}
+
+/** The engine: every connection, the tabs that use them, and the shared stores. */
+export class Engine {
+  readonly #connections = new Map<string, Entry>();
+  readonly tabs: Tabs;
+  readonly #timers: Timers;
+  readonly history: History;
+  #db?: Promise<ParleyDb>;
+
+  constructor(readonly deps: EngineDeps) {
+    this.#timers = deps.timers ?? realTimers;
+    this.history = new History(() => this.#open());
+    this.tabs = new Tabs((tabId) => this.#tabGone(tabId));
+  }
+
+  #open(): Promise<ParleyDb> {
+    this.#db ??= openParleyDb(this.deps.dbName, () => (this.#db = undefined));
+    return this.#db;
+  }
+
+  open(tabId: string, config: ConnectionConfig, room: string): OpenResult {
+    const key = connectionKey(config);
+    let entry = this.#connections.get(key);
+    if (!entry) {
+      const options = { ...defaultOptions, ...config.options };
+      const connection = new Connection(key, config, options, {
+        timers: this.#timers,
+        random: this.deps.random ?? Math.random,
+        load: this.deps.load,
+        outbox: new Outbox(() => this.#open(), options.outboxLimit),
+        history: this.history,
+        online: this.deps.online ?? (() => true),
+        emit: (event) => this.#emit(key, event),
+      });
+      entry = { connection, idle: new Timer(this.#timers) };
+      this.#connections.set(key, entry);
+    }
+    entry.idle.stop();
+    const conversation = entry.connection.join(room);
+    this.tabs.subscribe(tabId, conversation);
+    entry.connection.start();
+    return { conversation, connection: key, state: entry.connection.state };
+  }
+
+  leave(tabId: string, conversation: string): void {
+    this.tabs.unsubscribe(tabId, conversation);
+    this.#closeUnused();
+  }
+
+  async send(conversation: string, text: string): Promise<ChatMessage> {
+    const { connection, room } = this.#find(conversation);
+    const { maxTextLength } = connection.options;
+    if (!text.trim()) throw new ValidationError('empty', 'Type a message first.');
+    if (text.length > maxTextLength)
+      throw new ValidationError('too-long', `Messages can be at most ${maxTextLength} characters; this one has ${text.length}.`);
+    const message: ChatMessage = {
+      id: crypto.randomUUID(),
+      conversation,
+      room,
+      from: connection.config.user,
+      text,
+      ts: this.#timers.now(),
+      status: 'queued',
+      mine: true,
+    };
+    // Written to IndexedDB before any byte goes out; a reload from here on loses nothing.
+    await connection.deps.outbox.add(message, connection.key);
+    this.#emit(connection.key, { type: 'message', message });
+    void connection.flush();
+    return message;
+  }
+
+  async retry(conversation: string, id: string): Promise<void> {
+    const message = await this.history.get(conversation, id);
+    if (!message || message.status !== 'failed') return;
+    const { connection } = this.#find(message.conversation);
+    await connection.deps.outbox.requeue(message, connection.key);
+    await this.history.setStatus(conversation, id, 'queued');
+    this.#emit(connection.key, { type: 'status', conversation: message.conversation, id, status: 'queued' });
+    void connection.flush();
+  }
+
+  async cancel(conversation: string, id: string): Promise<void> {
+    const message = await this.history.get(conversation, id);
+    if (!message?.mine || message.status === 'sent') return;
+    const { connection } = this.#find(message.conversation);
+    await connection.deps.outbox.remove(id);
+    await this.history.delete(conversation, id);
+    this.#emit(connection.key, { type: 'removed', conversation: message.conversation, id });
+  }
+
+  page(conversation: string, before?: number, limit?: number): Promise<HistoryPage> {
+    return this.history.page(conversation, before, limit);
+  }
+
+  typing(conversation: string, typing: boolean): void {
+    const { connection, room } = this.#find(conversation);
+    connection.typing(room, typing);
+  }
+
+  reconnectNow(conversation: string): void {
+    this.#find(conversation).connection.reconnectNow();
+  }
+
+  /** A tab saw `online` or became visible; the worker may also get `online` itself. */
+  probe(): void {
+    for (const { connection } of this.#connections.values()) connection.reconnectNow('probe');
+  }
+
+  online(): void {
+    for (const { connection } of this.#connections.values()) connection.online();
+  }
+
+  offline(): void {
+    for (const { connection } of this.#connections.values()) connection.offline();
+  }
+
+  stats(): EngineStats {
+    const opens: Record<string, number> = {};
+    for (const [key, { connection }] of this.#connections) opens[key] = connection.opens;
+    return { tabs: this.tabs.size, connections: this.#connections.size, opens };
+  }
+
+  #find(conversation: string): { connection: Connection; room: string } {
+    // Keys are matched by prefix, since a URL or a room name may itself contain '#'.
+    for (const [key, { connection }] of this.#connections)
+      if (conversation.startsWith(`${key}#`)) return { connection, room: conversation.slice(key.length + 1) };
+    throw new ValidationError('unknown-conversation', 'Open the conversation before using it.');
+  }
+
+  #emit(key: string, event: EngineEvent): void {
+    if (event.type === 'state') this.tabs.broadcast((c) => c.startsWith(`${key}#`), event);
+    else if ('conversation' in event && event.conversation) this.tabs.broadcast((c) => c === event.conversation, event);
+    else if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
+    else this.tabs.broadcast((c) => c.startsWith(`${key}#`), event);
+  }
+
+  #tabGone(_tabId: string): void {
+    this.#closeUnused();
+  }
+
+  /** Starts the grace timer of every connection no tab uses, so that a reload keeps the socket. */
+  #closeUnused(): void {
+    for (const [key, entry] of this.#connections) {
+      if (this.tabs.uses((c) => c.startsWith(`${key}#`)) || entry.idle.pending) continue;
+      entry.idle.start(entry.connection.options.idleGrace, () => {
+        entry.connection.close();
+        this.#connections.delete(key);
+      });
+    }
+  }
+}

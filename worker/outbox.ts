@@ -1,0 +1,60 @@
+import type { ChatMessage } from './api.ts';
+import type { OutboxEntry, ParleyDb } from './db.ts';
+import { ValidationError } from './errors.ts';
+
+/**
+ * The durable send queue. A message is written here, in the same transaction as its history
+ * record, before any byte goes out; it leaves only when the server acknowledges its id.
+ */
+export class Outbox {
+  constructor(
+    readonly db: () => Promise<ParleyDb>,
+    readonly limit: number,
+  ) {}
+
+  /** Stores the message and queues it, atomically. Rejects, dropping nothing, when full. */
+  async add(message: ChatMessage, connection: string): Promise<void> {
+    const db = await this.db();
+    const tx = db.transaction(['messages', 'outbox'], 'readwrite');
+    const queued = await tx.objectStore('outbox').index('by-connection').count(connection);
+    if (queued >= this.limit) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new ValidationError(
+        'outbox-full',
+        `${queued} messages are still waiting to be sent. Wait for the connection, or cancel some.`,
+      );
+    }
+    await tx.objectStore('messages').put(message);
+    await tx.objectStore('outbox').add({ id: message.id, connection, conversation: message.conversation });
+    await tx.done;
+  }
+
+  /** Queued entries of one connection, oldest first. */
+  async pending(connection: string): Promise<OutboxEntry[]> {
+    const db = await this.db();
+    return db.getAllFromIndex('outbox', 'by-connection', connection);
+  }
+
+  async has(id: string): Promise<boolean> {
+    const db = await this.db();
+    return (await db.getKeyFromIndex('outbox', 'by-id', id)) !== undefined;
+  }
+
+  /** Puts a message back in the queue (retry after a refusal). Keeps its original place if still there. */
+  async requeue(message: ChatMessage, connection: string): Promise<void> {
+    if (await this.has(message.id)) return;
+    const db = await this.db();
+    await db.add('outbox', { id: message.id, connection, conversation: message.conversation });
+  }
+
+  /** Takes the message out of the queue; returns its entry, or undefined if it was not queued. */
+  async remove(id: string): Promise<OutboxEntry | undefined> {
+    const db = await this.db();
+    const tx = db.transaction('outbox', 'readwrite');
+    const entry = await tx.store.index('by-id').get(id);
+    if (entry?.order !== undefined) await tx.store.delete(entry.order);
+    await tx.done;
+    return entry;
+  }
+}

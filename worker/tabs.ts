@@ -1,0 +1,60 @@
+import type { EngineEvent, EngineListener } from './api.ts';
+
+interface Tab {
+  listener: EngineListener;
+  conversations: Set<string>;
+}
+
+/**
+ * The tabs connected to the engine. A SharedWorker is never told that a tab closed, so each
+ * tab holds the Web Lock `parley-tab:<id>` for its life; the engine queues for the same lock
+ * and is granted it only when the tab is gone (PLATFORM-NOTES.md, "SharedWorker").
+ */
+export class Tabs {
+  readonly #tabs = new Map<string, Tab>();
+
+  constructor(readonly onGone: (tabId: string) => void) {}
+
+  get size(): number {
+    return this.#tabs.size;
+  }
+
+  add(tabId: string, listener: EngineListener): void {
+    const known = this.#tabs.has(tabId);
+    this.#tabs.set(tabId, { listener, conversations: this.#tabs.get(tabId)?.conversations ?? new Set() });
+    if (known) return;
+    void navigator.locks.request(`parley-tab:${tabId}`, () => {
+      this.#tabs.delete(tabId);
+      this.onGone(tabId);
+    });
+  }
+
+  subscribe(tabId: string, conversation: string): void {
+    this.#tab(tabId).conversations.add(conversation);
+  }
+
+  unsubscribe(tabId: string, conversation: string): void {
+    this.#tab(tabId).conversations.delete(conversation);
+  }
+
+  /** True if any live tab shows a conversation that `match` accepts. */
+  uses(match: (conversation: string) => boolean): boolean {
+    for (const tab of this.#tabs.values()) for (const c of tab.conversations) if (match(c)) return true;
+    return false;
+  }
+
+  /** Sends the event once to each tab that shows a matching conversation. */
+  broadcast(match: (conversation: string) => boolean, event: EngineEvent): void {
+    for (const tab of this.#tabs.values()) {
+      if (![...tab.conversations].some(match)) continue;
+      // A tab that is closing may not answer; its lock tells us soon, so ignore failures here.
+      Promise.resolve(tab.listener(event)).catch(() => undefined);
+    }
+  }
+
+  #tab(tabId: string): Tab {
+    const tab = this.#tabs.get(tabId);
+    if (!tab) throw new Error('Parley: call hello() before anything else.');
+    return tab;
+  }
+}

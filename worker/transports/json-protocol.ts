@@ -1,0 +1,54 @@
+/**
+ * Parley's JSON protocol over WebSocket, version 1: one JSON object per text frame. The demo
+ * relay speaks it, and a site's own backend can too. Shared by the engine and the relay.
+ *
+ * Client → server: hello (first), join, msg, older, typing, ping.
+ * Server → client: welcome, msg, ack, history-end, typing, pong, error.
+ * `seq` is the server's sequence number, increasing across all rooms.
+ */
+export const JSON_PROTOCOL_VERSION = 1;
+
+/** Largest frame either side accepts, in bytes. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+export interface WireMessage {
+  id: string;
+  room: string;
+  from: string;
+  text: string;
+  ts: number;
+  seq?: number;
+}
+
+export type ClientFrame =
+  | { type: 'hello'; v: number; user: string; token?: string }
+  | { type: 'join'; room: string; after?: number }
+  | { type: 'msg'; id: string; room: string; text: string; ts: number }
+  | { type: 'older'; room: string; before: number; limit: number }
+  | { type: 'typing'; room: string; typing: boolean }
+  | { type: 'ping' };
+
+export type ServerFrame =
+  | { type: 'welcome'; user: string }
+  | ({ type: 'msg' } & WireMessage & { seq: number })
+  | { type: 'ack'; id: string; seq: number; ts: number }
+  | { type: 'history-end'; room: string }
+  | { type: 'typing'; room: string; from: string; typing: boolean }
+  | { type: 'pong' }
+  /** `id` names the refused message; `fatal` means the server is closing the link for good. */
+  | { type: 'error'; code: string; message: string; id?: string; fatal?: boolean };
+
+/** Parses one frame, or returns a reason why it is not one. Never throws. */
+export function parseFrame<T extends { type: string }>(data: unknown): T | string {
+  if (typeof data !== 'string') return 'binary frames are not part of the protocol';
+  if (data.length > MAX_FRAME_BYTES) return `frame of ${data.length} bytes exceeds ${MAX_FRAME_BYTES}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return 'frame is not valid JSON';
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string')
+    return 'frame has no "type"';
+  return value as T;
+}

@@ -1,0 +1,15 @@
+import type { Protocol } from '../api.ts';
+import type { TransportFactory } from './transport.ts';
+
+/**
+ * Each transport is its own chunk, imported on first use: a site that speaks JSON never
+ * downloads mqtt.js or xmpp.js.
+ */
+const loaders: Record<Protocol, () => Promise<{ createTransport: TransportFactory }>> = {
+  websocket: () => import('./websocket.ts'),
+  mqtt: () => Promise.reject(new Error('the MQTT transport is not built yet')),
+  xmpp: () => Promise.reject(new Error('the XMPP transport is not built yet')),
+};
+
+export const loadTransport = async (protocol: Protocol): Promise<TransportFactory> =>
+  (await loaders[protocol]()).createTransport;

@@ -1,0 +1,59 @@
+import type { ConnectionConfig } from '../api.ts';
+import type { ParleyError } from '../errors.ts';
+
+/**
+ * A transport frames and parses one protocol. It keeps no retry, timer or queue policy: the
+ * Connection owns heartbeat, backoff and the outbox, so they behave alike on every protocol.
+ */
+export interface Transport {
+  /** Starts connecting; reports `open` or `close` later. Called once per instance. */
+  open(): void;
+  /** Subscribes to a room. `after` is the last sequence or archive id seen, for catch-up. */
+  join(room: string, after?: number | string): void;
+  /** Sends one chat message; its `id` comes back in `ack` or `reject`. */
+  send(message: OutgoingMessage): void;
+  typing(room: string, typing: boolean): void;
+  /** Asks for messages older than `before` (a sequence number); they arrive as `message`s. */
+  older(room: string, before: number | string, limit: number): void;
+  /** Sends something the server must answer; any answer counts as proof of life. */
+  ping(): void;
+  /** Closes without reporting `close`. */
+  close(): void;
+}
+
+export interface OutgoingMessage {
+  id: string;
+  room: string;
+  from: string;
+  text: string;
+  ts: number;
+}
+
+export interface InboundMessage extends OutgoingMessage {
+  seq?: number | string;
+}
+
+export interface CloseInfo {
+  /** A short stable code: `closed-by-server`, `network`, `auth`, `protocol`… */
+  code: string;
+  reason: string;
+  /** The server refused us for good; reconnecting would only repeat the refusal. */
+  fatal: boolean;
+}
+
+export interface TransportEvents {
+  open(): void;
+  /** Any inbound frame at all. */
+  activity(): void;
+  message(message: InboundMessage): void;
+  ack(id: string, info: { seq?: number | string; ts?: number }): void;
+  reject(id: string, error: ParleyError): void;
+  typing(room: string, from: string, typing: boolean): void;
+  /** The server has no messages older than those it sent for `room`. */
+  historyEnd(room: string): void;
+  /** Something went wrong that does not end the link, such as a malformed frame. */
+  error(error: ParleyError): void;
+  close(info: CloseInfo): void;
+}
+
+export type TransportFactory = (config: ConnectionConfig, events: TransportEvents) => Transport;
