@@ -1,7 +1,11 @@
 import { startDemoServer } from './server.ts';
 
 /** `npm start`: the demo server, until Ctrl-C. */
-const server = await startDemoServer({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? 'localhost' });
+const server = await startDemoServer({
+  port: Number(process.env.PORT ?? 8080),
+  host: process.env.HOST ?? 'localhost',
+  dataDir: process.env.PARLEY_DATA_DIR,
+});
 console.log(`Parley demo: ${server.url}  (JSON relay at ${server.relayUrl})`);
 console.log('Open it in two tabs or two browsers to chat. Ctrl-C stops it.');
 

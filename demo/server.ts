@@ -25,6 +25,8 @@ export interface DemoServer {
   /** ws://host:port/relay */
   relayUrl: string;
   port: number;
+  /** Open relay sockets, for tests and diagnostics. */
+  stats(): { relayClients: number };
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     url: `http://${host}:${port}`,
     relayUrl: `ws://${host}:${port}/relay`,
     port,
+    stats: () => ({ relayClients: relay.clients.size }),
     async close() {
       for (const ws of relay.clients) ws.terminate();
       relay.close();

@@ -73,6 +73,8 @@ export class ParleyChat extends LitElement {
 
   #client?: EngineClient;
   #conversation?: string;
+  /** Settles once the conversation is open; a message typed before that waits for it. */
+  #ready: Promise<void> = Promise.resolve();
   #unsubscribe?: () => void;
   #clock?: ReturnType<typeof setInterval>;
   #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -110,7 +112,9 @@ export class ParleyChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (['protocol', 'server', 'room', 'user', 'engine'].some((p) => changed.has(p as keyof ParleyChat)))
-      void this.#attach();
+      this.#ready = this.#attach().catch((e) => {
+        this._error = `Could not start the chat engine: ${e instanceof Error ? e.message : e}`;
+      });
   }
 
   async #attach(): Promise<void> {
@@ -197,6 +201,7 @@ export class ParleyChat extends LitElement {
 
   async #send(event: Event): Promise<void> {
     event.preventDefault();
+    await this.#ready;
     const input = this.renderRoot.querySelector('textarea');
     if (!input || !this.#client || !this.#conversation) return;
     const text = input.value;

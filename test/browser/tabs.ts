@@ -1,0 +1,74 @@
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { ParleyChat } from '../../widget/parley-chat.ts';
+
+/** Helpers for browser tests: same-origin iframes stand in for tabs (PLATFORM-NOTES.md). */
+
+export interface Env {
+  relayUrl: string;
+}
+
+export const env = (): Promise<Env> => executeServerCommand<Env>('parley-env') as Promise<Env>;
+
+export interface TabOptions {
+  engine: string;
+  user: string;
+  server: string;
+  room?: string;
+  protocol?: string;
+  options?: object;
+}
+
+export interface Tab {
+  frame: HTMLIFrameElement;
+  chat: ParleyChat;
+  close(): void;
+}
+
+export async function openTab(o: TabOptions): Promise<Tab> {
+  const frame = document.createElement('iframe');
+  const query = new URLSearchParams({
+    engine: o.engine,
+    user: o.user,
+    server: o.server,
+    room: o.room ?? 'lobby',
+    protocol: o.protocol ?? 'websocket',
+    options: JSON.stringify(o.options ?? {}),
+  });
+  frame.src = `/test/browser/fixtures/tab.html?${query}`;
+  document.body.append(frame);
+  await new Promise((loaded) => frame.addEventListener('load', loaded, { once: true }));
+  const chat = await waitFor(() => {
+    const el = frame.contentDocument?.querySelector('parley-chat');
+    return el?.shadowRoot ? (el as ParleyChat) : undefined;
+  });
+  return { frame, chat, close: () => frame.remove() };
+}
+
+/** Polls until `probe` returns something truthy, or fails after `timeout` ms. */
+export async function waitFor<T>(probe: () => T | undefined | null | false, timeout = 10_000, what = 'condition'): Promise<T> {
+  const end = performance.now() + timeout;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const texts = (chat: ParleyChat): string[] =>
+  [...chat.shadowRoot!.querySelectorAll('.message .text')].map((el) => el.textContent ?? '');
+
+export const statuses = (chat: ParleyChat): string[] =>
+  [...chat.shadowRoot!.querySelectorAll<HTMLElement>('.message .status')].map((el) => el.dataset.status ?? '');
+
+export const stateText = (chat: ParleyChat): string => chat.shadowRoot!.querySelector('.state-text')?.textContent ?? '';
+
+/** Types into the widget and presses Send, as a visitor would. */
+export async function type(chat: ParleyChat, text: string): Promise<void> {
+  const box = chat.shadowRoot!.querySelector('textarea')!;
+  box.value = text;
+  chat.shadowRoot!.querySelector<HTMLButtonElement>('button.primary')!.click();
+  await waitFor(() => box.value === '', 5_000, 'the text box to clear after sending');
+}
+
+export const uniqueName = (prefix: string): string => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;

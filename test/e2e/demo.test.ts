@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+
+/** The demo as a visitor meets it: `npm start`'s server (built files in dist/), real Chromium. */
+const PORT = 18_000 + Math.floor(Math.random() * 1000);
+let server: ChildProcess;
+let output = '';
+let browser: Browser;
+
+async function startDemo(): Promise<void> {
+  server = spawn(process.execPath, ['--import', 'tsx', 'demo/main.ts'], {
+    env: { ...process.env, PORT: String(PORT), PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-e2e-')) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout!.on('data', (d) => (output += d));
+  server.stderr!.on('data', (d) => (output += d));
+  const end = Date.now() + 15_000;
+  while (!output.includes(`http://localhost:${PORT}`)) {
+    if (Date.now() > end) throw new Error(`demo server did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const messages = (page: Page) => page.locator('parley-chat .message .text').allTextContents();
+const state = (page: Page) => page.locator('parley-chat .state-text').textContent();
+
+async function visit(name: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`http://localhost:${PORT}/?user=${encodeURIComponent(name)}&room=e2e-${PORT}`);
+  await page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected');
+  return page;
+}
+
+describe('demo server (npm start)', () => {
+  before(async () => {
+    await startDemo();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.kill('SIGKILL');
+  });
+
+  it('serves a page on which two visitors chat', async () => {
+    assert.match(output, new RegExp(`Parley demo: http://localhost:${PORT}`));
+    const ann = await visit('Ann');
+    const bob = await visit('Bob');
+    await ann.locator('parley-chat textarea').fill('Hi Bob, this is Ann');
+    await ann.locator('parley-chat textarea').press('Enter');
+    await bob.waitForFunction(() =>
+      [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hi Bob, this is Ann'),
+    );
+    await bob.locator('parley-chat textarea').fill('Hello Ann!');
+    await bob.locator('parley-chat button.primary').click();
+    await ann.waitForFunction(() =>
+      [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hello Ann!'),
+    );
+    assert.deepEqual(await messages(ann), ['Hi Bob, this is Ann', 'Hello Ann!']);
+    assert.deepEqual(await messages(bob), ['Hi Bob, this is Ann', 'Hello Ann!']);
+    assert.equal(await state(ann), 'Connected');
+    await ann.screenshot({ path: join(tmpdir(), 'parley-demo-ann.png') });
+  });
+
+  it('stops cleanly on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((done) => server.once('exit', done));
+    server.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.match(output, /Stopping/);
+  });
+});

@@ -1,0 +1,38 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** A program a suite needs, and the Debian package that brings it. */
+export interface SystemDep {
+  command: string;
+  pkg: string;
+  /** What needs it, for the message when it is missing. */
+  usedBy: string;
+}
+
+export const SYSTEM_DEPS: SystemDep[] = [
+  { command: '/usr/bin/chromium', pkg: 'chromium', usedBy: 'browser and end-to-end tests' },
+];
+
+const present = (dep: SystemDep) =>
+  dep.command.startsWith('/') ? existsSync(dep.command) : spawnSync('sh', ['-c', `command -v ${dep.command}`]).status === 0;
+
+/**
+ * Installs what is missing with apt-get when we are root on Debian; otherwise says what is
+ * missing. Returns the deps still missing afterwards.
+ */
+export function ensureSystemDeps(deps = SYSTEM_DEPS): SystemDep[] {
+  let missing = deps.filter((d) => !present(d));
+  if (missing.length === 0) return [];
+  const pkgs = [...new Set(missing.map((d) => d.pkg))];
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (canInstall) {
+    console.log(`Installing system packages: ${pkgs.join(' ')} (apt-get)`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env });
+    missing = deps.filter((d) => !present(d));
+  }
+  for (const d of missing)
+    console.error(`Missing: ${d.command} (Debian package "${d.pkg}"), needed by ${d.usedBy}. Install it with: apt-get install ${d.pkg}`);
+  return missing;
+}

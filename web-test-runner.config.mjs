@@ -1,0 +1,24 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { countReporter } from './test/support/count-reporter.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.ts';
+import { parleyServers } from './test/support/wtr-servers.ts';
+
+/** Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts. */
+export default {
+  files: 'test/browser/**/*.test.ts',
+  nodeResolve: true,
+  concurrency: 1,
+  testFramework: { config: { timeout: 30_000 } },
+  testsFinishTimeout: 10 * 60_000,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), parleyServers()],
+  browsers: [
+    chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--headless=new'] } }),
+  ],
+  reporters: [
+    defaultReporter(),
+    summaryReporter({ flatten: false }),
+    ...(process.env.PARLEY_COUNT_FILE ? [countReporter(process.env.PARLEY_COUNT_FILE)] : []),
+  ],
+};
