@@ -8,6 +8,8 @@ import { parleyServers } from './test/support/wtr-servers.ts';
 /** Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts. */
 export default {
   files: 'test/browser/**/*.test.ts',
+  // WTR_PORT lets two runs share a machine.
+  port: Number(process.env.WTR_PORT ?? 8000),
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 30_000 } },

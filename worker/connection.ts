@@ -19,6 +19,7 @@ export interface ConnectionDeps {
   timers: Timers;
   random: () => number;
   load: (protocol: ConnectionConfig['protocol']) => Promise<TransportFactory>;
+  deviceId: () => Promise<string>;
   outbox: Outbox;
   history: History;
   online: () => boolean;
@@ -130,11 +131,10 @@ export class Connection {
     this.opens += 1;
     // The heartbeat also bounds the handshake: a connect that hangs counts as a dead link.
     this.#heartbeat.start();
-    this.deps
-      .load(this.config.protocol)
-      .then((factory) => {
+    Promise.all([this.deps.load(this.config.protocol), this.deps.deviceId()])
+      .then(([factory, deviceId]) => {
         if (this.#machine.state !== 'connecting' || this.#transport) return;
-        const transport = factory(this.config, this.#eventsFor(() => this.#transport === transport));
+        const transport = factory(this.config, this.#eventsFor(() => this.#transport === transport), { deviceId });
         this.#transport = transport;
         transport.open();
       })

@@ -20,6 +20,11 @@ export interface ParleySchema extends DBSchema {
     key: string;
     value: { conversation: string; seq: number | string };
   };
+  /** Small settings that outlive the engine, such as this browser profile's device id. */
+  meta: {
+    key: string;
+    value: string;
+  };
 }
 
 export interface OutboxEntry {
@@ -44,6 +49,7 @@ export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb
         outbox.createIndex('by-id', 'id', { unique: true });
         outbox.createIndex('by-connection', 'connection');
         db.createObjectStore('cursors', { keyPath: 'conversation' });
+        db.createObjectStore('meta');
       }
     },
     // A newer widget in another context wants to upgrade: step aside instead of wedging it.

@@ -63,6 +63,15 @@ export class Engine {
     return this.#db;
   }
 
+  async #deviceId(): Promise<string> {
+    const db = await this.#open();
+    const tx = db.transaction('meta', 'readwrite');
+    let id = await tx.store.get('device-id');
+    if (!id) await tx.store.put((id = crypto.randomUUID()), 'device-id');
+    await tx.done;
+    return id;
+  }
+
   open(tabId: string, config: ConnectionConfig, room: string): OpenResult {
     const key = connectionKey(config);
     let entry = this.#connections.get(key);
@@ -72,6 +81,7 @@ export class Engine {
         timers: this.#timers,
         random: this.deps.random ?? Math.random,
         load: this.deps.load,
+        deviceId: () => this.#deviceId(),
         outbox: new Outbox(() => this.#open(), options.outboxLimit),
         history: this.history,
         online: this.deps.online ?? (() => true),

@@ -5,9 +5,12 @@ import type { ParleyChat } from '../../widget/parley-chat.ts';
 
 export interface Env {
   relayUrl: string;
+  /** A relay that refuses any token but `guardedToken`. */
+  guardedRelayUrl: string;
+  guardedToken: string;
 }
 
-export const env = (): Promise<Env> => executeServerCommand<Env>('parley-env') as Promise<Env>;
+export const env = (): Promise<Env> => executeServerCommand('parley-env') as Promise<Env>;
 
 export interface TabOptions {
   engine: string;

@@ -71,7 +71,7 @@ describe('demo relay', () => {
   it('refuses a bad token with a fatal auth error', async () => {
     const guarded = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'parley-auth-')), staticDir: dataDir, token: 's3cret' });
     const c = await RelayClient.connect(guarded.relayUrl, 'Ann', 'wrong');
-    const error = await c.next<{ type: 'error'; code: string; fatal: boolean }>((f) => f.type === 'error');
+    const error = await c.next<{ type: 'error'; code: string; message: string; fatal: boolean }>((f) => f.type === 'error');
     assert.equal(error.code, 'auth');
     assert.equal(error.fatal, true);
     await new Promise((closed) => c.ws.once('close', closed));

@@ -56,4 +56,14 @@ export interface TransportEvents {
   close(info: CloseInfo): void;
 }
 
-export type TransportFactory = (config: ConnectionConfig, events: TransportEvents) => Transport;
+/** What the engine lends a transport besides its configuration. */
+export interface TransportContext {
+  /**
+   * A random id for this browser profile and engine, stable across reloads and restarts
+   * (kept in IndexedDB). Use it where the server wants a stable client identity, such as an
+   * MQTT client id for a persistent session or an XMPP resource.
+   */
+  deviceId: string;
+}
+
+export type TransportFactory = (config: ConnectionConfig, events: TransportEvents, context: TransportContext) => Transport;
