@@ -61,7 +61,9 @@ export function createRelay(options: RelayOptions): WebSocketServer {
         if (typeof frame.room !== 'string' || !frame.room) return void send(ws, { type: 'error', code: 'bad-room', message: 'A room name is required.' });
         client.rooms.add(frame.room);
         if (typeof frame.after !== 'number') {
-          for (const m of store.latest(frame.room, FIRST_PAGE)) send(ws, { type: 'msg', ...m });
+          const page = store.latest(frame.room, FIRST_PAGE);
+          for (const m of page) send(ws, { type: 'msg', ...m });
+          if (page.length < FIRST_PAGE) send(ws, { type: 'history-end', room: frame.room });
           return;
         }
         for (let after = frame.after, batch; (batch = store.after(frame.room, after, BATCH)).length; ) {

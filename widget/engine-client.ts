@@ -44,9 +44,8 @@ async function start(name: string): Promise<EngineClient> {
   );
   // Timers in a hidden tab are throttled, the engine's are not; but the engine cannot see the
   // page wake up or the network return before the browser tells the worker, so say so at once.
-  const probe = () => void api.probe();
-  addEventListener('online', probe);
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && probe());
+  addEventListener('online', () => void api.wake('network-online'));
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && void api.wake('tab-visible'));
   return {
     api,
     tabId,

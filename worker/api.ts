@@ -137,8 +137,8 @@ export interface EngineApi {
   typing(conversation: string, typing: boolean): Promise<void>;
   /** Skips the backoff wait, or retries after `failed`. */
   reconnectNow(conversation: string): Promise<void>;
-  /** The tab saw `online` or became visible: check the link at once. */
-  probe(): Promise<void>;
+  /** The tab saw `online` or became visible: check the link at once, skip a backoff wait. */
+  wake(reason: 'network-online' | 'tab-visible'): Promise<void>;
   /** For diagnostics and tests. */
   stats(): Promise<EngineStats>;
 }

@@ -41,6 +41,8 @@ export class Connection {
   readonly #rooms = new Map<string, string>();
   /** Ids sent on the current link and not yet acknowledged. */
   readonly #inflight = new Set<string>();
+  /** Rooms whose oldest message we have: the server said so. */
+  readonly #exhausted = new Set<string>();
   #transport?: Transport;
   #flushing: Promise<void> = Promise.resolve();
   opens = 0;
@@ -95,22 +97,27 @@ export class Connection {
     if (this.#machine.state === 'open') this.#transport?.older(room, before, limit);
   }
 
-  /** Skip the wait: after `failed`, on "Retry now", or when the network comes back. */
-  reconnectNow(reason = 'retry-now'): void {
+  /** The visitor pressed "Retry now": skip the wait, and start again even after `failed`. */
+  reconnectNow(): void {
+    if (this.#machine.state !== 'failed') return this.wake('retry-now');
+    this.#backoff.reset();
+    this.#connect('retry-now');
+  }
+
+  /**
+   * Something suggests the network changed (`online`, a tab became visible): check an open
+   * link at once instead of waiting out the heartbeat interval, and skip a pending backoff
+   * wait. A `failed` connection stays failed; only the visitor retries it.
+   */
+  wake(reason: string): void {
     const state = this.#machine.state;
-    if (state === 'reconnecting' || state === 'failed' || state === 'offline') {
-      if (state === 'failed') this.#backoff.reset();
-      this.#connect(reason);
-    } else if (state === 'open') this.probe();
+    if (state === 'open') this.#heartbeat.probe();
+    else if (state === 'reconnecting' || state === 'offline') this.#connect(reason);
   }
 
-  /** Checks an open link at once rather than waiting out the heartbeat interval. */
-  probe(): void {
-    if (this.#machine.state === 'open') this.#heartbeat.probe();
-  }
-
-  online(): void {
-    this.reconnectNow('network-online');
+  /** True once the server said it has nothing older for the room. */
+  exhausted(room: string): boolean {
+    return this.#exhausted.has(room);
   }
 
   offline(): void {
@@ -158,7 +165,7 @@ export class Connection {
         const conversation = this.#rooms.get(room);
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, typing });
       }),
-      historyEnd: guard(() => undefined),
+      historyEnd: guard((room) => this.#exhausted.add(room)),
       error: guard((error) => this.#report(error)),
       close: guard((info) => {
         this.#transport = undefined;

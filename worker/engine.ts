@@ -144,8 +144,19 @@ export class Engine {
     this.#emit(connection.key, { type: 'removed', conversation: message.conversation, id });
   }
 
-  page(conversation: string, before?: number, limit?: number): Promise<HistoryPage> {
-    return this.history.page(conversation, before, limit);
+  /**
+   * A page of history, newest first. When local history runs out, asks the server for the
+   * page before our oldest message; those messages arrive as `message` events, and `more`
+   * stays true until the server says it has nothing older.
+   */
+  async page(conversation: string, before?: number, limit = 50): Promise<HistoryPage> {
+    const local = await this.history.page(conversation, before, limit);
+    if (local.more) return local;
+    const { connection, room } = this.#find(conversation);
+    if (connection.exhausted(room)) return local;
+    const oldest = await this.history.oldestSeq(conversation);
+    if (oldest !== undefined) connection.older(room, oldest, limit);
+    return { messages: local.messages, more: oldest !== undefined };
   }
 
   typing(conversation: string, typing: boolean): void {
@@ -157,13 +168,9 @@ export class Engine {
     this.#find(conversation).connection.reconnectNow();
   }
 
-  /** A tab saw `online` or became visible; the worker may also get `online` itself. */
-  probe(): void {
-    for (const { connection } of this.#connections.values()) connection.reconnectNow('probe');
-  }
-
-  online(): void {
-    for (const { connection } of this.#connections.values()) connection.online();
+  /** A tab saw `online` or became visible; the worker gets `online` itself too. */
+  wake(reason: 'network-online' | 'tab-visible'): void {
+    for (const { connection } of this.#connections.values()) connection.wake(reason);
   }
 
   offline(): void {

@@ -17,7 +17,7 @@ const engine = new Engine({
   online: () => navigator.onLine,
 });
 
-self.addEventListener('online', () => engine.online());
+self.addEventListener('online', () => engine.wake('network-online'));
 self.addEventListener('offline', () => engine.offline());
 
 /** Errors cross comlink as plain objects; keep their stable code in the message. */
@@ -47,7 +47,7 @@ self.onconnect = (event: MessageEvent) => {
     history: (conversation, before, limit) => guarded(() => engine.page(conversation, before, limit)),
     typing: (conversation, typing) => guarded(() => engine.typing(conversation, typing)),
     reconnectNow: (conversation) => guarded(() => engine.reconnectNow(conversation)),
-    probe: async () => engine.probe(),
+    wake: async (reason) => engine.wake(reason),
     stats: async () => engine.stats(),
   };
   expose(api, port);

@@ -52,6 +52,15 @@ export class History {
     return (await (await this.db()).get('cursors', conversation))?.seq;
   }
 
+  /** The server sequence (or archive id) of the oldest message that has one. */
+  async oldestSeq(conversation: string): Promise<number | string | undefined> {
+    const db = await this.db();
+    const range = IDBKeyRange.bound([conversation, -Infinity], [conversation, Infinity]);
+    let cursor = await db.transaction('messages').store.index('by-conversation-ts').openCursor(range);
+    while (cursor && cursor.value.seq === undefined) cursor = await cursor.continue();
+    return cursor?.value.seq;
+  }
+
   /** Newest first, strictly older than `before` (ms since the epoch). */
   async page(conversation: string, before = Infinity, limit = 50): Promise<HistoryPage> {
     const db = await this.db();

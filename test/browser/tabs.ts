@@ -75,3 +75,32 @@ export async function type(chat: ParleyChat, text: string): Promise<void> {
 }
 
 export const uniqueName = (prefix: string): string => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+
+export interface Proxy {
+  id: number;
+  url: string;
+  mode(mode: 'forward' | 'blackhole' | 'refuse'): Promise<void>;
+  accepted(): Promise<number>;
+}
+
+/** A TCP proxy in front of the relay, which the test can black-hole or cut. */
+export async function startProxy(): Promise<Proxy> {
+  const { id, url } = (await executeServerCommand('proxy-start')) as { id: number; url: string };
+  return {
+    id,
+    url,
+    mode: async (mode) => void (await executeServerCommand('proxy-mode', { id, mode })),
+    accepted: async () => ((await executeServerCommand('proxy-stats', { id })) as { accepted: number }).accepted,
+  };
+}
+
+/** Like waitFor, for a probe that must ask something asynchronous. */
+export async function eventually(probe: () => Promise<boolean>, timeout = 10_000, what = 'condition'): Promise<void> {
+  const end = performance.now() + timeout;
+  while (!(await probe())) {
+    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,22 +3,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
+import { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
 
-/**
- * Starts the real demo relay beside @web/test-runner and lets browser tests reach it through
- * server commands (`executeServerCommand('parley-env')` and friends).
- */
 const GUARDED_TOKEN = 'contract-token';
 
+/**
+ * Starts the real demo relay beside @web/test-runner and lets browser tests reach and break
+ * it through server commands (`executeServerCommand('parley-env')` and friends):
+ * - `relay-stop` / `relay-start`: the relay goes away and comes back on the same port, with
+ *   the same history on disk; `relay-stats`: its open sockets.
+ * - `proxy-start` → `{ id, url }`: a TcpProxy in front of the relay; `proxy-mode {id, mode}`;
+ *   `proxy-stats {id}` → `{ accepted }`.
+ */
 export function parleyServers(): TestRunnerPlugin {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-wtr-'));
   let demo: DemoServer | undefined;
-  /** A second relay that wants a token, for refused-credentials checks. */
   let guarded: DemoServer | undefined;
   let port = 0;
+  const proxies = new Map<number, TcpProxy>();
   const start = async () => {
     demo = await startDemoServer({ port, host: '127.0.0.1', dataDir, staticDir: dataDir });
     port = demo.port;
+  };
+  const proxy = (id: unknown) => {
+    const found = proxies.get(Number(id));
+    if (!found) throw new Error(`no proxy ${id}`);
+    return found;
   };
   return {
     name: 'parley-servers',
@@ -27,17 +37,18 @@ export function parleyServers(): TestRunnerPlugin {
       guarded = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: join(dataDir, 'guarded'), staticDir: dataDir, token: GUARDED_TOKEN });
     },
     async serverStop() {
+      for (const p of proxies.values()) await p.close();
       await demo?.close();
       await guarded?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
-    async executeCommand({ command }) {
+    async executeCommand({ command, payload }) {
+      const args = (payload ?? {}) as { id?: number; mode?: ProxyMode };
       switch (command) {
         case 'parley-env':
           return { relayUrl: `ws://127.0.0.1:${port}/relay`, guardedRelayUrl: guarded?.relayUrl, guardedToken: GUARDED_TOKEN };
         case 'relay-stats':
           return demo?.stats() ?? { relayClients: 0 };
-        // The relay goes away and comes back on the same port with the same history on disk.
         case 'relay-stop':
           await demo?.close();
           demo = undefined;
@@ -45,6 +56,16 @@ export function parleyServers(): TestRunnerPlugin {
         case 'relay-start':
           if (!demo) await start();
           return true;
+        case 'proxy-start': {
+          const p = await TcpProxy.start({ port });
+          proxies.set(p.port, p);
+          return { id: p.port, url: `ws://127.0.0.1:${p.port}/relay` };
+        }
+        case 'proxy-mode':
+          proxy(args.id).set(args.mode ?? 'forward');
+          return true;
+        case 'proxy-stats':
+          return { accepted: proxy(args.id).accepted };
         default:
           return undefined;
       }

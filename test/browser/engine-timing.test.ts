@@ -1,0 +1,156 @@
+import { expect } from '@esm-bundle/chai';
+import type { ConnectionConfig, StateChange } from '../../worker/api.ts';
+import { Engine } from '../../worker/engine.ts';
+import { loadTransport } from '../../worker/transports/load.ts';
+import { FakeTimers } from '../support/fake-timers.ts';
+import { env, eventually, sleep, startProxy, uniqueName, waitFor } from './tabs.ts';
+
+/**
+ * The engine's timing rules, with injected timers, against the real relay through a real TCP
+ * proxy. The engine runs in the page here (same code as in the SharedWorker) so that the test
+ * owns its clock.
+ */
+async function engineInPage(online: () => boolean = () => true) {
+  const timers = new FakeTimers();
+  const tabId = uniqueName('tab');
+  await new Promise<void>((held) =>
+    navigator.locks.request(`parley-tab:${tabId}`, () => {
+      held();
+      return new Promise<never>(() => undefined);
+    }),
+  );
+  const engine = new Engine({ dbName: uniqueName('db'), load: loadTransport, timers, online });
+  const states: StateChange[] = [];
+  engine.tabs.add(tabId, (e) => void (e.type === 'state' && states.push(e.change)));
+  const last = () => states[states.length - 1];
+  const waitState = (to: StateChange['to'], after = states.length) =>
+    waitFor(() => states.slice(after).find((s) => s.to === to), 10_000, `state ${to}`);
+  const open = (config: ConnectionConfig) => engine.open(tabId, config, uniqueName('room'));
+  return { engine, timers, states, last, waitState, open };
+}
+
+describe('connection engine timing (injected timers, real relay)', () => {
+  it('backs off within the jittered bounds, respects the cap, and resets only after a stable link', async () => {
+    const proxy = await startProxy();
+    await proxy.mode('refuse');
+    const { timers, states, waitState, open } = await engineInPage();
+    const base = 500;
+    const cap = 4_000;
+    open({ protocol: 'websocket', url: proxy.url, user: 'Bo', options: { backoffBase: base, backoffCap: cap, stableAfter: 10_000 } });
+
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      const waiting = await waitState('reconnecting');
+      expect(waiting.attempt).to.equal(attempt);
+      const delay = waiting.nextRetryAt! - timers.now();
+      const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+      expect(delay, `attempt ${attempt}`).to.be.within(0, ceiling - 1);
+      delays.push(delay);
+      const from = states.length;
+      timers.advance(delay);
+      await waitState('connecting', from);
+    }
+    expect(Math.max(...delays)).to.be.at.most(cap);
+
+    // The relay is reachable again: the pending attempt opens, and the count is not yet reset.
+    const ninth = await waitState('reconnecting');
+    await proxy.mode('forward');
+    let mark = states.length;
+    timers.advance(ninth.nextRetryAt! - timers.now());
+    expect((await waitState('open', mark)).attempt).to.equal(9);
+
+    // A link that drops before `stableAfter` keeps climbing…
+    timers.advance(9_000);
+    mark = states.length;
+    await proxy.mode('refuse');
+    expect((await waitState('reconnecting', mark)).attempt).to.equal(10);
+
+    // …and one that stayed up for `stableAfter` starts again from the base.
+    await proxy.mode('forward');
+    mark = states.length;
+    timers.advance(cap);
+    await waitState('open', mark);
+    timers.advance(10_000);
+    mark = states.length;
+    await proxy.mode('refuse');
+    const fresh = await waitState('reconnecting', mark);
+    expect(fresh.attempt).to.equal(1);
+    expect(fresh.nextRetryAt! - timers.now()).to.be.below(base);
+  });
+
+  it('gives up after maxAttempts with state failed, and "Retry now" starts again', async () => {
+    const proxy = await startProxy();
+    await proxy.mode('refuse');
+    const { timers, states, waitState, open, engine } = await engineInPage();
+    const { conversation } = open({ protocol: 'websocket', url: proxy.url, user: 'Max', options: { maxAttempts: 3 } });
+    let failed: StateChange | undefined;
+    while (!failed) {
+      await waitFor(() => ['reconnecting', 'failed'].includes(states[states.length - 1]!.to), 10_000, 'a failure');
+      const now = states[states.length - 1]!;
+      if (now.to === 'failed') failed = now;
+      else timers.advance(now.nextRetryAt! - timers.now());
+    }
+    expect(failed.reason).to.equal('max-attempts');
+    expect(failed.error?.message).to.match(/Gave up after 3 attempts/);
+    const attempts = await proxy.accepted();
+    timers.advance(10 * 60_000);
+    await sleep(300);
+    expect(await proxy.accepted(), 'no attempt after failed').to.equal(attempts);
+
+    await proxy.mode('forward');
+    const mark = states.length;
+    engine.reconnectNow(conversation);
+    await waitState('open', mark);
+  });
+
+  it('goes to failed with the server reason on a refusal, with no retry loop', async () => {
+    const { guardedRelayUrl } = await env();
+    const { timers, states, waitState, open } = await engineInPage();
+    open({ protocol: 'websocket', url: guardedRelayUrl, user: 'Intruder', password: 'wrong' });
+    const failed = await waitState('failed');
+    expect(failed.reason).to.equal('auth');
+    expect(failed.error?.message).to.match(/token is wrong/);
+    timers.advance(10 * 60_000);
+    await sleep(300);
+    expect(states.filter((s) => s.to === 'connecting')).to.have.length(1);
+  });
+
+  it('makes no attempt while the browser is offline, and tries at once when it comes back', async () => {
+    const proxy = await startProxy();
+    let online = false;
+    const { engine, timers, waitState, open, last } = await engineInPage(() => online);
+    const { conversation } = open({ protocol: 'websocket', url: proxy.url, user: 'Ola' });
+    expect(last()!.to).to.equal('offline');
+    const queued = await engine.send(conversation, 'written offline');
+    expect(queued.status).to.equal('queued');
+    timers.advance(10 * 60_000);
+    await sleep(300);
+    expect(await proxy.accepted(), 'attempts while offline').to.equal(0);
+
+    online = true;
+    engine.wake('network-online');
+    await waitState('open');
+    await eventually(async () => (await engine.history.get(conversation, queued.id))?.status === 'sent', 5_000, 'the queued message sent');
+  });
+
+  it('notices a half-open link within interval + timeout and reconnects', async () => {
+    const proxy = await startProxy();
+    const { timers, states, waitState, open } = await engineInPage();
+    open({ protocol: 'websocket', url: proxy.url, user: 'Hal', options: { heartbeatInterval: 15_000, heartbeatTimeout: 5_000 } });
+    await waitState('open');
+    await sleep(200);
+    await proxy.mode('blackhole');
+    const mark = states.length;
+    timers.advance(19_999);
+    await sleep(300);
+    expect(states.slice(mark), 'still open just before interval + timeout').to.deep.equal([]);
+    timers.advance(1);
+    const lost = await waitState('reconnecting', mark);
+    expect(lost.reason).to.equal('heartbeat-timeout');
+
+    await proxy.mode('forward');
+    const again = states.length;
+    timers.advance(lost.nextRetryAt! - timers.now());
+    await waitState('open', again);
+  });
+});
