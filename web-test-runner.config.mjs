@@ -12,7 +12,8 @@ export default {
   port: Number(process.env.WTR_PORT ?? 8000),
   nodeResolve: true,
   concurrency: 1,
-  testFramework: { config: { timeout: 30_000 } },
+  // Each wait in a test has its own bound; this only stops a test that hangs outright.
+  testFramework: { config: { timeout: 120_000 } },
   testsFinishTimeout: 10 * 60_000,
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), parleyServers()],
   browsers: [

@@ -14,6 +14,7 @@ export class RelayStore {
   readonly #after: Database.Statement;
   readonly #latest: Database.Statement;
   readonly #before: Database.Statement;
+  readonly #last: Database.Statement;
 
   constructor(file: string) {
     this.#db = new Database(file);
@@ -33,6 +34,7 @@ export class RelayStore {
     this.#latest = this.#db.prepare(
       `SELECT * FROM (SELECT ${columns} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
     );
+    this.#last = this.#db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages');
     this.#before = this.#db.prepare(
       `SELECT * FROM (SELECT ${columns} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
     );
@@ -54,6 +56,11 @@ export class RelayStore {
 
   before(room: string, seq: number, limit: number): Stored[] {
     return this.#before.all(room, seq, limit) as Stored[];
+  }
+
+  /** The newest sequence number in any room; 0 when empty. */
+  lastSeq(): number {
+    return (this.#last.get() as { seq: number }).seq;
   }
 
   close(): void {

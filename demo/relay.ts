@@ -64,13 +64,14 @@ export function createRelay(options: RelayOptions): WebSocketServer {
           const page = store.latest(frame.room, FIRST_PAGE);
           for (const m of page) send(ws, { type: 'msg', ...m });
           if (page.length < FIRST_PAGE) send(ws, { type: 'history-end', room: frame.room });
-          return;
+        } else {
+          for (let after = frame.after, batch; (batch = store.after(frame.room, after, BATCH)).length; ) {
+            for (const m of batch) send(ws, { type: 'msg', ...m });
+            after = batch[batch.length - 1]!.seq;
+          }
         }
-        for (let after = frame.after, batch; (batch = store.after(frame.room, after, BATCH)).length; ) {
-          for (const m of batch) send(ws, { type: 'msg', ...m });
-          after = batch[batch.length - 1]!.seq;
-        }
-        return;
+        // Single-threaded: nothing else was sent to this room in between.
+        return void send(ws, { type: 'joined', room: frame.room, seq: store.lastSeq() });
       }
       case 'msg': {
         const id = typeof frame.id === 'string' && frame.id.length <= 100 ? frame.id : undefined;

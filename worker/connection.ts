@@ -166,6 +166,10 @@ export class Connection {
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, typing });
       }),
       historyEnd: guard((room) => this.#exhausted.add(room)),
+      caughtUp: guard((room, cursor) => {
+        const conversation = this.#rooms.get(room);
+        if (conversation) void this.deps.history.advanceCursor(conversation, cursor).catch((e) => this.#report(e));
+      }),
       error: guard((error) => this.#report(error)),
       close: guard((info) => {
         this.#transport = undefined;

@@ -1,5 +1,20 @@
 import type { ChatMessage, HistoryPage, MessageStatus } from './api.ts';
-import type { ParleyDb } from './db.ts';
+import type { IDBPObjectStore } from 'idb';
+import type { ParleyDb, ParleySchema } from './db.ts';
+
+/**
+ * Moves a conversation's cursor forward. Numeric sequences only ever grow; an opaque id (an
+ * XMPP archive id) cannot be compared, so the newest one written wins.
+ */
+async function advance(
+  cursors: IDBPObjectStore<ParleySchema, ('cursors' | 'messages')[] | ['cursors'], 'cursors', 'readwrite'>,
+  conversation: string,
+  seq: number | string,
+): Promise<void> {
+  const current = (await cursors.get(conversation))?.seq;
+  if (typeof seq === 'number' && typeof current === 'number' && current >= seq) return;
+  await cursors.put({ conversation, seq });
+}
 
 /** Messages and sync cursors in IndexedDB, paged newest first, one record per client id. */
 export class History {
@@ -14,14 +29,17 @@ export class History {
     const tx = db.transaction(['messages', 'cursors'], 'readwrite');
     const known = await tx.objectStore('messages').get([message.conversation, message.id]);
     if (!known) await tx.objectStore('messages').put(message);
-    if (typeof message.seq === 'number') {
-      const cursors = tx.objectStore('cursors');
-      const cursor = await cursors.get(message.conversation);
-      if (!cursor || (cursor.seq as number) < message.seq)
-        await cursors.put({ conversation: message.conversation, seq: message.seq });
-    }
+    if (message.seq !== undefined) await advance(tx.objectStore('cursors'), message.conversation, message.seq);
     await tx.done;
     return !known;
+  }
+
+  /** Records that the server has sent everything up to `seq`. */
+  async advanceCursor(conversation: string, seq: number | string): Promise<void> {
+    const db = await this.db();
+    const tx = db.transaction('cursors', 'readwrite');
+    await advance(tx.store, conversation, seq);
+    await tx.done;
   }
 
   async get(conversation: string, id: string): Promise<ChatMessage | undefined> {

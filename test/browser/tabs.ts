@@ -104,3 +104,22 @@ export async function eventually(probe: () => Promise<boolean>, timeout = 10_000
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Reloads the tab's page, as F5 does, and returns the new widget. */
+export async function reloadTab(tab: Tab): Promise<Tab> {
+  const loaded = new Promise((r) => tab.frame.addEventListener('load', r, { once: true }));
+  tab.frame.contentWindow!.location.reload();
+  await loaded;
+  const chat = await waitFor(() => {
+    const el = tab.frame.contentDocument?.querySelector('parley-chat');
+    return el?.shadowRoot ? (el as ParleyChat) : undefined;
+  });
+  return { ...tab, chat };
+}
+
+/** Sends without waiting for the text box, to make a burst as fast as the engine takes it. */
+export const sendNow = (chat: ParleyChat, text: string) => {
+  const box = chat.shadowRoot!.querySelector('textarea')!;
+  box.value = text;
+  chat.shadowRoot!.querySelector<HTMLButtonElement>('button.primary')!.click();
+};

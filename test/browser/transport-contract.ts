@@ -38,6 +38,7 @@ class Recorder {
       reject: record('reject'),
       typing: record('typing'),
       historyEnd: record('historyEnd'),
+      caughtUp: record('caughtUp'),
       error: record('error'),
       close: record('close'),
     };

@@ -3,7 +3,7 @@
  * relay speaks it, and a site's own backend can too. Shared by the engine and the relay.
  *
  * Client → server: hello (first), join, msg, older, typing, ping.
- * Server → client: welcome, msg, ack, history-end, typing, pong, error.
+ * Server → client: welcome, msg, ack, joined, history-end, typing, pong, error.
  * `seq` is the server's sequence number, increasing across all rooms.
  */
 export const JSON_PROTOCOL_VERSION = 1;
@@ -33,6 +33,8 @@ export type ServerFrame =
   | ({ type: 'msg' } & WireMessage & { seq: number })
   | { type: 'ack'; id: string; seq: number; ts: number }
   | { type: 'history-end'; room: string }
+  /** Sent after a join's backlog: everything in the room up to `seq` has been sent. */
+  | { type: 'joined'; room: string; seq: number }
   | { type: 'typing'; room: string; from: string; typing: boolean }
   | { type: 'pong' }
   /** `id` names the refused message; `fatal` means the server is closing the link for good. */

@@ -51,6 +51,12 @@ export interface TransportEvents {
   typing(room: string, from: string, typing: boolean): void;
   /** The server has no messages older than those it sent for `room`. */
   historyEnd(room: string): void;
+  /**
+   * The server has sent everything in `room` up to `cursor`, even if that was nothing: the
+   * next catch-up starts there. Without it, a client that saw an empty room would miss what
+   * was said there while it was away.
+   */
+  caughtUp(room: string, cursor: number | string): void;
   /** Something went wrong that does not end the link, such as a malformed frame. */
   error(error: ParleyError): void;
   close(info: CloseInfo): void;

@@ -96,6 +96,8 @@ class JsonTransport implements Transport {
         });
       case 'ack':
         return this.events.ack(frame.id, { seq: frame.seq, ts: frame.ts });
+      case 'joined':
+        return this.events.caughtUp(frame.room, frame.seq);
       case 'history-end':
         return this.events.historyEnd(frame.room);
       case 'typing':

@@ -1,0 +1,146 @@
+import { expect } from '@esm-bundle/chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { StateChange } from '../../worker/api.ts';
+import { engineClient } from '../../widget/engine-client.ts';
+import {
+  env,
+  eventually,
+  openTab,
+  reloadTab,
+  sleep,
+  startProxy,
+  stateText,
+  statuses,
+  texts,
+  type,
+  uniqueName,
+  waitFor,
+} from './tabs.ts';
+
+/** The engine in its SharedWorker, real timers, the real relay: what a visitor lives through. */
+const fast = { backoffBase: 200, backoffCap: 2_000, heartbeatInterval: 2_000, heartbeatTimeout: 2_000 };
+const numbered = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
+const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
+
+describe('connection engine, end to end', () => {
+  it('survives the relay going away for 20 s: 100 messages sent meanwhile arrive once, in order', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('outage');
+    const ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: relayUrl, room, options: fast });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: fast });
+    await connected(ann.chat);
+    await connected(bob.chat);
+    const walk: string[] = [];
+    ann.chat.addEventListener('parley-state', (e) => walk.push((e as CustomEvent<{ change: StateChange }>).detail.change.to));
+
+    await executeServerCommand('relay-stop');
+    const expected = numbered('during outage', 100);
+    try {
+      await waitFor(() => stateText(ann.chat).startsWith('Reconnecting'), 10_000, 'Reconnecting…');
+      for (const text of expected) await type(ann.chat, text);
+      expect(statuses(ann.chat).every((s) => s === 'queued' || s === 'sending')).to.equal(true);
+      await sleep(20_000);
+    } finally {
+      await executeServerCommand('relay-start');
+    }
+    await waitFor(() => texts(bob.chat).length === 100, 20_000, '100 messages at Bob').catch((e) => {
+      throw new Error(`${e.message}: Bob has ${texts(bob.chat).length} (${stateText(bob.chat)}), Ann's statuses ${[...new Set(statuses(ann.chat))]} (${stateText(ann.chat)})`);
+    });
+    expect(texts(bob.chat)).to.deep.equal(expected);
+    await waitFor(() => statuses(ann.chat).every((s) => s === 'sent'), 10_000, 'all acked');
+    expect(texts(ann.chat)).to.deep.equal(expected);
+    expect(walk).to.include('reconnecting');
+    expect(walk.indexOf('open', walk.indexOf('reconnecting'))).to.be.greaterThan(-1);
+    ann.close();
+    bob.close();
+  });
+
+  it('loses nothing and shows nothing twice when the tab reloads during a burst', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('burst');
+    const proxy = await startProxy();
+    let ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: proxy.url, room, options: fast });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: fast });
+    await connected(ann.chat);
+    await connected(bob.chat);
+    // 40 fits the first history page (50), so the reloaded tab shows them all.
+    const expected = numbered('burst', 40);
+    for (const text of expected.slice(0, 20)) await type(ann.chat, text);
+    // Mid-burst the link goes silent: some messages reach the relay but their acks are lost,
+    // the rest never leave. Then the visitor reloads.
+    await proxy.mode('blackhole');
+    for (const text of expected.slice(20)) await type(ann.chat, text);
+    ann = await reloadTab(ann);
+    await sleep(500);
+    await proxy.mode('forward');
+    await waitFor(() => texts(bob.chat).length >= 40, 20_000, '40 messages at Bob');
+    await sleep(500);
+    expect(texts(bob.chat)).to.deep.equal(expected);
+    await waitFor(() => statuses(ann.chat).length === 40 && statuses(ann.chat).every((s) => s === 'sent'), 20_000, 'all sent after reload');
+    expect(texts(ann.chat)).to.deep.equal(expected);
+    ann.close();
+    bob.close();
+  });
+
+  it('sends what was written offline on reconnect, and syncs what others said meanwhile', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('offline');
+    const proxy = await startProxy();
+    const ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: proxy.url, room, options: fast });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: fast });
+    await connected(ann.chat);
+    await connected(bob.chat);
+    await type(bob.chat, 'before');
+    await waitFor(() => texts(ann.chat).includes('before'));
+
+    await proxy.mode('refuse');
+    await waitFor(() => stateText(ann.chat) !== 'Connected', 10_000, 'Ann loses the link');
+    await type(ann.chat, 'written offline');
+    await type(bob.chat, 'while Ann was away 1');
+    await type(bob.chat, 'while Ann was away 2');
+    await sleep(1_000);
+    expect(texts(ann.chat)).to.deep.equal(['before', 'written offline']);
+    expect(statuses(ann.chat)).to.deep.equal(['queued']);
+
+    await proxy.mode('forward');
+    await waitFor(() => texts(ann.chat).length === 4, 15_000, 'the sync');
+    expect(texts(ann.chat).sort()).to.deep.equal(['before', 'while Ann was away 1', 'while Ann was away 2', 'written offline'].sort());
+    await waitFor(() => statuses(ann.chat).join() === 'sent', 5_000, 'the offline message sent');
+    await waitFor(() => texts(bob.chat).includes('written offline'), 5_000, 'Bob gets it');
+    expect(texts(bob.chat).filter((t) => t === 'written offline')).to.have.length(1);
+    ann.close();
+    bob.close();
+  });
+
+  it('notices a half-open link within interval + timeout and reconnects through the proxy', async () => {
+    const proxy = await startProxy();
+    const options = { heartbeatInterval: 1_000, heartbeatTimeout: 1_000, backoffBase: 100, backoffCap: 500 };
+    const tab = await openTab({ engine: uniqueName('half'), user: 'Hal', server: proxy.url, options });
+    await connected(tab.chat);
+    await sleep(300);
+    await proxy.mode('blackhole');
+    const cut = performance.now();
+    await waitFor(() => stateText(tab.chat) !== 'Connected', 10_000, 'the dead link noticed');
+    const noticed = performance.now() - cut;
+    expect(noticed, 'ms to notice').to.be.below(1_000 + 1_000 + 1_000);
+    await proxy.mode('forward');
+    await connected(tab.chat);
+    expect(await proxy.accepted()).to.be.at.least(2);
+    tab.close();
+  });
+
+  it('forgets closed tabs: 50 iframes come and go, the tab count returns to the live ones', async () => {
+    const { relayUrl } = await env();
+    const engine = uniqueName('lifecycle');
+    const client = await engineClient(engine);
+    const keep = await openTab({ engine, user: 'Kim', server: relayUrl });
+    for (let i = 0; i < 50; i++) (await openTab({ engine, user: 'Kim', server: relayUrl })).close();
+    // This page holds the engine too (engineClient above): live tabs = this page + `keep`.
+    await eventually(async () => (await client.api.stats()).tabs === 2, 10_000, 'tab count back to 2');
+    await sleep(500);
+    const stats = await client.api.stats();
+    expect(stats.tabs).to.equal(2);
+    expect(stats.connections).to.equal(1);
+    keep.close();
+  });
+});
