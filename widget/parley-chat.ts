@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatMessage, EngineEvent, EngineOptions, Protocol, StateChange } from '../worker/api.ts';
+import type { ChatMessage, EngineEvent, EngineOptions, HistoryPage, Protocol, StateChange } from '../worker/api.ts';
 import { engineClient, type EngineClient } from './engine-client.ts';
 import { describeState, formatTime, STATUS_ICONS, STATUS_LABELS } from './format.ts';
 import { styles } from './parley-chat.styles.ts';
@@ -46,6 +46,7 @@ export class ParleyChat extends LitElement {
     _messages: { state: true },
     _state: { state: true },
     _more: { state: true },
+    _serverMore: { state: true },
     _typing: { state: true },
     _error: { state: true },
     _now: { state: true },
@@ -66,7 +67,10 @@ export class ParleyChat extends LitElement {
 
   declare _messages: ChatMessage[];
   declare _state: StateChange | undefined;
+  /** Local history has older messages. */
   declare _more: boolean;
+  /** The server may have older messages. */
+  declare _serverMore: boolean;
   declare _typing: string[];
   declare _error: string;
   declare _now: number;
@@ -88,6 +92,7 @@ export class ParleyChat extends LitElement {
     this.engine = 'parley';
     this._messages = [];
     this._more = false;
+    this._serverMore = false;
     this._typing = [];
     this._error = '';
     this._now = Date.now();
@@ -129,9 +134,13 @@ export class ParleyChat extends LitElement {
     );
     this.#conversation = opened.conversation;
     this._state = opened.state;
-    const page = await client.api.history(opened.conversation);
+    this.#showPage(await client.api.history(opened.conversation));
+  }
+
+  #showPage(page: HistoryPage): void {
     this.#merge(page.messages);
     this._more = page.more;
+    this._serverMore = page.serverMore;
   }
 
   #detach(): void {
@@ -166,6 +175,9 @@ export class ParleyChat extends LitElement {
       case 'typing':
         if (event.conversation === this.#conversation) this.#setTyping(event.from, event.typing);
         return;
+      case 'history-end':
+        if (event.conversation === this.#conversation) this._serverMore = false;
+        return;
       case 'error':
         console.warn(`[parley] ${event.error.code}: ${event.error.message}`);
     }
@@ -194,9 +206,8 @@ export class ParleyChat extends LitElement {
 
   async #loadOlder(): Promise<void> {
     if (!this.#client || !this.#conversation) return;
-    const page = await this.#client.api.history(this.#conversation, this._messages[0]?.ts);
-    this.#merge(page.messages);
-    this._more = page.more;
+    // The server's older messages, if it is asked, arrive as `message` events.
+    this.#showPage(await this.#client.api.history(this.#conversation, this._messages[0]?.ts ?? Date.now()));
   }
 
   async #send(event: Event): Promise<void> {
@@ -238,7 +249,7 @@ export class ParleyChat extends LitElement {
         </span>
       </header>
       <ol part="log" role="log" aria-live="polite" aria-label="Messages">
-        ${this._more ? html`<li class="older"><button @click=${this.#loadOlder}>Show earlier messages</button></li>` : nothing}
+        ${this._more || this._serverMore ? html`<li class="older"><button @click=${this.#loadOlder}>Show earlier messages</button></li>` : nothing}
         ${this._messages.length === 0 ? html`<li class="empty">No messages yet. Say hello!</li>` : nothing}
         ${repeat(this._messages, (m) => m.id, (m) => this.#renderMessage(m))}
       </ol>

@@ -102,6 +102,8 @@ export type EngineEvent =
   | { type: 'removed'; conversation: string; id: string }
   | { type: 'state'; change: StateChange }
   | { type: 'typing'; conversation: string; from: string; typing: boolean }
+  /** The server has nothing older than what it has sent for this conversation. */
+  | { type: 'history-end'; conversation: string }
   | { type: 'error'; conversation?: string; error: ErrorInfo };
 
 export type EngineListener = (event: EngineEvent) => void;
@@ -114,8 +116,10 @@ export interface OpenResult {
 
 export interface HistoryPage {
   messages: ChatMessage[];
-  /** False once neither local history nor the server has anything older. */
+  /** Local history has older messages. */
   more: boolean;
+  /** The server may have older messages than local history; a `history-end` event clears it. */
+  serverMore: boolean;
 }
 
 /** What a tab may call. One instance per tab, exposed over comlink. */

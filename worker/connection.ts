@@ -165,7 +165,11 @@ export class Connection {
         const conversation = this.#rooms.get(room);
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, typing });
       }),
-      historyEnd: guard((room) => this.#exhausted.add(room)),
+      historyEnd: guard((room) => {
+        this.#exhausted.add(room);
+        const conversation = this.#rooms.get(room);
+        if (conversation) this.deps.emit({ type: 'history-end', conversation });
+      }),
       caughtUp: guard((room, cursor) => {
         const conversation = this.#rooms.get(room);
         if (conversation) void this.deps.history.advanceCursor(conversation, cursor).catch((e) => this.#report(e));

@@ -151,12 +151,13 @@ export class Engine {
    */
   async page(conversation: string, before?: number, limit = 50): Promise<HistoryPage> {
     const local = await this.history.page(conversation, before, limit);
-    if (local.more) return local;
     const { connection, room } = this.#find(conversation);
-    if (connection.exhausted(room)) return local;
+    const serverMore = !connection.exhausted(room);
+    if (local.more || !serverMore || before === undefined) return { ...local, serverMore };
+    // Scrolling up past local history: ask the server for the page before our oldest.
     const oldest = await this.history.oldestSeq(conversation);
     if (oldest !== undefined) connection.older(room, oldest, limit);
-    return { messages: local.messages, more: oldest !== undefined };
+    return { ...local, serverMore };
   }
 
   typing(conversation: string, typing: boolean): void {

@@ -90,6 +90,6 @@ export class History {
       messages.push(cursor.value);
       cursor = await cursor.continue();
     }
-    return { messages: messages.slice(0, limit), more: messages.length > limit };
+    return { messages: messages.slice(0, limit), more: messages.length > limit, serverMore: false };
   }
 }

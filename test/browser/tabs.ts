@@ -33,7 +33,8 @@ export async function openTab(o: TabOptions): Promise<Tab> {
     engine: o.engine,
     user: o.user,
     server: o.server,
-    room: o.room ?? 'lobby',
+    // A fresh room unless the test shares one on purpose: the relay outlives each test.
+    room: o.room ?? uniqueName('room'),
     protocol: o.protocol ?? 'websocket',
     options: JSON.stringify(o.options ?? {}),
   });

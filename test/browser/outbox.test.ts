@@ -1,0 +1,77 @@
+import { expect } from '@esm-bundle/chai';
+import { env, openTab, reloadTab, sendNow, startProxy, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+
+const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
+const shadow = (chat: Parameters<typeof stateText>[0]) => chat.shadowRoot!;
+
+describe('outbox and history, as the visitor sees them', () => {
+  it('refuses a message past the outbox bound with a clear error, dropping nothing', async () => {
+    const proxy = await startProxy();
+    const tab = await openTab({ engine: uniqueName('bound'), user: 'Bea', server: proxy.url, options: { outboxLimit: 3, backoffBase: 100, backoffCap: 500 } });
+    await connected(tab.chat);
+    await proxy.mode('refuse');
+    await waitFor(() => stateText(tab.chat) !== 'Connected', 10_000, 'the link lost');
+    for (const text of ['q1', 'q2', 'q3']) await type(tab.chat, text);
+    sendNow(tab.chat, 'q4');
+    const alert = await waitFor(() => shadow(tab.chat).querySelector('[role=alert]'), 5_000, 'an error');
+    expect(alert.textContent).to.match(/3 messages are still waiting to be sent/);
+    expect(shadow(tab.chat).querySelector('textarea')!.value, 'the text is kept').to.equal('q4');
+    expect(texts(tab.chat)).to.deep.equal(['q1', 'q2', 'q3']);
+    expect(statuses(tab.chat)).to.deep.equal(['queued', 'queued', 'queued']);
+
+    await proxy.mode('forward');
+    await waitFor(() => statuses(tab.chat).join() === 'sent,sent,sent', 15_000, 'the queue drained');
+    await type(tab.chat, 'q4');
+    await waitFor(() => statuses(tab.chat).join() === 'sent,sent,sent,sent', 5_000, 'q4 sent');
+    tab.close();
+  });
+
+  it('shows a refused message as failed with the reason, and Delete removes it for good', async () => {
+    const { relayUrl } = await env();
+    // The widget allows longer text than this relay does, so the relay refuses it.
+    let tab = await openTab({ engine: uniqueName('refused'), user: 'Rex', server: relayUrl, options: { maxTextLength: 20_000 } });
+    await connected(tab.chat);
+    await type(tab.chat, 'x'.repeat(12_000));
+    await waitFor(() => statuses(tab.chat).join() === 'failed', 5_000, 'failed');
+    expect(shadow(tab.chat).querySelector('.message.failed')!.textContent).to.match(/Not sent: Messages can be at most 10000 characters/);
+    await type(tab.chat, 'short one');
+    await waitFor(() => statuses(tab.chat).join() === 'failed,sent', 5_000, 'the next message is not blocked');
+
+    // Retry goes through queued and sending to failed again, faster than polling can see.
+    const seen: string[] = [];
+    new MutationObserver(() => seen.push(statuses(tab.chat)[0]!)).observe(shadow(tab.chat), { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+    const buttons = [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')];
+    buttons.find((b) => b.textContent === 'Retry')!.click();
+    await waitFor(() => seen.includes('queued') && statuses(tab.chat)[0] === 'failed', 5_000, 'retried and refused again');
+
+    [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')].find((b) => b.textContent === 'Delete')!.click();
+    await waitFor(() => texts(tab.chat).length === 1, 5_000, 'removed');
+    tab = await reloadTab(tab);
+    await waitFor(() => texts(tab.chat).length === 1, 5_000, 'history after reload');
+    expect(texts(tab.chat)).to.deep.equal(['short one']);
+    tab.close();
+  });
+
+  it('asks the server for older pages when local history runs out', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('paging');
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
+    await connected(bob.chat);
+    const all = Array.from({ length: 70 }, (_, i) => `m${i + 1}`);
+    for (const text of all) await type(bob.chat, text);
+    await waitFor(() => statuses(bob.chat).filter((s) => s === 'sent').length === 70, 10_000, '70 sent');
+
+    const carol = await openTab({ engine: uniqueName('carol'), user: 'Carol', server: relayUrl, room });
+    await waitFor(() => texts(carol.chat).length === 50, 10_000, 'the first page');
+    expect(texts(carol.chat)).to.deep.equal(all.slice(20));
+    const older = () => shadow(carol.chat).querySelector<HTMLButtonElement>('.older button');
+    await waitFor(older, 5_000, 'Show earlier messages');
+    older()!.click();
+    await waitFor(() => texts(carol.chat).length === 70, 10_000, 'the older page from the server');
+    expect(texts(carol.chat)).to.deep.equal(all);
+    older()?.click();
+    await waitFor(() => !older(), 5_000, 'no more to show');
+    bob.close();
+    carol.close();
+  });
+});
