@@ -35,7 +35,8 @@ export const styles = css`
   .dot[data-state='open'] { background: #16a34a; }
   .dot[data-state='reconnecting'], .dot[data-state='connecting'] { background: #d97706; }
   .dot[data-state='failed'], .dot[data-state='offline'] { background: #dc2626; }
-  ol { list-style: none; margin: 0; padding: 12px; flex: 1; overflow-y: auto; display: flex; flex-direction: column; gap: 6px; }
+  .log { flex: 1; overflow-y: auto; }
+  ol { list-style: none; margin: 0; padding: 12px; min-height: 100%; box-sizing: border-box; display: flex; flex-direction: column; gap: 6px; }
   li { max-width: 80%; align-self: flex-start; background: var(--_theirs); padding: 6px 10px; border-radius: var(--_radius); }
   li.mine { align-self: flex-end; background: var(--_mine); }
   li.failed { outline: 1px solid #dc2626; }

@@ -147,7 +147,7 @@ export class ParleyChat extends LitElement {
     this.#unsubscribe?.();
     if (this.#client && this.#conversation) void this.#client.api.leave(this.#conversation);
     this.#conversation = undefined;
-    this._messages = [];
+    if (this._messages.length) this._messages = [];
   }
 
   #onEvent(event: EngineEvent): void {
@@ -200,7 +200,7 @@ export class ParleyChat extends LitElement {
   }
 
   #scrollToEnd(): void {
-    const log = this.renderRoot.querySelector('ol');
+    const log = this.renderRoot.querySelector('.log');
     if (log) log.scrollTop = log.scrollHeight;
   }
 
@@ -248,11 +248,11 @@ export class ParleyChat extends LitElement {
             : nothing}
         </span>
       </header>
-      <ol part="log" role="log" aria-live="polite" aria-label="Messages">
+      <div class="log" part="log" role="log" aria-live="polite" aria-label="Messages"><ol>
         ${this._more || this._serverMore ? html`<li class="older"><button @click=${this.#loadOlder}>Show earlier messages</button></li>` : nothing}
         ${this._messages.length === 0 ? html`<li class="empty">No messages yet. Say hello!</li>` : nothing}
         ${repeat(this._messages, (m) => m.id, (m) => this.#renderMessage(m))}
-      </ol>
+      </ol></div>
       <div class="typing" aria-live="polite">${this._typing.length ? `${this._typing.join(', ')} ${this._typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
       ${this._error ? html`<div class="error" role="alert">${this._error}</div>` : nothing}
       <form part="composer" @submit=${this.#send}>

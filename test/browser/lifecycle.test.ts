@@ -1,0 +1,65 @@
+import { expect } from '@esm-bundle/chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { openDB } from 'idb';
+import { engineClient } from '../../widget/engine-client.ts';
+import { connectionKey } from '../../worker/api.ts';
+import { env, eventually, openTab, reloadTab, sleep, startProxy, stateText, uniqueName, waitFor } from './tabs.ts';
+
+const relayClients = async () => ((await executeServerCommand('relay-stats')) as { relayClients: number }).relayClients;
+const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
+
+describe('engine lifecycle', () => {
+  it('keeps the socket through a reload, and closes it a grace period after its last tab', async () => {
+    const { relayUrl } = await env();
+    const engine = uniqueName('grace');
+    // This page holds the engine too, so the worker outlives the tabs under test.
+    const client = await engineClient(engine);
+    const options = { idleGrace: 1_500 };
+    let gus = await openTab({ engine, user: 'Gus', server: relayUrl, options });
+    const hal = await openTab({ engine, user: 'Hal', server: relayUrl, options });
+    await connected(gus.chat);
+    await connected(hal.chat);
+    const before = await relayClients();
+    const gusKey = connectionKey({ protocol: 'websocket', url: relayUrl, user: 'Gus' });
+
+    gus = await reloadTab(gus);
+    await connected(gus.chat);
+    expect((await client.api.stats()).opens[gusKey], 'a reload reuses the open socket').to.equal(1);
+
+    gus.close();
+    await sleep(500);
+    expect(await relayClients(), 'still open within the grace period').to.equal(before);
+    await eventually(async () => (await relayClients()) === before - 1, 5_000, 'the idle socket closed');
+    expect((await client.api.stats()).connections).to.equal(1);
+    expect(stateText(hal.chat)).to.equal('Connected');
+    hal.close();
+  });
+
+  it('steps aside when a newer widget version upgrades the database', async () => {
+    const { relayUrl } = await env();
+    const engine = uniqueName('upgrade');
+    const tab = await openTab({ engine, user: 'Una', server: relayUrl });
+    await connected(tab.chat);
+    // The engine holds version 1 open; a newer widget asks for version 2.
+    const newer = openDB(`parley:${engine}`, 2, { upgrade: (db) => void db.createObjectStore('v2') });
+    const db = await Promise.race([newer, sleep(3_000).then(() => undefined)]);
+    expect(db, 'the upgrade was not blocked').to.not.equal(undefined);
+    expect([...db!.objectStoreNames]).to.include('v2');
+    db!.close();
+    tab.close();
+  });
+
+  it('tells the visitor when the next attempt is, and offers Retry now', async () => {
+    const proxy = await startProxy();
+    const tab = await openTab({ engine: uniqueName('countdown'), user: 'Cat', server: proxy.url, options: { backoffBase: 60_000, backoffCap: 60_000 } });
+    await connected(tab.chat);
+    await proxy.mode('refuse');
+    // Jitter may pick a short delay; wait for a countdown of at least one second.
+    const text = await waitFor(() => /^Reconnecting in (\d+) s…$/.exec(stateText(tab.chat)), 10_000, 'a countdown');
+    expect(Number(text[1])).to.be.within(1, 60);
+    await proxy.mode('forward');
+    tab.chat.shadowRoot!.querySelector<HTMLButtonElement>('button.retry-now')!.click();
+    await connected(tab.chat);
+    tab.close();
+  });
+});
