@@ -1,16 +1,60 @@
-import { defineConfig } from 'vite';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
- * The demo page and the widget. The engine is a module SharedWorker; its transports are
+ * Two entries: the demo page (index.html) and `parley.js`, the ES module that defines
+ * <parley-chat> for sites and apps. The engine is a module SharedWorker; its transports are
  * chunks it imports lazily, which needs `worker.format: 'es'` (PLATFORM-NOTES.md, "Vite").
  */
 export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
-    reportCompressedSize: true,
+    rolldownOptions: {
+      input: { demo: 'index.html', parley: 'widget/index.ts' },
+      output: {
+        // A stable name, so that a site can link to it; everything else is content-hashed.
+        entryFileNames: (chunk) => (chunk.name === 'parley' ? 'parley.js' : 'assets/[name]-[hash].js'),
+      },
+    },
   },
   worker: {
     format: 'es',
   },
+  plugins: [gzipReport()],
 });
+
+/**
+ * Vite reports the page's chunks but not the worker's; this lists every file in dist/ with
+ * its gzip size, so a transport that grows shows up in every build.
+ */
+function gzipReport(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'parley-gzip-report',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      const rows: [string, number, number][] = [];
+      const walk = (dir: string) => {
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          if (statSync(path).isDirectory()) walk(path);
+          else if (!name.endsWith('.map')) {
+            const body = readFileSync(path);
+            rows.push([relative(outDir, path), body.length, gzipSync(body, { level: 9 }).length]);
+          }
+        }
+      };
+      walk(outDir);
+      const kb = (n: number) => `${(n / 1024).toFixed(2)} kB`.padStart(10);
+      console.log('\nfile sizes (raw, gzip -9):');
+      for (const [file, raw, gz] of rows.sort((a, b) => a[0].localeCompare(b[0])))
+        console.log(`  ${file.padEnd(44)} ${kb(raw)} ${kb(gz)}`);
+    },
+  };
+}
