@@ -1,0 +1,157 @@
+import mqtt from 'mqtt';
+import type { IClientOptions, MqttClient, Timer } from 'mqtt';
+import type { ConnectionConfig } from '../api.ts';
+import { ProtocolError, ValidationError } from '../errors.ts';
+import { encodeChat, encodeTyping, parseChat, parseTyping } from './mqtt-payload.ts';
+import { clientIdFor, keepaliveSeconds } from './mqtt-session.ts';
+import { DEFAULT_TOPIC_PREFIX, topicMap, type TopicMap } from './mqtt-topics.ts';
+import type { OutgoingMessage, Transport, TransportContext, TransportEvents, TransportFactory } from './transport.ts';
+
+/** CONNACK return codes that reconnecting cannot fix (MQTT 3.1.1 §3.2.2.3). */
+const REFUSALS: Record<number, string> = {
+  1: 'The broker does not speak MQTT 3.1.1.',
+  2: 'The broker rejected the client id.',
+  4: 'The broker refused the user name or password.',
+  5: 'The broker says this user is not authorised to connect.',
+};
+
+/**
+ * mqtt.js's keepalive timer, switched off: every `set` is a no-op. The Connection's heartbeat
+ * is the only thing that decides when to ping (it calls ping(), which sends PINGREQ) and
+ * when the link is dead; a second timer would ping and drop the link on its own schedule.
+ */
+const noKeepaliveTimer: Timer = { set: () => 0, clear: () => undefined };
+
+/** Parley over MQTT 3.1.1 on a WebSocket, through mqtt.js; mapping in docs/mqtt.md. */
+export const createTransport: TransportFactory = (config, events, context) => new MqttTransport(config, events, context);
+
+class MqttTransport implements Transport {
+  readonly #topics: TopicMap;
+  #client?: MqttClient;
+  #closed = false;
+  #reported = false;
+
+  constructor(
+    readonly config: ConnectionConfig,
+    readonly events: TransportEvents,
+    readonly context: TransportContext,
+  ) {
+    this.#topics = topicMap(config.topicPrefix ?? DEFAULT_TOPIC_PREFIX);
+  }
+
+  open(): void {
+    clientIdFor(this.context.deviceId, this.config)
+      .then((clientId) => !this.#closed && this.#connect(clientId))
+      .catch((e) => this.#close({ code: 'network', reason: `Could not start MQTT: ${e}`, fatal: false }));
+  }
+
+  #connect(clientId: string): void {
+    const options: IClientOptions = {
+      clientId,
+      protocolVersion: 4,
+      // A persistent session: the broker keeps subscriptions and QoS 1 messages while the
+      // browser is away (§3.1.2.4).
+      clean: false,
+      username: this.config.user,
+      password: this.config.password,
+      keepalive: keepaliveSeconds(this.config),
+      timerVariant: noKeepaliveTimer,
+      // Retries, resubscription and queueing belong to the Connection, which makes a new
+      // transport (and a new client, with an empty store) for every attempt.
+      reconnectPeriod: 0,
+      resubscribe: false,
+      queueQoSZero: false,
+      // The Connection's heartbeat already bounds the handshake; this only must not fire first.
+      connectTimeout: 2_147_483_647,
+      forceNativeWebSocket: true,
+    };
+    const client = mqtt.connect(this.config.url, options);
+    this.#client = client;
+    client.on('packetreceive', () => this.#live() && this.events.activity());
+    client.on('connect', () => this.#live() && this.events.open());
+    client.on('message', (topic, payload) => this.#live() && this.#receive(topic, payload));
+    client.on('error', (error) => {
+      const code = (error as { code?: unknown }).code;
+      const refusal = typeof code === 'number' ? REFUSALS[code] : undefined;
+      if (refusal) this.#close({ code: 'auth', reason: refusal, fatal: true });
+    });
+    client.on('close', () => this.#close({ code: 'closed-by-server', reason: 'The MQTT connection closed.', fatal: false }));
+  }
+
+  join(room: string): void {
+    // QoS 1 for chat, so the session queues it while we are away; typing is ephemeral.
+    this.#client?.subscribe({ [this.#topics.chat(room)]: { qos: 1 }, [this.#topics.typing(room)]: { qos: 0 } }, (error, granted) => {
+      if (!this.#live()) return;
+      if (error || granted?.some((g) => g.qos === 128))
+        this.events.error(new ProtocolError('subscribe-refused', `The broker refused a subscription to room "${room}".`));
+    });
+  }
+
+  send(message: OutgoingMessage): void {
+    const client = this.#client;
+    if (!client?.connected) return;
+    client.publish(this.#topics.chat(message.room), encodeChat(message) as Buffer, { qos: 1 }, (error) => {
+      if (!this.#live()) return;
+      // PUBACK (§3.4): the broker owns the message now. Other errors mean the link went down
+      // before the PUBACK; the Connection resends on the next link.
+      if (!error) return this.events.ack(message.id, {});
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'number' && code >= 0x80)
+        this.events.reject(message.id, new ValidationError('refused', `The broker refused the message: ${error.message}`));
+    });
+  }
+
+  typing(room: string, typing: boolean): void {
+    if (!this.#client?.connected) return;
+    const payload = encodeTyping({ from: this.config.user, typing }) as Buffer;
+    this.#client.publish(this.#topics.typing(room), payload, { qos: 0, retain: false });
+  }
+
+  /** MQTT keeps no history to page through; a persistent session replays what was missed. */
+  older(): void {}
+
+  ping(): void {
+    // PINGREQ; the PINGRESP arrives as a packet and counts as activity (§3.12, §3.13).
+    if (this.#client?.connected) this.#client.sendPing();
+  }
+
+  close(): void {
+    this.#closed = true;
+    const client = this.#client;
+    this.#client = undefined;
+    client?.end(true);
+  }
+
+  #live(): boolean {
+    return !this.#closed && !this.#reported;
+  }
+
+  #close(info: { code: string; reason: string; fatal: boolean }): void {
+    if (!this.#live()) return;
+    this.#reported = true;
+    const client = this.#client;
+    this.#client = undefined;
+    client?.end(true);
+    this.events.close(info);
+  }
+
+  #receive(topic: string, payload: Uint8Array): void {
+    const target = this.#topics.parse(topic);
+    if (!target) return;
+    if (target.kind === 'typing') {
+      const typing = parseTyping(payload);
+      if (typing.ok === true) this.events.typing(target.room, typing.value.from, typing.value.typing);
+      else if (typing.ok === false) this.#bad(topic, typing.reason);
+      return;
+    }
+    const chat = parseChat(payload, Date.now());
+    if (chat.ok === true) {
+      const { id, from, text, ts } = chat.value;
+      this.events.message({ id, room: target.room, from, text, ts });
+    } else if (chat.ok === false) this.#bad(topic, chat.reason);
+  }
+
+  #bad(topic: string, reason: string): void {
+    this.events.error(new ProtocolError('bad-payload', `Ignored a message on "${topic}": ${reason}.`));
+  }
+}
