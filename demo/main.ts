@@ -6,7 +6,7 @@ const server = await startDemoServer({
   host: process.env.HOST ?? 'localhost',
   dataDir: process.env.PARLEY_DATA_DIR,
 });
-console.log(`Parley demo: ${server.url}  (JSON relay at ${server.relayUrl})`);
+console.log(`Parley demo: ${server.url}  (JSON relay at ${server.relayUrl}, MQTT broker at ${server.mqttUrl})`);
 console.log('Open it in two tabs or two browsers to chat. Ctrl-C stops it.');
 
 let stopping = false;

@@ -1,4 +1,4 @@
-import mqtt from 'mqtt';
+import mqtt from 'mqtt/dist/mqtt.esm';
 import type { IClientOptions, MqttClient, Timer } from 'mqtt';
 import type { ConnectionConfig } from '../api.ts';
 import { ProtocolError, ValidationError } from '../errors.ts';
@@ -67,14 +67,18 @@ class MqttTransport implements Transport {
     };
     const client = mqtt.connect(this.config.url, options);
     this.#client = client;
-    client.on('packetreceive', () => this.#live() && this.events.activity());
+    client.on('packetreceive', (packet) => {
+      if (!this.#live()) return;
+      // Seen before mqtt.js handles the CONNACK: on a refusal it tears the stream down, and
+      // its `close` can come before its `error`.
+      const refusal = packet.cmd === 'connack' && packet.returnCode ? REFUSALS[packet.returnCode] : undefined;
+      if (refusal) return this.#close({ code: 'auth', reason: refusal, fatal: true });
+      this.events.activity();
+    });
     client.on('connect', () => this.#live() && this.events.open());
     client.on('message', (topic, payload) => this.#live() && this.#receive(topic, payload));
-    client.on('error', (error) => {
-      const code = (error as { code?: unknown }).code;
-      const refusal = typeof code === 'number' ? REFUSALS[code] : undefined;
-      if (refusal) this.#close({ code: 'auth', reason: refusal, fatal: true });
-    });
+    // Refusals are handled above; other errors end in `close`, which reports them.
+    client.on('error', () => undefined);
     client.on('close', () => this.#close({ code: 'closed-by-server', reason: 'The MQTT connection closed.', fatal: false }));
   }
 
