@@ -34,9 +34,10 @@ export class MosquittoSub {
   readonly #child: ChildProcess;
 
   constructor(port: number, topic: string, clientId: string) {
+    // stdbuf: line-buffered stdout, or the -d lines that say "subscribed" sit in a pipe buffer.
     this.#child = spawn(
-      'mosquitto_sub',
-      ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', '1', '-c', '-i', clientId, '-d', '-F', 'MSG %p'],
+      'stdbuf',
+      ['-oL', 'mosquitto_sub', '-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', '1', '-c', '-i', clientId, '-d', '-F', 'MSG %p'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let partial = '';
