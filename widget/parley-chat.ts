@@ -208,7 +208,9 @@ export class ParleyChat extends LitElement {
     if (!text.trim()) return;
     try {
       const message = await this.#client.api.send(this.#conversation, text);
-      this.#merge([message]);
+      // The engine's events for this id (queued, sending, sent) can overtake send()'s reply;
+      // merging the reply's `queued` copy after them would undo a later status.
+      if (!this._messages.some((m) => m.id === message.id)) this.#merge([message]);
       input.value = '';
       this._error = '';
       void this.#client.api.typing(this.#conversation, false);

@@ -1,17 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { openTab, stateText, statuses, texts, type, uniqueName, waitFor, type Tab } from './tabs.ts';
-import { BROKERS, brokerUrl, mosquittoPub, mosquittoSub, roomTopic, type BrokerName } from './mqtt-env.ts';
-
-/** Short engine timings, so a dropped link is noticed and retried within a test's time. */
-export const FAST = { heartbeatInterval: 2_000, heartbeatTimeout: 2_000, backoffBase: 200, backoffCap: 1_000 };
-
-export async function mqttTab(broker: BrokerName, user: string, room: string, engine = uniqueName(user), server?: string): Promise<Tab> {
-  const tab = await openTab({ engine, user, room, protocol: 'mqtt', server: server ?? (await brokerUrl(broker)), options: FAST });
-  await waitFor(() => stateText(tab.chat) === 'Connected', 15_000, `${user} connected to ${broker}`);
-  // Connected comes with the CONNACK; the SUBSCRIBE follows it. Give it time to reach the broker.
-  await new Promise((r) => setTimeout(r, 500));
-  return tab;
-}
+import { statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { BROKERS, mosquittoPub, mosquittoSub, mqttTab, roomTopic, waitForAsync } from './mqtt-env.ts';
 
 for (const broker of BROKERS) {
   describe(`MQTT chat, ${broker}`, () => {
@@ -76,15 +65,4 @@ for (const broker of BROKERS) {
       }
     });
   });
-}
-
-/** Polls an async probe until `done` holds; fails after `timeout` ms. */
-export async function waitForAsync<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeout: number, what: string): Promise<T> {
-  const end = performance.now() + timeout;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
