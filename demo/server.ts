@@ -18,6 +18,8 @@ export interface DemoServerOptions {
   staticDir?: string;
   /** Relay token, if clients must present one; also the MQTT password then. */
   token?: string;
+  /** Called with the path of every HTTP request, before it is served (logs, tests). Default: none. */
+  onRequest?: (path: string) => void;
 }
 
 export interface DemoServer {
@@ -41,7 +43,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const store = new RelayStore(join(dataDir, 'relay.sqlite'));
   const relay = createRelay({ store, token: options.token });
   const mqtt = await startMqttBroker({ token: options.token });
-  const server: Server = createServer(serveStatic(resolve(options.staticDir ?? 'dist')));
+  const files = serveStatic(resolve(options.staticDir ?? 'dist'));
+  const server: Server = createServer((req, res) => {
+    options.onRequest?.(req.url ?? '/');
+    return files(req, res);
+  });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/mqtt') return mqtt.handleUpgrade(req, socket, head);
