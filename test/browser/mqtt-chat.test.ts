@@ -8,6 +8,9 @@ for (const broker of BROKERS) {
       const room = uniqueName('room');
       const ann = await mqttTab(broker, 'Ann', room);
       const bob = await mqttTab(broker, 'Bob', room);
+      const box = ann.chat.shadowRoot!.querySelector('textarea')!;
+      box.dispatchEvent(new KeyboardEvent('keydown', { key: 'H', bubbles: true, composed: true }));
+      await waitFor(() => bob.chat.shadowRoot!.querySelector('.typing')?.textContent === 'Ann is typing…', 10_000, 'Ann typing, at Bob');
       await type(ann.chat, 'Hello Bob <b>over MQTT</b>');
       await waitFor(() => texts(bob.chat).includes('Hello Bob <b>over MQTT</b>'), 10_000, 'the message at Bob');
       await waitFor(() => statuses(ann.chat).join() === 'sent', 10_000, 'the PUBACK');

@@ -45,6 +45,29 @@ for (const broker of BROKERS) {
       }
     });
 
+    it('notices a link that went silent (no PINGRESP) and reconnects when it is back', async function () {
+      this.timeout(60_000);
+      const proxy = await brokerProxy(broker);
+      try {
+        const room = uniqueName('room');
+        const fay = await mqttTab(broker, 'Fay', room, uniqueName('fay'), proxy.url);
+        const states: string[] = [];
+        fay.chat.addEventListener('parley-state', (e) => states.push(`${e.detail.change.to}:${e.detail.change.reason}`));
+        // Half-open: the socket stays up but no byte passes, so no close event ever comes.
+        await proxy.set('blackhole');
+        // heartbeatInterval 2 s + heartbeatTimeout 2 s, with room for a busy machine.
+        await waitFor(() => states.includes('reconnecting:heartbeat-timeout'), 15_000, 'the heartbeat to give up');
+        await proxy.set('forward');
+        await waitFor(() => stateText(fay.chat) === 'Connected', 15_000, 'the link to come back');
+        await new Promise((r) => setTimeout(r, 500));
+        await mosquittoPub(broker, roomTopic(room), ['after the silence']);
+        await waitFor(() => texts(fay.chat).includes('after the silence'), 10_000, 'a message on the new link');
+        fay.close();
+      } finally {
+        await proxy.stop();
+      }
+    });
+
     it('gives ten tabs of one browser one MQTT connection', async function () {
       this.timeout(90_000);
       // Connections of earlier tests linger for idleGrace (500 ms) after their tabs close.

@@ -4,7 +4,7 @@ import type { ConnectionConfig } from '../api.ts';
 import { ProtocolError, ValidationError } from '../errors.ts';
 import { encodeChat, encodeTyping, parseChat, parseTyping } from './mqtt-payload.ts';
 import { clientIdFor, keepaliveSeconds } from './mqtt-session.ts';
-import { DEFAULT_TOPIC_PREFIX, topicMap, type TopicMap } from './mqtt-topics.ts';
+import { DEFAULT_TOPIC_PREFIX, topicMap, validPrefix, type TopicMap } from './mqtt-topics.ts';
 import type { OutgoingMessage, Transport, TransportContext, TransportEvents, TransportFactory } from './transport.ts';
 
 /** CONNACK return codes that reconnecting cannot fix (MQTT 3.1.1 §3.2.2.3). */
@@ -40,6 +40,11 @@ class MqttTransport implements Transport {
   }
 
   open(): void {
+    const prefix = this.config.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
+    if (!validPrefix(prefix)) {
+      const reason = `The MQTT topic prefix "${prefix}" may not be empty or contain + or #.`;
+      return queueMicrotask(() => this.#close({ code: 'config', reason, fatal: true }));
+    }
     clientIdFor(this.context.deviceId, this.config)
       .then((clientId) => !this.#closed && this.#connect(clientId))
       .catch((e) => this.#close({ code: 'network', reason: `Could not start MQTT: ${e}`, fatal: false }));
