@@ -9,6 +9,7 @@ function recorder() {
   const messages: InboundMessage[] = [];
   const typing: [string, string, boolean][] = [];
   const errors: string[] = [];
+  const closes: { code: string; fatal: boolean; reason: string }[] = [];
   let open = false;
   const events: TransportEvents = {
     open: () => (open = true),
@@ -19,9 +20,9 @@ function recorder() {
     typing: (room, from, t) => typing.push([room, from, t]),
     historyEnd: () => undefined,
     error: (e) => errors.push(e.code),
-    close: () => undefined,
+    close: (info) => closes.push(info),
   };
-  return { events, messages, typing, errors, isOpen: () => open };
+  return { events, messages, typing, errors, closes, isOpen: () => open };
 }
 
 for (const broker of BROKERS) {
@@ -56,3 +57,22 @@ for (const broker of BROKERS) {
     });
   });
 }
+
+describe('MQTT settings that no retry can fix', () => {
+  it('fails for good on a topic prefix with a wildcard, or a server URL that is not ws:// or wss://', async () => {
+    const url = await brokerUrl('mosquitto');
+    for (const [config, words] of [
+      [{ url, topicPrefix: 'acme/+/chat' }, /topic prefix/],
+      [{ url: url.replace('ws://', 'http://') }, /ws:\/\/ or wss:\/\//],
+    ] as const) {
+      const r = recorder();
+      const transport = createTransport({ protocol: 'mqtt', user: 'Ann', ...config }, r.events, { deviceId: uniqueName('device') });
+      transport.open();
+      await waitFor(() => r.closes.length, 5_000, 'a close');
+      expect(r.closes[0]).to.include({ code: 'config', fatal: true });
+      expect(r.closes[0]!.reason).to.match(words);
+      expect(r.isOpen()).to.equal(false);
+      transport.close();
+    }
+  });
+});

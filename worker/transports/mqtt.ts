@@ -40,11 +40,14 @@ class MqttTransport implements Transport {
   }
 
   open(): void {
+    // Settings that no retry can fix fail the connection for good.
     const prefix = this.config.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
-    if (!validPrefix(prefix)) {
-      const reason = `The MQTT topic prefix "${prefix}" may not be empty or contain + or #.`;
-      return queueMicrotask(() => this.#close({ code: 'config', reason, fatal: true }));
-    }
+    const problem = !/^wss?:\/\/./i.test(this.config.url)
+      ? `The MQTT server must be a ws:// or wss:// URL, not "${this.config.url}".`
+      : !validPrefix(prefix)
+        ? `The MQTT topic prefix "${prefix}" may not be empty or contain + or #.`
+        : undefined;
+    if (problem) return queueMicrotask(() => this.#close({ code: 'config', reason: problem, fatal: true }));
     clientIdFor(this.context.deviceId, this.config)
       .then((clientId) => !this.#closed && this.#connect(clientId))
       .catch((e) => this.#close({ code: 'network', reason: `Could not start MQTT: ${e}`, fatal: false }));
