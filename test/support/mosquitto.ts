@@ -83,9 +83,11 @@ export class Mosquitto {
     this.#child = child;
     child.stdout!.on('data', (d) => (this.#log += d));
     child.stderr!.on('data', (d) => (this.#log += d));
-    const exited = new Promise<never>((_, fail) =>
-      child.once('exit', (code) => fail(new Error(`mosquitto exited (${code}) while starting:\n${this.#log}`))),
-    );
+    const exited = new Promise<never>((_, fail) => {
+      child.once('exit', (code) => fail(new Error(`mosquitto exited (${code}) while starting:\n${this.#log}`)));
+      // ENOENT: not installed (Debian package "mosquitto"; npm test installs it as root).
+      child.once('error', (e) => fail(new Error(`could not run ${MOSQUITTO}: ${e.message}`)));
+    });
     exited.catch(() => undefined);
     await Promise.race([
       Promise.all([this.tcpPort, this.wsPort, this.guardedWsPort].map((p) => waitForPort(p))),
