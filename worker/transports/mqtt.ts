@@ -1,9 +1,9 @@
 import mqtt from 'mqtt/dist/mqtt.esm';
-import type { IClientOptions, MqttClient, Timer } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { ConnectionConfig } from '../api.ts';
 import { ProtocolError, ValidationError } from '../errors.ts';
 import { encodeChat, encodeTyping, parseChat, parseTyping } from './mqtt-payload.ts';
-import { clientIdFor, keepaliveSeconds } from './mqtt-session.ts';
+import { clientIdFor, clientOptions } from './mqtt-session.ts';
 import { DEFAULT_TOPIC_PREFIX, topicMap, validPrefix, type TopicMap } from './mqtt-topics.ts';
 import type { OutgoingMessage, Transport, TransportContext, TransportEvents, TransportFactory } from './transport.ts';
 
@@ -14,13 +14,6 @@ const REFUSALS: Record<number, string> = {
   4: 'The broker refused the user name or password.',
   5: 'The broker says this user is not authorised to connect.',
 };
-
-/**
- * mqtt.js's keepalive timer, switched off: every `set` is a no-op. The Connection's heartbeat
- * is the only thing that decides when to ping (it calls ping(), which sends PINGREQ) and
- * when the link is dead; a second timer would ping and drop the link on its own schedule.
- */
-const noKeepaliveTimer: Timer = { set: () => 0, clear: () => undefined };
 
 /** Parley over MQTT 3.1.1 on a WebSocket, through mqtt.js; mapping in docs/mqtt.md. */
 export const createTransport: TransportFactory = (config, events, context) => new MqttTransport(config, events, context);
@@ -54,26 +47,7 @@ class MqttTransport implements Transport {
   }
 
   #connect(clientId: string): void {
-    const options: IClientOptions = {
-      clientId,
-      protocolVersion: 4,
-      // A persistent session: the broker keeps subscriptions and QoS 1 messages while the
-      // browser is away (§3.1.2.4).
-      clean: false,
-      username: this.config.user,
-      password: this.config.password,
-      keepalive: keepaliveSeconds(this.config),
-      timerVariant: noKeepaliveTimer,
-      // Retries, resubscription and queueing belong to the Connection, which makes a new
-      // transport (and a new client, with an empty store) for every attempt.
-      reconnectPeriod: 0,
-      resubscribe: false,
-      queueQoSZero: false,
-      // The Connection's heartbeat already bounds the handshake; this only must not fire first.
-      connectTimeout: 2_147_483_647,
-      forceNativeWebSocket: true,
-    };
-    const client = mqtt.connect(this.config.url, options);
+    const client = mqtt.connect(this.config.url, clientOptions(this.config, clientId));
     this.#client = client;
     client.on('packetreceive', (packet) => {
       if (!this.#live()) return;
