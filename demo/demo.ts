@@ -5,8 +5,10 @@ const chat = document.querySelector('parley-chat')!;
 const form = document.querySelector<HTMLFormElement>('#settings')!;
 const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
 
+const ws = location.protocol === 'https:' ? 'wss' : 'ws';
 const servers: Record<string, string> = {
-  websocket: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/relay`,
+  websocket: `${ws}://${location.host}/relay`,
+  mqtt: `${ws}://${location.host}/mqtt`,
 };
 
 const params = new URLSearchParams(location.search);

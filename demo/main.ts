@@ -5,8 +5,11 @@ const server = await startDemoServer({
   port: Number(process.env.PORT ?? 8080),
   host: process.env.HOST ?? 'localhost',
   dataDir: process.env.PARLEY_DATA_DIR,
+  // What the browser fetched, as the server saw it: requests made inside a SharedWorker do not
+  // show up in a page's network events (test/e2e/mqtt-chunk.test.ts reads this).
+  onRequest: process.env.PARLEY_LOG_REQUESTS ? (path) => console.log(`GET ${path}`) : undefined,
 });
-console.log(`Parley demo: ${server.url}  (JSON relay at ${server.relayUrl})`);
+console.log(`Parley demo: ${server.url}  (JSON relay at ${server.relayUrl}, MQTT broker at ${server.mqttUrl})`);
 console.log('Open it in two tabs or two browsers to chat. Ctrl-C stops it.');
 
 let stopping = false;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { startMqttBroker } from './mqtt-broker.ts';
 import { createRelay } from './relay.ts';
 import { RelayStore } from './relay-store.ts';
 import { serveStatic } from './static-files.ts';
@@ -15,8 +16,10 @@ export interface DemoServerOptions {
   dataDir?: string;
   /** Built files to serve. Default `dist/`. */
   staticDir?: string;
-  /** Relay token, if clients must present one. */
+  /** Relay token, if clients must present one; also the MQTT password then. */
   token?: string;
+  /** Called with the path of every HTTP request, before it is served (logs, tests). Default: none. */
+  onRequest?: (path: string) => void;
 }
 
 export interface DemoServer {
@@ -24,22 +27,31 @@ export interface DemoServer {
   url: string;
   /** ws://host:port/relay */
   relayUrl: string;
+  /** ws://host:port/mqtt: the embedded MQTT broker (aedes). */
+  mqttUrl: string;
   port: number;
-  /** Open relay sockets, for tests and diagnostics. */
-  stats(): { relayClients: number };
+  /** Open relay sockets and connected MQTT clients, for tests and diagnostics. */
+  stats(): { relayClients: number; mqttClients: number };
   close(): Promise<void>;
 }
 
-/** The demo: static files, and the JSON relay on `/relay`, on one port. */
+/** The demo: static files, the JSON relay on `/relay` and an MQTT broker on `/mqtt`, on one port. */
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const host = options.host ?? 'localhost';
   const dataDir = resolve(options.dataDir ?? '.parley-data');
   mkdirSync(dataDir, { recursive: true });
   const store = new RelayStore(join(dataDir, 'relay.sqlite'));
   const relay = createRelay({ store, token: options.token });
-  const server: Server = createServer(serveStatic(resolve(options.staticDir ?? 'dist')));
+  const mqtt = await startMqttBroker({ token: options.token });
+  const files = serveStatic(resolve(options.staticDir ?? 'dist'));
+  const server: Server = createServer((req, res) => {
+    options.onRequest?.(req.url ?? '/');
+    return files(req, res);
+  });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/relay') return void socket.destroy();
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/mqtt') return mqtt.handleUpgrade(req, socket, head);
+    if (path !== '/relay') return void socket.destroy();
     relay.handleUpgrade(req, socket, head, (ws) => relay.emit('connection', ws, req));
   });
   await new Promise<void>((ready, fail) => {
@@ -50,11 +62,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   return {
     url: `http://${host}:${port}`,
     relayUrl: `ws://${host}:${port}/relay`,
+    mqttUrl: `ws://${host}:${port}/mqtt`,
     port,
-    stats: () => ({ relayClients: relay.clients.size }),
+    stats: () => ({ relayClients: relay.clients.size, mqttClients: mqtt.clients() }),
     async close() {
       for (const ws of relay.clients) ws.terminate();
       relay.close();
+      await mqtt.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       store.close();

@@ -40,6 +40,7 @@ export class ParleyChat extends LitElement {
     room: {},
     user: {},
     password: {},
+    topicPrefix: { attribute: 'topic-prefix' },
     heading: {},
     engine: {},
     options: { attribute: false },
@@ -59,6 +60,8 @@ export class ParleyChat extends LitElement {
   declare room: string;
   declare user: string;
   declare password: string | undefined;
+  /** MQTT only: topic prefix of the rooms. Default `parley/rooms` (docs/mqtt.md). */
+  declare topicPrefix: string | undefined;
   /** Title shown in the header. Default: the room name. */
   declare heading: string | undefined;
   /** Name of the SharedWorker (and its database). Default `parley`. */
@@ -116,7 +119,7 @@ export class ParleyChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (['protocol', 'server', 'room', 'user', 'engine'].some((p) => changed.has(p as keyof ParleyChat)))
+    if (['protocol', 'server', 'room', 'user', 'engine', 'topicPrefix'].some((p) => changed.has(p as keyof ParleyChat)))
       this.#ready = this.#attach().catch((e) => {
         this._error = `Could not start the chat engine: ${e instanceof Error ? e.message : e}`;
       });
@@ -129,7 +132,7 @@ export class ParleyChat extends LitElement {
     this.#client = client;
     this.#unsubscribe = client.on((event) => this.#onEvent(event));
     const opened = await client.api.open(
-      { protocol: this.protocol, url: this.server, user: this.user, password: this.password, options: this.options },
+      { protocol: this.protocol, url: this.server, user: this.user, password: this.password, topicPrefix: this.topicPrefix, options: this.options },
       this.room,
     );
     this.#conversation = opened.conversation;
@@ -219,7 +222,9 @@ export class ParleyChat extends LitElement {
     if (!text.trim()) return;
     try {
       const message = await this.#client.api.send(this.#conversation, text);
-      this.#merge([message]);
+      // The engine's events for this id (queued, sending, sent) can overtake send()'s reply;
+      // merging the reply's `queued` copy after them would undo a later status.
+      if (!this._messages.some((m) => m.id === message.id)) this.#merge([message]);
       input.value = '';
       this._error = '';
       void this.#client.api.typing(this.#conversation, false);

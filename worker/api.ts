@@ -15,6 +15,11 @@ export interface ConnectionConfig {
   user: string;
   /** Password or token, where the server asks for one. */
   password?: string;
+  /**
+   * MQTT only: the topic under which each room is one level, without a trailing `/`.
+   * Default `parley/rooms` (a room's messages on `parley/rooms/<room>`); see docs/mqtt.md.
+   */
+  topicPrefix?: string;
   /** Engine tuning; see {@link EngineOptions}. */
   options?: Partial<EngineOptions>;
 }

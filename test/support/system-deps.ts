@@ -11,6 +11,10 @@ export interface SystemDep {
 
 export const SYSTEM_DEPS: SystemDep[] = [
   { command: '/usr/bin/chromium', pkg: 'chromium', usedBy: 'browser and end-to-end tests' },
+  { command: 'mosquitto', pkg: 'mosquitto', usedBy: 'MQTT browser tests (a real broker)' },
+  { command: 'mosquitto_passwd', pkg: 'mosquitto', usedBy: 'MQTT browser tests (the wrong-password check)' },
+  { command: 'mosquitto_pub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },
+  { command: 'mosquitto_sub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },
 ];
 
 const present = (dep: SystemDep) =>

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+
+/**
+ * The demo (`npm start`, built files in dist/) with MQTT: a page on the JSON protocol never
+ * fetches mqtt.js; choosing MQTT fetches it and chats through the embedded aedes broker.
+ * The server logs each request (PARLEY_LOG_REQUESTS): the engine's imports happen inside a
+ * SharedWorker, which a page's network events may not show.
+ */
+const PORT = 19_000 + Math.floor(Math.random() * 1000);
+let server: ChildProcess;
+let output = '';
+let browser: Browser;
+
+/** Built chunks that hold mqtt.js, found by a string only mqtt.js contains. */
+const mqttChunks = (): string[] =>
+  readdirSync('dist/assets')
+    .filter((f) => f.endsWith('.js') && readFileSync(join('dist/assets', f), 'utf8').includes('MQTTJS_VERSION'))
+    .map((f) => `/assets/${f}`);
+
+const requested = (): string[] => [...output.matchAll(/^GET (\S+)$/gm)].map((m) => m[1]!);
+
+async function startDemo(): Promise<void> {
+  server = spawn(process.execPath, ['--import', 'tsx', 'demo/main.ts'], {
+    env: { ...process.env, PORT: String(PORT), PARLEY_LOG_REQUESTS: '1', PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-e2e-mqtt-')) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout!.on('data', (d) => (output += d));
+  server.stderr!.on('data', (d) => (output += d));
+  const end = Date.now() + 15_000;
+  while (!output.includes(`http://localhost:${PORT}`)) {
+    if (Date.now() > end) throw new Error(`demo server did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const connected = (page: Page) =>
+  page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected', undefined, { timeout: 15_000 });
+
+async function visit(name: string, room: string): Promise<{ page: Page; seen: string[] }> {
+  const context = await browser.newContext();
+  const seen: string[] = [];
+  context.on('request', (r) => seen.push(new URL(r.url()).pathname));
+  const page = await context.newPage();
+  await page.goto(`http://localhost:${PORT}/?user=${encodeURIComponent(name)}&room=${room}`);
+  await connected(page);
+  return { page, seen };
+}
+
+describe('demo server with MQTT', () => {
+  before(async () => {
+    await startDemo();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.kill('SIGKILL');
+  });
+
+  it('loads mqtt.js only when a visitor chooses MQTT, then chats over the embedded broker', async () => {
+    const chunks = mqttChunks();
+    assert.ok(chunks.length > 0, 'the build has a chunk with mqtt.js in it');
+    const room = `e2e-mqtt-${PORT}`;
+
+    const ann = await visit('Ann', room);
+    // Give the engine time to import anything it would import.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const jsonOnly = requested();
+    assert.ok(jsonOnly.some((p) => /\/assets\/engine\.worker-.*\.js$/.test(p)), `the engine was fetched: ${jsonOnly.join(' ')}`);
+    assert.ok(jsonOnly.some((p) => /\/assets\/websocket-.*\.js$/.test(p)), 'the JSON transport was fetched');
+    assert.deepEqual(jsonOnly.filter((p) => chunks.includes(p)), [], 'the JSON-only page fetched no mqtt.js');
+
+    await ann.page.locator('select[name=protocol]').selectOption('mqtt');
+    await connected(ann.page);
+    assert.ok(requested().some((p) => chunks.includes(p)), `choosing MQTT fetched ${chunks.join(', ')}`);
+    console.log(`page-level request events saw the MQTT chunk: ${ann.seen.some((p) => chunks.includes(p))}`);
+
+    const bob = await visit('Bob', room);
+    await bob.page.locator('select[name=protocol]').selectOption('mqtt');
+    await connected(bob.page);
+    await new Promise((r) => setTimeout(r, 500));
+    await ann.page.locator('parley-chat textarea').fill('Hi Bob, over MQTT');
+    await ann.page.locator('parley-chat textarea').press('Enter');
+    await bob.page.waitForFunction(
+      () => [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hi Bob, over MQTT'),
+      undefined,
+      { timeout: 15_000 },
+    );
+  });
+});
