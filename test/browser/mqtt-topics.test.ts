@@ -19,6 +19,7 @@ function recorder() {
     reject: () => undefined,
     typing: (room, from, t) => typing.push([room, from, t]),
     historyEnd: () => undefined,
+    caughtUp: () => undefined,
     error: (e) => errors.push(e.code),
     close: (info) => closes.push(info),
   };
