@@ -56,12 +56,10 @@ try {
   console.log('== engine (widget → SharedWorker → IndexedDB → relay → ack) ==');
   const browser = await launchChromium();
   const page = await browser.newPage();
-  page.on('crash', () => console.log('page crashed'));
-  page.on('close', () => console.log('page closed'));
-  page.on('console', (m) => console.log('console', m.text()));
+  page.on('crash', () => console.error('The bench page crashed.'));
   await page.goto(`${server.url}/?user=Bench&room=engine-bench`);
   await page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected');
-  const M = 300;
+  const M = Number(process.env.BENCH_MESSAGES ?? 300);
   // A string, so that the bundler's helpers (esbuild's __name) are not needed in the page.
   const ms = (await page.evaluate(`(async (count) => {
     const root = document.querySelector('parley-chat').shadowRoot;
