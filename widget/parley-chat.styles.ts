@@ -50,6 +50,6 @@ export const styles = css`
   button { font: inherit; cursor: pointer; border-radius: 8px; border: 1px solid var(--_accent); background: transparent; color: var(--_accent); padding: 2px 8px; }
   button.primary { background: var(--_accent); color: #fff; padding: 6px 14px; }
   button:disabled { opacity: 0.5; cursor: default; }
-  .older { align-self: center; }
+  li.older, li.empty { align-self: center; background: none; }
   .error { color: #b91c1c; font-size: 0.85em; padding: 0 12px; }
 `;

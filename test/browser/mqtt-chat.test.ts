@@ -19,6 +19,8 @@ for (const broker of BROKERS) {
       expect(texts(ann.chat)).to.deep.equal(['Hello Bob <b>over MQTT</b>', 'Hi Ann']);
       expect(texts(bob.chat)).to.deep.equal(['Hello Bob <b>over MQTT</b>', 'Hi Ann']);
       expect(bob.chat.shadowRoot!.querySelector('.message .text b')).to.equal(null);
+      // A broker has no history to page through: no "Show earlier messages" that does nothing.
+      expect(ann.chat.shadowRoot!.querySelector('.older')).to.equal(null);
       ann.close();
       bob.close();
     });

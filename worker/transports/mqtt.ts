@@ -65,6 +65,8 @@ class MqttTransport implements Transport {
   }
 
   join(room: string): void {
+    // A broker keeps no history to page through, so there is never anything older to show.
+    this.events.historyEnd(room);
     // QoS 1 for chat, so the session queues it while we are away; typing is ephemeral.
     this.#client?.subscribe({ [this.#topics.chat(room)]: { qos: 1 }, [this.#topics.typing(room)]: { qos: 0 } }, (error, granted) => {
       if (!this.#live()) return;
