@@ -153,4 +153,20 @@ describe('connection engine timing (injected timers, real relay)', () => {
     timers.advance(lost.nextRetryAt! - timers.now());
     await waitState('open', again);
   });
+
+  it('probes at once when a tab becomes visible, instead of waiting out the interval', async () => {
+    const proxy = await startProxy();
+    const { engine, timers, states, waitState, open } = await engineInPage();
+    open({ protocol: 'websocket', url: proxy.url, user: 'Vi', options: { heartbeatInterval: 15_000, heartbeatTimeout: 5_000 } });
+    await waitState('open');
+    await sleep(200);
+    await proxy.mode('blackhole');
+    const mark = states.length;
+    timers.advance(1_000);
+    engine.wake('tab-visible');
+    timers.advance(5_000);
+    const lost = await waitState('reconnecting', mark);
+    expect(lost.reason).to.equal('heartbeat-timeout');
+    expect(timers.now(), 'caught after the probe timeout, not interval + timeout').to.be.below(15_000);
+  });
 });
