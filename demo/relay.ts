@@ -87,6 +87,8 @@ export function createRelay(options: RelayOptions): WebSocketServer {
         return;
       }
       case 'older': {
+        if (typeof frame.room !== 'string' || !client.rooms.has(frame.room) || typeof frame.before !== 'number')
+          return void send(ws, { type: 'error', code: 'bad-frame', message: 'older needs a joined room and a numeric before.' });
         const limit = Math.min(Math.max(1, Number(frame.limit) || FIRST_PAGE), BATCH);
         const page = store.before(frame.room, Number(frame.before), limit);
         for (const m of page) send(ws, { type: 'msg', ...m });
@@ -94,7 +96,7 @@ export function createRelay(options: RelayOptions): WebSocketServer {
         return;
       }
       case 'typing':
-        if (client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'typing', room: frame.room, from: client.user, typing: !!frame.typing });
+        if (typeof frame.room === 'string' && client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'typing', room: frame.room, from: client.user, typing: !!frame.typing });
         return;
       case 'ping':
         return void send(ws, { type: 'pong' });
@@ -109,7 +111,12 @@ export function createRelay(options: RelayOptions): WebSocketServer {
     ws.on('message', (data, isBinary) => {
       const frame = parseFrame<ClientFrame>(isBinary ? null : data.toString());
       if (typeof frame === 'string') return void send(ws, { type: 'error', code: 'bad-frame', message: frame });
-      handle(ws, client, frame);
+      // A hostile frame that slips past the checks must cost its sender an error, not the relay.
+      try {
+        handle(ws, client, frame);
+      } catch (e) {
+        send(ws, { type: 'error', code: 'bad-frame', message: `The relay could not handle that frame: ${e instanceof Error ? e.message : e}` });
+      }
     });
     ws.on('close', () => clients.delete(ws));
     ws.on('error', () => clients.delete(ws));

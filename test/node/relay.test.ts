@@ -63,8 +63,20 @@ describe('demo relay', () => {
     c.send({ type: 'msg', id: 'x2', room: 'r3', text: 'a'.repeat(10_001), ts: 1 });
     const tooLong = await c.next<ErrorFrame>((f) => f.type === 'error' && f.id === 'x2');
     assert.equal(tooLong.code, 'too-long');
+    // Wrong types in every field the relay reads: each gets an error, none stops the relay.
+    for (const hostile of [
+      { type: 'older', room: {}, before: 'x', limit: [] },
+      { type: 'join', room: { $gt: '' } },
+      { type: 'typing', room: ['r3'], typing: 'yes' },
+      { type: 'msg', id: 7, room: 'r3', text: 'x' },
+      { type: 'msg', id: 'x3', room: 'r3', text: { toString: 1 } },
+    ])
+      c.send(hostile);
     c.send({ type: 'ping' });
     await c.next((f) => f.type === 'pong');
+    assert.ok(c.frames.filter((f) => f.type === 'error').length >= 6);
+    const other = await RelayClient.connect(server.relayUrl, 'Still-up');
+    other.close();
     c.close();
   });
 
