@@ -31,6 +31,16 @@ export const STATUS_LABELS: Record<MessageStatus, string> = {
   read: 'Read',
 };
 
+/** How far along a message is; a later report never moves it back. `failed` ranks with `sending`. */
+export const STATUS_RANK: Record<MessageStatus, number> = {
+  queued: 0,
+  sending: 1,
+  failed: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+};
+
 export const STATUS_ICONS: Record<MessageStatus, string> = {
   queued: '🕓',
   sending: '↑',

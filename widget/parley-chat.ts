@@ -2,7 +2,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, EngineEvent, EngineOptions, HistoryPage, Protocol, StateChange } from '../worker/api.ts';
 import { engineClient, type EngineClient } from './engine-client.ts';
-import { describeState, formatTime, STATUS_ICONS, STATUS_LABELS } from './format.ts';
+import { describeState, formatTime, STATUS_ICONS, STATUS_LABELS, STATUS_RANK } from './format.ts';
 import { styles } from './parley-chat.styles.ts';
 
 export interface ParleyStateEventDetail {
@@ -80,8 +80,13 @@ export class ParleyChat extends LitElement {
 
   #client?: EngineClient;
   #conversation?: string;
+  #connection?: string;
   /** Settles once the conversation is open; a message typed before that waits for it. */
   #ready: Promise<void> = Promise.resolve();
+  /** Counts attaches, so that a slow one finishing after a newer one (or a removal) backs out. */
+  #attachId = 0;
+  /** A message is being stored; a second Enter meanwhile must not send it twice. */
+  #storing = false;
   #unsubscribe?: () => void;
   #clock?: ReturnType<typeof setInterval>;
   #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -108,6 +113,8 @@ export class ParleyChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Moved in the DOM: it was detached on removal, so attach again.
+    if (this.hasUpdated) this.#reattach();
     // Only the "Reconnecting in N s" countdown needs a clock; a throttled one is fine here.
     this.#clock = setInterval(() => (this._now = Date.now()), 1000);
   }
@@ -115,27 +122,36 @@ export class ParleyChat extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#clock);
+    this.#attachId++;
     this.#detach();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (['protocol', 'server', 'room', 'user', 'engine', 'topicPrefix'].some((p) => changed.has(p as keyof ParleyChat)))
-      this.#ready = this.#attach().catch((e) => {
-        this._error = `Could not start the chat engine: ${e instanceof Error ? e.message : e}`;
-      });
+      this.#reattach();
+  }
+
+  #reattach(): void {
+    this.#ready = this.#attach().catch((e) => {
+      this._error = `Could not start the chat engine: ${e instanceof Error ? e.message : e}`;
+    });
   }
 
   async #attach(): Promise<void> {
+    const id = ++this.#attachId;
     this.#detach();
     if (!this.server || !this.user || !this.room) return;
     const client = await engineClient(this.engine);
+    if (id !== this.#attachId) return;
     this.#client = client;
     this.#unsubscribe = client.on((event) => this.#onEvent(event));
     const opened = await client.api.open(
       { protocol: this.protocol, url: this.server, user: this.user, password: this.password, topicPrefix: this.topicPrefix, options: this.options },
       this.room,
     );
+    if (id !== this.#attachId) return void client.api.leave(opened.conversation);
     this.#conversation = opened.conversation;
+    this.#connection = opened.connection;
     this._state = opened.state;
     this.#showPage(await client.api.history(opened.conversation));
   }
@@ -148,6 +164,7 @@ export class ParleyChat extends LitElement {
 
   #detach(): void {
     this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
     if (this.#client && this.#conversation) void this.#client.api.leave(this.#conversation);
     this.#conversation = undefined;
     if (this._messages.length) this._messages = [];
@@ -156,7 +173,7 @@ export class ParleyChat extends LitElement {
   #onEvent(event: EngineEvent): void {
     switch (event.type) {
       case 'state':
-        if (!this.#conversation?.startsWith(`${event.change.connection}#`)) return;
+        if (event.change.connection !== this.#connection) return;
         this._state = event.change;
         this.dispatchEvent(new CustomEvent('parley-state', { detail: { change: event.change }, bubbles: true, composed: true }));
         return;
@@ -186,10 +203,17 @@ export class ParleyChat extends LitElement {
     }
   }
 
-  /** Adds messages, dropping duplicate ids, in time order. */
+  /**
+   * Adds messages, dropping duplicate ids, in time order. A copy read earlier (a history page,
+   * send()'s reply) never moves a status backwards past what a later event said.
+   */
   #merge(incoming: ChatMessage[]): void {
     const byId = new Map(this._messages.map((m) => [m.id, m]));
-    for (const m of incoming) byId.set(m.id, { ...byId.get(m.id), ...m });
+    for (const m of incoming) {
+      const known = byId.get(m.id);
+      const status = known?.status && m.status && STATUS_RANK[known.status] > STATUS_RANK[m.status] ? known.status : m.status;
+      byId.set(m.id, { ...known, ...m, status, error: status === m.status ? m.error : known?.error });
+    }
     this._messages = [...byId.values()].sort((a, b) => a.ts - b.ts);
     void this.updateComplete.then(() => this.#scrollToEnd());
   }
@@ -219,18 +243,29 @@ export class ParleyChat extends LitElement {
     const input = this.renderRoot.querySelector('textarea');
     if (!input || !this.#client || !this.#conversation) return;
     const text = input.value;
-    if (!text.trim()) return;
+    if (!text.trim() || this.#storing) return;
+    // The text stays in the box until the engine has stored it, so a reload loses nothing.
+    this.#storing = true;
     try {
       const message = await this.#client.api.send(this.#conversation, text);
-      // The engine's events for this id (queued, sending, sent) can overtake send()'s reply;
-      // merging the reply's `queued` copy after them would undo a later status.
-      if (!this._messages.some((m) => m.id === message.id)) this.#merge([message]);
+      this.#merge([message]);
       input.value = '';
       this._error = '';
       void this.#client.api.typing(this.#conversation, false);
     } catch (e) {
-      this._error = e instanceof Error ? e.message : String(e);
+      this.#fail(e);
+    } finally {
+      this.#storing = false;
     }
+  }
+
+  #fail(e: unknown): void {
+    this._error = e instanceof Error ? e.message : String(e);
+  }
+
+  /** Runs a button's engine call; its error, if any, is shown rather than lost. */
+  #act(call: (api: EngineClient['api'], conversation: string) => Promise<unknown>): void {
+    if (this.#client && this.#conversation) call(this.#client.api, this.#conversation).catch((e) => this.#fail(e));
   }
 
   #onKey(event: KeyboardEvent): void {
@@ -249,7 +284,7 @@ export class ParleyChat extends LitElement {
           <span class="dot" data-state=${state}></span>
           <span class="state-text">${describeState(this._state, this._now)}</span>
           ${canRetry
-            ? html`<button class="retry-now" @click=${() => this.#client?.api.reconnectNow(this.#conversation ?? '')}>Retry now</button>`
+            ? html`<button class="retry-now" @click=${() => this.#act((api, c) => api.reconnectNow(c))}>Retry now</button>`
             : nothing}
         </span>
       </header>
@@ -283,8 +318,8 @@ export class ParleyChat extends LitElement {
         ${m.status === 'failed'
           ? html`<div class="meta">
               <span>${STATUS_LABELS.failed}${m.error ? `: ${m.error}` : ''}</span>
-              <button @click=${() => this.#client?.api.retry(m.conversation, m.id)}>Retry</button>
-              <button @click=${() => this.#client?.api.cancel(m.conversation, m.id)}>Delete</button>
+              <button @click=${() => this.#act((api) => api.retry(m.conversation, m.id))}>Retry</button>
+              <button @click=${() => this.#act((api) => api.cancel(m.conversation, m.id))}>Delete</button>
             </div>`
           : nothing}
       </li>

@@ -93,7 +93,7 @@ export interface StateChange {
   to: ConnectionState;
   /** Why: `start`, `closed-by-server`, `heartbeat-timeout`, `network-offline`, `auth`… */
   reason: string;
-  /** Reconnect attempt, 0 when open. */
+  /** Reconnect attempts since the link was last stable; on `open`, the one that succeeded (0 at first). */
   attempt: number;
   /** When the next attempt starts (ms since the epoch), while `reconnecting`. */
   nextRetryAt?: number;

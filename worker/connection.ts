@@ -4,6 +4,7 @@ import {
   type ConnectionConfig,
   type EngineEvent,
   type EngineOptions,
+  type MessageStatus,
   type StateChange,
 } from './api.ts';
 import { Backoff } from './backoff.ts';
@@ -39,8 +40,10 @@ export class Connection {
   readonly #stable: Timer;
   /** room → conversation key */
   readonly #rooms = new Map<string, string>();
-  /** Ids sent on the current link and not yet acknowledged. */
-  readonly #inflight = new Set<string>();
+  /** id → conversation of messages sent on the current link and not yet acknowledged. */
+  readonly #inflight = new Map<string, string>();
+  /** Counts connect attempts, so that a slow load for an old attempt cannot touch a newer one. */
+  #attemptId = 0;
   /** Rooms whose oldest message we have: the server said so. */
   readonly #exhausted = new Set<string>();
   #transport?: Transport;
@@ -77,7 +80,8 @@ export class Connection {
     const conversation = conversationKey(this.key, room);
     if (!this.#rooms.has(room)) {
       this.#rooms.set(room, conversation);
-      if (this.#machine.state === 'open') void this.#joinRoom(room, conversation);
+      // Messages for this room may have waited in the outbox for a tab to open it.
+      if (this.#machine.state === 'open') void this.#joinRoom(room, conversation).then(() => this.flush());
     }
     return conversation;
   }
@@ -138,14 +142,23 @@ export class Connection {
     this.opens += 1;
     // The heartbeat also bounds the handshake: a connect that hangs counts as a dead link.
     this.#heartbeat.start();
-    Promise.all([this.deps.load(this.config.protocol), this.deps.deviceId()])
-      .then(([factory, deviceId]) => {
-        if (this.#machine.state !== 'connecting' || this.#transport) return;
-        const transport = factory(this.config, this.#eventsFor(() => this.#transport === transport), { deviceId });
-        this.#transport = transport;
-        transport.open();
-      })
-      .catch((e) => this.#lost('transport-load', `Could not load the ${this.config.protocol} transport: ${e}`));
+    const attempt = ++this.#attemptId;
+    const current = () => attempt === this.#attemptId && this.#machine.state === 'connecting';
+    Promise.all([this.deps.load(this.config.protocol), this.deps.deviceId()]).then(
+      ([factory, deviceId]) => {
+        if (!current()) return;
+        try {
+          const transport = factory(this.config, this.#eventsFor(() => this.#transport === transport), { deviceId });
+          this.#transport = transport;
+          transport.open();
+        } catch (e) {
+          // A bad URL or option: every retry would throw the same.
+          this.#stop('failed', 'config', { code: 'config', message: `Cannot connect with this configuration: ${e instanceof Error ? e.message : e}` });
+        }
+      },
+      // The chunk or the database could not be loaded: perhaps the network, so try again.
+      (e) => current() && this.#lost('transport-load', `Could not load the ${this.config.protocol} transport: ${e}`),
+    );
   }
 
   /** Transport events, ignored once that transport is no longer current. */
@@ -187,8 +200,9 @@ export class Connection {
     this.#machine.go('open', 'connected', { attempt: this.#backoff.attempt });
     // Only a link that stays up proves the server healthy; a flapping one keeps backing off.
     this.#stable.start(this.options.stableAfter, () => this.#backoff.reset());
-    for (const [room, conversation] of this.#rooms) void this.#joinRoom(room, conversation);
-    void this.flush();
+    // Join first: the server refuses a message for a room the link has not joined.
+    const joins = [...this.#rooms].map(([room, conversation]) => this.#joinRoom(room, conversation));
+    void Promise.all(joins).then(() => this.flush());
   }
 
   async #joinRoom(room: string, conversation: string): Promise<void> {
@@ -221,10 +235,13 @@ export class Connection {
     this.#heartbeat.stop();
     this.#retry.stop();
     this.#stable.stop();
+    const unacked = [...this.#inflight];
     this.#inflight.clear();
     const transport = this.#transport;
     this.#transport = undefined;
     transport?.close();
+    // What went out unacknowledged waits for the next link again.
+    for (const [id, conversation] of unacked) void this.#setStatus(conversation, id, ['sending'], 'queued');
   }
 
   async #drain(): Promise<void> {
@@ -236,11 +253,16 @@ export class Connection {
         await this.deps.outbox.remove(entry.id);
         continue;
       }
-      this.#inflight.add(message.id);
-      // Status first: an ack can arrive as soon as the frame is out, and must win.
-      if (message.status !== 'sending') await this.#setStatus(message, 'sending');
+      // Waits for a tab to open its room: the server would refuse it now.
+      if (!this.#rooms.has(message.room)) continue;
+      this.#inflight.set(message.id, message.conversation);
+      // Status first, and only from `queued`: an ack that lands meanwhile must win.
+      const sending = await this.#setStatus(message.conversation, message.id, ['queued', 'sending'], 'sending');
       const transport = this.#transport;
-      if (this.#machine.state !== 'open' || !transport) return;
+      if (!sending || !(await this.deps.outbox.has(message.id)) || this.#machine.state !== 'open' || !transport) {
+        this.#inflight.delete(message.id);
+        continue;
+      }
       transport.send({ id: message.id, room: message.room, from: message.from, text: message.text, ts: message.ts });
     }
   }
@@ -253,26 +275,28 @@ export class Connection {
   }
 
   async #acked(id: string, seq: number | string | undefined): Promise<void> {
+    // Out of the outbox before out of #inflight, so that a drain never sees it as unsent.
+    const entry = await this.deps.outbox.remove(id);
     this.#inflight.delete(id);
     // A second ack for the same id (after a resend) finds nothing queued and changes nothing.
-    const entry = await this.deps.outbox.remove(id);
     if (!entry) return;
-    await this.deps.history.update(entry.conversation, id, { status: 'sent', seq, error: undefined });
-    this.deps.emit({ type: 'status', conversation: entry.conversation, id, status: 'sent' });
+    await this.deps.history.update(entry.conversation, id, { seq });
+    await this.#setStatus(entry.conversation, id, ['queued', 'sending', 'failed'], 'sent');
   }
 
   async #rejected(id: string, error: ParleyError): Promise<void> {
-    this.#inflight.delete(id);
     // A refused message must not block the ones behind it; it waits for retry() or cancel().
     const entry = await this.deps.outbox.remove(id);
+    this.#inflight.delete(id);
     if (!entry) return;
-    await this.deps.history.setStatus(entry.conversation, id, 'failed', error.message);
-    this.deps.emit({ type: 'status', conversation: entry.conversation, id, status: 'failed', error: error.message });
+    await this.#setStatus(entry.conversation, id, ['queued', 'sending'], 'failed', error.message);
   }
 
-  async #setStatus(message: ChatMessage, status: 'sending'): Promise<void> {
-    await this.deps.history.setStatus(message.conversation, message.id, status);
-    this.deps.emit({ type: 'status', conversation: message.conversation, id: message.id, status });
+  /** Moves a message to `to` if it is in one of `from`, and tells the tabs. */
+  async #setStatus(conversation: string, id: string, from: MessageStatus[], to: MessageStatus, error?: string) {
+    const changed = await this.deps.history.transition(conversation, id, from, to, error);
+    if (changed) this.deps.emit({ type: 'status', conversation, id, status: to, error });
+    return changed;
   }
 
   #report(e: unknown): void {

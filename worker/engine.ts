@@ -10,7 +10,7 @@ import {
 } from './api.ts';
 import { Connection } from './connection.ts';
 import { openParleyDb, type ParleyDb } from './db.ts';
-import { ValidationError } from './errors.ts';
+import { ParleyError, ValidationError } from './errors.ts';
 import { History } from './history.ts';
 import { Outbox } from './outbox.ts';
 import { Tabs } from './tabs.ts';
@@ -47,6 +47,8 @@ interface Entry {
 /** The engine: every connection, the tabs that use them, and the shared stores. */
 export class Engine {
   readonly #connections = new Map<string, Entry>();
+  /** conversation → its connection key and room; keys are never parsed, since names may hold any character. */
+  readonly #conversations = new Map<string, { key: string; room: string }>();
   readonly tabs: Tabs;
   readonly #timers: Timers;
   readonly history: History;
@@ -59,7 +61,14 @@ export class Engine {
   }
 
   #open(): Promise<ParleyDb> {
-    this.#db ??= openParleyDb(this.deps.dbName, () => (this.#db = undefined));
+    this.#db ??= openParleyDb(this.deps.dbName, () => (this.#db = undefined)).catch((e: unknown) => {
+      // Forget the failure, so that the next call tries again (quota freed, other tab closed).
+      this.#db = undefined;
+      throw new ParleyError(
+        'storage',
+        `Cannot open the chat's storage (${e instanceof Error ? e.name : e}). If another tab runs a newer version, reload this one.`,
+      );
+    });
     return this.#db;
   }
 
@@ -92,6 +101,7 @@ export class Engine {
     }
     entry.idle.stop();
     const conversation = entry.connection.join(room);
+    this.#conversations.set(conversation, { key, room });
     this.tabs.subscribe(tabId, conversation);
     entry.connection.start();
     return { conversation, connection: key, state: entry.connection.state };
@@ -126,18 +136,19 @@ export class Engine {
   }
 
   async retry(conversation: string, id: string): Promise<void> {
-    const message = await this.history.get(conversation, id);
-    if (!message || message.status !== 'failed') return;
-    const { connection } = this.#find(message.conversation);
-    await connection.deps.outbox.requeue(message, connection.key);
-    await this.history.setStatus(conversation, id, 'queued');
-    this.#emit(connection.key, { type: 'status', conversation: message.conversation, id, status: 'queued' });
+    const { connection } = this.#find(conversation);
+    if (!(await connection.deps.outbox.requeue(conversation, id, connection.key))) return;
+    this.#emit(connection.key, { type: 'status', conversation, id, status: 'queued' });
     void connection.flush();
   }
 
   async cancel(conversation: string, id: string): Promise<void> {
     const message = await this.history.get(conversation, id);
-    if (!message?.mine || message.status === 'sent') return;
+    if (!message?.mine) return;
+    // Once a message is on the wire the server may store it; deleting it here would only
+    // hide it until the next sync brings it back.
+    if (message.status !== 'queued' && message.status !== 'failed')
+      throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
     const { connection } = this.#find(message.conversation);
     await connection.deps.outbox.remove(id);
     await this.history.delete(conversation, id);
@@ -185,17 +196,18 @@ export class Engine {
   }
 
   #find(conversation: string): { connection: Connection; room: string } {
-    // Keys are matched by prefix, since a URL or a room name may itself contain '#'.
-    for (const [key, { connection }] of this.#connections)
-      if (conversation.startsWith(`${key}#`)) return { connection, room: conversation.slice(key.length + 1) };
-    throw new ValidationError('unknown-conversation', 'Open the conversation before using it.');
+    const known = this.#conversations.get(conversation);
+    const entry = known && this.#connections.get(known.key);
+    if (!known || !entry) throw new ValidationError('unknown-conversation', 'Open the conversation before using it.');
+    return { connection: entry.connection, room: known.room };
   }
 
+  #onConnection = (key: string) => (conversation: string) => this.#conversations.get(conversation)?.key === key;
+
   #emit(key: string, event: EngineEvent): void {
-    if (event.type === 'state') this.tabs.broadcast((c) => c.startsWith(`${key}#`), event);
+    if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
     else if ('conversation' in event && event.conversation) this.tabs.broadcast((c) => c === event.conversation, event);
-    else if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
-    else this.tabs.broadcast((c) => c.startsWith(`${key}#`), event);
+    else this.tabs.broadcast(this.#onConnection(key), event);
   }
 
   #tabGone(_tabId: string): void {
@@ -205,10 +217,11 @@ export class Engine {
   /** Starts the grace timer of every connection no tab uses, so that a reload keeps the socket. */
   #closeUnused(): void {
     for (const [key, entry] of this.#connections) {
-      if (this.tabs.uses((c) => c.startsWith(`${key}#`)) || entry.idle.pending) continue;
+      if (this.tabs.uses(this.#onConnection(key)) || entry.idle.pending) continue;
       entry.idle.start(entry.connection.options.idleGrace, () => {
         entry.connection.close();
         this.#connections.delete(key);
+        for (const [conversation, c] of this.#conversations) if (c.key === key) this.#conversations.delete(conversation);
       });
     }
   }

@@ -35,20 +35,21 @@ self.onconnect = (event: MessageEvent) => {
   if (!port) return;
   let tabId = '';
   const api: EngineApi = {
-    hello: async (id, listener) => {
-      tabId = id;
-      engine.tabs.add(id, listener);
-    },
+    hello: (id, listener) =>
+      guarded(() => {
+        tabId = id;
+        engine.tabs.add(id, listener);
+      }),
     open: (config, room) => guarded(() => engine.open(tabId, config, room)),
-    leave: async (conversation) => engine.leave(tabId, conversation),
+    leave: (conversation) => guarded(() => engine.leave(tabId, conversation)),
     send: (conversation, text) => guarded(() => engine.send(conversation, text)),
     retry: (conversation, id) => guarded(() => engine.retry(conversation, id)),
     cancel: (conversation, id) => guarded(() => engine.cancel(conversation, id)),
     history: (conversation, before, limit) => guarded(() => engine.page(conversation, before, limit)),
     typing: (conversation, typing) => guarded(() => engine.typing(conversation, typing)),
     reconnectNow: (conversation) => guarded(() => engine.reconnectNow(conversation)),
-    wake: async (reason) => engine.wake(reason),
-    stats: async () => engine.stats(),
+    wake: (reason) => guarded(() => engine.wake(reason)),
+    stats: () => guarded(() => engine.stats()),
   };
   expose(api, port);
 };

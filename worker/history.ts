@@ -62,6 +62,21 @@ export class History {
     return this.update(conversation, id, { status, error });
   }
 
+  /**
+   * Sets the status only if the message is in one of `from`, in one transaction, so that
+   * racing updates cannot move it backwards (a late `sending` over `sent`).
+   */
+  async transition(conversation: string, id: string, from: MessageStatus[], to: MessageStatus, error?: string) {
+    const db = await this.db();
+    const tx = db.transaction('messages', 'readwrite');
+    const current = await tx.store.get([conversation, id]);
+    if (!current?.status || !from.includes(current.status)) return undefined;
+    const next = { ...current, status: to, error };
+    await tx.store.put(next);
+    await tx.done;
+    return next;
+  }
+
   async delete(conversation: string, id: string): Promise<void> {
     await (await this.db()).delete('messages', [conversation, id]);
   }

@@ -41,11 +41,21 @@ export class Outbox {
     return (await db.getKeyFromIndex('outbox', 'by-id', id)) !== undefined;
   }
 
-  /** Puts a message back in the queue (retry after a refusal). Keeps its original place if still there. */
-  async requeue(message: ChatMessage, connection: string): Promise<void> {
-    if (await this.has(message.id)) return;
+  /**
+   * Puts a `failed` message back in the queue as `queued`, in one transaction, so that a
+   * double click or a drain running meanwhile sees either before or after. False if it was
+   * not `failed`.
+   */
+  async requeue(conversation: string, id: string, connection: string): Promise<boolean> {
     const db = await this.db();
-    await db.add('outbox', { id: message.id, connection, conversation: message.conversation });
+    const tx = db.transaction(['messages', 'outbox'], 'readwrite');
+    const message = await tx.objectStore('messages').get([conversation, id]);
+    if (message?.status !== 'failed') return false;
+    await tx.objectStore('messages').put({ ...message, status: 'queued', error: undefined });
+    if ((await tx.objectStore('outbox').index('by-id').getKey(id)) === undefined)
+      await tx.objectStore('outbox').add({ id, connection, conversation });
+    await tx.done;
+    return true;
   }
 
   /** Takes the message out of the queue; returns its entry, or undefined if it was not queued. */

@@ -2,7 +2,8 @@ import type { EngineEvent, EngineListener } from './api.ts';
 
 interface Tab {
   listener: EngineListener;
-  conversations: Set<string>;
+  /** conversation → how many widgets in the tab show it */
+  conversations: Map<string, number>;
 }
 
 /**
@@ -21,7 +22,7 @@ export class Tabs {
 
   add(tabId: string, listener: EngineListener): void {
     const known = this.#tabs.has(tabId);
-    this.#tabs.set(tabId, { listener, conversations: this.#tabs.get(tabId)?.conversations ?? new Set() });
+    this.#tabs.set(tabId, { listener, conversations: this.#tabs.get(tabId)?.conversations ?? new Map() });
     if (known) return;
     void navigator.locks.request(`parley-tab:${tabId}`, () => {
       this.#tabs.delete(tabId);
@@ -30,23 +31,28 @@ export class Tabs {
   }
 
   subscribe(tabId: string, conversation: string): void {
-    this.#tab(tabId).conversations.add(conversation);
+    const { conversations } = this.#tab(tabId);
+    conversations.set(conversation, (conversations.get(conversation) ?? 0) + 1);
   }
 
+  /** One widget left; the tab still shows the conversation if another widget does. */
   unsubscribe(tabId: string, conversation: string): void {
-    this.#tab(tabId).conversations.delete(conversation);
+    const { conversations } = this.#tab(tabId);
+    const left = (conversations.get(conversation) ?? 0) - 1;
+    if (left > 0) conversations.set(conversation, left);
+    else conversations.delete(conversation);
   }
 
   /** True if any live tab shows a conversation that `match` accepts. */
   uses(match: (conversation: string) => boolean): boolean {
-    for (const tab of this.#tabs.values()) for (const c of tab.conversations) if (match(c)) return true;
+    for (const tab of this.#tabs.values()) for (const c of tab.conversations.keys()) if (match(c)) return true;
     return false;
   }
 
   /** Sends the event once to each tab that shows a matching conversation. */
   broadcast(match: (conversation: string) => boolean, event: EngineEvent): void {
     for (const tab of this.#tabs.values()) {
-      if (![...tab.conversations].some(match)) continue;
+      if (![...tab.conversations.keys()].some(match)) continue;
       // A tab that is closing may not answer; its lock tells us soon, so ignore failures here.
       Promise.resolve(tab.listener(event)).catch(() => undefined);
     }

@@ -10,7 +10,7 @@ import { env, eventually, sleep, startProxy, uniqueName, waitFor } from './tabs.
  * proxy. The engine runs in the page here (same code as in the SharedWorker) so that the test
  * owns its clock.
  */
-async function engineInPage(online: () => boolean = () => true) {
+async function engineInPage(online: () => boolean = () => true, dbName = uniqueName('db')) {
   const timers = new FakeTimers();
   const tabId = uniqueName('tab');
   await new Promise<void>((held) =>
@@ -19,13 +19,13 @@ async function engineInPage(online: () => boolean = () => true) {
       return new Promise<never>(() => undefined);
     }),
   );
-  const engine = new Engine({ dbName: uniqueName('db'), load: loadTransport, timers, online });
+  const engine = new Engine({ dbName, load: loadTransport, timers, online });
   const states: StateChange[] = [];
   engine.tabs.add(tabId, (e) => void (e.type === 'state' && states.push(e.change)));
   const last = () => states[states.length - 1];
   const waitState = (to: StateChange['to'], after = states.length) =>
     waitFor(() => states.slice(after).find((s) => s.to === to), 10_000, `state ${to}`);
-  const open = (config: ConnectionConfig) => engine.open(tabId, config, uniqueName('room'));
+  const open = (config: ConnectionConfig, room = uniqueName('room')) => engine.open(tabId, config, room);
   return { engine, timers, states, last, waitState, open };
 }
 
@@ -152,6 +152,32 @@ describe('connection engine timing (injected timers, real relay)', () => {
     const again = states.length;
     timers.advance(lost.nextRetryAt! - timers.now());
     await waitState('open', again);
+  });
+
+  it('keeps a queued message for a room no tab has opened yet, and sends it when one does', async () => {
+    const proxy = await startProxy();
+    const dbName = uniqueName('db');
+    const config: ConnectionConfig = { protocol: 'websocket', url: proxy.url, user: 'Quinn' };
+    const [lobby, support] = [uniqueName('lobby'), uniqueName('support')];
+    const before = await engineInPage(() => true, dbName);
+    before.open(config, lobby);
+    const { conversation } = before.open(config, support);
+    await before.waitState('open');
+    const mark = before.states.length;
+    await proxy.mode('refuse');
+    await before.waitState('reconnecting', mark);
+    const waiting = await before.engine.send(conversation, 'for support');
+    before.engine.offline();
+
+    // The worker restarts (same database); the first tab shows only the lobby.
+    await proxy.mode('forward');
+    const after = await engineInPage(() => true, dbName);
+    after.open(config, lobby);
+    await after.waitState('open');
+    await sleep(500);
+    expect((await after.engine.history.get(conversation, waiting.id))?.status).to.equal('queued');
+    after.open(config, support);
+    await eventually(async () => (await after.engine.history.get(conversation, waiting.id))?.status === 'sent', 5_000, 'sent once its room is open');
   });
 
   it('probes at once when a tab becomes visible, instead of waiting out the interval', async () => {

@@ -3,7 +3,8 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { openDB } from 'idb';
 import { engineClient } from '../../widget/engine-client.ts';
 import { connectionKey } from '../../worker/api.ts';
-import { env, eventually, openTab, reloadTab, sleep, startProxy, stateText, uniqueName, waitFor } from './tabs.ts';
+import '../../widget/index.ts';
+import { env, eventually, openTab, reloadTab, sleep, startProxy, stateText, texts, type, uniqueName, waitFor } from './tabs.ts';
 
 const relayClients = async () => ((await executeServerCommand('relay-stats')) as { relayClients: number }).relayClients;
 const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
@@ -33,6 +34,29 @@ describe('engine lifecycle', () => {
     expect((await client.api.stats()).connections).to.equal(1);
     expect(stateText(hal.chat)).to.equal('Connected');
     hal.close();
+  });
+
+  it('keeps a widget live when another widget for the same room leaves the page', async () => {
+    const { relayUrl } = await env();
+    const engine = uniqueName('twins');
+    const room = uniqueName('room');
+    const make = () => {
+      const chat = document.createElement('parley-chat');
+      Object.assign(chat, { engine, server: relayUrl, room, user: 'Tess' });
+      document.body.append(chat);
+      return chat;
+    };
+    const first = make();
+    const second = make();
+    await connected(first);
+    await connected(second);
+    first.remove();
+    await sleep(300);
+    const peer = await openTab({ engine: uniqueName('peer'), user: 'Pat', server: relayUrl, room });
+    await type(peer.chat, 'still there?');
+    await waitFor(() => texts(second).includes('still there?'), 5_000, 'the message at the remaining widget');
+    second.remove();
+    peer.close();
   });
 
   it('steps aside when a newer widget version upgrades the database', async () => {
