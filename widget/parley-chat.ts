@@ -127,7 +127,7 @@ export class ParleyChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (['protocol', 'server', 'room', 'user', 'engine', 'topicPrefix'].some((p) => changed.has(p as keyof ParleyChat)))
+    if (['protocol', 'server', 'room', 'user', 'password', 'engine', 'topicPrefix'].some((p) => changed.has(p as keyof ParleyChat)))
       this.#reattach();
   }
 

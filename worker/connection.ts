@@ -52,7 +52,7 @@ export class Connection {
 
   constructor(
     readonly key: string,
-    readonly config: ConnectionConfig,
+    public config: ConnectionConfig,
     readonly options: EngineOptions,
     readonly deps: ConnectionDeps,
   ) {
@@ -117,6 +117,16 @@ export class Connection {
     const state = this.#machine.state;
     if (state === 'open') this.#heartbeat.probe();
     else if (state === 'reconnecting' || state === 'offline') this.#connect(reason);
+  }
+
+  /**
+   * A widget brings a new password or token (the visitor fixed a typo, a token was renewed).
+   * After a refusal, try again with it at once; otherwise it is used from the next connect.
+   */
+  updateCredentials(password: string | undefined): void {
+    if (password === this.config.password) return;
+    this.config = { ...this.config, password };
+    if (this.#machine.state === 'failed') this.reconnectNow();
   }
 
   /** True once the server said it has nothing older for the room. */

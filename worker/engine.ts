@@ -100,6 +100,7 @@ export class Engine {
       this.#connections.set(key, entry);
     }
     entry.idle.stop();
+    entry.connection.updateCredentials(config.password);
     const conversation = entry.connection.join(room);
     this.#conversations.set(conversation, { key, room });
     this.tabs.subscribe(tabId, conversation);

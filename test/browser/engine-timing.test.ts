@@ -113,6 +113,12 @@ describe('connection engine timing (injected timers, real relay)', () => {
     timers.advance(10 * 60_000);
     await sleep(300);
     expect(states.filter((s) => s.to === 'connecting')).to.have.length(1);
+
+    // The visitor fixes the token: the same connection tries again with it at once.
+    const { guardedToken } = await env();
+    const mark = states.length;
+    open({ protocol: 'websocket', url: guardedRelayUrl, user: 'Intruder', password: guardedToken });
+    await waitState('open', mark);
   });
 
   it('makes no attempt while the browser is offline, and tries at once when it comes back', async () => {
