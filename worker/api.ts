@@ -15,6 +15,12 @@ export interface ConnectionConfig {
   user: string;
   /** Password or token, where the server asks for one. */
   password?: string;
+  /** XMPP: the server's domain, if not the domain of `user`'s JID. */
+  domain?: string;
+  /** XMPP: nickname in MUC rooms. Default: the local part of `user`'s JID. */
+  nickname?: string;
+  /** XMPP: JID of the HTTP File Upload service (XEP-0363). Default: found by service discovery. */
+  uploadService?: string;
   /** Engine tuning; see {@link EngineOptions}. */
   options?: Partial<EngineOptions>;
 }

@@ -158,6 +158,7 @@ export class Connection {
         const conversation = this.#rooms.get(room);
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, typing });
       }),
+      receipt: guard((id, status) => void this.#receipted(id, status).catch((e) => this.#report(e))),
       historyEnd: guard(() => undefined),
       error: guard((error) => this.#report(error)),
       close: guard((info) => {
@@ -244,6 +245,20 @@ export class Connection {
     if (!entry) return;
     await this.deps.history.update(entry.conversation, id, { status: 'sent', seq, error: undefined });
     this.deps.emit({ type: 'status', conversation: entry.conversation, id, status: 'sent' });
+  }
+
+  /** The peer got or read our message: `sent` → `delivered` → `read`, never backwards. */
+  async #receipted(id: string, status: 'delivered' | 'read'): Promise<void> {
+    for (const conversation of this.#rooms.values()) {
+      const message = await this.deps.history.get(conversation, id);
+      if (!message?.mine) continue;
+      // A receipt proves the server had it, even if its own ack is still on the way.
+      if (message.status === 'queued' || message.status === 'sending') await this.#acked(id, undefined);
+      if (message.status === status || message.status === 'read') return;
+      await this.deps.history.setStatus(conversation, id, status);
+      this.deps.emit({ type: 'status', conversation, id, status });
+      return;
+    }
   }
 
   async #rejected(id: string, error: ParleyError): Promise<void> {

@@ -19,6 +19,12 @@ export class History {
       const cursor = await cursors.get(message.conversation);
       if (!cursor || (cursor.seq as number) < message.seq)
         await cursors.put({ conversation: message.conversation, seq: message.seq });
+    } else if (typeof message.seq === 'string' && message.seq) {
+      // An archive id (XMPP MAM) is opaque and unordered: the newest message's id is the cursor.
+      const cursors = tx.objectStore('cursors');
+      const cursor = await cursors.get(message.conversation);
+      if (!cursor || typeof cursor.seq !== 'string' || (cursor.ts ?? -Infinity) <= message.ts)
+        await cursors.put({ conversation: message.conversation, seq: message.seq, ts: message.ts });
     }
     await tx.done;
     return !known;

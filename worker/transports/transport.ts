@@ -49,6 +49,8 @@ export interface TransportEvents {
   ack(id: string, info: { seq?: number | string; ts?: number }): void;
   reject(id: string, error: ParleyError): void;
   typing(room: string, from: string, typing: boolean): void;
+  /** The peer's client got (`delivered`) or showed (`read`) our message `id` (XMPP: XEP-0184, XEP-0333). */
+  receipt(id: string, status: 'delivered' | 'read'): void;
   /** The server has no messages older than those it sent for `room`. */
   historyEnd(room: string): void;
   /** Something went wrong that does not end the link, such as a malformed frame. */
