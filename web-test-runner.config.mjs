@@ -4,6 +4,8 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { countReporter } from './test/support/count-reporter.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.ts';
 import { parleyServers } from './test/support/wtr-servers.ts';
+import { xmppServers } from './test/support/wtr-xmpp.ts';
+import { bundled } from './test/support/wtr-bundle.ts';
 
 /** Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts. */
 export default {
@@ -14,7 +16,8 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 30_000 } },
   testsFinishTimeout: 10 * 60_000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), parleyServers()],
+  // xmpp-lib.ts gathers xmpp.js, which reaches CommonJS packages; see wtr-bundle.ts.
+  plugins: [bundled(['/worker/transports/xmpp-lib.ts']), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), parleyServers(), xmppServers()],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--headless=new'] } }),
   ],

@@ -18,6 +18,7 @@ export interface TabOptions {
   server: string;
   room?: string;
   protocol?: string;
+  password?: string;
   options?: object;
 }
 
@@ -36,6 +37,7 @@ export async function openTab(o: TabOptions): Promise<Tab> {
     room: o.room ?? 'lobby',
     protocol: o.protocol ?? 'websocket',
     options: JSON.stringify(o.options ?? {}),
+    ...(o.password === undefined ? {} : { password: o.password }),
   });
   frame.src = `/test/browser/fixtures/tab.html?${query}`;
   document.body.append(frame);

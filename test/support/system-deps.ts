@@ -11,6 +11,9 @@ export interface SystemDep {
 
 export const SYSTEM_DEPS: SystemDep[] = [
   { command: '/usr/bin/chromium', pkg: 'chromium', usedBy: 'browser and end-to-end tests' },
+  { command: '/usr/bin/prosody', pkg: 'prosody', usedBy: 'XMPP browser tests (test/support/prosody.ts)' },
+  // Debian's slixmpp, importable by /usr/bin/python3 only (PLATFORM-NOTES.md).
+  { command: '/usr/lib/python3/dist-packages/slixmpp/__init__.py', pkg: 'python3-slixmpp', usedBy: 'XMPP browser tests (test/fixtures/xmpp-peer.py)' },
 ];
 
 const present = (dep: SystemDep) =>

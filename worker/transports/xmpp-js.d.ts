@@ -1,8 +1,8 @@
 /**
- * The part of xmpp.js (@xmpp/client 0.14, which ships no types) that the XMPP transport uses.
- * Elements are ltx elements; see xmppjs/xmpp.js packages/xml.
+ * The part of xmpp.js 0.14 (which ships no types) that the XMPP transport uses: the packages
+ * that @xmpp/client depends on, wired in xmpp-session.ts. Elements are ltx elements.
  */
-declare module '@xmpp/client' {
+declare module '@xmpp/client-core' {
   export interface Element {
     name: string;
     attrs: Record<string, string | undefined>;
@@ -52,14 +52,15 @@ declare module '@xmpp/client' {
   export interface ClientOptions {
     service: string;
     domain: string;
-    username?: string;
-    password?: string;
-    resource?: string;
     /** ms allowed for each step of opening and closing the stream. Default 2 000. */
     timeout?: number;
   }
 
-  export interface XmppClient
+  export interface IqCaller {
+    request(stanza: Element, timeout?: number): Promise<Element>;
+  }
+
+  export interface Entity
     extends Emitter<{
       online: (address: JID) => void;
       element: (element: Element) => void;
@@ -71,13 +72,55 @@ declare module '@xmpp/client' {
     jid: JID | null;
     status: string;
     socket: { end(): void } | null;
-    reconnect: { stop(): void };
-    streamManagement: StreamManagement;
-    iqCaller: { request(stanza: Element, timeout?: number): Promise<Element> };
     start(): Promise<JID>;
     stop(): Promise<unknown>;
     send(stanza: Element): Promise<void>;
     disconnect(): Promise<unknown>;
   }
-  export function client(options: ClientOptions): XmppClient;
+  export class Client {
+    constructor(options: ClientOptions);
+  }
+  export interface Client extends Entity {}
+}
+
+declare module '@xmpp/middleware' {
+  export default function middleware(deps: { entity: import('@xmpp/client-core').Entity }): object;
+}
+declare module '@xmpp/websocket' {
+  export default function websocket(deps: { entity: import('@xmpp/client-core').Entity }): void;
+}
+declare module '@xmpp/stream-features' {
+  export default function streamFeatures(deps: { middleware: object }): object;
+}
+declare module '@xmpp/iq/caller.js' {
+  export default function iqCaller(deps: { middleware: object; entity: import('@xmpp/client-core').Entity }): import('@xmpp/client-core').IqCaller;
+}
+declare module '@xmpp/iq/callee.js' {
+  export default function iqCallee(deps: { middleware: object; entity: import('@xmpp/client-core').Entity }): {
+    get(ns: string, name: string, handler: () => object): void;
+  };
+}
+declare module 'saslmechanisms' {
+  export default class SASLFactory {}
+}
+declare module '@xmpp/sasl-plain' {
+  export default function plain(factory: import('saslmechanisms').default): void;
+}
+declare module '@xmpp/sasl' {
+  /** Called with the mechanisms both sides support; must call `authenticate`. */
+  export type OnAuthenticate = (
+    authenticate: (credentials: { username: string; password: string }, mechanism: string) => Promise<void>,
+    mechanisms: string[],
+  ) => Promise<void>;
+  export default function sasl(deps: { streamFeatures: object; saslFactory: import('saslmechanisms').default }, onAuthenticate: OnAuthenticate): void;
+}
+declare module '@xmpp/resource-binding' {
+  export default function resourceBinding(deps: { streamFeatures: object; iqCaller: import('@xmpp/client-core').IqCaller }, resource: string): void;
+}
+declare module '@xmpp/stream-management' {
+  export default function streamManagement(deps: {
+    streamFeatures: object;
+    entity: import('@xmpp/client-core').Entity;
+    middleware: object;
+  }): import('@xmpp/client-core').StreamManagement;
 }

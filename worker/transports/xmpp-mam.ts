@@ -1,4 +1,4 @@
-import { xml, type Element } from '@xmpp/client';
+import { xml, type Element } from './xmpp-lib.ts';
 import { bare, type Peer } from './xmpp-address.ts';
 import { delayStamp, readChat, type Self } from './xmpp-message.ts';
 import type { InboundMessage } from './transport.ts';

@@ -1,4 +1,4 @@
-import { xml, type Element } from '@xmpp/client';
+import { xml, type Element } from './xmpp-lib.ts';
 import { bare, resourceOf, roomFor, type Peer } from './xmpp-address.ts';
 import type { InboundMessage, OutgoingMessage } from './transport.ts';
 

@@ -1,4 +1,32 @@
-import { client, type ClientOptions, type StreamManagement, type XmppClient } from '@xmpp/client';
+import {
+  Client,
+  iqCallee as _iqCallee,
+  iqCaller as _iqCaller,
+  middleware as _middleware,
+  resourceBinding as _resourceBinding,
+  sasl as _sasl,
+  saslPlain as _plain,
+  SASLFactory,
+  streamFeatures as _streamFeatures,
+  streamManagement as _streamManagement,
+  websocket as _websocket,
+  type Entity,
+  type IqCaller,
+  type StreamManagement,
+} from './xmpp-lib.ts';
+
+export interface SessionOptions {
+  /** RFC 7395 endpoint. */
+  service: string;
+  domain: string;
+  username: string;
+  password: string;
+  resource: string;
+  /** ms allowed for each step of opening and closing the stream. */
+  timeout: number;
+}
+
+export type XmppClient = Entity & { streamManagement: StreamManagement; iqCaller: IqCaller };
 
 /**
  * XEP-0198 resumption state that outlives one transport. The Connection makes a new transport
@@ -23,15 +51,28 @@ export function remember(key: string, sm: StreamManagement): void {
 }
 
 /**
- * An xmpp.js client with its own policies switched off, because the engine owns them:
- * reconnecting (xmpp.js retries every 1 s; @xmpp/reconnect `stop()`), the periodic `<r/>` and
- * the SM dead-link timeout (the engine's heartbeat calls ping()). It starts from the saved
- * resumption state, if any, so xmpp.js sends `<resume/>` instead of binding anew.
+ * An xmpp.js client wired from its packages, as @xmpp/client does, minus what the engine owns
+ * or a browser cannot use: no @xmpp/reconnect (xmpp.js would retry every 1 s; the engine backs
+ * off), no TCP/TLS/DNS (@xmpp/client 0.14's browser map misses `node:dns`), and PLAIN as the
+ * only SASL mechanism (SCRAM needs Node's crypto there), so use `wss://` in production.
+ * SM's own periodic `<r/>` and dead-link timeout are off: the engine's heartbeat calls ping().
+ * It starts from saved resumption state, if any, so xmpp.js sends `<resume/>` (XEP-0198 §5).
  */
-export function createClient(key: string, options: ClientOptions): XmppClient {
-  const xmpp = client(options);
-  xmpp.reconnect.stop();
-  const sm = xmpp.streamManagement;
+export function createClient(key: string, o: SessionOptions): XmppClient {
+  const entity = new Client({ service: o.service, domain: o.domain, timeout: o.timeout });
+  _websocket({ entity });
+  const middleware = _middleware({ entity });
+  const streamFeatures = _streamFeatures({ middleware });
+  const iqCaller = _iqCaller({ middleware, entity });
+  // RFC 6120 requires an answer to every iq get; XEP-0199 pings from the server get one here.
+  _iqCallee({ middleware, entity }).get('urn:xmpp:ping', 'ping', () => ({}));
+  const saslFactory = new SASLFactory();
+  _plain(saslFactory);
+  // Stream features run in the order they are registered: SASL, then SM (resume), then bind.
+  _sasl({ streamFeatures, saslFactory }, (authenticate) => authenticate({ username: o.username, password: o.password }, 'PLAIN'));
+  const sm = _streamManagement({ streamFeatures, entity, middleware });
+  _resourceBinding({ streamFeatures, iqCaller }, o.resource);
+
   sm.timeout = 0;
   sm.requestAckInterval = 0;
   // Ask for acks soon after a message goes out; a burst still shares one <r/>.
@@ -41,5 +82,5 @@ export function createClient(key: string, options: ClientOptions): XmppClient {
     resumable.delete(key);
     Object.assign(sm, { id: saved.id, inbound: saved.inbound, outbound: saved.outbound, outbound_q: saved.queue });
   }
-  return xmpp;
+  return Object.assign(entity, { streamManagement: sm, iqCaller });
 }

@@ -1,4 +1,4 @@
-import { xml, type Element } from '@xmpp/client';
+import { xml, type Element } from './xmpp-lib.ts';
 
 /** HTTP File Upload, XEP-0363 (urn:xmpp:http:upload:0). */
 const UPLOAD = 'urn:xmpp:http:upload:0';

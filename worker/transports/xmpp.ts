@@ -1,4 +1,4 @@
-import { xml, type Element, type XmppClient } from '@xmpp/client';
+import { xml, type Element } from './xmpp-lib.ts';
 import { connectionKey, type ConnectionConfig } from '../api.ts';
 import { ProtocolError, ValidationError } from '../errors.ts';
 import type { InboundMessage, OutgoingMessage, Transport, TransportContext, TransportEvents, TransportFactory } from './transport.ts';
@@ -8,7 +8,7 @@ import { closeInfo } from './xmpp-errors.ts';
 import { mam, type Mam } from './xmpp-mam.ts';
 import { archiveId, chatStanza, delayStamp, readChat, type Self } from './xmpp-message.ts';
 import { receipts, type Receipts } from './xmpp-receipts.ts';
-import { createClient, remember } from './xmpp-session.ts';
+import { createClient, remember, type XmppClient } from './xmpp-session.ts';
 import { upload, type FileInfo, type UploadSlot } from './xmpp-upload.ts';
 
 const SM = 'urn:xmpp:sm:3';
@@ -50,7 +50,7 @@ export class XmppTransport implements Transport {
       service: this.config.url,
       domain: this.#domain,
       username: localOf(this.config.user),
-      password: this.config.password,
+      password: this.config.password ?? '',
       // Stable per browser profile, so carbons and presence name one device across reloads.
       resource: `parley-${this.context.deviceId.slice(0, 8)}`,
       timeout: 10_000,
