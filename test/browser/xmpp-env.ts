@@ -29,3 +29,14 @@ export async function startPeer(prefix: string) {
 
 /** Engine options that keep reconnect tests short; all in ms. */
 export const FAST = { heartbeatInterval: 2_000, heartbeatTimeout: 3_000, backoffBase: 300, backoffCap: 2_000 } as const;
+
+/** Like waitFor, for a probe that must ask the test server. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeout = 10_000, what = 'condition'): Promise<T> {
+  const end = performance.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -14,6 +14,11 @@ export interface ProsodyOptions {
   domain?: string;
   /** HTTP port (WebSocket, file share); 0 picks a free one. Default 0. */
   httpPort?: number;
+  /**
+   * How long a dropped session stays resumable (XEP-0198 §5), in ms; Prosody counts seconds.
+   * Default 10 000, so that a test can outlast it and see a fresh session sync from MAM.
+   */
+  hibernation?: number;
   /** Log level written to `prosody.log` in the data folder. Default `warn`. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -31,7 +36,7 @@ const freePort = (): Promise<number> =>
     });
   });
 
-const config = (dir: string, domain: string, http: number, c2s: number, level: string) => `
+const config = (dir: string, domain: string, http: number, c2s: number, level: string, hibernation: number) => `
 -- Written by test/support/prosody.ts; loopback only.
 run_as_root = true
 daemonize = false
@@ -55,7 +60,7 @@ consider_websocket_secure = true
 http_default_host = "${domain}"
 default_archive_policy = true
 max_archive_query_results = 100
-smacks_hibernation_time = 60
+smacks_hibernation_time = ${Math.max(1, Math.round(hibernation / 1000))}
 VirtualHost "${domain}"
 Component "conference.${domain}" "muc"
   modules_enabled = { "muc_mam" }
@@ -87,7 +92,7 @@ export class Prosody {
     const http = options.httpPort || (await freePort());
     const c2s = await freePort();
     const file = join(dir, 'prosody.cfg.lua');
-    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn'));
+    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 10_000));
     const prosody = new Prosody(dir, file, domain, http, c2s);
     await prosody.resume();
     return prosody;
