@@ -92,7 +92,7 @@ export class Prosody {
     const http = options.httpPort || (await freePort());
     const c2s = await freePort();
     const file = join(dir, 'prosody.cfg.lua');
-    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 10_000));
+    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'info', options.hibernation ?? 10_000));
     const prosody = new Prosody(dir, file, domain, http, c2s);
     await prosody.resume();
     return prosody;

@@ -69,6 +69,8 @@ export function xmppServers(): TestRunnerPlugin {
         case 'prosody-start':
           await prosody!.resume();
           return true;
+        case 'prosody-log':
+          return prosody!.log();
         case 'xmpp-proxy':
           proxy!.set(String(args.mode) as ProxyMode);
           return true;

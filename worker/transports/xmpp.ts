@@ -31,6 +31,13 @@ export class XmppTransport implements Transport {
   #present = false;
   /** MUC rooms whose join presence went out on this stream. */
   readonly #joined = new Set<string>();
+  /**
+   * Live messages held back per room while its archive sync runs: the sync may take several
+   * pages, and a live message must not be shown before older ones the next page brings.
+   * Afterwards they follow in arrival order; those the archive already gave are duplicates.
+   */
+  readonly #held = new Map<string, InboundMessage[]>();
+  #deliver: (m: InboundMessage) => void = () => undefined;
   #mam?: Mam;
   #receipts?: Receipts;
   #upload?: (file: FileInfo) => Promise<UploadSlot>;
@@ -59,6 +66,7 @@ export class XmppTransport implements Transport {
     const request = (iq: Element) => xmpp.iqCaller.request(iq);
     const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
     const deliver = (m: InboundMessage) => this.events.message({ ...m, ts: ordered(`${this.#key}#${m.room}`, m.ts) });
+    this.#deliver = deliver;
     this.#mam = mam({ request, self: this.#self, message: deliver, historyEnd: (room) => this.events.historyEnd(room) });
     this.#receipts = receipts({
       self: this.#self,
@@ -68,8 +76,23 @@ export class XmppTransport implements Transport {
     });
     this.#upload = upload(request, this.#domain, this.config.uploadService);
 
-    xmpp.on('element', () => this.#done || this.events.activity());
-    xmpp.on('online', () => this.#opened());
+    // xmpp.js reports `online` on bind, before it sends <enable/> (XEP-0198 §3); a message sent
+    // in between would never be counted, nor acked. So open waits for <enabled/> or <failed/>.
+    let smOffered = false;
+    let awaitingSm = false;
+    xmpp.on('element', (element) => {
+      if (this.#done) return;
+      this.events.activity();
+      if (element.is('features', 'http://etherx.jabber.org/streams')) smOffered = element.getChild('sm', SM) !== undefined;
+      if (awaitingSm && (element.is('enabled', SM) || element.is('failed', SM))) {
+        awaitingSm = false;
+        this.#opened();
+      }
+    });
+    xmpp.on('online', () => {
+      if (smOffered) awaitingSm = true;
+      else this.#opened();
+    });
     xmpp.streamManagement.on('resumed', () => this.#opened());
     // XEP-0198 §4: the server has handled the stanza; for a chat message, that is our ack.
     xmpp.streamManagement.on('ack', (stanza) => {
@@ -87,11 +110,24 @@ export class XmppTransport implements Transport {
     if (peer.kind === 'muc') this.#enter(peer);
     // The query goes out before initial presence: Prosody then skips offline delivery of what
     // the archive holds (mod_mam, "message/offline/broadcast"), so nothing comes twice.
-    this.#mam?.sync(peer, room, typeof after === 'string' ? after : undefined).catch((e) => this.#problem('mam', e));
+    if (!this.#held.has(room)) this.#sync(peer, room, typeof after === 'string' ? after : undefined);
     if (peer.kind === 'chat' && !this.#present) {
       this.#present = true;
       this.#send(xml('presence'));
     }
+  }
+
+  #sync(peer: Peer, room: string, after: string | undefined): void {
+    if (!this.#mam) return;
+    this.#held.set(room, []);
+    this.#mam
+      .sync(peer, room, after)
+      .catch((e) => this.#problem('mam', e))
+      .finally(() => {
+        const held = this.#held.get(room) ?? [];
+        this.#held.delete(room);
+        if (!this.#done) held.forEach(this.#deliver);
+      });
   }
 
   send(message: OutgoingMessage): void {
@@ -168,7 +204,9 @@ export class XmppTransport implements Transport {
     const archive = muc ? bare(stanza.attrs.from) : bare(this.#self.user);
     const message = readChat(stanza, this.#self, delayStamp(stanza) ?? Date.now(), archiveId(stanza, archive));
     if (!message) return;
-    deliver(message);
+    const held = this.#held.get(message.room);
+    if (held) held.push(message);
+    else deliver(message);
     // A room echoes our own message back to us (XEP-0045 §7.4): proof that it was handled.
     if (muc && message.from === this.#self.user) this.events.ack(message.id, {});
   }
