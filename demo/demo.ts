@@ -7,6 +7,8 @@ const field = (name: string) => form.elements.namedItem(name) as HTMLInputElemen
 
 const servers: Record<string, string> = {
   websocket: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/relay`,
+  // The Prosody that `npm run demo:xmpp` starts (XMPP_PORT, default 5380); `?xmpp=URL` overrides.
+  xmpp: new URLSearchParams(location.search).get('xmpp') ?? `ws://${location.hostname}:5380/xmpp-websocket`,
 };
 
 const params = new URLSearchParams(location.search);
@@ -22,6 +24,13 @@ function apply(): void {
   chat.server = servers[chat.protocol] ?? '';
   chat.room = room;
   chat.user = user;
+  if (chat.protocol === 'xmpp') {
+    // demo:xmpp's Prosody lets any name in: the name becomes a JID, the room a MUC room.
+    const local = user.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+    chat.password = 'demo';
+    chat.room = `${room.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}@conference.localhost?join`;
+    chat.user = `${local}@localhost`;
+  }
 }
 
 form.addEventListener('change', apply);

@@ -40,3 +40,6 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** `ann-1234@localhost` → `ann-1234`, the default MUC nickname. */
+export const localPart = (jid: string): string => jid.split('@')[0]!;

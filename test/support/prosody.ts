@@ -19,6 +19,11 @@ export interface ProsodyOptions {
    * Default 10 000, so that a test can outlast it and see a fresh session sync from MAM.
    */
   hibernation?: number;
+  /**
+   * Any user name logs in with any password (mod_auth_insecure), for the demo only; the server
+   * listens on loopback only. Default false: accounts come from `register()`.
+   */
+  openLogin?: boolean;
   /** Log level written to `prosody.log` in the data folder. Default `warn`. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -36,7 +41,7 @@ const freePort = (): Promise<number> =>
     });
   });
 
-const config = (dir: string, domain: string, http: number, c2s: number, level: string, hibernation: number) => `
+const config = (dir: string, domain: string, http: number, c2s: number, level: string, hibernation: number, open: boolean) => `
 -- Written by test/support/prosody.ts; loopback only.
 run_as_root = true
 daemonize = false
@@ -53,7 +58,7 @@ https_ports = {}
 s2s_ports = {}
 modules_enabled = { "roster"; "saslauth"; "disco"; "carbons"; "ping"; "smacks"; "mam"; "websocket"; "time"; "version" }
 modules_disabled = { "s2s"; "tls" }
-authentication = "internal_hashed"
+${open ? 'authentication = "insecure"\ninsecure_open_authentication = "Yes please, I know what I\'m doing!"' : 'authentication = "internal_hashed"'}
 c2s_require_encryption = false
 allow_unencrypted_plain_auth = true
 consider_websocket_secure = true
@@ -92,7 +97,7 @@ export class Prosody {
     const http = options.httpPort || (await freePort());
     const c2s = await freePort();
     const file = join(dir, 'prosody.cfg.lua');
-    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'info', options.hibernation ?? 10_000));
+    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 10_000, options.openLogin ?? false));
     const prosody = new Prosody(dir, file, domain, http, c2s);
     await prosody.resume();
     return prosody;

@@ -19,6 +19,24 @@ export interface Transport {
   ping(): void;
   /** Closes without reporting `close`. */
   close(): void;
+  /** Where the protocol has one (XMPP: XEP-0363), a place to upload a file before sending its URL. */
+  uploadSlot?(file: FileInfo): Promise<UploadSlot>;
+}
+
+export interface FileInfo {
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** MIME type; '' when unknown. */
+  type: string;
+}
+
+export interface UploadSlot {
+  /** Where to HTTP PUT the bytes, with `headers`. */
+  put: string;
+  /** Where the file can be fetched afterwards; this URL goes into the message. */
+  get: string;
+  headers: Record<string, string>;
 }
 
 export interface OutgoingMessage {

@@ -72,21 +72,21 @@ export function mam({ request, self, message, historyEnd }: MamDeps) {
   return {
     /**
      * Everything after `after` (the last archive id we hold), page by page; with no cursor, or
-     * one the archive no longer knows (item-not-found), the last page.
+     * one the archive no longer knows (item-not-found), the last page. Returns the newest id.
      */
-    async sync(peer: Peer, room: string, after?: string): Promise<void> {
+    async sync(peer: Peer, room: string, after?: string): Promise<string | undefined> {
       if (after !== undefined) {
         try {
           for (let cursor = after; ; ) {
             const result = await page(peer, room, { after: cursor, max: PAGE });
-            if (result.complete || !result.last || result.last === cursor) return;
+            if (result.complete || !result.last || result.last === cursor) return result.last ?? cursor;
             cursor = result.last;
           }
         } catch (e) {
           if ((e as { condition?: string }).condition !== 'item-not-found') throw e;
         }
       }
-      await page(peer, room, { before: '', max: PAGE });
+      return (await page(peer, room, { before: '', max: PAGE })).last;
     },
 
     /** One page older than `before`: an archive id, or a time in ms since the epoch. */

@@ -1,26 +1,10 @@
+import type { FileInfo, UploadSlot } from './transport.ts';
 import { xml, type Element } from './xmpp-lib.ts';
 
 /** HTTP File Upload, XEP-0363 (urn:xmpp:http:upload:0). */
 const UPLOAD = 'urn:xmpp:http:upload:0';
 const DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
 const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
-
-export interface UploadSlot {
-  /** Where to HTTP PUT the bytes, with `headers`. */
-  put: string;
-  /** Where anyone may GET the file afterwards; this URL goes into the message. */
-  get: string;
-  /** Only Authorization, Cookie and Expires are allowed (§5.1). */
-  headers: Record<string, string>;
-}
-
-export interface FileInfo {
-  name: string;
-  /** Bytes. */
-  size: number;
-  /** MIME type; '' when unknown. */
-  type: string;
-}
 
 const iq = (type: 'get' | 'set', to: string, child: Element) => xml('iq', { type, to, id: crypto.randomUUID() }, child);
 

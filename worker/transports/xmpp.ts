@@ -1,7 +1,16 @@
 import { xml, type Element } from './xmpp-lib.ts';
 import { connectionKey, type ConnectionConfig } from '../api.ts';
 import { ProtocolError, ValidationError } from '../errors.ts';
-import type { InboundMessage, OutgoingMessage, Transport, TransportContext, TransportEvents, TransportFactory } from './transport.ts';
+import type {
+  FileInfo,
+  InboundMessage,
+  OutgoingMessage,
+  Transport,
+  TransportContext,
+  TransportEvents,
+  TransportFactory,
+  UploadSlot,
+} from './transport.ts';
 import { bare, domainOf, localOf, parseRoom, type Peer } from './xmpp-address.ts';
 import { ordered } from './xmpp-clock.ts';
 import { closeInfo } from './xmpp-errors.ts';
@@ -9,7 +18,7 @@ import { mam, type Mam } from './xmpp-mam.ts';
 import { archiveId, chatStanza, delayStamp, readChat, type Self } from './xmpp-message.ts';
 import { receipts, type Receipts } from './xmpp-receipts.ts';
 import { createClient, remember, type XmppClient } from './xmpp-session.ts';
-import { upload, type FileInfo, type UploadSlot } from './xmpp-upload.ts';
+import { upload } from './xmpp-upload.ts';
 
 const SM = 'urn:xmpp:sm:3';
 const MUC = 'http://jabber.org/protocol/muc';
@@ -27,6 +36,8 @@ export class XmppTransport implements Transport {
   /** close() was called, or close was reported: report nothing more. */
   #done = false;
   #online = false;
+  /** This stream resumed an earlier one (XEP-0198 §5) rather than starting afresh. */
+  #resumed = false;
   /** Initial presence (RFC 6121 §4.2) sent on this stream. */
   #present = false;
   /** MUC rooms whose join presence went out on this stream. */
@@ -93,7 +104,10 @@ export class XmppTransport implements Transport {
       if (smOffered) awaitingSm = true;
       else this.#opened();
     });
-    xmpp.streamManagement.on('resumed', () => this.#opened());
+    xmpp.streamManagement.on('resumed', () => {
+      this.#resumed = true;
+      this.#opened();
+    });
     // XEP-0198 §4: the server has handled the stanza; for a chat message, that is our ack.
     xmpp.streamManagement.on('ack', (stanza) => {
       if (!this.#done && stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) this.events.ack(stanza.attrs.id, {});
@@ -120,8 +134,12 @@ export class XmppTransport implements Transport {
   #sync(peer: Peer, room: string, after: string | undefined): void {
     if (!this.#mam) return;
     this.#held.set(room, []);
-    this.#mam
+    const mam = this.#mam;
+    mam
       .sync(peer, room, after)
+      // One more page for 1:1: what arrived after the first query but before our initial
+      // presence went to offline storage, which Prosody does not replay once we queried MAM.
+      .then((last) => (peer.kind === 'chat' ? mam.sync(peer, room, last) : undefined))
       .catch((e) => this.#problem('mam', e))
       .finally(() => {
         const held = this.#held.get(room) ?? [];
@@ -133,7 +151,7 @@ export class XmppTransport implements Transport {
   send(message: OutgoingMessage): void {
     const peer = parseRoom(message.room);
     // After a resume xmpp.js has already resent what the server had not acked (XEP-0198 §5).
-    if (this.#xmpp?.streamManagement.outbound_q.some((q) => q.stanza.attrs.id === message.id)) return;
+    if (this.#resumed && this.#xmpp?.streamManagement.outbound_q.some((q) => q.stanza.attrs.id === message.id)) return;
     if (peer.kind === 'muc') this.#enter(peer);
     this.#send(chatStanza(peer, message));
   }
