@@ -17,8 +17,14 @@ describe('history cursor', () => {
     mine: false,
   });
 
+  /** One connection per database, as the engine keeps it. */
+  const store = () => {
+    const db = openParleyDb(uniqueName('cursor'), () => undefined);
+    return new History(() => db);
+  };
+
   it('keeps the archive id (XMPP MAM) of the newest message, whatever order they arrive in', async () => {
-    const history = new History(() => openParleyDb(uniqueName('cursor'), () => undefined));
+    const history = store();
     const c = 'xmpp|ws://x|ann@localhost#bob@localhost';
     await history.receive(message(c, 'm2', 2_000, 'archive-b'));
     await history.receive(message(c, 'm3', 3_000, 'archive-c'));
@@ -28,7 +34,7 @@ describe('history cursor', () => {
   });
 
   it('still keeps the highest sequence number for numeric cursors', async () => {
-    const history = new History(() => openParleyDb(uniqueName('cursor'), () => undefined));
+    const history = store();
     const c = 'websocket|ws://x|ann#lobby';
     await history.receive(message(c, 'a', 1_000, 7));
     await history.receive(message(c, 'b', 5_000, 3));
