@@ -35,7 +35,7 @@ describe('XMPP chat', () => {
     b.close();
   });
 
-  it('chats both ways with a real XMPP client (slixmpp), with receipts and typing', async () => {
+  it('chats both ways with a real XMPP client (slixmpp), with receipts, read markers and typing', async () => {
     const peer = await startPeer('sli');
     try {
       const ann = await xmppUser('ann');
@@ -46,6 +46,8 @@ describe('XMPP chat', () => {
       const id = a.chat.shadowRoot!.querySelector<HTMLElement>('.message')!.dataset.id;
       const got = await eventually(async () => (await peer.received()).find((m) => m.text === 'Hello slixmpp ✓'), 10_000, 'the message at slixmpp');
       await waitFor(() => statuses(a.chat).join() === 'delivered', 10_000, 'the receipt from slixmpp');
+      await peer.do({ op: 'displayed', to: ann, id: got.id });
+      await waitFor(() => statuses(a.chat).join() === 'read', 10_000, 'the displayed marker from slixmpp');
 
       await peer.do({ op: 'typing', to: ann });
       await waitFor(() => typingText(a.chat).includes(peer.jid), 10_000, 'the typing notice');

@@ -21,7 +21,8 @@ export interface PeerMessage {
 export type PeerCommand =
   | { op: 'send'; to: string; text: string; type?: 'chat' | 'groupchat'; id?: string }
   | { op: 'join'; room: string; nick: string }
-  | { op: 'typing'; to: string };
+  | { op: 'typing'; to: string }
+  | { op: 'displayed'; to: string; id: string };
 
 export class XmppPeer {
   readonly received: PeerMessage[] = [];
