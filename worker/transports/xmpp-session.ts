@@ -84,3 +84,27 @@ export function createClient(key: string, o: SessionOptions): XmppClient {
   }
   return Object.assign(entity, { streamManagement: sm, iqCaller });
 }
+
+const SM = 'urn:xmpp:sm:3';
+
+/**
+ * Calls `ready` once the stream can carry chat: on resume (XEP-0198 §5), or after a fresh
+ * session has SM enabled. xmpp.js reports `online` on resource binding, before it sends
+ * <enable/> (XEP-0198 §3); a message sent in between would never be counted, nor acked.
+ */
+export function whenReady(xmpp: XmppClient, ready: (resumed: boolean) => void): void {
+  let smOffered = false;
+  let awaitingSm = false;
+  xmpp.on('element', (element) => {
+    if (element.is('features', 'http://etherx.jabber.org/streams')) smOffered = element.getChild('sm', SM) !== undefined;
+    if (awaitingSm && (element.is('enabled', SM) || element.is('failed', SM))) {
+      awaitingSm = false;
+      ready(false);
+    }
+  });
+  xmpp.on('online', () => {
+    if (smOffered) awaitingSm = true;
+    else ready(false);
+  });
+  xmpp.streamManagement.on('resumed', () => ready(true));
+}
