@@ -48,7 +48,7 @@ describe('XMPP recovery', () => {
       await waitFor(() => stateText(a.chat) !== 'Connected', 15_000, 'the widget to notice');
       const missed = Array.from({ length: 20 }, (_, i) => `missed ${i + 1}`);
       for (const text of missed) await peer.do({ op: 'send', to: ann, text });
-      // Longer than the server keeps the session resumable (10 s): the catch-up must come from MAM.
+      // Longer than the server keeps the session resumable (20 s): the catch-up must come from MAM.
       await sleep(30_000);
       expect(texts(a.chat)).to.deep.equal(['before']);
       await command('xmpp-proxy', { mode: 'forward' });
@@ -56,6 +56,31 @@ describe('XMPP recovery', () => {
       await waitFor(() => texts(a.chat).length >= 21, 20_000, 'the missed messages');
       await sleep(1000);
       expect(texts(a.chat)).to.deep.equal(['before', ...missed]);
+    } finally {
+      await command('xmpp-proxy', { mode: 'forward' });
+      await peer.stop();
+      a.close();
+    }
+  });
+
+  it('sends a message typed into a dead link exactly once, when the link comes back', async function () {
+    this.timeout(90_000);
+    const { proxyUrl, password } = await xmppEnv();
+    const peer = await startPeer('counter');
+    const ann = await xmppUser('ann');
+    const a = await openTab({ engine: uniqueName('dead-link'), protocol: 'xmpp', server: proxyUrl, user: ann, password, room: peer.jid, options: FAST });
+    try {
+      await waitFor(() => stateText(a.chat) === 'Connected', 15_000, 'connected');
+      // The link stays up but carries nothing, as a dead NAT does; the heartbeat must notice.
+      await command('xmpp-proxy', { mode: 'blackhole' });
+      await type(a.chat, 'typed into the void');
+      await waitFor(() => stateText(a.chat) !== 'Connected', 15_000, 'the heartbeat to notice');
+      await command('xmpp-proxy', { mode: 'forward' });
+      await waitFor(() => statuses(a.chat).join() === 'delivered', 30_000, 'the message delivered after the link is back');
+      await sleep(1500);
+      // slixmpp does not deduplicate: a second copy on the wire would show here.
+      const got = (await peer.received()).filter((m) => m.text === 'typed into the void');
+      expect(got).to.have.length(1);
     } finally {
       await command('xmpp-proxy', { mode: 'forward' });
       await peer.stop();

@@ -16,7 +16,7 @@ export interface ProsodyOptions {
   httpPort?: number;
   /**
    * How long a dropped session stays resumable (XEP-0198 §5), in ms; Prosody counts seconds.
-   * Default 10 000, so that a test can outlast it and see a fresh session sync from MAM.
+   * Default 20 000, so that a test can outlast it and see a fresh session sync from MAM.
    */
   hibernation?: number;
   /**
@@ -97,7 +97,7 @@ export class Prosody {
     const http = options.httpPort || (await freePort());
     const c2s = await freePort();
     const file = join(dir, 'prosody.cfg.lua');
-    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 10_000, options.openLogin ?? false));
+    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 20_000, options.openLogin ?? false));
     const prosody = new Prosody(dir, file, domain, http, c2s);
     await prosody.resume();
     return prosody;
