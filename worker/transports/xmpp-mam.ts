@@ -14,8 +14,10 @@ const PAGE = 50;
 export interface MamDeps {
   request: (iq: Element) => Promise<Element>;
   self: Self;
-  /** Receives each archived message, in archive order. */
+  /** Receives each archived message of a catch-up, in archive order. */
   message: (message: InboundMessage) => void;
+  /** Receives a page of older history at once, oldest first. */
+  earlier: (room: string, messages: InboundMessage[]) => void;
   historyEnd: (room: string) => void;
 }
 
@@ -26,11 +28,13 @@ interface Page {
   /** Only items stamped at or before this time, ms since the epoch (XEP-0313 §4.1.1). */
   end?: number;
   max: number;
+  /** A page older than what is shown, delivered as a whole. */
+  older?: boolean;
 }
 
-export function mam({ request, self, message, historyEnd }: MamDeps) {
-  /** queryid → the archive it reads. */
-  const queries = new Map<string, { archive: string }>();
+export function mam({ request, self, message, earlier, historyEnd }: MamDeps) {
+  /** queryid → the archive it reads, and for a page of older history, its messages so far. */
+  const queries = new Map<string, { archive: string; page?: InboundMessage[] }>();
 
   async function page(peer: Peer, room: string, p: Page): Promise<{ complete: boolean; first?: string; last?: string }> {
     const queryid = crypto.randomUUID();
@@ -57,9 +61,11 @@ export function mam({ request, self, message, historyEnd }: MamDeps) {
         ),
       ),
     );
-    queries.set(queryid, { archive: peer.kind === 'muc' ? peer.jid : bare(self.user) });
+    const query = { archive: peer.kind === 'muc' ? peer.jid : bare(self.user), page: p.older ? [] : undefined };
+    queries.set(queryid, query);
     try {
       const fin = (await request(iq)).getChild('fin', MAM);
+      if (query.page) earlier(room, query.page);
       const set = fin?.getChild('set', RSM);
       const complete = fin?.attrs.complete === 'true';
       if (complete && p.after === undefined) historyEnd(room);
@@ -92,7 +98,7 @@ export function mam({ request, self, message, historyEnd }: MamDeps) {
     /** One page older than `before`: an archive id, or a time in ms since the epoch. */
     async older(peer: Peer, room: string, before: number | string, limit: number): Promise<void> {
       const max = Math.min(limit, PAGE);
-      await page(peer, room, typeof before === 'string' ? { before, max } : { before: '', end: before - 1, max });
+      await page(peer, room, typeof before === 'string' ? { before, max, older: true } : { before: '', end: before - 1, max, older: true });
     },
 
     /** Handles a `<result/>` of one of our queries; false for any other stanza. */
@@ -106,7 +112,8 @@ export function mam({ request, self, message, historyEnd }: MamDeps) {
       const inner = forwarded?.getChild('message');
       if (!inner || !result.attrs.id) return true;
       const item = readChat(inner, self, delayStamp(forwarded, inner) ?? Date.now(), result.attrs.id);
-      if (item) message(item);
+      if (item && query.page) query.page.push(item);
+      else if (item) message(item);
       return true;
     },
   };

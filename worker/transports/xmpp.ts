@@ -11,7 +11,7 @@ import type {
   UploadSlot,
 } from './transport.ts';
 import { domainOf, localOf, parseRoom, type Peer } from './xmpp-address.ts';
-import { ordered } from './xmpp-clock.ts';
+import { ordered, orderedBefore } from './xmpp-clock.ts';
 import { closeInfo } from './xmpp-errors.ts';
 import { mam, type Mam } from './xmpp-mam.ts';
 import { inbound } from './xmpp-inbound.ts';
@@ -74,7 +74,11 @@ export class XmppTransport implements Transport {
     const request = (iq: Element) => xmpp.iqCaller.request(iq);
     const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
     const deliver = (m: InboundMessage) => this.events.message({ ...m, ts: ordered(`${this.#key}#${m.room}`, m.ts) });
-    this.#mam = mam({ request, self: this.#self, message: deliver, historyEnd: (room) => this.events.historyEnd(room) });
+    const earlier = (room: string, page: InboundMessage[]) => {
+      const ts = orderedBefore(`${this.#key}#${room}`, page.map((m) => m.ts));
+      if (!this.#done) page.forEach((m, i) => this.events.message({ ...m, ts: ts[i]! }));
+    };
+    this.#mam = mam({ request, self: this.#self, message: deliver, earlier, historyEnd: (room) => this.events.historyEnd(room) });
     this.#sync = catchUp(this.#mam, (m) => this.#done || deliver(m), (e) => this.#problem('mam', e));
     this.#receipts = receipts({
       self: this.#self,
