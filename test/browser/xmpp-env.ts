@@ -23,6 +23,12 @@ export async function startPeer(prefix: string) {
     jid,
     do: (cmd: PeerCommand) => command('peer-command', { name, command: JSON.stringify(cmd) }),
     received: async () => (await executeServerCommand('peer-received', { name })) as PeerMessage[],
+    /** Resolves once the server has handled everything this peer sent so far. */
+    sync: async () => {
+      const before = (await executeServerCommand('peer-synced', { name })) as number;
+      await command('peer-command', { name, command: JSON.stringify({ op: 'sync' }) });
+      await eventually(async () => ((await executeServerCommand('peer-synced', { name })) as number) > before, 20_000, 'the peer\'s sync');
+    },
     stop: () => command('peer-stop', { name }),
   };
 }

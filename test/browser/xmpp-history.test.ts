@@ -15,7 +15,7 @@ describe('XMPP history (MAM, XEP-0313)', () => {
     const sent = Array.from({ length: 60 }, (_, i) => `old ${i + 1}`);
     try {
       for (const text of sent) await peer.do({ op: 'send', to: ann, text });
-      await new Promise((r) => setTimeout(r, 2000));
+      await peer.sync();
 
       const messages: InboundMessage[] = [];
       let open = false;

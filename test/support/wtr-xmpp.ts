@@ -85,6 +85,8 @@ export function xmppServers(): TestRunnerPlugin {
           return true;
         case 'peer-received':
           return peer(String(args.name)).received;
+        case 'peer-synced':
+          return peer(String(args.name)).synced;
         case 'peer-stop':
           await peers.get(String(args.name))?.stop();
           peers.delete(String(args.name));

@@ -22,10 +22,13 @@ export type PeerCommand =
   | { op: 'send'; to: string; text: string; type?: 'chat' | 'groupchat'; id?: string }
   | { op: 'join'; room: string; nick: string }
   | { op: 'typing'; to: string }
-  | { op: 'displayed'; to: string; id: string };
+  | { op: 'displayed'; to: string; id: string }
+  | { op: 'sync' };
 
 export class XmppPeer {
   readonly received: PeerMessage[] = [];
+  /** Answers to `sync` so far. */
+  synced = 0;
   #log = '';
 
   private constructor(readonly jid: string, readonly child: ChildProcess) {}
@@ -45,6 +48,7 @@ export class XmppPeer {
           clearTimeout(timer);
           resolve();
         } else if (event.event === 'message') peer.received.push({ from: event.from, text: event.text, id: event.id, type: event.type });
+        else if (event.event === 'synced') peer.synced += 1;
         else if (event.event === 'error') reject(new Error(`slixmpp peer ${jid}: ${event.message}`));
       });
     });

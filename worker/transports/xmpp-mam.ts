@@ -16,6 +16,8 @@ export interface MamDeps {
   self: Self;
   /** Receives each archived message of a catch-up, in archive order. */
   message: (message: InboundMessage) => void;
+  /** Confirms delivery of a message a catch-up brought (XEP-0184), where its sender asked. */
+  acknowledge: (message: Element) => void;
   /** Receives a page of older history at once, oldest first. */
   earlier: (room: string, messages: InboundMessage[]) => void;
   historyEnd: (room: string) => void;
@@ -30,11 +32,13 @@ interface Page {
   max: number;
   /** A page older than what is shown, delivered as a whole. */
   older?: boolean;
+  /** Items are new to this device (a catch-up): confirm their delivery. */
+  fresh?: boolean;
 }
 
-export function mam({ request, self, message, earlier, historyEnd }: MamDeps) {
+export function mam({ request, self, message, acknowledge, earlier, historyEnd }: MamDeps) {
   /** queryid → the archive it reads, and for a page of older history, its messages so far. */
-  const queries = new Map<string, { archive: string; page?: InboundMessage[] }>();
+  const queries = new Map<string, { archive: string; page?: InboundMessage[]; fresh?: boolean }>();
 
   async function page(peer: Peer, room: string, p: Page): Promise<{ complete: boolean; first?: string; last?: string }> {
     const queryid = crypto.randomUUID();
@@ -61,7 +65,7 @@ export function mam({ request, self, message, earlier, historyEnd }: MamDeps) {
         ),
       ),
     );
-    const query = { archive: peer.kind === 'muc' ? peer.jid : bare(self.user), page: p.older ? [] : undefined };
+    const query = { archive: peer.kind === 'muc' ? peer.jid : bare(self.user), page: p.older ? [] : undefined, fresh: p.fresh };
     queries.set(queryid, query);
     try {
       const fin = (await request(iq)).getChild('fin', MAM);
@@ -79,12 +83,14 @@ export function mam({ request, self, message, earlier, historyEnd }: MamDeps) {
     /**
      * Everything after `after` (the last archive id we hold), page by page; with no cursor, or
      * one the archive no longer knows (item-not-found), the last page. Returns the newest id.
+     * `fresh`: what it brings is new to this device (by default, when there is a cursor), so
+     * its delivery is confirmed as if it had come live.
      */
-    async sync(peer: Peer, room: string, after?: string): Promise<string | undefined> {
+    async sync(peer: Peer, room: string, after?: string, fresh = after !== undefined): Promise<string | undefined> {
       if (after !== undefined) {
         try {
           for (let cursor = after; ; ) {
-            const result = await page(peer, room, { after: cursor, max: PAGE });
+            const result = await page(peer, room, { after: cursor, max: PAGE, fresh });
             if (result.complete || !result.last || result.last === cursor) return result.last ?? cursor;
             cursor = result.last;
           }
@@ -92,7 +98,7 @@ export function mam({ request, self, message, earlier, historyEnd }: MamDeps) {
           if ((e as { condition?: string }).condition !== 'item-not-found') throw e;
         }
       }
-      return (await page(peer, room, { before: '', max: PAGE })).last;
+      return (await page(peer, room, { before: '', max: PAGE, fresh })).last;
     },
 
     /** One page older than `before`: an archive id, or a time in ms since the epoch. */
@@ -112,6 +118,7 @@ export function mam({ request, self, message, earlier, historyEnd }: MamDeps) {
       const inner = forwarded?.getChild('message');
       if (!inner || !result.attrs.id) return true;
       const item = readChat(inner, self, delayStamp(forwarded, inner) ?? Date.now(), result.attrs.id);
+      if (item && query.fresh) acknowledge(inner);
       if (item && query.page) query.page.push(item);
       else if (item) message(item);
       return true;

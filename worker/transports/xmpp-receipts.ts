@@ -18,6 +18,19 @@ const STATES = ['active', 'composing', 'paused', 'inactive', 'gone'] as const;
  * signals around a message that change a status or show "typing", never a message of their own.
  */
 export function receipts({ self, send, receipt, typing }: ReceiptDeps) {
+  /**
+   * XEP-0184 §5.1: confirm delivery of a 1:1 message whose sender asked. (A XEP-0333
+   * `displayed` marker needs to know the visitor saw it, which the engine cannot tell yet.)
+   */
+  function acknowledge(stanza: Element): void {
+    const id = stanza.attrs.id;
+    if (!id || stanza.attrs.type === 'groupchat' || !stanza.getChild('body') || !stanza.attrs.from) return;
+    if (bare(stanza.attrs.from) === bare(self.user)) return;
+    const to = stanza.attrs.from;
+    if (stanza.getChild('request', NS.receipts))
+      send(xml('message', { to, type: 'chat', id: crypto.randomUUID() }, xml('received', { xmlns: NS.receipts, id })));
+  }
+
   return {
     /** Reads the signals in a live message; returns true when it carries nothing else to show. */
     handle(stanza: Element): boolean {
@@ -36,22 +49,11 @@ export function receipts({ self, send, receipt, typing }: ReceiptDeps) {
         if (!(muc && nick === self.nickname))
           typing(roomFor({ kind: muc ? 'muc' : 'chat', jid: bare(from) }), muc ? nick : bare(from), state === COMPOSING);
       }
-      this.acknowledge(stanza);
+      acknowledge(stanza);
       return stanza.getChild('body') === undefined;
     },
 
-    /**
-     * XEP-0184 §5.1: confirm delivery of a 1:1 message whose sender asked. (A XEP-0333
-     * `displayed` marker needs to know the visitor saw it, which the engine cannot tell yet.)
-     */
-    acknowledge(stanza: Element): void {
-      const id = stanza.attrs.id;
-      if (!id || stanza.attrs.type === 'groupchat' || !stanza.getChild('body') || !stanza.attrs.from) return;
-      if (bare(stanza.attrs.from) === bare(self.user)) return;
-      const to = stanza.attrs.from;
-      if (stanza.getChild('request', NS.receipts))
-        send(xml('message', { to, type: 'chat', id: crypto.randomUUID() }, xml('received', { xmlns: NS.receipts, id })));
-    },
+    acknowledge,
 
     /** XEP-0085 §5.1: composing while typing, paused when the visitor stops. Never archived. */
     typingStanza(peer: Peer, isTyping: boolean): Element {

@@ -18,7 +18,8 @@ export function catchUp(mam: Mam | undefined, deliver: (m: InboundMessage) => vo
         .sync(peer, room, after)
         // One more page for 1:1: what arrived after the first query but before our initial
         // presence went to offline storage, which Prosody does not replay once we queried MAM.
-        .then((last) => (peer.kind === 'chat' ? mam.sync(peer, room, last) : undefined))
+        // All of it is new to this device.
+        .then((last) => (peer.kind === 'chat' ? mam.sync(peer, room, last, true) : undefined))
         .catch(fail)
         .finally(() => {
           const waiting = held.get(room) ?? [];

@@ -78,14 +78,15 @@ export class XmppTransport implements Transport {
       const ts = orderedBefore(`${this.#key}#${room}`, page.map((m) => m.ts));
       if (!this.#done) page.forEach((m, i) => this.events.message({ ...m, ts: ts[i]! }));
     };
-    this.#mam = mam({ request, self: this.#self, message: deliver, earlier, historyEnd: (room) => this.events.historyEnd(room) });
-    this.#sync = catchUp(this.#mam, (m) => this.#done || deliver(m), (e) => this.#problem('mam', e));
     this.#receipts = receipts({
       self: this.#self,
       send,
       receipt: (id, status) => this.events.receipt(id, status),
       typing: (room, from, typing) => this.events.typing(room, from, typing),
     });
+    const { acknowledge } = this.#receipts;
+    this.#mam = mam({ request, self: this.#self, message: deliver, acknowledge, earlier, historyEnd: (room) => this.events.historyEnd(room) });
+    this.#sync = catchUp(this.#mam, (m) => this.#done || deliver(m), (e) => this.#problem('mam', e));
     this.#upload = upload(request, this.#domain, this.config.uploadService);
 
     whenReady(xmpp, (resumed) => {
