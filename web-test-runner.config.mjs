@@ -5,6 +5,8 @@ import { countReporter } from './test/support/count-reporter.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.ts';
 import { parleyServers } from './test/support/wtr-servers.ts';
 import { mqttServers } from './test/support/wtr-mqtt.ts';
+import { xmppServers } from './test/support/wtr-xmpp.ts';
+import { bundled } from './test/support/wtr-bundle.ts';
 
 /** Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts. */
 export default {
@@ -16,7 +18,14 @@ export default {
   // Each wait in a test has its own bound; this only stops a test that hangs outright.
   testFramework: { config: { timeout: 120_000 } },
   testsFinishTimeout: 10 * 60_000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), parleyServers(), mqttServers()],
+  // xmpp-lib.ts gathers xmpp.js, which reaches CommonJS packages; see wtr-bundle.ts.
+  plugins: [
+    bundled(['/worker/transports/xmpp-lib.ts']),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    parleyServers(),
+    mqttServers(),
+    xmppServers(),
+  ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--headless=new'] } }),
   ],

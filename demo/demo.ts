@@ -9,6 +9,8 @@ const ws = location.protocol === 'https:' ? 'wss' : 'ws';
 const servers: Record<string, string> = {
   websocket: `${ws}://${location.host}/relay`,
   mqtt: `${ws}://${location.host}/mqtt`,
+  // The Prosody that `npm run demo:xmpp` starts (XMPP_PORT, default 5380); `?xmpp=URL` overrides.
+  xmpp: new URLSearchParams(location.search).get('xmpp') ?? `ws://${location.hostname}:5380/xmpp-websocket`,
 };
 
 const params = new URLSearchParams(location.search);
@@ -24,6 +26,13 @@ function apply(): void {
   chat.server = servers[chat.protocol] ?? '';
   chat.room = room;
   chat.user = user;
+  if (chat.protocol === 'xmpp') {
+    // demo:xmpp's Prosody lets any name in: the name becomes a JID, the room a MUC room.
+    const local = user.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+    chat.password = 'demo';
+    chat.room = `${room.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}@conference.localhost?join`;
+    chat.user = `${local}@localhost`;
+  }
 }
 
 form.addEventListener('change', apply);

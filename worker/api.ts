@@ -20,6 +20,12 @@ export interface ConnectionConfig {
    * Default `parley/rooms` (a room's messages on `parley/rooms/<room>`); see docs/mqtt.md.
    */
   topicPrefix?: string;
+  /** XMPP: the server's domain, if not the domain of `user`'s JID. */
+  domain?: string;
+  /** XMPP: nickname in MUC rooms. Default: the local part of `user`'s JID. */
+  nickname?: string;
+  /** XMPP: JID of the HTTP File Upload service (XEP-0363). Default: found by service discovery. */
+  uploadService?: string;
   /** Engine tuning; see {@link EngineOptions}. */
   options?: Partial<EngineOptions>;
 }

@@ -188,6 +188,7 @@ export class Connection {
         const conversation = this.#rooms.get(room);
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, typing });
       }),
+      receipt: guard((id, status) => void this.#receipted(id, status).catch((e) => this.#report(e))),
       historyEnd: guard((room) => {
         this.#exhausted.add(room);
         const conversation = this.#rooms.get(room);
@@ -292,6 +293,19 @@ export class Connection {
     if (!entry) return;
     await this.deps.history.update(entry.conversation, id, { seq });
     await this.#setStatus(entry.conversation, id, ['queued', 'sending', 'failed'], 'sent');
+  }
+
+  /** The peer got or read our message: `sent` → `delivered` → `read`, never backwards. */
+  async #receipted(id: string, status: 'delivered' | 'read'): Promise<void> {
+    for (const conversation of this.#rooms.values()) {
+      const message = await this.deps.history.get(conversation, id);
+      if (!message?.mine) continue;
+      // A receipt proves the server had it, even if its own ack is still on the way.
+      if (message.status === 'queued' || message.status === 'sending') await this.#acked(id, undefined);
+      // Never backwards: a late delivery receipt does not undo `read`.
+      await this.#setStatus(conversation, id, status === 'read' ? ['sent', 'delivered'] : ['sent'], status);
+      return;
+    }
   }
 
   async #rejected(id: string, error: ParleyError): Promise<void> {

@@ -18,7 +18,8 @@ export interface ParleySchema extends DBSchema {
   /** Per conversation: the newest server sequence seen, for sync after a reconnect. */
   cursors: {
     key: string;
-    value: { conversation: string; seq: number | string };
+    /** `ts` (ms): time of the message that set a string `seq` (an archive id), to keep the newest. */
+    value: { conversation: string; seq: number | string; ts?: number };
   };
   /** Small settings that outlive the engine, such as this browser profile's device id. */
   meta: {

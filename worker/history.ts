@@ -3,17 +3,20 @@ import type { IDBPObjectStore } from 'idb';
 import type { ParleyDb, ParleySchema } from './db.ts';
 
 /**
- * Moves a conversation's cursor forward. Numeric sequences only ever grow; an opaque id (an
- * XMPP archive id) cannot be compared, so the newest one written wins.
+ * Moves a conversation's cursor forward. Numeric sequences only ever grow. An opaque id (an
+ * XMPP archive id) cannot be compared, so the one of the newest message wins; one with no
+ * time (the server said "caught up to here") wins outright.
  */
 async function advance(
   cursors: IDBPObjectStore<ParleySchema, ('cursors' | 'messages')[] | ['cursors'], 'cursors', 'readwrite'>,
   conversation: string,
   seq: number | string,
+  ts?: number,
 ): Promise<void> {
-  const current = (await cursors.get(conversation))?.seq;
-  if (typeof seq === 'number' && typeof current === 'number' && current >= seq) return;
-  await cursors.put({ conversation, seq });
+  const current = await cursors.get(conversation);
+  if (typeof seq === 'number' && typeof current?.seq === 'number' && current.seq >= seq) return;
+  if (typeof seq === 'string' && (!seq || (ts !== undefined && (current?.ts ?? -Infinity) > ts))) return;
+  await cursors.put({ conversation, seq, ts });
 }
 
 /** Messages and sync cursors in IndexedDB, paged newest first, one record per client id. */
@@ -29,7 +32,7 @@ export class History {
     const tx = db.transaction(['messages', 'cursors'], 'readwrite');
     const known = await tx.objectStore('messages').get([message.conversation, message.id]);
     if (!known) await tx.objectStore('messages').put(message);
-    if (message.seq !== undefined) await advance(tx.objectStore('cursors'), message.conversation, message.seq);
+    if (message.seq !== undefined) await advance(tx.objectStore('cursors'), message.conversation, message.seq, message.ts);
     await tx.done;
     return !known;
   }

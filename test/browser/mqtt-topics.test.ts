@@ -20,6 +20,7 @@ function recorder() {
     typing: (room, from, t) => typing.push([room, from, t]),
     historyEnd: () => undefined,
     caughtUp: () => undefined,
+    receipt: () => undefined,
     error: (e) => errors.push(e.code),
     close: (info) => closes.push(info),
   };

@@ -37,6 +37,7 @@ class Recorder {
       ack: record('ack'),
       reject: record('reject'),
       typing: record('typing'),
+      receipt: record('receipt'),
       historyEnd: record('historyEnd'),
       caughtUp: record('caughtUp'),
       error: record('error'),

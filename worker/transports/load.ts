@@ -8,7 +8,7 @@ import type { TransportFactory } from './transport.ts';
 const loaders: Record<Protocol, () => Promise<{ createTransport: TransportFactory }>> = {
   websocket: () => import('./websocket.ts'),
   mqtt: () => import('./mqtt.ts'),
-  xmpp: () => Promise.reject(new Error('the XMPP transport is not built yet')),
+  xmpp: () => import('./xmpp.ts'),
 };
 
 export const loadTransport = async (protocol: Protocol): Promise<TransportFactory> =>

@@ -19,6 +19,24 @@ export interface Transport {
   ping(): void;
   /** Closes without reporting `close`. */
   close(): void;
+  /** Where the protocol has one (XMPP: XEP-0363), a place to upload a file before sending its URL. */
+  uploadSlot?(file: FileInfo): Promise<UploadSlot>;
+}
+
+export interface FileInfo {
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** MIME type; '' when unknown. */
+  type: string;
+}
+
+export interface UploadSlot {
+  /** Where to HTTP PUT the bytes, with `headers`. */
+  put: string;
+  /** Where the file can be fetched afterwards; this URL goes into the message. */
+  get: string;
+  headers: Record<string, string>;
 }
 
 export interface OutgoingMessage {
@@ -49,6 +67,8 @@ export interface TransportEvents {
   ack(id: string, info: { seq?: number | string; ts?: number }): void;
   reject(id: string, error: ParleyError): void;
   typing(room: string, from: string, typing: boolean): void;
+  /** The peer's client got (`delivered`) or showed (`read`) our message `id` (XMPP: XEP-0184, XEP-0333). */
+  receipt(id: string, status: 'delivered' | 'read'): void;
   /** The server has no messages older than those it sent for `room`. */
   historyEnd(room: string): void;
   /**

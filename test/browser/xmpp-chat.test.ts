@@ -1,0 +1,77 @@
+import { expect } from '@esm-bundle/chai';
+import type { ParleyChat } from '../../widget/parley-chat.ts';
+import { openTab, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { eventually, FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
+
+const senders = (chat: ParleyChat): string[] =>
+  [...chat.shadowRoot!.querySelectorAll('.message .from')].map((el) => el.textContent ?? '');
+const typingText = (chat: ParleyChat): string => chat.shadowRoot!.querySelector('.typing')?.textContent ?? '';
+
+/** A widget for `user` talking to `room` (a peer JID or a MUC room) on the test Prosody. */
+export async function xmppTab(user: string, room: string, options: object = FAST, server?: string) {
+  const { url, password } = await xmppEnv();
+  return openTab({ engine: uniqueName('xmpp'), protocol: 'xmpp', server: server ?? url, user, password, room, options });
+}
+
+describe('XMPP chat', () => {
+  it('lets two widgets chat one-to-one; the receipt marks the message delivered', async () => {
+    const ann = await xmppUser('ann');
+    const bob = await xmppUser('bob');
+    const a = await xmppTab(ann, bob);
+    const b = await xmppTab(bob, ann);
+    await waitFor(() => stateText(a.chat) === 'Connected' && stateText(b.chat) === 'Connected', 15_000, 'both connected');
+
+    await type(a.chat, 'Hello Bob <i>not html</i>');
+    await waitFor(() => texts(b.chat).includes('Hello Bob <i>not html</i>'), 10_000, 'the message at Bob');
+    expect(b.chat.shadowRoot!.querySelector('.message .text i')).to.equal(null);
+    // Bob's widget answers the XEP-0184 request, so Ann sees more than "sent".
+    await waitFor(() => statuses(a.chat).join() === 'delivered', 10_000, 'Ann\'s message delivered');
+
+    await type(b.chat, 'Hi Ann');
+    await waitFor(() => texts(a.chat).includes('Hi Ann'), 10_000, 'the reply at Ann');
+    expect(senders(a.chat)).to.deep.equal([bob]);
+    expect(texts(a.chat)).to.deep.equal(['Hello Bob <i>not html</i>', 'Hi Ann']);
+    a.close();
+    b.close();
+  });
+
+  it('chats both ways with a real XMPP client (slixmpp), with receipts, read markers and typing', async () => {
+    const peer = await startPeer('sli');
+    try {
+      const ann = await xmppUser('ann');
+      const a = await xmppTab(ann, peer.jid);
+      await waitFor(() => stateText(a.chat) === 'Connected', 15_000, 'connected');
+
+      await type(a.chat, 'Hello slixmpp ✓');
+      const id = a.chat.shadowRoot!.querySelector<HTMLElement>('.message')!.dataset.id;
+      const got = await eventually(async () => (await peer.received()).find((m) => m.text === 'Hello slixmpp ✓'), 10_000, 'the message at slixmpp');
+      await waitFor(() => statuses(a.chat).join() === 'delivered', 10_000, 'the receipt from slixmpp');
+      await peer.do({ op: 'displayed', to: ann, id: got.id });
+      await waitFor(() => statuses(a.chat).join() === 'read', 10_000, 'the displayed marker from slixmpp');
+
+      await peer.do({ op: 'typing', to: ann });
+      await waitFor(() => typingText(a.chat).includes(peer.jid), 10_000, 'the typing notice');
+      await peer.do({ op: 'send', to: ann, text: 'Hello Parley, from Python' });
+      await waitFor(() => texts(a.chat).includes('Hello Parley, from Python'), 10_000, 'the peer\'s message in the widget');
+      expect(senders(a.chat)).to.deep.equal([peer.jid]);
+      expect(typingText(a.chat)).to.equal('');
+      // The client id travelled as origin-id (XEP-0359).
+      expect(got.id).to.equal(id);
+      a.close();
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  it('fails with the server\'s reason, and no retry loop, when the password is wrong', async () => {
+    const { url } = await xmppEnv();
+    const ann = await xmppUser('ann');
+    const tab = await openTab({ engine: uniqueName('xmpp'), protocol: 'xmpp', server: url, user: ann, password: 'nope', room: 'x@localhost', options: FAST });
+    await waitFor(() => stateText(tab.chat).startsWith('Cannot connect'), 15_000, 'the failed state');
+    expect(stateText(tab.chat)).to.contain('not-authorized');
+    // With a 300 ms backoff, a retry loop would have left `failed` by now.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(stateText(tab.chat)).to.match(/^Cannot connect: The XMPP server refused the user name or password/);
+    tab.close();
+  });
+});

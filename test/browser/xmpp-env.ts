@@ -1,0 +1,51 @@
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { XmppEnv } from '../support/wtr-xmpp.ts';
+import type { PeerCommand, PeerMessage } from '../support/xmpp-peer.ts';
+import { uniqueName } from './tabs.ts';
+
+/** Browser-side helpers for the XMPP tests; the servers live in test/support/wtr-xmpp.ts. */
+export const xmppEnv = (): Promise<XmppEnv> => executeServerCommand('xmpp-env') as Promise<XmppEnv>;
+
+/** Registers a fresh account and returns its bare JID. */
+export const xmppUser = async (prefix: string): Promise<string> =>
+  (await executeServerCommand('xmpp-user', { name: uniqueName(prefix) })) as string;
+
+/** A fresh MUC room, in the `room@service?join` form the transport reads as a MUC. */
+export const mucRoom = async (prefix = 'room'): Promise<string> => `${uniqueName(prefix)}@${(await xmppEnv()).muc}?join`;
+
+export const command = async (name: string, payload?: object): Promise<void> => void (await executeServerCommand(name, payload));
+
+/** A slixmpp client (not Parley) logged in as a fresh account; returns its JID and controls. */
+export async function startPeer(prefix: string) {
+  const name = uniqueName(prefix);
+  const jid = (await executeServerCommand('peer-start', { name })) as string;
+  return {
+    jid,
+    do: (cmd: PeerCommand) => command('peer-command', { name, command: JSON.stringify(cmd) }),
+    received: async () => (await executeServerCommand('peer-received', { name })) as PeerMessage[],
+    /** Resolves once the server has handled everything this peer sent so far. */
+    sync: async () => {
+      const before = (await executeServerCommand('peer-synced', { name })) as number;
+      await command('peer-command', { name, command: JSON.stringify({ op: 'sync' }) });
+      await eventually(async () => ((await executeServerCommand('peer-synced', { name })) as number) > before, 20_000, 'the peer\'s sync');
+    },
+    stop: () => command('peer-stop', { name }),
+  };
+}
+
+/** Engine options that keep reconnect tests short; all in ms. */
+export const FAST = { heartbeatInterval: 2_000, heartbeatTimeout: 3_000, backoffBase: 300, backoffCap: 2_000 } as const;
+
+/** Like waitFor, for a probe that must ask the test server. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeout = 10_000, what = 'condition'): Promise<T> {
+  const end = performance.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** `ann-1234@localhost` → `ann-1234`, the default MUC nickname. */
+export const localPart = (jid: string): string => jid.split('@')[0]!;

@@ -1,0 +1,48 @@
+import type { CloseInfo } from './transport.ts';
+
+/** RFC 6120 §6.5: SASL failure conditions, as a sentence a visitor can act on. */
+const SASL: Record<string, string> = {
+  'not-authorized': 'The XMPP server refused the user name or password',
+  'account-disabled': 'This XMPP account is disabled',
+  'credentials-expired': 'The password or token has expired',
+  'invalid-mechanism': 'The XMPP server offers no login method this client can use',
+  'encryption-required': 'The XMPP server requires an encrypted connection (wss://) for this login',
+  'malformed-request': 'The XMPP server could not read the login request',
+  'temporary-auth-failure': 'The XMPP server could not check the login just now',
+};
+
+/**
+ * RFC 6120 §4.9.3 stream errors after which reconnecting would only be refused again (or fight
+ * another session for our resource, for `conflict`). Others, such as `system-shutdown`, are
+ * worth a retry with backoff.
+ */
+const FATAL_STREAM = new Set([
+  'conflict',
+  'host-unknown',
+  'improper-addressing',
+  'invalid-namespace',
+  'not-authorized',
+  'policy-violation',
+  'unsupported-version',
+]);
+
+type XmppError = Error & { condition?: string; text?: string };
+
+/** What the Connection should hear when the stream ends, from the error that ended it (if any). */
+export function closeInfo(error: unknown): CloseInfo {
+  const e = error as XmppError | undefined;
+  const detail = e?.text ? `: ${e.text}` : '';
+  if (e?.name === 'SASLError') {
+    const condition = e.condition ?? 'not-authorized';
+    // temporary-auth-failure is the one SASL condition that is worth a retry.
+    return { code: 'auth', fatal: condition !== 'temporary-auth-failure', reason: `${SASL[condition] ?? 'Login failed'} (${condition})${detail}.` };
+  }
+  if (e?.name === 'StreamError' && e.condition)
+    return {
+      code: `stream-${e.condition}`,
+      fatal: FATAL_STREAM.has(e.condition),
+      reason: `The XMPP server ended the stream: ${e.condition}${detail}.`,
+    };
+  if (e instanceof Error) return { code: 'network', fatal: false, reason: e.message || 'The connection failed.' };
+  return { code: 'closed-by-server', fatal: false, reason: 'The XMPP server closed the connection.' };
+}

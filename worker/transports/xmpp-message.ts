@@ -1,0 +1,72 @@
+import { xml, type Element } from './xmpp-lib.ts';
+import { bare, resourceOf, roomFor, type Peer } from './xmpp-address.ts';
+import type { InboundMessage, OutgoingMessage } from './transport.ts';
+
+export const NS = {
+  sid: 'urn:xmpp:sid:0',
+  delay: 'urn:xmpp:delay',
+  receipts: 'urn:xmpp:receipts',
+  markers: 'urn:xmpp:chat-markers:0',
+  chatStates: 'http://jabber.org/protocol/chatstates',
+  hints: 'urn:xmpp:hints',
+} as const;
+
+/** Who we are, to tell our own messages (and echoes of them) from others'. */
+export interface Self {
+  /** Our bare JID, as configured (`ConnectionConfig.user`). */
+  user: string;
+  /** Our nickname in MUC rooms. */
+  nickname: string;
+}
+
+/**
+ * A chat message. The client id is both the stanza id and the XEP-0359 origin-id, so a resend
+ * or an echo is recognised by every receiver; XEP-0184 and XEP-0333 requests ride along in 1:1.
+ */
+export function chatStanza(peer: Peer, message: OutgoingMessage): Element {
+  const oneToOne = peer.kind === 'chat';
+  return xml(
+    'message',
+    { type: oneToOne ? 'chat' : 'groupchat', to: peer.jid, id: message.id },
+    xml('body', {}, message.text),
+    xml('origin-id', { xmlns: NS.sid, id: message.id }),
+    oneToOne && xml('request', { xmlns: NS.receipts }),
+    oneToOne && xml('markable', { xmlns: NS.markers }),
+    xml('active', { xmlns: NS.chatStates }),
+  );
+}
+
+/** Server time from XEP-0203 `<delay/>`, when the message was stored and delivered later. */
+export const delayStamp = (...elements: (Element | undefined)[]): number | undefined => {
+  for (const el of elements) {
+    const stamp = el?.getChild('delay', NS.delay)?.attrs.stamp;
+    if (stamp && !Number.isNaN(Date.parse(stamp))) return Date.parse(stamp);
+  }
+  return undefined;
+};
+
+/** The id other clients and our history know a message by: origin-id, else the stanza id. */
+export const clientId = (message: Element): string | undefined =>
+  message.getChild('origin-id', NS.sid)?.attrs.id || message.attrs.id || undefined;
+
+/** XEP-0359 stanza-id stamped by `archive` (our bare JID or the room), i.e. its MAM id. */
+export const archiveId = (message: Element, archive: string): string | undefined =>
+  message.getChildren('stanza-id', NS.sid).find((s) => bare(s.attrs.by) === archive)?.attrs.id;
+
+/**
+ * Reads a chat message with a body. `counterpart` is the 1:1 peer (for messages we sent, the
+ * `to`); MUC messages are keyed by room and shown with the occupant's nickname.
+ */
+export function readChat(message: Element, self: Self, ts: number, seq?: string): InboundMessage | undefined {
+  const text = message.getChildText('body');
+  if (text === null) return undefined;
+  const from = message.attrs.from ?? self.user;
+  const muc = message.attrs.type === 'groupchat';
+  const room = muc
+    ? roomFor({ kind: 'muc', jid: bare(from) })
+    : roomFor({ kind: 'chat', jid: bare(from) === bare(self.user) ? bare(message.attrs.to) : bare(from) });
+  const nick = resourceOf(from);
+  const sender = muc ? (nick === self.nickname ? self.user : nick) : bare(from);
+  const id = clientId(message) ?? seq ?? crypto.randomUUID();
+  return { id, room, from: sender === bare(self.user) ? self.user : sender, text, ts, seq };
+}

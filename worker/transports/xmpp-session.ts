@@ -1,0 +1,110 @@
+import {
+  Client,
+  iqCallee as _iqCallee,
+  iqCaller as _iqCaller,
+  middleware as _middleware,
+  resourceBinding as _resourceBinding,
+  sasl as _sasl,
+  saslPlain as _plain,
+  SASLFactory,
+  streamFeatures as _streamFeatures,
+  streamManagement as _streamManagement,
+  websocket as _websocket,
+  type Entity,
+  type IqCaller,
+  type StreamManagement,
+} from './xmpp-lib.ts';
+
+export interface SessionOptions {
+  /** RFC 7395 endpoint. */
+  service: string;
+  domain: string;
+  username: string;
+  password: string;
+  resource: string;
+  /** ms allowed for each step of opening and closing the stream. */
+  timeout: number;
+}
+
+export type XmppClient = Entity & { streamManagement: StreamManagement; iqCaller: IqCaller };
+
+/**
+ * XEP-0198 resumption state that outlives one transport. The Connection makes a new transport
+ * (so a new xmpp.js client) for every attempt, but resuming needs the previous stream's id, the
+ * count of stanzas we handled (`h`, §4) and the stanzas the server has not acked yet (§4: they
+ * are resent on resume). Keyed by connection (protocol + url + user); one engine has one
+ * Connection per key, so one writer.
+ */
+interface Resumable {
+  id: string;
+  inbound: number;
+  outbound: number;
+  queue: StreamManagement['outbound_q'];
+}
+
+const resumable = new Map<string, Resumable>();
+
+/** Keeps what a later attempt needs to resume this stream; forgets a stream that was not resumable. */
+export function remember(key: string, sm: StreamManagement): void {
+  if (!sm.id) return void resumable.delete(key);
+  resumable.set(key, { id: sm.id, inbound: sm.inbound, outbound: sm.outbound, queue: [...sm.outbound_q] });
+}
+
+/**
+ * An xmpp.js client wired from its packages, as @xmpp/client does, minus what the engine owns
+ * or a browser cannot use: no @xmpp/reconnect (xmpp.js would retry every 1 s; the engine backs
+ * off), no TCP/TLS/DNS (@xmpp/client 0.14's browser map misses `node:dns`), and PLAIN as the
+ * only SASL mechanism (SCRAM needs Node's crypto there), so use `wss://` in production.
+ * SM's own periodic `<r/>` and dead-link timeout are off: the engine's heartbeat calls ping().
+ * It starts from saved resumption state, if any, so xmpp.js sends `<resume/>` (XEP-0198 §5).
+ */
+export function createClient(key: string, o: SessionOptions): XmppClient {
+  const entity = new Client({ service: o.service, domain: o.domain, timeout: o.timeout });
+  _websocket({ entity });
+  const middleware = _middleware({ entity });
+  const streamFeatures = _streamFeatures({ middleware });
+  const iqCaller = _iqCaller({ middleware, entity });
+  // RFC 6120 requires an answer to every iq get; XEP-0199 pings from the server get one here.
+  _iqCallee({ middleware, entity }).get('urn:xmpp:ping', 'ping', () => ({}));
+  const saslFactory = new SASLFactory();
+  _plain(saslFactory);
+  // Stream features run in the order they are registered: SASL, then SM (resume), then bind.
+  _sasl({ streamFeatures, saslFactory }, (authenticate) => authenticate({ username: o.username, password: o.password }, 'PLAIN'));
+  const sm = _streamManagement({ streamFeatures, entity, middleware });
+  _resourceBinding({ streamFeatures, iqCaller }, o.resource);
+
+  sm.timeout = 0;
+  sm.requestAckInterval = 0;
+  // Ask for acks soon after a message goes out; a burst still shares one <r/>.
+  sm.requestAckDebounce = 100;
+  const saved = resumable.get(key);
+  if (saved) {
+    resumable.delete(key);
+    Object.assign(sm, { id: saved.id, inbound: saved.inbound, outbound: saved.outbound, outbound_q: saved.queue });
+  }
+  return Object.assign(entity, { streamManagement: sm, iqCaller });
+}
+
+const SM = 'urn:xmpp:sm:3';
+
+/**
+ * Calls `ready` once the stream can carry chat: on resume (XEP-0198 §5), or after a fresh
+ * session has SM enabled. xmpp.js reports `online` on resource binding, before it sends
+ * <enable/> (XEP-0198 §3); a message sent in between would never be counted, nor acked.
+ */
+export function whenReady(xmpp: XmppClient, ready: (resumed: boolean) => void): void {
+  let smOffered = false;
+  let awaitingSm = false;
+  xmpp.on('element', (element) => {
+    if (element.is('features', 'http://etherx.jabber.org/streams')) smOffered = element.getChild('sm', SM) !== undefined;
+    if (awaitingSm && (element.is('enabled', SM) || element.is('failed', SM))) {
+      awaitingSm = false;
+      ready(false);
+    }
+  });
+  xmpp.on('online', () => {
+    if (smOffered) awaitingSm = true;
+    else ready(false);
+  });
+  xmpp.streamManagement.on('resumed', () => ready(true));
+}

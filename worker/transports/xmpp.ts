@@ -1,0 +1,213 @@
+import { connectionKey, type ConnectionConfig } from '../api.ts';
+import { ProtocolError } from '../errors.ts';
+import type {
+  FileInfo,
+  InboundMessage,
+  OutgoingMessage,
+  Transport,
+  TransportContext,
+  TransportEvents,
+  TransportFactory,
+  UploadSlot,
+} from './transport.ts';
+import { domainOf, localOf, parseRoom, type Peer } from './xmpp-address.ts';
+import { ordered, orderedBefore } from './xmpp-clock.ts';
+import { closeInfo } from './xmpp-errors.ts';
+import { mam, type Mam } from './xmpp-mam.ts';
+import { inbound } from './xmpp-inbound.ts';
+import { chatStanza, type Self } from './xmpp-message.ts';
+import { receipts, type Receipts } from './xmpp-receipts.ts';
+import { createClient, remember, whenReady, type XmppClient } from './xmpp-session.ts';
+import { catchUp } from './xmpp-sync.ts';
+import { upload } from './xmpp-upload.ts';
+import { xml, type Element } from './xmpp-lib.ts';
+
+const SM = 'urn:xmpp:sm:3';
+const MUC = 'http://jabber.org/protocol/muc';
+const CARBONS = 'urn:xmpp:carbons:2';
+/** ms allowed for each step of opening or closing the stream; xmpp.js's 2 000 is tight under load. */
+const STEP_TIMEOUT = 10_000;
+
+/** XMPP over WebSocket (RFC 7395) with xmpp.js; see docs/xmpp.md. */
+export const createTransport: TransportFactory = (config, events, context) => new XmppTransport(config, events, context);
+
+export class XmppTransport implements Transport {
+  readonly #key: string;
+  readonly #self: Self;
+  readonly #domain: string;
+  #xmpp?: XmppClient;
+  /** close() was called, or close was reported: report nothing more. */
+  #done = false;
+  #online = false;
+  /** This stream resumed an earlier one (XEP-0198 §5) rather than starting afresh. */
+  #resumed = false;
+  /** Initial presence (RFC 6121 §4.2) sent on this stream. */
+  #present = false;
+  /** MUC rooms whose join presence went out on this stream. */
+  readonly #joined = new Set<string>();
+  #sync = catchUp(undefined, () => undefined, () => undefined);
+  #mam?: Mam;
+  #receipts?: Receipts;
+  #upload?: (file: FileInfo) => Promise<UploadSlot>;
+
+  constructor(
+    readonly config: ConnectionConfig,
+    readonly events: TransportEvents,
+    readonly context: TransportContext,
+  ) {
+    this.#key = connectionKey(config);
+    this.#domain = config.domain ?? domainOf(config.user);
+    this.#self = { user: config.user, nickname: config.nickname ?? localOf(config.user) };
+  }
+
+  open(): void {
+    const xmpp = createClient(this.#key, {
+      service: this.config.url,
+      domain: this.#domain,
+      username: localOf(this.config.user),
+      password: this.config.password ?? '',
+      // Stable per browser profile, so carbons and presence name one device across reloads.
+      resource: `parley-${this.context.deviceId.slice(0, 8)}`,
+      timeout: STEP_TIMEOUT,
+    });
+    this.#xmpp = xmpp;
+    const request = (iq: Element) => xmpp.iqCaller.request(iq);
+    const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
+    const deliver = (m: InboundMessage) => this.events.message({ ...m, ts: ordered(`${this.#key}#${m.room}`, m.ts) });
+    const earlier = (room: string, page: InboundMessage[]) => {
+      const ts = orderedBefore(`${this.#key}#${room}`, page.map((m) => m.ts));
+      if (!this.#done) page.forEach((m, i) => this.events.message({ ...m, ts: ts[i]! }));
+    };
+    this.#receipts = receipts({
+      self: this.#self,
+      send,
+      receipt: (id, status) => this.events.receipt(id, status),
+      typing: (room, from, typing) => this.events.typing(room, from, typing),
+    });
+    const { acknowledge } = this.#receipts;
+    this.#mam = mam({ request, self: this.#self, message: deliver, acknowledge, earlier, historyEnd: (room) => this.events.historyEnd(room) });
+    this.#sync = catchUp(this.#mam, (m) => this.#done || deliver(m), (e) => this.#problem('mam', e));
+    this.#upload = upload(request, this.#domain, this.config.uploadService);
+
+    whenReady(xmpp, (resumed) => {
+      if (this.#done) return;
+      this.#resumed = resumed;
+      this.#opened();
+    });
+    xmpp.on('element', () => this.#done || this.events.activity());
+    // XEP-0198 §4: the server has handled the stanza; for a chat message, that is our ack.
+    xmpp.streamManagement.on('ack', (stanza) => {
+      if (!this.#done && stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) this.events.ack(stanza.attrs.id, {});
+    });
+    const handle = inbound({
+      self: this.#self,
+      mam: this.#mam,
+      receipts: this.#receipts,
+      route: (m) => this.#sync.route(m),
+      ack: (id) => this.events.ack(id, {}),
+      reject: (id, error) => this.events.reject(id, error),
+      error: (error) => this.events.error(error),
+    });
+    xmpp.on('stanza', (stanza) => this.#done || handle(stanza));
+    let streamError: Error | undefined;
+    xmpp.on('error', (e) => (streamError ??= e.name === 'StreamError' ? e : undefined));
+    xmpp.on('disconnect', () => this.#end(closeInfo(streamError)));
+    xmpp.start().catch((e: unknown) => this.#end(closeInfo(streamError ?? e)));
+  }
+
+  join(room: string, after?: number | string): void {
+    const peer = parseRoom(room);
+    if (peer.kind === 'muc') this.#enter(peer);
+    // The query goes out before initial presence: Prosody then skips offline delivery of what
+    // the archive holds (mod_mam, "message/offline/broadcast"), so nothing comes twice.
+    this.#sync.start(peer, room, typeof after === 'string' ? after : undefined);
+    if (peer.kind === 'chat' && !this.#present) {
+      this.#present = true;
+      this.#send(xml('presence'));
+    }
+  }
+
+  send(message: OutgoingMessage): void {
+    const peer = parseRoom(message.room);
+    // After a resume xmpp.js has already resent what the server had not acked (XEP-0198 §5).
+    if (this.#resumed && this.#xmpp?.streamManagement.outbound_q.some((q) => q.stanza.attrs.id === message.id)) return;
+    if (peer.kind === 'muc') this.#enter(peer);
+    this.#send(chatStanza(peer, message));
+  }
+
+  typing(room: string, typing: boolean): void {
+    if (this.#receipts) this.#send(this.#receipts.typingStanza(parseRoom(room), typing));
+  }
+
+  older(room: string, before: number | string, limit: number): void {
+    this.#mam?.older(parseRoom(room), room, before, limit).catch((e) => this.#problem('mam', e));
+  }
+
+  /** XEP-0198 `<r/>` when stream management is on (answered by `<a/>`), else an XEP-0199 ping. */
+  ping(): void {
+    if (this.#xmpp?.streamManagement.enabled) return this.#send(xml('r', { xmlns: SM }));
+    this.#xmpp?.iqCaller
+      .request(xml('iq', { type: 'get', to: this.#domain, id: crypto.randomUUID() }, xml('ping', { xmlns: 'urn:xmpp:ping' })))
+      .catch(() => undefined);
+  }
+
+  /** XEP-0363: a place to PUT a file and the URL to share. */
+  uploadSlot(file: FileInfo): Promise<UploadSlot> {
+    if (!this.#upload || !this.#online) return Promise.reject(new Error('not connected'));
+    return this.#upload(file);
+  }
+
+  /**
+   * Drops the socket without closing the stream: the server keeps the session resumable
+   * (XEP-0198 §5), and the next attempt resumes it, with no gap, if it comes in time.
+   */
+  close(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#release();
+  }
+
+  #opened(): void {
+    if (this.#done) return;
+    this.#online = true;
+    this.#present = false;
+    this.#joined.clear();
+    // XEP-0280: copies of what our other devices send and receive.
+    this.#send(xml('iq', { type: 'set', id: crypto.randomUUID() }, xml('enable', { xmlns: CARBONS })));
+    this.events.open();
+  }
+
+  #enter(peer: Peer): void {
+    if (this.#joined.has(peer.jid)) return;
+    this.#joined.add(peer.jid);
+    // XEP-0045 §7.2; no MUC history (§7.2.14): MAM fills the gap, with ids we can resume from.
+    this.#send(
+      xml('presence', { to: `${peer.jid}/${this.#self.nickname}` }, xml('x', { xmlns: MUC }, xml('history', { maxstanzas: 0 }))),
+    );
+  }
+
+  #send(stanza: Element): void {
+    this.#xmpp?.send(stanza).catch(() => undefined);
+  }
+
+  #problem(code: string, e: unknown): void {
+    if (!this.#done) this.events.error(new ProtocolError(code, e instanceof Error ? e.message : String(e)));
+  }
+
+  #end(info: ReturnType<typeof closeInfo>): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#release();
+    this.events.close(info);
+  }
+
+  #release(): void {
+    const xmpp = this.#xmpp;
+    if (!xmpp) return;
+    remember(this.#key, xmpp.streamManagement);
+    xmpp.removeAllListeners();
+    xmpp.on('error', () => undefined);
+    xmpp.socket?.end();
+  }
+}
+
