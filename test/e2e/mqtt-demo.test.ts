@@ -75,6 +75,8 @@ describe('demo server with MQTT', () => {
     assert.ok(jsonOnly.some((p) => /\/assets\/engine\.worker-.*\.js$/.test(p)), `the engine was fetched: ${jsonOnly.join(' ')}`);
     assert.ok(jsonOnly.some((p) => /\/assets\/websocket-.*\.js$/.test(p)), 'the JSON transport was fetched');
     assert.deepEqual(jsonOnly.filter((p) => chunks.includes(p)), [], 'the JSON-only page fetched no mqtt.js');
+    assert.deepEqual(jsonOnly.filter((p) => /\/assets\/xmpp[-.]/.test(p)), [], 'nor the XMPP transport');
+    assert.ok(readdirSync('dist/assets').some((f) => /^xmpp-.*\.js$/.test(f)), 'the build has an XMPP chunk to leave out');
 
     await ann.page.locator('select[name=protocol]').selectOption('mqtt');
     await connected(ann.page);
