@@ -1,30 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
+import { startDemoProcess, type DemoProcess } from '../support/demo-process.ts';
 
 /** The demo as a visitor meets it: `npm start`'s server (built files in dist/), real Chromium. */
-const PORT = 18_000 + Math.floor(Math.random() * 1000);
+let PORT = 0;
+let demo: DemoProcess;
 let server: ChildProcess;
-let output = '';
 let browser: Browser;
 
 async function startDemo(): Promise<void> {
-  server = spawn(process.execPath, ['--import', 'tsx', 'demo/main.ts'], {
-    env: { ...process.env, PORT: String(PORT), PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-e2e-')) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout!.on('data', (d) => (output += d));
-  server.stderr!.on('data', (d) => (output += d));
-  const end = Date.now() + 15_000;
-  while (!output.includes(`http://localhost:${PORT}`)) {
-    if (Date.now() > end) throw new Error(`demo server did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  demo = await startDemoProcess('demo/main.ts');
+  server = demo.child;
+  PORT = demo.port;
 }
 
 const messages = (page: Page) => page.locator('parley-chat .message .text').allTextContents();
@@ -48,7 +40,7 @@ describe('demo server (npm start)', () => {
   });
 
   it('serves a page on which two visitors chat', async () => {
-    assert.match(output, new RegExp(`Parley demo: http://localhost:${PORT}`));
+    assert.match(demo.output(), new RegExp(`Parley demo: http://localhost:${PORT}`));
     const ann = await visit('Ann');
     const bob = await visit('Bob');
     await ann.locator('parley-chat textarea').fill('Hi Bob, this is Ann');
@@ -71,6 +63,6 @@ describe('demo server (npm start)', () => {
     const exited = new Promise<number | null>((done) => server.once('exit', done));
     server.kill('SIGINT');
     assert.equal(await exited, 0);
-    assert.match(output, /Stopping/);
+    assert.match(demo.output(), /Stopping/);
   });
 });

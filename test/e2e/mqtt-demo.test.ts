@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
+import { startDemoProcess, type DemoProcess } from '../support/demo-process.ts';
 
 /**
  * The demo (`npm start`, built files in dist/) with MQTT: a page on the JSON protocol never
@@ -13,9 +13,9 @@ import { launchChromium } from '../support/chromium.ts';
  * The server logs each request (PARLEY_LOG_REQUESTS): the engine's imports happen inside a
  * SharedWorker, which a page's network events may not show.
  */
-const PORT = 19_000 + Math.floor(Math.random() * 1000);
+let PORT = 0;
+let demo: DemoProcess;
 let server: ChildProcess;
-let output = '';
 let browser: Browser;
 
 /** Built chunks that hold mqtt.js, found by a string only mqtt.js contains. */
@@ -24,20 +24,12 @@ const mqttChunks = (): string[] =>
     .filter((f) => f.endsWith('.js') && readFileSync(join('dist/assets', f), 'utf8').includes('MQTTJS_VERSION'))
     .map((f) => `/assets/${f}`);
 
-const requested = (): string[] => [...output.matchAll(/^GET (\S+)$/gm)].map((m) => m[1]!);
+const requested = (): string[] => [...demo.output().matchAll(/^GET (\S+)$/gm)].map((m) => m[1]!);
 
 async function startDemo(): Promise<void> {
-  server = spawn(process.execPath, ['--import', 'tsx', 'demo/main.ts'], {
-    env: { ...process.env, PORT: String(PORT), PARLEY_LOG_REQUESTS: '1', PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-e2e-mqtt-')) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout!.on('data', (d) => (output += d));
-  server.stderr!.on('data', (d) => (output += d));
-  const end = Date.now() + 15_000;
-  while (!output.includes(`http://localhost:${PORT}`)) {
-    if (Date.now() > end) throw new Error(`demo server did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  demo = await startDemoProcess('demo/main.ts', { PARLEY_LOG_REQUESTS: '1' });
+  server = demo.child;
+  PORT = demo.port;
 }
 
 const connected = (page: Page) =>
