@@ -234,7 +234,8 @@ export class ParleyChat extends LitElement {
   async #loadOlder(): Promise<void> {
     if (!this.#client || !this.#conversation) return;
     // The server's older messages, if it is asked, arrive as `message` events.
-    this.#showPage(await this.#client.api.history(this.#conversation, this._messages[0]?.ts ?? Date.now()));
+    const oldest = this._messages[0];
+    this.#showPage(await this.#client.api.history(this.#conversation, oldest ? { ts: oldest.ts, id: oldest.id } : { ts: Date.now(), id: '' }));
   }
 
   async #send(event: Event): Promise<void> {

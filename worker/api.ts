@@ -125,6 +125,12 @@ export interface OpenResult {
   state: StateChange;
 }
 
+/** A place in a conversation's history: a message's time and, for ties, its id. */
+export interface HistoryCursor {
+  ts: number;
+  id: string;
+}
+
 export interface HistoryPage {
   messages: ChatMessage[];
   /** Local history has older messages. */
@@ -147,8 +153,8 @@ export interface EngineApi {
   retry(conversation: string, id: string): Promise<void>;
   /** Withdraws a message that is not yet sent, or failed. */
   cancel(conversation: string, id: string): Promise<void>;
-  /** Newest first, older than `before` (ms since the epoch) when given. */
-  history(conversation: string, before?: number, limit?: number): Promise<HistoryPage>;
+  /** Newest first; only messages before `before` (the oldest one shown) when given. */
+  history(conversation: string, before?: HistoryCursor, limit?: number): Promise<HistoryPage>;
   typing(conversation: string, typing: boolean): Promise<void>;
   /** Skips the backoff wait, or retries after `failed`. */
   reconnectNow(conversation: string): Promise<void>;

@@ -7,7 +7,8 @@ export interface ParleySchema extends DBSchema {
   messages: {
     key: [string, string];
     value: ChatMessage;
-    indexes: { 'by-conversation-ts': [string, number] };
+    /** Time order; the id breaks ties, so that paging never skips messages of the same ms. */
+    indexes: { 'by-conversation-time': [string, number, string] };
   };
   /** Send queue. The auto-increment key keeps send order across reloads. */
   outbox: {
@@ -37,20 +38,26 @@ export interface OutboxEntry {
 
 export type ParleyDb = IDBPDatabase<ParleySchema>;
 
-const VERSION = 1;
+export const DB_VERSION = 2;
 
 export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb> {
-  return openDB<ParleySchema>(name, VERSION, {
-    upgrade(db, oldVersion) {
+  return openDB<ParleySchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion, _newVersion, tx) {
       // Each step upgrades from the version before it, so an old database catches up in order.
       if (oldVersion < 1) {
-        const messages = db.createObjectStore('messages', { keyPath: ['conversation', 'id'] });
-        messages.createIndex('by-conversation-ts', ['conversation', 'ts']);
+        db.createObjectStore('messages', { keyPath: ['conversation', 'id'] });
         const outbox = db.createObjectStore('outbox', { keyPath: 'order', autoIncrement: true });
         outbox.createIndex('by-id', 'id', { unique: true });
         outbox.createIndex('by-connection', 'connection');
         db.createObjectStore('cursors', { keyPath: 'conversation' });
         db.createObjectStore('meta');
+      }
+      if (oldVersion < 2) {
+        const messages = tx.objectStore('messages');
+        // Version 1 indexed [conversation, ts]; equal times made page boundaries ambiguous.
+        if ((messages.indexNames as DOMStringList).contains('by-conversation-ts'))
+          messages.deleteIndex('by-conversation-ts' as never);
+        messages.createIndex('by-conversation-time', ['conversation', 'ts', 'id']);
       }
     },
     // A newer widget in another context wants to upgrade: step aside instead of wedging it.

@@ -5,6 +5,7 @@ import {
   type EngineEvent,
   type EngineOptions,
   type EngineStats,
+  type HistoryCursor,
   type HistoryPage,
   type OpenResult,
 } from './api.ts';
@@ -161,7 +162,7 @@ export class Engine {
    * page before our oldest message; those messages arrive as `message` events, and `more`
    * stays true until the server says it has nothing older.
    */
-  async page(conversation: string, before?: number, limit = 50): Promise<HistoryPage> {
+  async page(conversation: string, before?: HistoryCursor, limit = 50): Promise<HistoryPage> {
     const local = await this.history.page(conversation, before, limit);
     const { connection, room } = this.#find(conversation);
     const serverMore = !connection.exhausted(room);

@@ -1,4 +1,4 @@
-import type { ChatMessage, HistoryPage, MessageStatus } from './api.ts';
+import type { ChatMessage, HistoryCursor, HistoryPage, MessageStatus } from './api.ts';
 import type { IDBPObjectStore } from 'idb';
 import type { ParleyDb, ParleySchema } from './db.ts';
 
@@ -92,17 +92,18 @@ export class History {
   async oldestSeq(conversation: string): Promise<number | string | undefined> {
     const db = await this.db();
     const range = IDBKeyRange.bound([conversation, -Infinity], [conversation, Infinity]);
-    let cursor = await db.transaction('messages').store.index('by-conversation-ts').openCursor(range);
+    let cursor = await db.transaction('messages').store.index('by-conversation-time').openCursor(range);
     while (cursor && cursor.value.seq === undefined) cursor = await cursor.continue();
     return cursor?.value.seq;
   }
 
-  /** Newest first, strictly older than `before` (ms since the epoch). */
-  async page(conversation: string, before = Infinity, limit = 50): Promise<HistoryPage> {
+  /** Newest first, strictly before the message `before` (in time order, ties by id). */
+  async page(conversation: string, before?: HistoryCursor, limit = 50): Promise<HistoryPage> {
     const db = await this.db();
-    const range = IDBKeyRange.bound([conversation, -Infinity], [conversation, before], false, true);
+    const upper = before ? [conversation, before.ts, before.id] : [conversation, Infinity];
+    const range = IDBKeyRange.bound([conversation, -Infinity], upper, false, true);
     const messages: ChatMessage[] = [];
-    let cursor = await db.transaction('messages').store.index('by-conversation-ts').openCursor(range, 'prev');
+    let cursor = await db.transaction('messages').store.index('by-conversation-time').openCursor(range, 'prev');
     // Read one past the page to learn whether there is more.
     while (cursor && messages.length <= limit) {
       messages.push(cursor.value);

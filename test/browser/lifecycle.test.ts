@@ -3,6 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { openDB } from 'idb';
 import { engineClient } from '../../widget/engine-client.ts';
 import { connectionKey } from '../../worker/api.ts';
+import { DB_VERSION } from '../../worker/db.ts';
 import '../../widget/index.ts';
 import { env, eventually, openTab, reloadTab, sleep, startProxy, stateText, texts, type, uniqueName, waitFor } from './tabs.ts';
 
@@ -64,8 +65,8 @@ describe('engine lifecycle', () => {
     const engine = uniqueName('upgrade');
     const tab = await openTab({ engine, user: 'Una', server: relayUrl });
     await connected(tab.chat);
-    // The engine holds version 1 open; a newer widget asks for version 2.
-    const newer = openDB(`parley:${engine}`, 2, { upgrade: (db) => void db.createObjectStore('v2') });
+    // The engine holds the database open; a newer widget asks for the next version.
+    const newer = openDB(`parley:${engine}`, DB_VERSION + 1, { upgrade: (db) => void db.createObjectStore('v2') });
     const db = await Promise.race([newer, sleep(3_000).then(() => undefined)]);
     expect(db, 'the upgrade was not blocked').to.not.equal(undefined);
     expect([...db!.objectStoreNames]).to.include('v2');
