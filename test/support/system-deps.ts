@@ -12,10 +12,10 @@ export interface SystemDep {
 export const SYSTEM_DEPS: SystemDep[] = [
   { command: '/usr/bin/chromium', pkg: 'chromium', usedBy: 'browser and end-to-end tests' },
   { command: '/usr/bin/firefox-esr', pkg: 'firefox-esr', usedBy: 'the Firefox end-to-end test' },
-  { command: 'mosquitto', pkg: 'mosquitto', usedBy: 'MQTT browser tests (a real broker)' },
-  { command: 'mosquitto_passwd', pkg: 'mosquitto', usedBy: 'MQTT browser tests (the wrong-password check)' },
-  { command: 'mosquitto_pub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },
-  { command: 'mosquitto_sub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },
+  { command: '/usr/sbin/mosquitto', pkg: 'mosquitto', usedBy: 'MQTT browser tests (a real broker)' },
+  { command: '/usr/bin/mosquitto_passwd', pkg: 'mosquitto', usedBy: 'MQTT browser tests (the wrong-password check)' },
+  { command: '/usr/bin/mosquitto_pub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },
+  { command: '/usr/bin/mosquitto_sub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },
   { command: '/usr/bin/prosody', pkg: 'prosody', usedBy: 'XMPP browser tests (test/support/prosody.ts)' },
   // Debian's slixmpp, importable by /usr/bin/python3 only (PLATFORM-NOTES.md).
   { command: '/usr/lib/python3/dist-packages/slixmpp/__init__.py', pkg: 'python3-slixmpp', usedBy: 'XMPP browser tests (test/fixtures/xmpp-peer.py)' },
