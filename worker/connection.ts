@@ -174,14 +174,13 @@ export class Connection {
   /** Transport events, ignored once that transport is no longer current. */
   #eventsFor(current: () => boolean): TransportEvents {
     const guard =
-      <A extends unknown[]>(fn: (...args: A) => void) =>
-      (...args: A) => {
-        if (current()) fn(...args);
-      };
+      <A extends unknown[], R>(fn: (...args: A) => R) =>
+      (...args: A): R | undefined =>
+        current() ? fn(...args) : undefined;
     return {
       open: guard(() => this.#opened()),
       activity: guard(() => this.#heartbeat.alive()),
-      message: guard((m) => void this.#received(m).catch((e) => this.#report(e))),
+      message: guard((m) => this.#received(m).catch((e) => this.#report(e))),
       ack: guard((id, info) => void this.#acked(id, info.seq).catch((e) => this.#report(e))),
       reject: guard((id, error) => void this.#rejected(id, error).catch((e) => this.#report(e))),
       typing: guard((room, from, typing) => {

@@ -14,7 +14,7 @@ function recorder() {
   const events: TransportEvents = {
     open: () => (open = true),
     activity: () => undefined,
-    message: (m) => messages.push(m),
+    message: (m) => void messages.push(m),
     ack: () => undefined,
     reject: () => undefined,
     typing: (room, from, t) => typing.push([room, from, t]),

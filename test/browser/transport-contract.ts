@@ -29,7 +29,7 @@ class Recorder {
     const record =
       <K extends keyof TransportEvents>(event: K) =>
       (...args: Parameters<TransportEvents[K]>) =>
-        this.log.push({ event, args } as Recorded);
+        void this.log.push({ event, args } as Recorded);
     this.events = {
       open: record('open'),
       activity: record('activity'),

@@ -23,7 +23,7 @@ describe('XMPP history (MAM, XEP-0313)', () => {
       const ignore = () => undefined;
       const events: TransportEvents = {
         open: () => (open = true),
-        message: (m) => messages.push(m),
+        message: (m) => void messages.push(m),
         historyEnd: () => (ended = true),
         activity: ignore,
         ack: ignore,

@@ -58,7 +58,16 @@ class MqttTransport implements Transport {
       this.events.activity();
     });
     client.on('connect', () => this.#live() && this.events.open());
-    client.on('message', (topic, payload) => this.#live() && this.#receive(topic, payload));
+    // mqtt.js sends the PUBACK for a QoS 1 message only when handleMessage calls back, so
+    // call back once the engine has stored it: a crash before that gets it redelivered
+    // (MQTT 3.1.1 §4.3.2: the receiver acknowledges after taking ownership).
+    client.handleMessage = (packet, done) => {
+      if (packet.cmd !== 'publish' || !this.#live()) return done();
+      const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : packet.payload;
+      void Promise.resolve(this.#receive(packet.topic, payload))
+        .catch(() => undefined)
+        .finally(() => done());
+    };
     // Refusals are handled above; other errors end in `close`, which reports them.
     client.on('error', () => undefined);
     client.on('close', () => this.#close({ code: 'closed-by-server', reason: 'The MQTT connection closed.', fatal: false }));
@@ -123,7 +132,7 @@ class MqttTransport implements Transport {
     this.events.close(info);
   }
 
-  #receive(topic: string, payload: Uint8Array): void {
+  #receive(topic: string, payload: Uint8Array): void | Promise<void> {
     const target = this.#topics.parse(topic);
     if (!target) return;
     if (target.kind === 'typing') {
@@ -135,7 +144,7 @@ class MqttTransport implements Transport {
     const chat = parseChat(payload, Date.now());
     if (chat.ok === true) {
       const { id, from, text, ts } = chat.value;
-      this.events.message({ id, room: target.room, from, text, ts });
+      return this.events.message({ id, room: target.room, from, text, ts });
     } else if (chat.ok === false) this.#bad(topic, chat.reason);
   }
 

@@ -63,7 +63,11 @@ export interface TransportEvents {
   open(): void;
   /** Any inbound frame at all. */
   activity(): void;
-  message(message: InboundMessage): void;
+  /**
+   * Resolves once the engine has stored the message. A transport that can, acknowledges it to
+   * the server only then (MQTT PUBACK), so a crash in between loses nothing: the server resends.
+   */
+  message(message: InboundMessage): void | Promise<void>;
   ack(id: string, info: { seq?: number | string; ts?: number }): void;
   reject(id: string, error: ParleyError): void;
   typing(room: string, from: string, typing: boolean): void;
