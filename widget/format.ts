@@ -42,7 +42,8 @@ export const STATUS_RANK: Record<MessageStatus, number> = {
 };
 
 export const STATUS_ICONS: Record<MessageStatus, string> = {
-  queued: '🕓',
+  // Plain symbols, not emoji: they render in any font the page has.
+  queued: '○',
   sending: '↑',
   sent: '✓',
   failed: '!',

@@ -44,6 +44,8 @@ export const styles = css`
   .text { white-space: pre-wrap; overflow-wrap: anywhere; }
   .meta { font-size: 0.75em; color: var(--_muted); display: flex; gap: 6px; justify-content: flex-end; align-items: center; }
   .empty { color: var(--_muted); text-align: center; margin: auto; }
+  .status[data-status='read'] { color: var(--_accent); font-weight: 600; }
+  .status[data-status='failed'] { color: #b91c1c; font-weight: 600; }
   .typing { min-height: 1.4em; padding: 0 12px; font-size: 0.8em; color: var(--_muted); }
   form { display: flex; gap: 8px; padding: 8px; border-top: 1px solid #e5e7eb; }
   textarea { flex: 1; resize: none; font: inherit; padding: 6px 8px; border: 1px solid #9ca3af; border-radius: 8px; min-height: 2.2em; max-height: 8em; }
