@@ -4,6 +4,7 @@ import type { ChatMessage, EngineEvent, EngineOptions, HistoryPage, Protocol, St
 import { engineClient, type EngineClient } from './engine-client.ts';
 import { describeState, formatTime, STATUS_ICONS, STATUS_LABELS, STATUS_RANK } from './format.ts';
 import { styles } from './parley-chat.styles.ts';
+import { TypingNotifier } from './typing-notifier.ts';
 
 export interface ParleyStateEventDetail {
   change: StateChange;
@@ -90,6 +91,9 @@ export class ParleyChat extends LitElement {
   #unsubscribe?: () => void;
   #clock?: ReturnType<typeof setInterval>;
   #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #typingNotifier = new TypingNotifier((typing) => {
+    if (this.#client && this.#conversation) void this.#client.api.typing(this.#conversation, typing);
+  });
 
   constructor() {
     super();
@@ -163,6 +167,7 @@ export class ParleyChat extends LitElement {
   }
 
   #detach(): void {
+    this.#typingNotifier.stop();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     if (this.#client && this.#conversation) void this.#client.api.leave(this.#conversation);
@@ -252,7 +257,7 @@ export class ParleyChat extends LitElement {
       this.#merge([message]);
       input.value = '';
       this._error = '';
-      void this.#client.api.typing(this.#conversation, false);
+      this.#typingNotifier.stop();
     } catch (e) {
       this.#fail(e);
     } finally {
@@ -271,8 +276,7 @@ export class ParleyChat extends LitElement {
 
   #onKey(event: KeyboardEvent): void {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) void this.#send(event);
-    else if (this.#client && this.#conversation && event.key.length === 1)
-      void this.#client.api.typing(this.#conversation, true);
+    else if (event.key.length === 1) this.#typingNotifier.key();
   }
 
   override render() {

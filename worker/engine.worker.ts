@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-import { expose } from 'comlink';
-import type { EngineApi } from './api.ts';
+import { expose, releaseProxy, type Remote } from 'comlink';
+import type { EngineApi, EngineListener } from './api.ts';
 import { Engine } from './engine.ts';
 import { toInfo } from './errors.ts';
 import { loadTransport } from './transports/load.ts';
@@ -38,7 +38,8 @@ self.onconnect = (event: MessageEvent) => {
     hello: (id, listener) =>
       guarded(() => {
         tabId = id;
-        engine.tabs.add(id, listener);
+        // The listener is a comlink proxy to the tab; release it with the tab, or it leaks.
+        engine.tabs.add(id, listener, () => (listener as unknown as Remote<EngineListener>)[releaseProxy]());
       }),
     open: (config, room) => guarded(() => engine.open(tabId, config, room)),
     leave: (conversation) => guarded(() => engine.leave(tabId, conversation)),

@@ -20,12 +20,18 @@ export class Tabs {
     return this.#tabs.size;
   }
 
-  add(tabId: string, listener: EngineListener): void {
+  /** `release` frees what the listener holds (its comlink proxy) once the tab is gone. */
+  add(tabId: string, listener: EngineListener, release: () => void = () => undefined): void {
     const known = this.#tabs.has(tabId);
     this.#tabs.set(tabId, { listener, conversations: this.#tabs.get(tabId)?.conversations ?? new Map() });
     if (known) return;
     void navigator.locks.request(`parley-tab:${tabId}`, () => {
       this.#tabs.delete(tabId);
+      try {
+        release();
+      } catch {
+        // Already released: nothing left to free.
+      }
       this.onGone(tabId);
     });
   }
