@@ -35,6 +35,20 @@ describe('XMPP chat', () => {
     b.close();
   });
 
+  it('shows replies in a room written with an xmpp: prefix and capitals, as docs/xmpp.md allows', async () => {
+    const ann = await xmppUser('ann');
+    const bob = await xmppUser('bob');
+    const a = await xmppTab(ann, `xmpp:${bob.toUpperCase()}`);
+    const b = await xmppTab(bob, ann);
+    await waitFor(() => stateText(a.chat) === 'Connected' && stateText(b.chat) === 'Connected', 15_000, 'both connected');
+    await type(a.chat, 'written to XMPP:BOB');
+    await waitFor(() => texts(b.chat).includes('written to XMPP:BOB'), 10_000, 'the message at Bob');
+    await type(b.chat, 'reply to Ann');
+    await waitFor(() => texts(a.chat).includes('reply to Ann'), 10_000, 'the reply in the prefixed room');
+    a.close();
+    b.close();
+  });
+
   it('chats both ways with a real XMPP client (slixmpp), with receipts, read markers and typing', async () => {
     const peer = await startPeer('sli');
     try {

@@ -10,7 +10,7 @@ import type {
   TransportFactory,
   UploadSlot,
 } from './transport.ts';
-import { domainOf, localOf, parseRoom, type Peer } from './xmpp-address.ts';
+import { domainOf, localOf, parseRoom, roomFor, type Peer } from './xmpp-address.ts';
 import { ordered, orderedBefore } from './xmpp-clock.ts';
 import { closeInfo } from './xmpp-errors.ts';
 import { mam, type Mam } from './xmpp-mam.ts';
@@ -45,6 +45,8 @@ export class XmppTransport implements Transport {
   #present = false;
   /** MUC rooms whose join presence went out on this stream. */
   readonly #joined = new Set<string>();
+  /** canonical room → the string the widget joined it by */
+  readonly #asGiven = new Map<string, string>();
   #sync = catchUp(undefined, () => undefined, () => undefined);
   #mam?: Mam;
   #receipts?: Receipts;
@@ -73,19 +75,27 @@ export class XmppTransport implements Transport {
     this.#xmpp = xmpp;
     const request = (iq: Element) => xmpp.iqCaller.request(iq);
     const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
-    const deliver = (m: InboundMessage) => this.events.message({ ...m, ts: ordered(`${this.#key}#${m.room}`, m.ts) });
+    const deliver = (m: InboundMessage) =>
+      this.events.message({ ...m, room: this.#given(m.room), ts: ordered(`${this.#key}#${m.room}`, m.ts) });
     const earlier = (room: string, page: InboundMessage[]) => {
       const ts = orderedBefore(`${this.#key}#${room}`, page.map((m) => m.ts));
-      if (!this.#done) page.forEach((m, i) => this.events.message({ ...m, ts: ts[i]! }));
+      if (!this.#done) page.forEach((m, i) => this.events.message({ ...m, room: this.#given(m.room), ts: ts[i]! }));
     };
     this.#receipts = receipts({
       self: this.#self,
       send,
       receipt: (id, status) => this.events.receipt(id, status),
-      typing: (room, from, typing) => this.events.typing(room, from, typing),
+      typing: (room, from, typing) => this.events.typing(this.#given(room), from, typing),
     });
     const { acknowledge } = this.#receipts;
-    this.#mam = mam({ request, self: this.#self, message: deliver, acknowledge, earlier, historyEnd: (room) => this.events.historyEnd(room) });
+    this.#mam = mam({
+      request,
+      self: this.#self,
+      message: deliver,
+      acknowledge,
+      earlier,
+      historyEnd: (room) => this.#done || this.events.historyEnd(this.#given(room)),
+    });
     this.#sync = catchUp(this.#mam, (m) => this.#done || deliver(m), (e) => this.#problem('mam', e));
     this.#upload = upload(request, this.#domain, this.config.uploadService);
 
@@ -115,8 +125,18 @@ export class XmppTransport implements Transport {
     xmpp.start().catch((e: unknown) => this.#end(closeInfo(streamError ?? e)));
   }
 
-  join(room: string, after?: number | string): void {
-    const peer = parseRoom(room);
+  /**
+   * The room string as the widget gave it, for a canonical one (lower case, no `xmpp:`): the
+   * engine finds conversations by the exact string it joined.
+   */
+  #given(canonical: string): string {
+    return this.#asGiven.get(canonical) ?? canonical;
+  }
+
+  join(given: string, after?: number | string): void {
+    const peer = parseRoom(given);
+    const room = roomFor(peer);
+    this.#asGiven.set(room, given);
     if (peer.kind === 'muc') this.#enter(peer);
     // The query goes out before initial presence: Prosody then skips offline delivery of what
     // the archive holds (mod_mam, "message/offline/broadcast"), so nothing comes twice.
@@ -139,8 +159,9 @@ export class XmppTransport implements Transport {
     if (this.#receipts) this.#send(this.#receipts.typingStanza(parseRoom(room), typing));
   }
 
-  older(room: string, before: number | string, limit: number): void {
-    this.#mam?.older(parseRoom(room), room, before, limit).catch((e) => this.#problem('mam', e));
+  older(given: string, before: number | string, limit: number): void {
+    const peer = parseRoom(given);
+    this.#mam?.older(peer, roomFor(peer), before, limit).catch((e) => this.#problem('mam', e));
   }
 
   /** XEP-0198 `<r/>` when stream management is on (answered by `<a/>`), else an XEP-0199 ping. */
