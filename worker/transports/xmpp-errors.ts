@@ -33,7 +33,15 @@ export function closeInfo(error: unknown): CloseInfo {
   const e = error as XmppError | undefined;
   const detail = e?.text ? `: ${e.text}` : '';
   if (e?.name === 'SASLError') {
-    const condition = e.condition ?? 'not-authorized';
+    // No condition means xmpp.js found no mechanism it may use (it offers PLAIN only over
+    // wss:// or on localhost): a wrong password is not the problem, so don't say it is.
+    if (!e.condition)
+      return {
+        code: 'auth-mechanism',
+        fatal: true,
+        reason: `No login method both sides allow${detail || `: ${e.message}`}. Use a wss:// URL, or a server that offers PLAIN.`,
+      };
+    const condition = e.condition;
     // temporary-auth-failure is the one SASL condition that is worth a retry.
     return { code: 'auth', fatal: condition !== 'temporary-auth-failure', reason: `${SASL[condition] ?? 'Login failed'} (${condition})${detail}.` };
   }
