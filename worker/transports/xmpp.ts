@@ -75,8 +75,10 @@ export class XmppTransport implements Transport {
     this.#xmpp = xmpp;
     const request = (iq: Element) => xmpp.iqCaller.request(iq);
     const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
+    // Only rooms we joined: the engine has no conversation for the rest, and stamping them
+    // would grow the ordering clock's maps with every stranger who writes to us.
     const deliver = (m: InboundMessage) =>
-      this.events.message({ ...m, room: this.#given(m.room), ts: ordered(`${this.#key}#${m.room}`, m.ts) });
+      this.#asGiven.has(m.room) && this.events.message({ ...m, room: this.#given(m.room), ts: ordered(`${this.#key}#${m.room}`, m.ts) });
     const earlier = (room: string, page: InboundMessage[]) => {
       const ts = orderedBefore(`${this.#key}#${room}`, page.map((m) => m.ts));
       if (!this.#done) page.forEach((m, i) => this.events.message({ ...m, room: this.#given(m.room), ts: ts[i]! }));
