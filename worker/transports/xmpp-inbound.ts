@@ -37,7 +37,10 @@ export function inbound({ self, mam, receipts, route, ack, reject, error }: Inbo
   function chat(stanza: Element): void {
     const muc = stanza.attrs.type === 'groupchat';
     const archive = muc ? bare(stanza.attrs.from) : bare(self.user);
-    const message = readChat(stanza, self, delayStamp(stanza) ?? Date.now(), archiveId(stanza, archive));
+    // A sender can write any <delay/> into a live stanza; one in the future would sort the
+    // message below all others and hold the sync cursor back, so never later than now.
+    const now = Date.now();
+    const message = readChat(stanza, self, Math.min(delayStamp(stanza) ?? now, now), archiveId(stanza, archive));
     if (!message) return;
     route(message);
     // A room echoes our own message back to us (XEP-0045 §7.2.2): proof that it was handled.
