@@ -7,31 +7,44 @@ import type { Mam } from './xmpp-mam.ts';
  * may take several pages, and a live message must not be shown before older ones that a later
  * page brings. Afterwards the held ones follow in arrival order (those the archive already gave
  * are duplicates, which history drops by id).
+ *
+ * A live message carries its archive id, which history stores as the room's cursor. So a live
+ * message may carry it only once the room's catch-up has run on this stream: one that arrives
+ * before the catch-up starts, or after it failed, would move the cursor past messages never
+ * fetched, and the next catch-up would skip them for good. Those are delivered without it.
  */
 export function catchUp(mam: Mam | undefined, deliver: (m: InboundMessage) => void, fail: (e: unknown) => void) {
   const held = new Map<string, InboundMessage[]>();
+  /** Rooms whose catch-up completed on this stream: their live archive ids are safe cursors. */
+  const synced = new Set<string>();
+  const withoutCursor = (m: InboundMessage): InboundMessage => ({ ...m, seq: undefined });
   return {
     start(peer: Peer, room: string, after: string | undefined): void {
       if (!mam || held.has(room)) return;
       held.set(room, []);
+      let ok = true;
       mam
         .sync(peer, room, after)
         // One more page for 1:1: what arrived after the first query but before our initial
         // presence went to offline storage, which Prosody does not replay once we queried MAM.
         // All of it is new to this device.
         .then((last) => (peer.kind === 'chat' ? mam.sync(peer, room, last, true) : undefined))
-        .catch(fail)
+        .catch((e: unknown) => {
+          ok = false;
+          fail(e);
+        })
         .finally(() => {
           const waiting = held.get(room) ?? [];
           held.delete(room);
-          waiting.forEach(deliver);
+          if (ok) synced.add(room);
+          waiting.forEach((m) => deliver(ok ? m : withoutCursor(m)));
         });
     },
     /** A live message: shown now, or after its room's sync. */
     route(message: InboundMessage): void {
       const waiting = held.get(message.room);
       if (waiting) waiting.push(message);
-      else deliver(message);
+      else deliver(synced.has(message.room) ? message : withoutCursor(message));
     },
   };
 }
