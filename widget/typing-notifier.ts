@@ -1,11 +1,7 @@
-/** The clock the notifier uses; the engine's `Timers` (worker/timers.ts) fits, as do test fakes. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Timers } from '../worker/timers.ts';
 
-const browserClock: Clock = {
+// The widget imports only types from worker/, so the page's own timers are wired here.
+const browserClock: Timers = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -31,7 +27,7 @@ export class TypingNotifier {
     readonly send: (typing: boolean) => void,
     readonly every = 3_000,
     readonly idle = 5_000,
-    readonly clock: Clock = browserClock,
+    readonly clock: Timers = browserClock,
   ) {}
 
   key(): void {

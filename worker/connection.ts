@@ -290,8 +290,7 @@ export class Connection {
     this.#inflight.delete(id);
     // A second ack for the same id (after a resend) finds nothing queued and changes nothing.
     if (!entry) return;
-    await this.deps.history.update(entry.conversation, id, { seq });
-    await this.#setStatus(entry.conversation, id, ['queued', 'sending', 'failed'], 'sent');
+    await this.#setStatus(entry.conversation, id, ['queued', 'sending', 'failed'], 'sent', undefined, { seq });
   }
 
   /** The peer got or read our message: `sent` → `delivered` → `read`, never backwards. */
@@ -316,8 +315,15 @@ export class Connection {
   }
 
   /** Moves a message to `to` if it is in one of `from`, and tells the tabs. */
-  async #setStatus(conversation: string, id: string, from: MessageStatus[], to: MessageStatus, error?: string) {
-    const changed = await this.deps.history.transition(conversation, id, from, to, error);
+  async #setStatus(
+    conversation: string,
+    id: string,
+    from: MessageStatus[],
+    to: MessageStatus,
+    error?: string,
+    also?: Partial<ChatMessage>,
+  ) {
+    const changed = await this.deps.history.transition(conversation, id, from, to, error, also);
     if (changed) this.deps.emit({ type: 'status', conversation, id, status: to, error });
     return changed;
   }

@@ -58,7 +58,7 @@ export class Engine {
   constructor(readonly deps: EngineDeps) {
     this.#timers = deps.timers ?? realTimers;
     this.history = new History(() => this.#open());
-    this.tabs = new Tabs((tabId) => this.#tabGone(tabId));
+    this.tabs = new Tabs(() => this.#closeUnused());
   }
 
   #open(): Promise<ParleyDb> {
@@ -210,10 +210,6 @@ export class Engine {
     if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
     else if ('conversation' in event && event.conversation) this.tabs.broadcast((c) => c === event.conversation, event);
     else this.tabs.broadcast(this.#onConnection(key), event);
-  }
-
-  #tabGone(_tabId: string): void {
-    this.#closeUnused();
   }
 
   /** Starts the grace timer of every connection no tab uses, so that a reload keeps the socket. */

@@ -17,16 +17,6 @@ export class ParleyError extends Error {
   }
 }
 
-/** The link failed or closed. Retrying may help. */
-export class TransportError extends ParleyError {
-  override name = 'TransportError';
-}
-
-/** The server refused us for good: bad credentials, banned, protocol mismatch. Retrying won't help. */
-export class RefusedError extends ParleyError {
-  override name = 'RefusedError';
-}
-
 /** A frame we could not understand. The link stays up. */
 export class ProtocolError extends ParleyError {
   override name = 'ProtocolError';

@@ -49,32 +49,24 @@ export class History {
     return (await this.db()).get('messages', [conversation, id]);
   }
 
-  /** Applies `change` to a stored message; returns the new record, or undefined if it is gone. */
-  async update(conversation: string, id: string, change: Partial<ChatMessage>): Promise<ChatMessage | undefined> {
-    const db = await this.db();
-    const tx = db.transaction('messages', 'readwrite');
-    const current = await tx.store.get([conversation, id]);
-    if (!current) return undefined;
-    const next = { ...current, ...change };
-    await tx.store.put(next);
-    await tx.done;
-    return next;
-  }
-
-  async setStatus(conversation: string, id: string, status: MessageStatus, error?: string) {
-    return this.update(conversation, id, { status, error });
-  }
-
   /**
-   * Sets the status only if the message is in one of `from`, in one transaction, so that
-   * racing updates cannot move it backwards (a late `sending` over `sent`).
+   * Sets the status (and `also`, such as the server's seq) only if the message is in one of
+   * `from`, in one transaction, so that racing updates cannot move it backwards (a late
+   * `sending` over `sent`).
    */
-  async transition(conversation: string, id: string, from: MessageStatus[], to: MessageStatus, error?: string) {
+  async transition(
+    conversation: string,
+    id: string,
+    from: MessageStatus[],
+    to: MessageStatus,
+    error?: string,
+    also: Partial<ChatMessage> = {},
+  ) {
     const db = await this.db();
     const tx = db.transaction('messages', 'readwrite');
     const current = await tx.store.get([conversation, id]);
     if (!current?.status || !from.includes(current.status)) return undefined;
-    const next = { ...current, status: to, error };
+    const next = { ...current, ...also, status: to, error };
     await tx.store.put(next);
     await tx.done;
     return next;

@@ -61,6 +61,15 @@ function decode(payload: Uint8Array): Parsed<string> {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The JSON value of `text`, or undefined when it is not JSON. */
+function readJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A chat payload. Plain text, or JSON that has none of Parley's fields, is a message from
  * another MQTT client: shown as text, under a generated id. JSON that has any of our fields
@@ -69,12 +78,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function parseChat(payload: Uint8Array, now: number): Parsed<ChatPayload> {
   const text = decode(payload);
   if (text.ok !== true) return text;
-  let value: unknown;
-  try {
-    value = JSON.parse(text.value);
-  } catch {
-    value = undefined;
-  }
+  const value = readJson(text.value);
   if (!isObject(value) || !OUR_FIELDS.some((f) => f in value))
     return { ok: true, value: { id: crypto.randomUUID(), from: UNKNOWN_SENDER, text: text.value, ts: now } };
   const { id, from, text: body, ts, attachments } = value;
@@ -108,13 +112,8 @@ const isAttachment = (a: unknown): a is WireAttachment =>
 export function parseTyping(payload: Uint8Array): Parsed<TypingPayload> {
   const text = decode(payload);
   if (text.ok !== true) return text;
-  let value: unknown;
-  try {
-    value = JSON.parse(text.value);
-  } catch {
-    return { ok: false, reason: 'typing payload is not JSON' };
-  }
+  const value = readJson(text.value);
   if (!isObject(value) || typeof value.from !== 'string' || typeof value.typing !== 'boolean')
-    return { ok: false, reason: 'typing payload needs a string "from" and a boolean "typing"' };
+    return { ok: false, reason: 'typing payload needs JSON with a string "from" and a boolean "typing"' };
   return { ok: true, value: { from: value.from, typing: value.typing } };
 }
