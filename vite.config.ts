@@ -6,7 +6,7 @@ import { defineConfig, type Plugin } from 'vite';
 /**
  * Two entries: the demo page (index.html) and `parley.js`, the ES module that defines
  * <parley-chat> for sites and apps. The engine is a module SharedWorker; its transports are
- * chunks it imports lazily, which needs `worker.format: 'es'` (PLATFORM-NOTES.md, "Vite").
+ * chunks it imports lazily, which needs `worker.format: 'es'` (docs/platform.md, "Build").
  */
 export default defineConfig({
   build: {

@@ -18,9 +18,9 @@ export default {
   // Each wait in a test has its own bound; this only stops a test that hangs outright.
   testFramework: { config: { timeout: 120_000 } },
   testsFinishTimeout: 10 * 60_000,
-  // xmpp-lib.ts gathers xmpp.js, which reaches CommonJS packages; see wtr-bundle.ts.
+  // transports/xmpp/lib.ts gathers xmpp.js, which reaches CommonJS packages; see wtr-bundle.ts.
   plugins: [
-    bundled(['/worker/transports/xmpp-lib.ts']),
+    bundled(['/worker/transports/xmpp/lib.ts']),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     parleyServers(),
     mqttServers(),

@@ -6,7 +6,7 @@ const server = await startDemoServer({
   host: process.env.HOST ?? 'localhost',
   dataDir: process.env.PARLEY_DATA_DIR,
   // What the browser fetched, as the server saw it: requests made inside a SharedWorker do not
-  // show up in a page's network events (test/e2e/mqtt-chunk.test.ts reads this).
+  // show up in a page's network events (test/e2e/mqtt-demo.test.ts reads this).
   onRequest: process.env.PARLEY_LOG_REQUESTS ? (path) => console.log(`GET ${path}`) : undefined,
 });
 console.log(`Parley demo: ${server.url}  (JSON relay at ${server.relayUrl}, MQTT broker at ${server.mqttUrl})`);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { WireMessage } from '../worker/transports/json-protocol.ts';
+import type { WireMessage } from '../worker/transports/json/wire.ts';
 
 type Stored = WireMessage & { seq: number };
 

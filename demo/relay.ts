@@ -6,7 +6,7 @@ import {
   parseFrame,
   type ClientFrame,
   type ServerFrame,
-} from '../worker/transports/json-protocol.ts';
+} from '../worker/transports/json/wire.ts';
 import type { RelayStore } from './relay-store.ts';
 
 export interface RelayOptions {

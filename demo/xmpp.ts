@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { Prosody, PROSODY_BIN } from '../test/support/prosody.ts';
+import { Prosody, PROSODY_BIN } from './prosody.ts';
 
 /**
  * `npm run demo:xmpp`: a private Prosody on loopback beside the demo server, so that the demo

@@ -9,7 +9,7 @@ interface Tab {
 /**
  * The tabs connected to the engine. A SharedWorker is never told that a tab closed, so each
  * tab holds the Web Lock `parley-tab:<id>` for its life; the engine queues for the same lock
- * and is granted it only when the tab is gone (PLATFORM-NOTES.md, "SharedWorker").
+ * and is granted it only when the tab is gone (docs/platform.md, "SharedWorker").
  */
 export class Tabs {
   readonly #tabs = new Map<string, Tab>();

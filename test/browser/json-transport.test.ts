@@ -1,5 +1,5 @@
 import { executeServerCommand } from '@web/test-runner-commands';
-import { createTransport } from '../../worker/transports/websocket.ts';
+import { createTransport } from '../../worker/transports/json/index.ts';
 import { env } from './tabs.ts';
 import { transportContract } from './transport-contract.ts';
 

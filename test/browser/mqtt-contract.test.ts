@@ -1,4 +1,4 @@
-import { createTransport } from '../../worker/transports/mqtt.ts';
+import { createTransport } from '../../worker/transports/mqtt/index.ts';
 import { BROKERS, mqttEnv, startBroker, stopBroker } from './mqtt-env.ts';
 import { transportContract } from './transport-contract.ts';
 

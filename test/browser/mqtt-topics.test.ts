@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import type { InboundMessage, TransportEvents } from '../../worker/transports/transport.ts';
-import { createTransport } from '../../worker/transports/mqtt.ts';
+import { createTransport } from '../../worker/transports/mqtt/index.ts';
 import { uniqueName, waitFor } from './tabs.ts';
 import { BROKERS, brokerUrl, mosquittoPub, mosquittoSub, waitForAsync } from './mqtt-env.ts';
 

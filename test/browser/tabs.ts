@@ -1,7 +1,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
 
-/** Helpers for browser tests: same-origin iframes stand in for tabs (PLATFORM-NOTES.md). */
+/** Helpers for browser tests: same-origin iframes stand in for tabs (docs/platform.md). */
 
 export interface Env {
   relayUrl: string;

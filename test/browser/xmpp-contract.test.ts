@@ -1,4 +1,4 @@
-import { createTransport } from '../../worker/transports/xmpp.ts';
+import { createTransport } from '../../worker/transports/xmpp/index.ts';
 import { transportContract } from './transport-contract.ts';
 import { command, mucRoom, xmppEnv } from './xmpp-env.ts';
 

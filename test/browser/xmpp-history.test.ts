@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import type { InboundMessage, TransportEvents } from '../../worker/transports/transport.ts';
-import { createTransport } from '../../worker/transports/xmpp.ts';
+import { createTransport } from '../../worker/transports/xmpp/index.ts';
 import { openTab, texts, uniqueName, waitFor } from './tabs.ts';
 import { FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { createTransport } from '../../worker/transports/xmpp.ts';
+import { createTransport } from '../../worker/transports/xmpp/index.ts';
 import type { TransportEvents } from '../../worker/transports/transport.ts';
 import { uniqueName, waitFor } from './tabs.ts';
 import { xmppEnv, xmppUser } from './xmpp-env.ts';

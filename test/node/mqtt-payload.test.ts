@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeChat, MAX_PAYLOAD_BYTES, parseChat, parseTyping, UNKNOWN_SENDER } from '../../worker/transports/mqtt-payload.ts';
-import { topicMap } from '../../worker/transports/mqtt-topics.ts';
+import { encodeChat, MAX_PAYLOAD_BYTES, parseChat, parseTyping, UNKNOWN_SENDER } from '../../worker/transports/mqtt/payload.ts';
+import { topicMap } from '../../worker/transports/mqtt/topics.ts';
 
 /** The MQTT payload and topic rules of docs/mqtt.md. */
 const bytes = (s: string) => new TextEncoder().encode(s);

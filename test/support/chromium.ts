@@ -4,7 +4,7 @@ export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 /**
  * Flags for Debian's Chromium as root on a machine with no network but loopback: background
- * networking would only hammer closed ports (PLATFORM-NOTES.md, "Browser for tests").
+ * networking would only hammer closed ports (docs/platform.md, "Browsers in tests").
  */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

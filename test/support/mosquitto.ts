@@ -13,7 +13,7 @@ export const GUARDED_USER = { user: 'alice', password: 'alice-secret' } as const
 /**
  * A real Mosquitto (Debian's `mosquitto`, 2.0) in the foreground, with its own config in a
  * temp dir: persistence on, a plain TCP listener (for mosquitto_pub/sub, and because a
- * websockets-only config does not start: PLATFORM-NOTES.md), an open websockets listener and
+ * websockets-only config does not start: docs/platform.md), an open websockets listener and
  * a websockets listener that checks a password file.
  */
 export class Mosquitto {
@@ -64,7 +64,7 @@ export class Mosquitto {
       'per_listener_settings true',
       `listener ${this.tcpPort} 127.0.0.1`,
       'allow_anonymous true',
-      // The bind address of a websockets listener is ignored (PLATFORM-NOTES.md).
+      // The bind address of a websockets listener is ignored (docs/platform.md).
       `listener ${this.wsPort}`,
       'protocol websockets',
       'allow_anonymous true',

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { ClientFrame, ServerFrame } from '../../worker/transports/json-protocol.ts';
+import type { ClientFrame, ServerFrame } from '../../worker/transports/json/wire.ts';
 
 /** A bare JSON-protocol client for Node tests: a real second peer, with no engine behind it. */
 export class RelayClient {

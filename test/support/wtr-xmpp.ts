@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { TestRunnerPlugin } from '@web/test-runner';
-import { Prosody, PROSODY_BIN } from './prosody.ts';
+import { Prosody, PROSODY_BIN } from '../../demo/prosody.ts';
 import { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
 import { XmppPeer, type PeerCommand } from './xmpp-peer.ts';
 

@@ -6,9 +6,9 @@ import type { TransportFactory } from './transport.ts';
  * downloads mqtt.js or xmpp.js.
  */
 const loaders: Record<Protocol, () => Promise<{ createTransport: TransportFactory }>> = {
-  websocket: () => import('./websocket.ts'),
-  mqtt: () => import('./mqtt.ts'),
-  xmpp: () => import('./xmpp.ts'),
+  websocket: () => import('./json/index.ts'),
+  mqtt: () => import('./mqtt/index.ts'),
+  xmpp: () => import('./xmpp/index.ts'),
 };
 
 export const loadTransport = async (protocol: Protocol): Promise<TransportFactory> =>

@@ -1,4 +1,4 @@
-import type { CloseInfo } from './transport.ts';
+import type { CloseInfo } from '../transport.ts';
 
 /** RFC 6120 §6.5: SASL failure conditions, as a sentence a visitor can act on. */
 const SASL: Record<string, string> = {

@@ -1,10 +1,10 @@
-import { ProtocolError, ValidationError, type ParleyError } from '../errors.ts';
-import { bare } from './xmpp-address.ts';
-import type { Element } from './xmpp-lib.ts';
-import type { Mam } from './xmpp-mam.ts';
-import { archiveId, delayStamp, NS, readChat, type Self } from './xmpp-message.ts';
-import type { Receipts } from './xmpp-receipts.ts';
-import type { InboundMessage } from './transport.ts';
+import { ProtocolError, ValidationError, type ParleyError } from '../../errors.ts';
+import { bare } from './address.ts';
+import type { Element } from './lib.ts';
+import type { Mam } from './mam.ts';
+import { archiveId, delayStamp, NS, readChat, type Self } from './message.ts';
+import type { Receipts } from './receipts.ts';
+import type { InboundMessage } from '../transport.ts';
 
 const CARBONS = 'urn:xmpp:carbons:2';
 const FORWARD = 'urn:xmpp:forward:0';

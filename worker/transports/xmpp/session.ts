@@ -13,7 +13,7 @@ import {
   type Entity,
   type IqCaller,
   type StreamManagement,
-} from './xmpp-lib.ts';
+} from './lib.ts';
 
 export interface SessionOptions {
   /** RFC 7395 endpoint. */

@@ -1,6 +1,6 @@
 import type { IClientOptions, Timer } from 'mqtt';
-import type { ConnectionConfig } from '../api.ts';
-import { defaultOptions } from '../engine.ts';
+import type { ConnectionConfig } from '../../api.ts';
+import { defaultOptions } from '../../engine.ts';
 
 /**
  * The MQTT client id for a persistent session: stable per browser profile (the engine's

@@ -1,5 +1,5 @@
-import type { FileInfo, UploadSlot } from './transport.ts';
-import { xml, type Element } from './xmpp-lib.ts';
+import type { FileInfo, UploadSlot } from '../transport.ts';
+import { xml, type Element } from './lib.ts';
 
 /** HTTP File Upload, XEP-0363 (urn:xmpp:http:upload:0). */
 const UPLOAD = 'urn:xmpp:http:upload:0';

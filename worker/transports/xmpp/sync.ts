@@ -1,6 +1,6 @@
-import type { InboundMessage } from './transport.ts';
-import type { Peer } from './xmpp-address.ts';
-import type { Mam } from './xmpp-mam.ts';
+import type { InboundMessage } from '../transport.ts';
+import type { Peer } from './address.ts';
+import type { Mam } from './mam.ts';
 
 /**
  * Catch-up after (re)connecting, per room, with live messages held back while it runs: the sync

@@ -1,6 +1,6 @@
-import { xml, type Element } from './xmpp-lib.ts';
-import { bare, resourceOf, roomFor, type Peer } from './xmpp-address.ts';
-import type { InboundMessage, OutgoingMessage } from './transport.ts';
+import { xml, type Element } from './lib.ts';
+import { bare, resourceOf, roomFor, type Peer } from './address.ts';
+import type { InboundMessage, OutgoingMessage } from '../transport.ts';
 
 export const NS = {
   sid: 'urn:xmpp:sid:0',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 /**
  * A private Prosody (Debian's 0.12) for tests and the demo: loopback only, free ports, data in
  * a temp folder, in the foreground so that it can be killed -9 and started again on the same
- * ports with the same data. See PLATFORM-NOTES.md, "Prosody".
+ * ports with the same data. See docs/platform.md, "Prosody".
  */
 export interface ProsodyOptions {
   /** Virtual host. Default `localhost`. */
@@ -42,7 +42,7 @@ const freePort = (): Promise<number> =>
   });
 
 const config = (dir: string, domain: string, http: number, c2s: number, level: string, hibernation: number, open: boolean) => `
--- Written by test/support/prosody.ts; loopback only.
+-- Written by demo/prosody.ts; loopback only.
 run_as_root = true
 daemonize = false
 pidfile = "${dir}/prosody.pid"

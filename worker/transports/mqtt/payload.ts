@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from './transport.ts';
+import type { OutgoingMessage } from '../transport.ts';
 
 /**
  * The JSON payload of a Parley chat message on MQTT (docs/mqtt.md):

@@ -1,7 +1,7 @@
-import { xml, type Element } from './xmpp-lib.ts';
-import { bare, type Peer } from './xmpp-address.ts';
-import { delayStamp, readChat, type Self } from './xmpp-message.ts';
-import type { InboundMessage } from './transport.ts';
+import { xml, type Element } from './lib.ts';
+import { bare, type Peer } from './address.ts';
+import { delayStamp, readChat, type Self } from './message.ts';
+import type { InboundMessage } from '../transport.ts';
 
 /** Message Archive Management, XEP-0313 (urn:xmpp:mam:2), paged with RSM (XEP-0059). */
 const MAM = 'urn:xmpp:mam:2';

@@ -1,5 +1,5 @@
-import { connectionKey, type ConnectionConfig } from '../api.ts';
-import { ProtocolError } from '../errors.ts';
+import { connectionKey, type ConnectionConfig } from '../../api.ts';
+import { ProtocolError } from '../../errors.ts';
 import type {
   FileInfo,
   InboundMessage,
@@ -9,18 +9,18 @@ import type {
   TransportEvents,
   TransportFactory,
   UploadSlot,
-} from './transport.ts';
-import { domainOf, localOf, parseRoom, roomFor, type Peer } from './xmpp-address.ts';
-import { ordered, orderedBefore } from './xmpp-clock.ts';
-import { closeInfo } from './xmpp-errors.ts';
-import { mam, type Mam } from './xmpp-mam.ts';
-import { inbound } from './xmpp-inbound.ts';
-import { chatStanza, type Self } from './xmpp-message.ts';
-import { receipts, type Receipts } from './xmpp-receipts.ts';
-import { createClient, remember, whenReady, type XmppClient } from './xmpp-session.ts';
-import { catchUp } from './xmpp-sync.ts';
-import { upload } from './xmpp-upload.ts';
-import { xml, type Element } from './xmpp-lib.ts';
+} from '../transport.ts';
+import { domainOf, localOf, parseRoom, roomFor, type Peer } from './address.ts';
+import { ordered, orderedBefore } from './clock.ts';
+import { closeInfo } from './errors.ts';
+import { mam, type Mam } from './mam.ts';
+import { inbound } from './inbound.ts';
+import { chatStanza, type Self } from './message.ts';
+import { receipts, type Receipts } from './receipts.ts';
+import { createClient, remember, whenReady, type XmppClient } from './session.ts';
+import { catchUp } from './sync.ts';
+import { upload } from './upload.ts';
+import { xml, type Element } from './lib.ts';
 
 const SM = 'urn:xmpp:sm:3';
 const MUC = 'http://jabber.org/protocol/muc';

@@ -1,6 +1,6 @@
-import { xml, type Element } from './xmpp-lib.ts';
-import { bare, resourceOf, roomFor, type Peer } from './xmpp-address.ts';
-import { NS, type Self } from './xmpp-message.ts';
+import { xml, type Element } from './lib.ts';
+import { bare, resourceOf, roomFor, type Peer } from './address.ts';
+import { NS, type Self } from './message.ts';
 
 export interface ReceiptDeps {
   self: Self;

@@ -1,6 +1,6 @@
 /**
  * The part of xmpp.js 0.14 (which ships no types) that the XMPP transport uses: the packages
- * that @xmpp/client depends on, wired in xmpp-session.ts. Elements are ltx elements.
+ * that @xmpp/client depends on, wired in session.ts. Elements are ltx elements.
  */
 declare module '@xmpp/client-core' {
   export interface Element {

@@ -1,11 +1,11 @@
 import mqtt from 'mqtt/dist/mqtt.esm';
 import type { MqttClient } from 'mqtt';
-import type { ConnectionConfig } from '../api.ts';
-import { ProtocolError, ValidationError } from '../errors.ts';
-import { encodeChat, encodeTyping, parseChat, parseTyping } from './mqtt-payload.ts';
-import { clientIdFor, clientOptions } from './mqtt-session.ts';
-import { DEFAULT_TOPIC_PREFIX, topicMap, validPrefix, type TopicMap } from './mqtt-topics.ts';
-import type { OutgoingMessage, Transport, TransportContext, TransportEvents, TransportFactory } from './transport.ts';
+import type { ConnectionConfig } from '../../api.ts';
+import { ProtocolError, ValidationError } from '../../errors.ts';
+import { encodeChat, encodeTyping, parseChat, parseTyping } from './payload.ts';
+import { clientIdFor, clientOptions } from './session.ts';
+import { DEFAULT_TOPIC_PREFIX, topicMap, validPrefix, type TopicMap } from './topics.ts';
+import type { OutgoingMessage, Transport, TransportContext, TransportEvents, TransportFactory } from '../transport.ts';
 
 /** CONNACK return codes that reconnecting cannot fix (MQTT 3.1.1 §3.2.2.3). */
 const REFUSALS: Record<number, string> = {

@@ -1,17 +1,17 @@
-import type { ConnectionConfig } from '../api.ts';
-import { ProtocolError, ValidationError } from '../errors.ts';
+import type { ConnectionConfig } from '../../api.ts';
+import { ProtocolError, ValidationError } from '../../errors.ts';
 import {
   JSON_PROTOCOL_VERSION,
   parseFrame,
   type ClientFrame,
   type ServerFrame,
-} from './json-protocol.ts';
-import type { Transport, TransportEvents, TransportFactory } from './transport.ts';
+} from './wire.ts';
+import type { Transport, TransportEvents, TransportFactory } from '../transport.ts';
 
 /** Codes the relay uses for a refusal that reconnecting cannot fix. */
 const FATAL_CODES = new Set(['auth', 'banned', 'version']);
 
-/** Parley's JSON protocol (see json-protocol.ts) over one WebSocket. */
+/** Parley's JSON protocol (see wire.ts) over one WebSocket. */
 export const createTransport: TransportFactory = (config, events) => new JsonTransport(config, events);
 
 class JsonTransport implements Transport {
