@@ -1,0 +1,29 @@
+import type { MessageStatus } from './api.ts';
+
+/**
+ * The one transition table of an own message's status, shared by the engine (which stores a
+ * status only along these edges, in one transaction: worker/history.ts) and the widget
+ * (which ignores a report that would move a message backwards).
+ *
+ *   queued ─▶ sending ─▶ sent ─▶ delivered ─▶ read
+ *     ▲  ╲       │  ╲      ▲ ╲___________________▲
+ *     │   ╲      ▼   ╲     │
+ *     └─── failed ◀───┘────┘  (an ack that arrives after a refusal still wins)
+ *
+ * `sending` goes back to `queued` when the link drops before the ack: the outbox resends it.
+ * An ack may overtake the `sending` write, so `queued` may go straight to `sent`.
+ */
+const NEXT: Record<MessageStatus, readonly MessageStatus[]> = {
+  queued: ['sending', 'sent', 'failed'],
+  sending: ['queued', 'sent', 'failed'],
+  sent: ['delivered', 'read'],
+  delivered: ['read'],
+  read: [],
+  failed: ['queued', 'sent'],
+};
+
+export const canMove = (from: MessageStatus, to: MessageStatus): boolean => NEXT[from].includes(to);
+
+/** The statuses from which `to` may be reached in one step. */
+export const sourcesOf = (to: MessageStatus): MessageStatus[] =>
+  (Object.keys(NEXT) as MessageStatus[]).filter((from) => canMove(from, to));
