@@ -3,6 +3,8 @@
  * no engine code. Every duration is in milliseconds; every timestamp is ms since the epoch.
  */
 
+import type { ErrorCode, StateReason } from './codes.ts';
+
 export const PROTOCOLS = ['websocket', 'mqtt', 'xmpp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
@@ -66,6 +68,29 @@ export type ConnectionState = (typeof CONNECTION_STATES)[number];
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'delivered', 'read'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
+/**
+ * A place in a room's server history, as the protocol names it. The engine stores the newest
+ * one per conversation and hands it back to `join()` after a reconnect, to fetch what was missed.
+ * - `seq`: the JSON relay's sequence number, which only grows (worker/transports/json/wire.ts).
+ * - `archive`: an XMPP MAM archive id (XEP-0313 §4.1), opaque; the newest by time wins.
+ * MQTT has none: a persistent session replays what was missed (docs/mqtt.md).
+ */
+export type Cursor = { kind: 'seq'; seq: number } | { kind: 'archive'; id: string };
+
+/** What a protocol can do, asked by the engine and the widget instead of inferring from events. */
+export interface Capabilities {
+  /** What `Cursor` the transport reports, or `none`. */
+  cursor: Cursor['kind'] | 'none';
+  /** The server can page back through a room's older messages (`older()`). */
+  serverHistory: boolean;
+  /** Peers report delivery (`receipt(id, 'delivered')`; XMPP: XEP-0184). */
+  receipts: boolean;
+  /** Peers report that they read a message (`receipt(id, 'read')`; XMPP: XEP-0333). */
+  readMarkers: boolean;
+  /** The server offers upload slots (`uploadSlot()`; XMPP: XEP-0363). */
+  upload: boolean;
+}
+
 /** One chat message as history and the UI see it. */
 export interface ChatMessage {
   /** Client id (`crypto.randomUUID()`), set before the message is stored; the dedup key. */
@@ -78,18 +103,18 @@ export interface ChatMessage {
   text: string;
   /** Creation time (own messages) or server time (others'), ms since the epoch. */
   ts: number;
-  /** The server's sequence number or archive id, once known. */
-  seq?: number | string;
+  /** Where the message sits in the server's history, once known. */
+  cursor?: Cursor;
   /** Own messages only. */
   status?: MessageStatus;
   /** Why the server refused it, when `status` is `failed`. */
-  error?: string;
+  error?: ErrorInfo;
   mine: boolean;
 }
 
 /** A serialisable error, rebuilt on the tab's side. */
 export interface ErrorInfo {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -98,7 +123,7 @@ export interface StateChange {
   from: ConnectionState;
   to: ConnectionState;
   /** Why: `start`, `closed-by-server`, `heartbeat-timeout`, `network-offline`, `auth`… */
-  reason: string;
+  reason: StateReason;
   /** Reconnect attempts since the link was last stable; on `open`, the one that succeeded (0 at first). */
   attempt: number;
   /** When the next attempt starts (ms since the epoch), while `reconnecting`. */
@@ -109,7 +134,9 @@ export interface StateChange {
 
 export type EngineEvent =
   | { type: 'message'; message: ChatMessage }
-  | { type: 'status'; conversation: string; id: string; status: MessageStatus; error?: string }
+  | { type: 'status'; conversation: string; id: string; status: MessageStatus; error?: ErrorInfo }
+  /** The room is subscribed and live on the current link: what is sent now reaches it. */
+  | { type: 'joined'; conversation: string }
   | { type: 'removed'; conversation: string; id: string }
   | { type: 'state'; change: StateChange }
   | { type: 'typing'; conversation: string; from: string; typing: boolean }
@@ -123,6 +150,8 @@ export interface OpenResult {
   conversation: string;
   connection: string;
   state: StateChange;
+  /** What the protocol can do: server history, receipts, read markers, uploads. */
+  capabilities: Capabilities;
 }
 
 /** A place in a conversation's history: a message's time and, for ties, its id. */

@@ -1,25 +1,34 @@
-import type { ConnectionConfig } from '../api.ts';
+import type { Capabilities, ConnectionConfig, Cursor } from '../api.ts';
+
+export type { Capabilities, Cursor };
 import type { ParleyError } from '../errors.ts';
+import type { CloseCode } from '../codes.ts';
 
 /**
  * A transport frames and parses one protocol. It keeps no retry, timer or queue policy: the
  * Connection owns heartbeat, backoff and the outbox, so they behave alike on every protocol.
+ * After `close()`, or after it reported `close`, its events are ignored by the Connection
+ * (one mechanism, in worker/connection.ts), so a transport need not guard them itself; it
+ * should still stop its own work (sockets, timers).
  */
 export interface Transport {
   /** Starts connecting; reports `open` or `close` later. Called once per instance. */
   open(): void;
-  /** Subscribes to a room. `after` is the last sequence or archive id seen, for catch-up. */
-  join(room: string, after?: number | string): void;
+  /**
+   * Subscribes to a room. `after` is the newest cursor the engine stored for it, for catch-up.
+   * Reports `joined(room)` once the room is live, then `caughtUp` where the protocol can.
+   */
+  join(room: string, after?: Cursor): void;
   /** Sends one chat message; its `id` comes back in `ack` or `reject`. */
   send(message: OutgoingMessage): void;
   typing(room: string, typing: boolean): void;
-  /** Asks for messages older than `before` (a sequence number); they arrive as `message`s. */
-  older(room: string, before: number | string, limit: number): void;
+  /** Asks for messages older than `before`; they arrive as `message`s. Only if `capabilities.serverHistory`. */
+  older(room: string, before: Cursor, limit: number): void;
   /** Sends something the server must answer; any answer counts as proof of life. */
   ping(): void;
   /** Closes without reporting `close`. */
   close(): void;
-  /** Where the protocol has one (XMPP: XEP-0363), a place to upload a file before sending its URL. */
+  /** Only if `capabilities.upload`: a place to upload a file before sending its URL (XMPP: XEP-0363). */
   uploadSlot?(file: FileInfo): Promise<UploadSlot>;
 }
 
@@ -47,13 +56,19 @@ export interface OutgoingMessage {
   ts: number;
 }
 
+/**
+ * A message as it arrived, already checked against worker/transports/inbound.ts (bounded
+ * strings, a sane time): a transport hands nothing else to the engine.
+ */
 export interface InboundMessage extends OutgoingMessage {
-  seq?: number | string;
+  /** Where this message sits in the room's server history, if the protocol has one. */
+  cursor?: Cursor;
+  /** The server's time was missing or absurd, so `ts` is the arrival time instead. */
+  tsReplaced?: true;
 }
 
 export interface CloseInfo {
-  /** A short stable code: `closed-by-server`, `network`, `auth`, `protocol`… */
-  code: string;
+  code: CloseCode;
   reason: string;
   /** The server refused us for good; reconnecting would only repeat the refusal. */
   fatal: boolean;
@@ -63,12 +78,17 @@ export interface TransportEvents {
   open(): void;
   /** Any inbound frame at all. */
   activity(): void;
+  /** The room is subscribed and live: the relay's `joined`, MQTT SUBACK, XMPP MUC join or catch-up. */
+  joined(room: string): void;
   /**
-   * Resolves once the engine has stored the message. A transport that can, acknowledges it to
-   * the server only then (MQTT PUBACK), so a crash in between loses nothing: the server resends.
+   * Resolves once the engine has stored the message, and rejects if it could not. A transport
+   * acknowledges a message to the server only once it resolved (MQTT PUBACK), so a crash or a
+   * storage failure in between loses nothing: the server sends it again. On a rejection the
+   * Connection drops the link, and the transport must not let the server count the message
+   * as delivered (no PUBACK; no XEP-0198 resumption of that stream).
    */
-  message(message: InboundMessage): void | Promise<void>;
-  ack(id: string, info: { seq?: number | string; ts?: number }): void;
+  message(message: InboundMessage): Promise<void>;
+  ack(id: string, info: { cursor?: Cursor; ts?: number }): void;
   reject(id: string, error: ParleyError): void;
   typing(room: string, from: string, typing: boolean): void;
   /** The peer's client got (`delivered`) or showed (`read`) our message `id` (XMPP: XEP-0184, XEP-0333). */
@@ -80,7 +100,7 @@ export interface TransportEvents {
    * next catch-up starts there. Without it, a client that saw an empty room would miss what
    * was said there while it was away.
    */
-  caughtUp(room: string, cursor: number | string): void;
+  caughtUp(room: string, cursor: Cursor): void;
   /** Something went wrong that does not end the link, such as a malformed frame. */
   error(error: ParleyError): void;
   close(info: CloseInfo): void;
@@ -94,6 +114,17 @@ export interface TransportContext {
    * MQTT client id for a persistent session or an XMPP resource.
    */
   deviceId: string;
+  /** The engine's heartbeat, in ms, for protocols that announce a keepalive (MQTT CONNECT). */
+  heartbeat: { interval: number; timeout: number };
 }
 
-export type TransportFactory = (config: ConnectionConfig, events: TransportEvents, context: TransportContext) => Transport;
+/**
+ * One protocol's chunk (worker/transports/<protocol>/index.ts). `S` is state that outlives one
+ * link and dies with its connection, such as XEP-0198 resumption or an ordering clock: the
+ * Connection makes it once with `session()` and passes it to every transport it creates.
+ */
+export interface TransportModule<S = unknown> {
+  capabilities: Capabilities;
+  session(): S;
+  create(config: ConnectionConfig, events: TransportEvents, context: TransportContext, session: S): Transport;
+}
