@@ -6,6 +6,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.ts';
 import { parleyServers } from './test/support/wtr-servers.ts';
 import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
+import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 
 /** Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts. */
@@ -25,6 +26,7 @@ export default {
     parleyServers(),
     mqttServers(),
     xmppServers(),
+    hostileJsonServer(),
   ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--headless=new'] } }),

@@ -23,6 +23,8 @@ export type PeerCommand =
   | { op: 'join'; room: string; nick: string }
   | { op: 'typing'; to: string }
   | { op: 'displayed'; to: string; id: string }
+  /** A stanza sent exactly as written, to play a hostile peer. */
+  | { op: 'raw'; xml: string }
   | { op: 'sync' };
 
 export class XmppPeer {

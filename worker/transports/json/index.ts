@@ -140,6 +140,7 @@ class JsonTransport implements Transport {
     const stored = this.events.message(checked.message);
     this.#stored = this.#stored.then(() => stored);
     // The Connection reports the failure and drops the link; here it only must not be unhandled.
+    stored.catch(() => undefined);
     this.#stored.catch(() => undefined);
   }
 
