@@ -1,10 +1,8 @@
 import { expect } from '@esm-bundle/chai';
-import type { InboundMessage, TransportEvents } from '../../worker/transports/transport.ts';
-import { createTransport } from '../../worker/transports/xmpp/index.ts';
+import { transport } from '../../worker/transports/xmpp/index.ts';
+import { TransportRecorder } from '../support/transport-recorder.ts';
 import { openTab, texts, uniqueName, waitFor } from './tabs.ts';
 import { FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
-
-const byTime = (messages: InboundMessage[]) => [...messages].sort((a, b) => a.ts - b.ts).map((m) => m.text);
 
 describe('XMPP history (MAM, XEP-0313)', () => {
   it('loads the last page on join, then older pages before it, in order, until the start', async function () {
@@ -17,40 +15,33 @@ describe('XMPP history (MAM, XEP-0313)', () => {
       for (const text of sent) await peer.do({ op: 'send', to: ann, text });
       await peer.sync();
 
-      const messages: InboundMessage[] = [];
-      let open = false;
-      let ended = false;
-      const ignore = () => undefined;
-      const events: TransportEvents = {
-        open: () => (open = true),
-        message: (m) => void messages.push(m),
-        historyEnd: () => (ended = true),
-        activity: ignore,
-        ack: ignore,
-        reject: ignore,
-        typing: ignore,
-        receipt: ignore,
-        caughtUp: ignore,
-        error: ignore,
-        close: ignore,
-      };
-      const transport = createTransport({ protocol: 'xmpp', url, user: ann, password }, events, { deviceId: uniqueName('d') });
-      transport.open();
+      const r = new TransportRecorder();
+      const context = { deviceId: uniqueName('d'), heartbeat: { interval: 15_000, timeout: 5_000 } };
+      const t = transport.create({ protocol: 'xmpp', url, user: ann, password }, r.events, context, transport.session());
+      t.open();
       try {
-        await waitFor(() => open, 10_000, 'open');
-        transport.join(peer.jid);
-        await waitFor(() => messages.length >= 50, 10_000, 'the last page');
-        await new Promise((r) => setTimeout(r, 500));
-        expect(byTime(messages)).to.deep.equal(sent.slice(10));
-        expect(ended).to.equal(false);
-        expect(messages.every((m) => typeof m.seq === 'string' && m.from === peer.jid)).to.equal(true);
+        await r.wait('open');
+        t.join(peer.jid);
+        // A 1:1 chat is joined once its catch-up is done: the last page has been delivered by then.
+        await r.joined(peer.jid);
+        const last = r.stored.map((m) => m.text);
+        expect(last).to.deep.equal(sent.slice(10));
+        expect(r.count('historyEnd')).to.equal(0);
+        expect(r.stored.every((m) => m.cursor?.kind === 'archive' && m.from === peer.jid)).to.equal(true);
 
-        const oldestShown = messages.find((m) => m.text === 'old 11')!;
-        transport.older(peer.jid, oldestShown.seq!, 20);
-        await waitFor(() => ended && messages.length === 60, 10_000, 'the first page and the end of history');
-        expect(byTime(messages)).to.deep.equal(sent);
+        const oldestShown = r.stored[0]!;
+        t.older(peer.jid, oldestShown.cursor!, 20);
+        await r.wait('historyEnd', (room) => room === peer.jid);
+        await waitFor(() => r.stored.length === 60, 10_000, 'the first page');
+        // The page before arrives after the last one, oldest first, and every time in it is
+        // earlier than the time of what is already shown, so a list sorted by time reads as sent.
+        const earlier = r.stored.slice(50);
+        expect(earlier.map((m) => m.text)).to.deep.equal(sent.slice(0, 10));
+        const shown = [...earlier, ...r.stored.slice(0, 50)];
+        expect(shown.map((m) => m.text)).to.deep.equal(sent);
+        expect(shown.every((m, i) => i === 0 || m.ts > shown[i - 1]!.ts), 'times increase along the conversation').to.equal(true);
       } finally {
-        transport.close();
+        t.close();
       }
     } finally {
       await peer.stop();
