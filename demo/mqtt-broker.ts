@@ -11,6 +11,12 @@ export interface MqttBrokerOptions {
    * them across a restart. Default: a fresh in-memory store.
    */
   persistence?: AedesOptions['persistence'];
+  /**
+   * If set, clients may subscribe only to topics under `<subscribePrefix>/`; any other
+   * subscription is refused with return code 0x80 in the SUBACK (MQTT 3.1.1 §3.9.3).
+   * Default: any topic.
+   */
+  subscribePrefix?: string;
 }
 
 export interface MqttBroker {
@@ -25,7 +31,7 @@ export interface MqttBroker {
 
 /** An embedded MQTT 3.1.1 broker (aedes) that speaks over WebSocket, for the demo and tests. */
 export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<MqttBroker> {
-  const { token } = options;
+  const { token, subscribePrefix } = options;
   const broker = await Aedes.createBroker({
     persistence: options.persistence,
     authenticate: (_client, _username, password, done) => {
@@ -34,6 +40,9 @@ export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<
       const error = Object.assign(new Error('Bad user name or password'), { returnCode: 4 }) as AuthenticateError;
       done(error, false);
     },
+    // A null subscription is aedes's way to refuse one (0x80) while the others go on.
+    authorizeSubscribe: (_client, sub, done) =>
+      done(null, subscribePrefix === undefined || sub.topic.startsWith(`${subscribePrefix}/`) ? sub : null),
   });
   const wss = new WebSocketServer({ noServer: true });
   wss.on('connection', (ws, req) => {

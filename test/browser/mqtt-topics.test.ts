@@ -3,7 +3,7 @@ import type { ConnectionConfig } from '../../worker/api.ts';
 import { transport } from '../../worker/transports/mqtt/index.ts';
 import { TransportRecorder } from '../support/transport-recorder.ts';
 import { uniqueName } from './tabs.ts';
-import { BROKERS, brokerUrl, mosquittoPub, mosquittoSub, waitForAsync } from './mqtt-env.ts';
+import { BROKERS, brokerUrl, mosquittoPub, mosquittoSub, mqttEnv, waitForAsync } from './mqtt-env.ts';
 
 /** The topic mapping of docs/mqtt.md, as other MQTT clients see it. */
 function connect(config: ConnectionConfig) {
@@ -43,6 +43,34 @@ for (const broker of BROKERS) {
     });
   });
 }
+
+describe('MQTT subscriptions the broker refuses', () => {
+  it('reports subscribe-refused, and never that the room is joined, when the broker refuses the topic', async () => {
+    const { aedes, guardedUser } = await mqttEnv();
+    // The guarded aedes allows subscriptions under parley/rooms only (test/support/wtr-mqtt.ts).
+    // Mosquitto 2.0.11 would grant it and only withhold the messages (docs/platform.md).
+    const config = { protocol: 'mqtt', url: aedes.guardedUrl, ...guardedUser, topicPrefix: 'forbidden/rooms' } as const;
+    const { r, transport: t } = connect(config);
+    try {
+      t.open();
+      await r.wait('open');
+      t.join('lobby');
+      const [error] = (await r.wait('error', (e) => e.code === 'subscribe-refused'))!;
+      expect(error.message).to.contain('"lobby"');
+      expect(r.count('joined')).to.equal(0);
+      // The same user on the allowed prefix is joined: the refusal was the ACL's, not the login's.
+      const allowed = connect({ ...config, topicPrefix: 'parley/rooms' });
+      allowed.transport.open();
+      await allowed.r.wait('open');
+      allowed.transport.join('lobby');
+      await allowed.r.joined('lobby');
+      allowed.transport.close();
+      expect(r.count('joined')).to.equal(0);
+    } finally {
+      t.close();
+    }
+  });
+});
 
 describe('MQTT settings that no retry can fix', () => {
   it('fails for good on a topic prefix with a wildcard, or a server URL that is not ws:// or wss://', async () => {

@@ -6,7 +6,8 @@ import { freePort } from './free-port.ts';
 
 /**
  * The demo's aedes broker on its own ports for tests: MQTT over WebSocket on `/mqtt` and
- * plain TCP (for mosquitto_pub/sub). A second broker asks for a password, for refusals.
+ * plain TCP (for mosquitto_pub/sub). A second broker asks for a password and allows
+ * subscriptions under `parley/rooms` only, for refusals.
  * `stop()` closes the listeners and drops every connection; the broker keeps its memory
  * (sessions, queued messages), as a broker with persistence does across a restart.
  */
@@ -21,8 +22,9 @@ export class AedesServer {
     readonly tcpPort: number,
   ) {}
 
-  static async start(token?: string): Promise<AedesServer> {
-    const server = new AedesServer(await startMqttBroker({ token }), await freePort(), await freePort());
+  /** `subscribePrefix`: see demo/mqtt-broker.ts. */
+  static async start(token?: string, subscribePrefix?: string): Promise<AedesServer> {
+    const server = new AedesServer(await startMqttBroker({ token, subscribePrefix }), await freePort(), await freePort());
     await server.resume();
     return server;
   }

@@ -1,6 +1,9 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { AedesServer } from './aedes-server.ts';
 import { Mosquitto, GUARDED_USER } from './mosquitto.ts';
+
+/** Where the guarded aedes lets its user subscribe; anything else gets SUBACK 0x80. */
+export const GUARDED_TOPIC_PREFIX = 'parley/rooms';
 import { mosquittoPub, mosquittoSys, MosquittoSub } from './mqtt-clients.ts';
 import { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
 
@@ -14,7 +17,7 @@ export type BrokerName = 'aedes' | 'mosquitto';
 export interface BrokerEnv {
   /** ws:// URL anyone may use. */
   url: string;
-  /** ws:// URL that only accepts `guardedUser`. */
+  /** ws:// URL that only accepts `guardedUser` (aedes: and only its subscriptions under `GUARDED_TOPIC_PREFIX`). */
   guardedUrl: string;
 }
 
@@ -107,7 +110,7 @@ export function mqttServers(): TestRunnerPlugin {
     async serverStart() {
       [aedes, guardedAedes, mosquitto] = await Promise.all([
         AedesServer.start(),
-        AedesServer.start(GUARDED_USER.password),
+        AedesServer.start(GUARDED_USER.password, GUARDED_TOPIC_PREFIX),
         Mosquitto.start(),
       ]);
     },
