@@ -173,6 +173,7 @@ export function transportContract(name: string, setup: ContractSetup): void {
         expect(Object.keys(plain).every((k) => MESSAGE_FIELDS.includes(k)), Object.keys(plain).join()).to.equal(true);
         expect(plain.tsReplaced).to.equal(undefined);
         expect(plain.text).to.equal('extra fields');
+        expect(plain.room).to.equal(peer.room);
         expect(got(long)).to.equal(undefined);
         const [error] = (await a.recorder.wait('error', (e) => e.code === 'bad-message'))!;
         expect(error.message).to.match(/"id" must be a string of 1 to 128 characters, not 300 characters/);

@@ -117,6 +117,7 @@ class JsonTransport implements Transport {
         return void this.#stored.then(() => this.events.caughtUp(frame.room, cursor)).catch(() => undefined);
       }
       case 'history-end':
+        if (typeof frame.room !== 'string') return this.#bad('a "history-end" frame without a room');
         return this.events.historyEnd(frame.room);
       case 'typing':
         if (typeof frame.room !== 'string' || typeof frame.from !== 'string' || typeof frame.typing !== 'boolean')
