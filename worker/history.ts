@@ -1,47 +1,55 @@
-import type { ChatMessage, HistoryCursor, HistoryPage, MessageStatus } from './api.ts';
+import type { ChatMessage, Cursor, ErrorInfo, HistoryCursor, HistoryPage, MessageStatus } from './api.ts';
 import type { IDBPObjectStore } from 'idb';
 import type { ParleyDb, ParleySchema } from './db.ts';
 
+/** Fails the next writes, for tests of storage faults (a full disk): see EngineDeps.storageFault. */
+export type StorageFault = () => Error | undefined;
+
 /**
- * Moves a conversation's cursor forward. Numeric sequences only ever grow. An opaque id (an
- * XMPP archive id) cannot be compared, so the one of the newest message wins; one with no
- * time (the server said "caught up to here") wins outright.
+ * Moves a conversation's cursor forward. A relay sequence only ever grows. An archive id
+ * (XEP-0313) cannot be compared, so the one of the newest message wins; one with no time
+ * (the server said "caught up to here") wins outright.
  */
 async function advance(
   cursors: IDBPObjectStore<ParleySchema, ('cursors' | 'messages')[] | ['cursors'], 'cursors', 'readwrite'>,
   conversation: string,
-  seq: number | string,
+  cursor: Cursor,
   ts?: number,
 ): Promise<void> {
   const current = await cursors.get(conversation);
-  if (typeof seq === 'number' && typeof current?.seq === 'number' && current.seq >= seq) return;
-  if (typeof seq === 'string' && (!seq || (ts !== undefined && (current?.ts ?? -Infinity) > ts))) return;
-  await cursors.put({ conversation, seq, ts });
+  if (cursor.kind === 'seq' && current?.cursor.kind === 'seq' && current.cursor.seq >= cursor.seq) return;
+  if (cursor.kind === 'archive' && (!cursor.id || (ts !== undefined && (current?.ts ?? -Infinity) > ts))) return;
+  await cursors.put({ conversation, cursor, ts });
 }
 
 /** Messages and sync cursors in IndexedDB, paged newest first, one record per client id. */
 export class History {
-  constructor(readonly db: () => Promise<ParleyDb>) {}
+  constructor(
+    readonly db: () => Promise<ParleyDb>,
+    readonly fault: StorageFault = () => undefined,
+  ) {}
 
   /**
    * Stores a message from the server. Returns false for a duplicate (same client id): a resend,
    * an echo of our own message, or a sync that overlaps what we have.
    */
   async receive(message: ChatMessage): Promise<boolean> {
+    const fault = this.fault();
+    if (fault) throw fault;
     const db = await this.db();
     const tx = db.transaction(['messages', 'cursors'], 'readwrite');
     const known = await tx.objectStore('messages').get([message.conversation, message.id]);
     if (!known) await tx.objectStore('messages').put(message);
-    if (message.seq !== undefined) await advance(tx.objectStore('cursors'), message.conversation, message.seq, message.ts);
+    if (message.cursor) await advance(tx.objectStore('cursors'), message.conversation, message.cursor, message.ts);
     await tx.done;
     return !known;
   }
 
-  /** Records that the server has sent everything up to `seq`. */
-  async advanceCursor(conversation: string, seq: number | string): Promise<void> {
+  /** Records that the server has sent everything up to `cursor`. */
+  async advanceCursor(conversation: string, cursor: Cursor): Promise<void> {
     const db = await this.db();
     const tx = db.transaction('cursors', 'readwrite');
-    await advance(tx.store, conversation, seq);
+    await advance(tx.store, conversation, cursor);
     await tx.done;
   }
 
@@ -59,7 +67,7 @@ export class History {
     id: string,
     from: MessageStatus[],
     to: MessageStatus,
-    error?: string,
+    error?: ErrorInfo,
     also: Partial<ChatMessage> = {},
   ) {
     const db = await this.db();
@@ -76,17 +84,17 @@ export class History {
     await (await this.db()).delete('messages', [conversation, id]);
   }
 
-  async cursor(conversation: string): Promise<number | string | undefined> {
-    return (await (await this.db()).get('cursors', conversation))?.seq;
+  async cursor(conversation: string): Promise<Cursor | undefined> {
+    return (await (await this.db()).get('cursors', conversation))?.cursor;
   }
 
-  /** The server sequence (or archive id) of the oldest message that has one. */
-  async oldestSeq(conversation: string): Promise<number | string | undefined> {
+  /** The server cursor of the oldest message that has one: where paging back starts. */
+  async oldestCursor(conversation: string): Promise<Cursor | undefined> {
     const db = await this.db();
     const range = IDBKeyRange.bound([conversation, -Infinity], [conversation, Infinity]);
     let cursor = await db.transaction('messages').store.index('by-conversation-time').openCursor(range);
-    while (cursor && cursor.value.seq === undefined) cursor = await cursor.continue();
-    return cursor?.value.seq;
+    while (cursor && cursor.value.cursor === undefined) cursor = await cursor.continue();
+    return cursor?.value.cursor;
   }
 
   /** Newest first, strictly before the message `before` (in time order, ties by id). */
