@@ -322,7 +322,7 @@ export class ParleyChat extends LitElement {
         </div>
         ${m.status === 'failed'
           ? html`<div class="meta">
-              <span>${STATUS_LABELS.failed}${m.error ? `: ${m.error}` : ''}</span>
+              <span>${STATUS_LABELS.failed}${m.error ? `: ${m.error.message}` : ''}</span>
               <button @click=${() => this.#act((api) => api.retry(m.conversation, m.id))}>Retry</button>
               <button @click=${() => this.#act((api) => api.cancel(m.conversation, m.id))}>Delete</button>
             </div>`
