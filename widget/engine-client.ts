@@ -1,5 +1,6 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineEvent, EngineListener } from '../worker/api.ts';
+import { installErrorTransfer } from '../worker/error-wire.ts';
 
 /**
  * A tab's handle on the engine: one SharedWorker port per tab and engine name, shared by
@@ -24,6 +25,7 @@ export function engineClient(name = 'parley'): Promise<EngineClient> {
 }
 
 async function start(name: string): Promise<EngineClient> {
+  installErrorTransfer();
   const worker = new SharedWorker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name });
   const api = wrap<EngineApi>(worker.port);
   const tabId = crypto.randomUUID();
