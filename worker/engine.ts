@@ -212,7 +212,12 @@ export class Engine {
     else this.tabs.broadcast(this.#onConnection(key), event);
   }
 
-  /** Starts the grace timer of every connection no tab uses, so that a reload keeps the socket. */
+  /**
+   * Starts the grace timer of every connection no tab uses. The grace keeps the socket through
+   * a reload only while the worker itself lives on: another tab of the engine, or Chromium's
+   * `extendedLifetime` (widget/engine-client.ts). Elsewhere the worker dies with its last tab
+   * and the outbox carries queued messages over (docs/platform.md, "SharedWorker").
+   */
   #closeUnused(): void {
     for (const [key, entry] of this.#connections) {
       if (this.tabs.uses(this.#onConnection(key)) || entry.idle.pending) continue;
