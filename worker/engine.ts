@@ -216,9 +216,10 @@ export class Engine {
   }
 
   /**
-   * Starts the grace timer of every connection no tab uses. A tab that navigates within the
-   * site comes back within it, and keeps the socket, as long as the worker itself lives on:
-   * across a reload of the only tab that needs `extendedLifetime` (docs/platform.md).
+   * Starts the grace timer of every connection no tab uses. The grace keeps the socket through
+   * a reload only while the worker itself lives on: another tab of the engine, or Chromium's
+   * `extendedLifetime` (widget/engine-client.ts). Elsewhere the worker dies with its last tab
+   * and the outbox carries queued messages over (docs/platform.md, "SharedWorker").
    */
   #closeUnused(): void {
     for (const [key, entry] of this.#connections) {
