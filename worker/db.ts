@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { ChatMessage, Cursor } from './api.ts';
+import { pendingOrder } from './order.ts';
 import { repairStored } from './stored-message.ts';
 
 /** One IndexedDB database per engine name; the engine is its only writer. */
@@ -8,8 +9,11 @@ export interface ParleySchema extends DBSchema {
   messages: {
     key: [string, string];
     value: ChatMessage;
-    /** Time order; the id breaks ties, so that paging never skips messages of the same ms. */
-    indexes: { 'by-conversation-time': [string, number, string] };
+    /**
+     * `by-conversation-order`: the server's order (worker/order.ts), which pages use.
+     * `by-conversation-time`: time order, ties by id; kept for the version 3 upgrade.
+     */
+    indexes: { 'by-conversation-order': [string, number]; 'by-conversation-time': [string, number, string] };
   };
   /** Send queue. The auto-increment key keeps send order across reloads. */
   outbox: {
@@ -94,6 +98,7 @@ const asCursor = (seq: unknown): Cursor | undefined =>
  */
 async function upgradeTo3(tx: UpgradeTx): Promise<void> {
   const quarantine = tx.db.createObjectStore('quarantine', { autoIncrement: true });
+  tx.objectStore('messages').createIndex('by-conversation-order', ['conversation', 'order']);
   let cursors = await tx.objectStore('cursors').openCursor();
   while (cursors) {
     const old = cursors.value as unknown as { conversation: string; seq?: unknown; ts?: number };
@@ -102,10 +107,17 @@ async function upgradeTo3(tx: UpgradeTx): Promise<void> {
     else await cursors.delete();
     cursors = await cursors.continue();
   }
-  let messages = await tx.objectStore('messages').openCursor();
+  // In time order, the best guess of the server's order that version 2 kept.
+  let messages = await tx.objectStore('messages').index('by-conversation-time').openCursor();
+  const counters = new Map<string, number>();
   while (messages) {
     const { seq, ...rest } = messages.value as ChatMessage & { seq?: unknown };
-    const repaired = repairStored({ ...rest, cursor: rest.cursor ?? asCursor(seq) }, Date.now());
+    const cursor = rest.cursor ?? asCursor(seq);
+    const unconfirmed = rest.status === 'queued' || rest.status === 'sending' || rest.status === 'failed';
+    const next = (counters.get(rest.conversation) ?? 0) + 1;
+    if (!unconfirmed && cursor?.kind !== 'seq') counters.set(rest.conversation, next);
+    const order = unconfirmed ? pendingOrder(typeof rest.ts === 'number' && Number.isFinite(rest.ts) ? rest.ts : Date.now()) : cursor?.kind === 'seq' ? cursor.seq : next;
+    const repaired = repairStored({ ...rest, cursor }, Date.now(), order);
     if (repaired.ok) await messages.update(repaired.message);
     else {
       await quarantine.add({ record: messages.value, reason: repaired.reason, at: Date.now() });

@@ -69,10 +69,11 @@ export class Delivery {
       if (generation !== this.link.generation()) throw new StorageError('storage', 'The link closed before this message was stored.');
       const conversation = this.link.conversationOf(inbound.room);
       if (!conversation) return;
-      const { tsReplaced: _, ...fields } = inbound;
-      const message: ChatMessage = { ...fields, conversation, mine: inbound.from === this.link.user() };
+      const { id, room, from, text, ts, cursor } = inbound;
+      const message = { id, room, from, text, ts, cursor, conversation, mine: from === this.link.user() };
       try {
-        if (await this.history.receive(message)) this.link.emit({ type: 'message', message });
+        const shown = await this.history.receive(message, inbound.older ? 'oldest' : 'newest');
+        if (shown) this.link.emit({ type: 'message', message: shown });
       } catch (e) {
         const error = StorageError.from(e, 'Could not store a message that arrived; it will be fetched again.');
         this.link.storageFailed(error, generation);

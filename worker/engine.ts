@@ -14,6 +14,7 @@ import { openParleyDb, type ParleyDb } from './db.ts';
 import { ParleyError, ValidationError } from './errors.ts';
 import { History, type StorageFault } from './history.ts';
 import { Outbox } from './outbox.ts';
+import { pendingOrder } from './order.ts';
 import { Tabs } from './tabs.ts';
 import { realTimers, Timer, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
@@ -132,9 +133,11 @@ export class Engine {
       from: connection.config.user,
       text,
       ts: this.#timers.now(),
+      order: 0,
       status: 'queued',
       mine: true,
     };
+    message.order = pendingOrder(message.ts);
     // Written to IndexedDB before any byte goes out; a reload from here on loses nothing.
     await outbox.add(message, connection.key);
     this.#emit(connection.key, { type: 'message', message });

@@ -14,11 +14,11 @@ export type Repaired = { ok: true; message: ChatMessage } | { ok: false; reason:
 
 /**
  * Checks a message read back from IndexedDB (written by an older engine) and repairs what can
- * be repaired: an absurd time becomes `now`. What cannot (a key or the text is not a string)
+ * be repaired: an absurd time becomes `now`. `order` is its place (worker/order.ts). What cannot (a key or the text is not a string)
  * is reported, and the caller quarantines it. Keys are never changed: they are the record's
  * identity in the store.
  */
-export function repairStored(record: Partial<ChatMessage> & Record<string, unknown>, now: number): Repaired {
+export function repairStored(record: Partial<ChatMessage> & Record<string, unknown>, now: number, order: number): Repaired {
   const { id, conversation, room, from, text: body, ts, status, mine } = record;
   if (!text(id, 256) || !id || !text(conversation, 4096)) return { ok: false, reason: 'no usable id or conversation' };
   if (!text(room, 4096) || !text(from, 1024) || !text(body, 1_000_000)) return { ok: false, reason: 'room, sender or text is not a string' };
@@ -29,6 +29,7 @@ export function repairStored(record: Partial<ChatMessage> & Record<string, unkno
     from,
     text: body,
     ts: saneTime(ts, now) ? ts : now,
+    order,
     mine: mine === true,
   };
   if (record.cursor) message.cursor = record.cursor;

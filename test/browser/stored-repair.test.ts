@@ -52,9 +52,10 @@ describe('stored messages from an older engine', () => {
     );
 
     const tab = await openTab({ engine, user: config.user, server: config.url, room });
-    // 'boom' is kept, with its time replaced by the time of the repair, so it sorts last.
+    // 'boom' keeps its place in the relay's order, with its time replaced by the time of the
+    // repair; the failed message of our own comes after every confirmed one.
     await waitFor(() => texts(tab.chat).length === 3, 10_000, 'the repaired history');
-    expect(texts(tab.chat)).to.deep.equal(['first, fine', 'last, fine', 'boom']);
+    expect(texts(tab.chat)).to.deep.equal(['first, fine', 'boom', 'last, fine']);
 
     const db = await new Promise<IDBDatabase>((done) => {
       const request = indexedDB.open(`parley:${engine}`);
@@ -66,7 +67,8 @@ describe('stored messages from an older engine', () => {
         request.onsuccess = () => done(request.result as T);
       });
     expect(db.version).to.equal(3);
-    const boom = await read<{ ts: number; cursor: object }>('messages', [conversation, 'b']);
+    const boom = await read<{ ts: number; cursor: object; order: number }>('messages', [conversation, 'b']);
+    expect(boom.order).to.equal(2);
     expect(boom.ts).to.be.within(before, Date.now());
     expect(boom.ts).to.be.above(EARLIEST_TS);
     expect(boom.cursor).to.deep.equal({ kind: 'seq', seq: 2 });
