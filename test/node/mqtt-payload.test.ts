@@ -10,49 +10,64 @@ const NOW = 1_764_000_000_000;
 describe('MQTT chat payloads', () => {
   it('round-trips a Parley message', () => {
     const message = { id: crypto.randomUUID(), room: 'r', from: 'Ann', text: 'hi <b>', ts: 5 };
-    const parsed = parseChat(encodeChat(message), NOW);
-    assert.deepEqual(parsed, { ok: true, value: { id: message.id, from: 'Ann', text: 'hi <b>', ts: 5, attachments: [] } });
+    const parsed = parseChat(encodeChat({ ...message, ts: NOW - 5 }), 'r', NOW);
+    assert.deepEqual(parsed, { ok: true, value: { id: message.id, room: 'r', from: 'Ann', text: 'hi <b>', ts: NOW - 5 } });
   });
 
   it('shows plain text and foreign JSON as text from another client, with a generated id', () => {
     for (const text of ['plain text', '{"temperature":21}', '[1,2]', '42']) {
-      const parsed = parseChat(bytes(text), NOW);
+      const parsed = parseChat(bytes(text), 'r', NOW);
       assert.equal(parsed.ok, true);
       if (parsed.ok !== true) continue;
       assert.equal(parsed.value.text, text);
       assert.equal(parsed.value.from, UNKNOWN_SENDER);
       assert.equal(parsed.value.ts, NOW);
+      // Arrival is the only time such a payload has: nothing was replaced.
+      assert.equal(parsed.value.tsReplaced, undefined);
       assert.match(parsed.value.id, /^[0-9a-f-]{36}$/);
     }
   });
 
-  it('fills what a partial Parley payload leaves out', () => {
-    const parsed = parseChat(bytes('{"text":"deploy done","from":"ci"}'), NOW);
+  it('fills what a partial Parley payload leaves out, and says the time was replaced', () => {
+    const parsed = parseChat(bytes('{"text":"deploy done","from":"ci"}'), 'r', NOW);
     assert.equal(parsed.ok, true);
-    if (parsed.ok === true) assert.deepEqual({ ...parsed.value, id: 'x' }, { id: 'x', from: 'ci', text: 'deploy done', ts: NOW });
+    if (parsed.ok === true)
+      assert.deepEqual({ ...parsed.value, id: 'x' }, { id: 'x', room: 'r', from: 'ci', text: 'deploy done', ts: NOW, tsReplaced: true });
+    const anonymous = parseChat(bytes('{"id":"a1","text":"t","from":null}'), 'r', NOW);
+    assert.equal(anonymous.ok === true && anonymous.value.from, UNKNOWN_SENDER);
   });
 
-  it('refuses malformed payloads with a reason', () => {
-    const bad = [
-      bytes('{"id":"x","text":42}'),
-      bytes('{"id":7,"text":"t"}'),
-      bytes('{"text":"t","ts":"yesterday"}'),
-      bytes('{"text":"t","from":null}'),
-      bytes('{"text":"t","attachments":{}}'),
-      bytes('{"text":"t","attachments":[{"name":"no url"}]}'),
-      bytes('{"id":"x"}'),
-      new Uint8Array([0x68, 0xff, 0xfe, 0x69]),
-      new Uint8Array(MAX_PAYLOAD_BYTES + 1).fill(0x61),
+  it('replaces an absurd time by the arrival time and drops unknown fields (one hostile payload must not wedge the widget)', () => {
+    for (const ts of ['1e20', '"bogus"', '"yesterday"', '-5', 'null']) {
+      const parsed = parseChat(bytes(`{"id":"m2","from":"mallory","text":"boom","ts":${ts},"html":"<b>x</b>"}`), 'r', NOW);
+      assert.deepEqual(parsed, { ok: true, value: { id: 'm2', room: 'r', from: 'mallory', text: 'boom', ts: NOW, tsReplaced: true } }, ts);
+    }
+  });
+
+  it('refuses malformed payloads with a specific reason', () => {
+    const bad: [Uint8Array, string, RegExp][] = [
+      [bytes('{"id":"x","text":42}'), 'bad-message', /"text" must be a string, not a number/],
+      [bytes('{"id":7,"text":"t"}'), 'bad-message', /"id" must be a string of 1 to 128 characters, not a number/],
+      [bytes(`{"id":"${'x'.repeat(129)}","text":"t"}`), 'bad-message', /"id".*not 129 characters/],
+      [bytes('{"text":"t","from":42}'), 'bad-message', /"from"/],
+      [bytes('{"text":"t","attachments":{}}'), 'bad-payload', /"attachments"/],
+      [bytes('{"text":"t","attachments":[{"name":"no url"}]}'), 'bad-payload', /"attachments"/],
+      [bytes('{"id":"x"}'), 'bad-message', /"text" must be a string, not missing/],
+      [new Uint8Array([0x68, 0xff, 0xfe, 0x69]), 'bad-payload', /not valid UTF-8/],
+      [new Uint8Array(MAX_PAYLOAD_BYTES + 1).fill(0x61), 'bad-payload', /exceeds/],
     ];
-    for (const payload of bad) {
-      const parsed = parseChat(payload, NOW);
-      assert.equal(parsed.ok, false, new TextDecoder().decode(payload.slice(0, 60)));
-      if (parsed.ok === false) assert.ok(parsed.reason.length > 0);
+    for (const [payload, code, reason] of bad) {
+      const parsed = parseChat(payload, 'r', NOW);
+      const what = new TextDecoder().decode(payload.slice(0, 60));
+      assert.equal(parsed.ok, false, what);
+      if (parsed.ok !== false) continue;
+      assert.equal(parsed.error.code, code, what);
+      assert.match(parsed.error.message, reason, what);
     }
   });
 
   it('ignores a zero-byte payload (a retained-message delete)', () => {
-    assert.deepEqual(parseChat(new Uint8Array(0), NOW), { ok: 'ignore' });
+    assert.deepEqual(parseChat(new Uint8Array(0), 'r', NOW), { ok: 'ignore' });
   });
 
   it('parses typing payloads and refuses others', () => {

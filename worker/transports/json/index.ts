@@ -1,22 +1,43 @@
 import type { ConnectionConfig } from '../../api.ts';
+import type { CloseCode, ErrorCode } from '../../codes.ts';
 import { ProtocolError, ValidationError } from '../../errors.ts';
+import { checkInbound } from '../inbound.ts';
 import {
   JSON_PROTOCOL_VERSION,
   parseFrame,
   type ClientFrame,
   type ServerFrame,
+  type WireMessage,
 } from './wire.ts';
-import type { Transport, TransportEvents, TransportFactory } from '../transport.ts';
+import type { CloseInfo, Cursor, OutgoingMessage, Transport, TransportEvents, TransportModule } from '../transport.ts';
 
-/** Codes the relay uses for a refusal that reconnecting cannot fix. */
-const FATAL_CODES = new Set(['auth', 'banned', 'version']);
+/** Relay refusals that end the link for good, mapped onto worker/codes.ts; any other fatal one is `closed-by-server`. */
+const FATAL: Record<string, CloseCode> = { auth: 'auth', banned: 'banned', version: 'version', 'bad-user': 'config' };
+/** Relay refusals of one message (`error` with an `id`); any other code is `refused`. */
+const REJECT: Record<string, ErrorCode> = { 'not-joined': 'not-joined', empty: 'empty', 'too-long': 'too-long' };
+/** Shown as the sender of a message whose frame names none. */
+export const UNKNOWN_SENDER = 'unknown';
 
-/** Parley's JSON protocol (see wire.ts) over one WebSocket. */
-export const createTransport: TransportFactory = (config, events) => new JsonTransport(config, events);
+/** Parley's JSON protocol (see wire.ts) over one WebSocket. No per-connection state. */
+export const transport: TransportModule<undefined> = {
+  capabilities: { cursor: 'seq', serverHistory: true, receipts: false, readMarkers: false, upload: false },
+  session: () => undefined,
+  create: (config, events) => new JsonTransport(config, events),
+};
+
+const seqOf = (cursor: Cursor | undefined): number | undefined => (cursor?.kind === 'seq' ? cursor.seq : undefined);
 
 class JsonTransport implements Transport {
   #socket?: WebSocket;
-  #refusal?: { code: string; message: string };
+  #refusal?: CloseInfo;
+  /**
+   * Settles after every message handed to the engine so far was stored. `caughtUp` waits for
+   * it: it moves the room's cursor past everything sent, which is only true once all of that
+   * is stored. After a storage failure it never settles, so the cursor stays before the lost
+   * message and the relay replays it on the next link's join (`after` = the stored cursor).
+   * That replay is why no per-message acknowledgement to the relay is needed.
+   */
+  #stored: Promise<void> = Promise.resolve();
 
   constructor(
     readonly config: ConnectionConfig,
@@ -29,25 +50,19 @@ class JsonTransport implements Transport {
     socket.onopen = () =>
       this.#write({ type: 'hello', v: JSON_PROTOCOL_VERSION, user: this.config.user, token: this.config.password });
     socket.onmessage = (event) => this.#receive(event.data);
-    socket.onclose = (event) => {
-      if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      const refusal = this.#refusal;
+    socket.onclose = (event) =>
       this.events.close(
-        refusal
-          ? { code: refusal.code, reason: refusal.message, fatal: true }
-          : { code: 'closed-by-server', reason: event.reason || `WebSocket closed (${event.code})`, fatal: false },
+        this.#refusal ?? { code: 'closed-by-server', reason: event.reason || `WebSocket closed (${event.code})`, fatal: false },
       );
-    };
     // A failed connect fires `error` then `close`; the close handler reports it.
     socket.onerror = () => undefined;
   }
 
-  join(room: string, after?: number | string): void {
-    this.#write({ type: 'join', room, after: typeof after === 'number' ? after : undefined });
+  join(room: string, after?: Cursor): void {
+    this.#write({ type: 'join', room, after: seqOf(after) });
   }
 
-  send(message: { id: string; room: string; text: string; ts: number }): void {
+  send(message: OutgoingMessage): void {
     this.#write({ type: 'msg', id: message.id, room: message.room, text: message.text, ts: message.ts });
   }
 
@@ -55,8 +70,9 @@ class JsonTransport implements Transport {
     this.#write({ type: 'typing', room, typing });
   }
 
-  older(room: string, before: number | string, limit: number): void {
-    if (typeof before === 'number') this.#write({ type: 'older', room, before, limit });
+  older(room: string, before: Cursor, limit: number): void {
+    const seq = seqOf(before);
+    if (seq !== undefined) this.#write({ type: 'older', room, before: seq, limit });
   }
 
   ping(): void {
@@ -66,7 +82,10 @@ class JsonTransport implements Transport {
   close(): void {
     const socket = this.#socket;
     this.#socket = undefined;
-    socket?.close(1000, 'client closed');
+    if (!socket) return;
+    // Stops the work: no more frames are read, and the close handshake reports nothing.
+    socket.onmessage = socket.onclose = null;
+    socket.close(1000, 'client closed');
   }
 
   #write(frame: ClientFrame): void {
@@ -84,39 +103,57 @@ class JsonTransport implements Transport {
       case 'welcome':
         return this.events.open();
       case 'msg':
-        if (typeof frame.id !== 'string' || typeof frame.room !== 'string' || typeof frame.text !== 'string')
-          return this.events.error(new ProtocolError('bad-frame', 'Ignored a message with no id, room or text.'));
-        // The relay needs no per-message acknowledgement from us: its `join` replay covers a loss.
-        return void this.events.message({
-          id: String(frame.id),
-          room: String(frame.room),
-          from: String(frame.from),
-          text: String(frame.text),
-          ts: Number(frame.ts),
-          seq: Number(frame.seq),
-        });
+        return this.#message(frame);
       case 'ack':
-        return this.events.ack(frame.id, { seq: frame.seq, ts: frame.ts });
-      case 'joined':
-        return this.events.caughtUp(frame.room, frame.seq);
+        return this.events.ack(String(frame.id), {
+          cursor: Number.isSafeInteger(frame.seq) ? { kind: 'seq', seq: frame.seq } : undefined,
+          ts: typeof frame.ts === 'number' && Number.isFinite(frame.ts) ? frame.ts : undefined,
+        });
+      case 'joined': {
+        if (typeof frame.room !== 'string') return this.#bad('a "joined" frame without a room');
+        this.events.joined(frame.room);
+        if (!Number.isSafeInteger(frame.seq)) return;
+        const cursor: Cursor = { kind: 'seq', seq: frame.seq };
+        return void this.#stored.then(() => this.events.caughtUp(frame.room, cursor)).catch(() => undefined);
+      }
       case 'history-end':
         return this.events.historyEnd(frame.room);
       case 'typing':
+        if (typeof frame.room !== 'string' || typeof frame.from !== 'string' || typeof frame.typing !== 'boolean')
+          return this.#bad('a "typing" frame without a room, a sender or a boolean "typing"');
         return this.events.typing(frame.room, frame.from, frame.typing);
       case 'pong':
         return;
       case 'error':
-        if (frame.id) return this.events.reject(frame.id, new ValidationError(frame.code, frame.message));
-        if (frame.fatal || FATAL_CODES.has(frame.code)) {
-          // The server closes the socket next; report the refusal as the reason.
-          this.#refusal = { code: frame.code, message: frame.message };
-          return;
-        }
-        return this.events.error(new ProtocolError(frame.code, frame.message));
+        return this.#error(frame);
       default:
-        this.events.error(
-          new ProtocolError('bad-frame', `Ignored a frame of unknown type "${(frame as { type: string }).type}".`),
-        );
+        this.#bad(`a frame of unknown type "${(frame as { type: string }).type}"`);
     }
+  }
+
+  #message(frame: Partial<Record<keyof WireMessage, unknown>>): void {
+    const checked = checkInbound(
+      { id: frame.id, room: frame.room, from: frame.from, text: frame.text, ts: frame.ts, cursor: { kind: 'seq', seq: frame.seq } },
+      { now: Date.now(), unknownSender: UNKNOWN_SENDER },
+    );
+    if (!checked.ok) return this.events.error(checked.error);
+    const stored = this.events.message(checked.message);
+    this.#stored = this.#stored.then(() => stored);
+    // The Connection reports the failure and drops the link; here it only must not be unhandled.
+    this.#stored.catch(() => undefined);
+  }
+
+  /** Relay error codes mapped onto worker/codes.ts; the relay's own code and words stay in the message. */
+  #error(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    const words = `${frame.message} (${frame.code})`;
+    if (frame.id) return this.events.reject(frame.id, new ValidationError(REJECT[frame.code] ?? 'refused', words));
+    const fatal = FATAL[frame.code];
+    // The relay closes the socket next; report the refusal as the reason then.
+    if (frame.fatal || fatal) this.#refusal = { code: fatal ?? 'closed-by-server', reason: words, fatal: true };
+    else this.events.error(new ProtocolError('refused', `The relay refused a request: ${words}.`));
+  }
+
+  #bad(what: string): void {
+    this.events.error(new ProtocolError('bad-frame', `Ignored ${what} from the server.`));
   }
 }

@@ -5,24 +5,35 @@ import { ProtocolError, ValidationError } from '../../errors.ts';
 import { encodeChat, encodeTyping, parseChat, parseTyping } from './payload.ts';
 import { clientIdFor, clientOptions } from './session.ts';
 import { DEFAULT_TOPIC_PREFIX, topicMap, validPrefix, type TopicMap } from './topics.ts';
-import type { OutgoingMessage, Transport, TransportContext, TransportEvents, TransportFactory } from '../transport.ts';
+import type { CloseCode } from '../../codes.ts';
+import type { CloseInfo, OutgoingMessage, Transport, TransportContext, TransportEvents, TransportModule } from '../transport.ts';
 
-/** CONNACK return codes that reconnecting cannot fix (MQTT 3.1.1 §3.2.2.3). */
-const REFUSALS: Record<number, string> = {
-  1: 'The broker does not speak MQTT 3.1.1.',
-  2: 'The broker rejected the client id.',
-  4: 'The broker refused the user name or password.',
-  5: 'The broker says this user is not authorised to connect.',
+/** CONNACK return codes that reconnecting cannot fix (MQTT 3.1.1 §3.2.2.3), onto worker/codes.ts. */
+const REFUSALS: Record<number, { code: CloseCode; reason: string }> = {
+  1: { code: 'version', reason: 'The broker does not speak MQTT 3.1.1.' },
+  2: { code: 'config', reason: 'The broker rejected the client id.' },
+  4: { code: 'auth', reason: 'The broker refused the user name or password.' },
+  5: { code: 'auth', reason: 'The broker says this user is not authorised to connect.' },
 };
 
-/** Parley over MQTT 3.1.1 on a WebSocket, through mqtt.js; mapping in docs/mqtt.md. */
-export const createTransport: TransportFactory = (config, events, context) => new MqttTransport(config, events, context);
+/** SUBACK's return code for a refused subscription (§3.9.3). */
+const SUBACK_FAILURE = 128;
+
+/**
+ * Parley over MQTT 3.1.1 on a WebSocket, through mqtt.js; mapping in docs/mqtt.md. No
+ * per-connection state here: the broker's persistent session is the state that outlives a link.
+ */
+export const transport: TransportModule<undefined> = {
+  capabilities: { cursor: 'none', serverHistory: false, receipts: false, readMarkers: false, upload: false },
+  session: () => undefined,
+  create: (config, events, context) => new MqttTransport(config, events, context),
+};
 
 class MqttTransport implements Transport {
   readonly #topics: TopicMap;
   #client?: MqttClient;
+  /** close() was called: a client id that arrives later must not start a connect. */
   #closed = false;
-  #reported = false;
 
   constructor(
     readonly config: ConnectionConfig,
@@ -40,47 +51,55 @@ class MqttTransport implements Transport {
       : !validPrefix(prefix)
         ? `The MQTT topic prefix "${prefix}" may not be empty or contain + or #.`
         : undefined;
-    if (problem) return queueMicrotask(() => this.#close({ code: 'config', reason: problem, fatal: true }));
+    if (problem) return queueMicrotask(() => this.#fail({ code: 'config', reason: problem, fatal: true }));
     clientIdFor(this.context.deviceId, this.config)
       .then((clientId) => !this.#closed && this.#connect(clientId))
-      .catch((e) => this.#close({ code: 'network', reason: `Could not start MQTT: ${e}`, fatal: false }));
+      .catch((e) => this.#fail({ code: 'network', reason: `Could not start MQTT: ${e}`, fatal: false }));
   }
 
   #connect(clientId: string): void {
-    const client = mqtt.connect(this.config.url, clientOptions(this.config, clientId));
+    const client = mqtt.connect(this.config.url, clientOptions(this.config, clientId, this.context.heartbeat));
     this.#client = client;
     client.on('packetreceive', (packet) => {
-      if (!this.#live()) return;
       // Seen before mqtt.js handles the CONNACK: on a refusal it tears the stream down, and
       // its `close` can come before its `error`.
       const refusal = packet.cmd === 'connack' && packet.returnCode ? REFUSALS[packet.returnCode] : undefined;
-      if (refusal) return this.#close({ code: 'auth', reason: refusal, fatal: true });
+      if (refusal) return this.#fail({ ...refusal, fatal: true });
       this.events.activity();
     });
-    client.on('connect', () => this.#live() && this.events.open());
-    // mqtt.js sends the PUBACK for a QoS 1 message only when handleMessage calls back, so
-    // call back once the engine has stored it: a crash before that gets it redelivered
-    // (MQTT 3.1.1 §4.3.2: the receiver acknowledges after taking ownership).
+    client.on('connect', () => this.events.open());
+    // mqtt.js sends the PUBACK for a QoS 1 message only when handleMessage calls back, and
+    // reads no further packet until then. So call back once the engine has stored it (MQTT
+    // 3.1.1 §4.3.2: the receiver acknowledges after taking ownership). If it could not store
+    // it, never call back: end the client instead, so no PUBACK goes out, and the broker sends
+    // the message again, with those after it, to the persistent session on the next link (§4.4).
     client.handleMessage = (packet, done) => {
-      if (packet.cmd !== 'publish' || !this.#live()) return done();
+      if (packet.cmd !== 'publish') return done();
       const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : packet.payload;
-      void Promise.resolve(this.#receive(packet.topic, payload))
-        .catch(() => undefined)
-        .finally(() => done());
+      const stored = this.#receive(packet.topic, payload);
+      if (!stored) return done();
+      stored.then(
+        () => done(),
+        (e: unknown) =>
+          this.#fail({ code: 'storage', reason: `A message could not be stored, so the broker will send it again: ${e}`, fatal: false }),
+      );
     };
     // Refusals are handled above; other errors end in `close`, which reports them.
     client.on('error', () => undefined);
-    client.on('close', () => this.#close({ code: 'closed-by-server', reason: 'The MQTT connection closed.', fatal: false }));
+    client.on('close', () => this.#fail({ code: 'closed-by-server', reason: 'The MQTT connection closed.', fatal: false }));
   }
 
   join(room: string): void {
     // A broker keeps no history to page through, so there is never anything older to show.
     this.events.historyEnd(room);
     // QoS 1 for chat, so the session queues it while we are away; typing is ephemeral.
+    // SUBACK (§3.9) makes the room live: what is published to it from now on reaches us.
     this.#client?.subscribe({ [this.#topics.chat(room)]: { qos: 1 }, [this.#topics.typing(room)]: { qos: 0 } }, (error, granted) => {
-      if (!this.#live()) return;
-      if (error || granted?.some((g) => g.qos === 128))
-        this.events.error(new ProtocolError('subscribe-refused', `The broker refused a subscription to room "${room}".`));
+      if (error || !granted || granted.some((g) => g.qos === SUBACK_FAILURE))
+        this.events.error(
+          new ProtocolError('subscribe-refused', `The broker refused a subscription to room "${room}"${error ? `: ${error.message}` : ''}.`),
+        );
+      else this.events.joined(room);
     });
   }
 
@@ -88,7 +107,6 @@ class MqttTransport implements Transport {
     const client = this.#client;
     if (!client?.connected) return;
     client.publish(this.#topics.chat(message.room), encodeChat(message) as Buffer, { qos: 1 }, (error) => {
-      if (!this.#live()) return;
       // PUBACK (§3.4): the broker owns the message now. Other errors mean the link went down
       // before the PUBACK; the Connection resends on the next link.
       if (!error) return this.events.ack(message.id, {});
@@ -114,41 +132,41 @@ class MqttTransport implements Transport {
 
   close(): void {
     this.#closed = true;
-    const client = this.#client;
-    this.#client = undefined;
-    client?.end(true);
+    this.#stop();
   }
 
-  #live(): boolean {
-    return !this.#closed && !this.#reported;
-  }
-
-  #close(info: { code: string; reason: string; fatal: boolean }): void {
-    if (!this.#live()) return;
-    this.#reported = true;
-    const client = this.#client;
-    this.#client = undefined;
-    client?.end(true);
+  /** Reports the end of the link, once: the client's listeners go with it. */
+  #fail(info: CloseInfo): void {
+    this.#stop();
     this.events.close(info);
   }
 
-  #receive(topic: string, payload: Uint8Array): void | Promise<void> {
+  #stop(): void {
+    const client = this.#client;
+    this.#client = undefined;
+    if (!client) return;
+    client.removeAllListeners();
+    // An EventEmitter throws an `error` that has no listener; the link is gone either way.
+    client.on('error', () => undefined);
+    client.end(true);
+  }
+
+  /** A promise for a chat message handed to the engine; nothing for anything else. */
+  #receive(topic: string, payload: Uint8Array): Promise<void> | undefined {
     const target = this.#topics.parse(topic);
     if (!target) return;
     if (target.kind === 'typing') {
       const typing = parseTyping(payload);
       if (typing.ok === true) this.events.typing(target.room, typing.value.from, typing.value.typing);
-      else if (typing.ok === false) this.#bad(topic, typing.reason);
+      else if (typing.ok === false) this.#bad(topic, typing.error);
       return;
     }
-    const chat = parseChat(payload, Date.now());
-    if (chat.ok === true) {
-      const { id, from, text, ts } = chat.value;
-      return this.events.message({ id, room: target.room, from, text, ts });
-    } else if (chat.ok === false) this.#bad(topic, chat.reason);
+    const chat = parseChat(payload, target.room, Date.now());
+    if (chat.ok === true) return this.events.message(chat.value);
+    if (chat.ok === false) this.#bad(topic, chat.error);
   }
 
-  #bad(topic: string, reason: string): void {
-    this.events.error(new ProtocolError('bad-payload', `Ignored a message on "${topic}": ${reason}.`));
+  #bad(topic: string, error: ProtocolError): void {
+    this.events.error(new ProtocolError(error.code, `${error.message} (topic "${topic}")`));
   }
 }

@@ -1,4 +1,6 @@
-import type { OutgoingMessage } from '../transport.ts';
+import { ProtocolError } from '../../errors.ts';
+import { checkInbound, INBOUND_LIMITS } from '../inbound.ts';
+import type { InboundMessage, OutgoingMessage } from '../transport.ts';
 
 /**
  * The JSON payload of a Parley chat message on MQTT (docs/mqtt.md):
@@ -37,7 +39,9 @@ export const UNKNOWN_SENDER = 'MQTT client';
 /** The fields that mark a JSON object as a Parley payload, which must then be well formed. */
 const OUR_FIELDS = ['id', 'from', 'text', 'ts', 'attachments'] as const;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string } | { ok: 'ignore' };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ProtocolError } | { ok: 'ignore' };
+
+const bad = (reason: string) => new ProtocolError('bad-payload', `Ignored a payload: ${reason}.`);
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
@@ -49,13 +53,13 @@ export const encodeTyping = (t: TypingPayload): Uint8Array => encoder.encode(JSO
 
 function decode(payload: Uint8Array): Parsed<string> {
   if (payload.byteLength > MAX_PAYLOAD_BYTES)
-    return { ok: false, reason: `payload of ${payload.byteLength} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
+    return { ok: false, error: bad(`payload of ${payload.byteLength} bytes exceeds ${MAX_PAYLOAD_BYTES}`) };
   // A zero-byte payload deletes a retained message (§3.3.1.3); it is not chat.
   if (payload.byteLength === 0) return { ok: 'ignore' };
   try {
     return { ok: true, value: decoder.decode(payload) };
   } catch {
-    return { ok: false, reason: 'payload is not valid UTF-8' };
+    return { ok: false, error: bad('payload is not valid UTF-8') };
   }
 }
 
@@ -71,35 +75,24 @@ function readJson(text: string): unknown {
 }
 
 /**
- * A chat payload. Plain text, or JSON that has none of Parley's fields, is a message from
- * another MQTT client: shown as text, under a generated id. JSON that has any of our fields
- * must have them all of the right type, or it is refused.
+ * A chat payload in `room`, checked against the one inbound schema (worker/transports/inbound.ts).
+ * Plain text, or JSON that has none of Parley's fields, is a message from another MQTT client:
+ * shown as text, under a generated id, at its arrival time. JSON that has any of our fields is
+ * a Parley message: a missing `id` is generated, a missing `from` is {@link UNKNOWN_SENDER}, a
+ * missing or absurd `ts` is the arrival time (`tsReplaced`); a field of the wrong type refuses it.
  */
-export function parseChat(payload: Uint8Array, now: number): Parsed<ChatPayload> {
+export function parseChat(payload: Uint8Array, room: string, now: number): Parsed<InboundMessage> {
   const text = decode(payload);
   if (text.ok !== true) return text;
   const value = readJson(text.value);
-  if (!isObject(value) || !OUR_FIELDS.some((f) => f in value))
-    return { ok: true, value: { id: crypto.randomUUID(), from: UNKNOWN_SENDER, text: text.value, ts: now } };
-  const { id, from, text: body, ts, attachments } = value;
-  if (typeof body !== 'string') return { ok: false, reason: '"text" must be a string' };
-  if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > 128))
-    return { ok: false, reason: '"id" must be a string of 1 to 128 characters' };
-  if (from !== undefined && typeof from !== 'string') return { ok: false, reason: '"from" must be a string' };
-  if (ts !== undefined && (typeof ts !== 'number' || !Number.isFinite(ts)))
-    return { ok: false, reason: '"ts" must be a number of ms since the epoch' };
-  if (attachments !== undefined && !(Array.isArray(attachments) && attachments.every(isAttachment)))
-    return { ok: false, reason: '"attachments" must be an array of objects with a string "url"' };
-  return {
-    ok: true,
-    value: {
-      id: id ?? crypto.randomUUID(),
-      from: from || UNKNOWN_SENDER,
-      text: body,
-      ts: ts ?? now,
-      ...(attachments ? { attachments } : {}),
-    },
-  };
+  const rules = { now, unknownSender: UNKNOWN_SENDER };
+  const checked =
+    !isObject(value) || !OUR_FIELDS.some((f) => f in value)
+      ? checkInbound({ id: crypto.randomUUID(), room, from: UNKNOWN_SENDER, text: text.value, ts: now }, rules)
+      : value.attachments !== undefined && !(Array.isArray(value.attachments) && value.attachments.every(isAttachment))
+        ? { ok: false as const, error: bad('"attachments" must be an array of objects with a string "url"') }
+        : checkInbound({ id: value.id ?? crypto.randomUUID(), room, from: value.from, text: value.text, ts: value.ts }, rules);
+  return checked.ok ? { ok: true, value: checked.message } : checked;
 }
 
 const isAttachment = (a: unknown): a is WireAttachment =>
@@ -113,7 +106,7 @@ export function parseTyping(payload: Uint8Array): Parsed<TypingPayload> {
   const text = decode(payload);
   if (text.ok !== true) return text;
   const value = readJson(text.value);
-  if (!isObject(value) || typeof value.from !== 'string' || typeof value.typing !== 'boolean')
-    return { ok: false, reason: 'typing payload needs JSON with a string "from" and a boolean "typing"' };
+  if (!isObject(value) || typeof value.from !== 'string' || value.from.length > INBOUND_LIMITS.name || typeof value.typing !== 'boolean')
+    return { ok: false, error: bad('typing payload needs JSON with a string "from" and a boolean "typing"') };
   return { ok: true, value: { from: value.from, typing: value.typing } };
 }

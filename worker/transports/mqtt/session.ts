@@ -1,6 +1,6 @@
 import type { IClientOptions, Timer } from 'mqtt';
 import type { ConnectionConfig } from '../../api.ts';
-import { defaultOptions } from '../../engine.ts';
+import type { TransportContext } from '../transport.ts';
 
 /**
  * The MQTT client id for a persistent session: stable per browser profile (the engine's
@@ -19,13 +19,11 @@ export async function clientIdFor(deviceId: string, config: Pick<ConnectionConfi
 /**
  * The Keep Alive we announce in CONNECT, in seconds (§3.1.2.10). The broker drops a client it
  * has not heard from for 1.5 times this, which clears a browser that vanished without a
- * DISCONNECT. We announce twice the engine's worst-case ping cycle (heartbeatInterval +
- * heartbeatTimeout), so a live engine always pings the broker in time. mqtt.js's own
+ * DISCONNECT. We announce twice the engine's worst-case ping cycle (`context.heartbeat`:
+ * interval + timeout, in ms), so a live engine always pings the broker in time. mqtt.js's own
  * keepalive timer is switched off (below): the engine's heartbeat decides when to ping.
  */
-export function keepaliveSeconds(config: Pick<ConnectionConfig, 'options'>): number {
-  const interval = config.options?.heartbeatInterval ?? defaultOptions.heartbeatInterval;
-  const timeout = config.options?.heartbeatTimeout ?? defaultOptions.heartbeatTimeout;
+export function keepaliveSeconds({ interval, timeout }: TransportContext['heartbeat']): number {
   // 16-bit field (§3.1.2.10); 0 would switch the broker's check off.
   return Math.min(65_535, Math.max(1, Math.ceil((2 * (interval + timeout)) / 1000)));
 }
@@ -38,7 +36,7 @@ export function keepaliveSeconds(config: Pick<ConnectionConfig, 'options'>): num
 const noKeepaliveTimer: Timer = { set: () => 0, clear: () => undefined };
 
 /** mqtt.js settings that leave retries, queues and timers to the Connection (docs/mqtt.md). */
-export const clientOptions = (config: ConnectionConfig, clientId: string): IClientOptions => ({
+export const clientOptions = (config: ConnectionConfig, clientId: string, heartbeat: TransportContext['heartbeat']): IClientOptions => ({
   clientId,
   protocolVersion: 4,
   // A persistent session: the broker keeps subscriptions and QoS 1 messages while the
@@ -46,7 +44,7 @@ export const clientOptions = (config: ConnectionConfig, clientId: string): IClie
   clean: false,
   username: config.user,
   password: config.password,
-  keepalive: keepaliveSeconds(config),
+  keepalive: keepaliveSeconds(heartbeat),
   timerVariant: noKeepaliveTimer,
   // The Connection reconnects with backoff and rejoins rooms, and makes a new transport (and a
   // new client, with an empty store) for every attempt: the outbox is the only queue.

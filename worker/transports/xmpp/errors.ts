@@ -47,7 +47,7 @@ export function closeInfo(error: unknown): CloseInfo {
   }
   if (e?.name === 'StreamError' && e.condition)
     return {
-      code: `stream-${e.condition}`,
+      code: 'stream-error',
       fatal: FATAL_STREAM.has(e.condition),
       reason: `The XMPP server ended the stream: ${e.condition}${detail}.`,
     };

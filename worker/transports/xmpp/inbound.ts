@@ -1,5 +1,6 @@
 import { ProtocolError, ValidationError, type ParleyError } from '../../errors.ts';
-import { bare } from './address.ts';
+import type { ErrorCode } from '../../codes.ts';
+import { bare, roomFor } from './address.ts';
 import type { Element } from './lib.ts';
 import type { Mam } from './mam.ts';
 import { archiveId, delayStamp, NS, readChat, type Self } from './message.ts';
@@ -7,6 +8,9 @@ import type { Receipts } from './receipts.ts';
 import type { InboundMessage } from '../transport.ts';
 
 const CARBONS = 'urn:xmpp:carbons:2';
+const MUC_USER = 'http://jabber.org/protocol/muc#user';
+/** XEP-0045 §7.2.2: the status code that marks the presence as our own. */
+const SELF_PRESENCE = '110';
 const FORWARD = 'urn:xmpp:forward:0';
 
 export interface InboundDeps {
@@ -18,6 +22,8 @@ export interface InboundDeps {
   ack: (id: string) => void;
   reject: (id: string, error: ParleyError) => void;
   error: (error: ParleyError) => void;
+  /** Our own presence came back from a MUC room: we are in it (XEP-0045 §7.2.2). */
+  joined: (room: string) => void;
 }
 
 /** RFC 6120 §8.3.2: the defined condition of a stanza error, and its text. */
@@ -29,23 +35,38 @@ const stanzaError = (stanza: Element) => {
 };
 
 /**
+ * A bounced message's condition (RFC 6120 §8.3.3) onto worker/codes.ts: a room answers
+ * `not-acceptable` to a message from someone who is not (yet, or no longer) an occupant
+ * (XEP-0045 §7.4), which a retry after the join may pass; every other condition is `refused`.
+ * The condition itself stays in the error's message.
+ */
+const rejectCode = (condition: string): ErrorCode => (condition === 'not-acceptable' ? 'not-joined' : 'refused');
+
+/**
  * Sorts what the server sends us: archive results, bounces, carbons, receipts and chat states,
  * then chat messages. The order matters: a MAM result or a carbon wraps a message that must not
  * be read as if it came live from its original sender.
  */
-export function inbound({ self, mam, receipts, route, ack, reject, error }: InboundDeps) {
+export function inbound({ self, mam, receipts, route, ack, reject, error, joined }: InboundDeps) {
   function chat(stanza: Element): void {
     const muc = stanza.attrs.type === 'groupchat';
     const archive = muc ? bare(stanza.attrs.from) : bare(self.user);
-    // A sender can write any <delay/> into a live stanza; one in the future would sort the
-    // message below all others and hold the sync cursor back, so never later than now.
     const now = Date.now();
-    const message = readChat(stanza, self, Math.min(delayStamp(stanza) ?? now, now), archiveId(stanza, archive));
-    if (!message) return;
-    route(message);
+    const checked = readChat(stanza, self, delayStamp(stanza) ?? now, archiveId(stanza, archive));
+    if (!checked) return;
+    if (!checked.ok) return error(checked.error);
+    const message = checked.message;
+    // A sender can write any <delay/> into a live stanza. The schema replaced an absurd one;
+    // one still ahead of us would sort the message below all others and hold the sync cursor
+    // back, so never later than now.
+    route({ ...message, ts: Math.min(message.ts, now) });
     // A room echoes our own message back to us (XEP-0045 §7.2.2): proof that it was handled.
     if (muc && message.from === self.user) ack(message.id);
   }
+
+  /** XEP-0045 §7.2.2: the room sends our own presence back with status 110 once we are in. */
+  const isSelfPresence = (stanza: Element): boolean =>
+    stanza.getChild('x', MUC_USER)?.getChildren('status').some((s) => s.attrs.code === SELF_PRESENCE) ?? false;
 
   /** XEP-0280 §11: only our own account may send carbons; anything else is a forgery. */
   function carbon(stanza: Element): Element | undefined {
@@ -59,6 +80,8 @@ export function inbound({ self, mam, receipts, route, ack, reject, error }: Inbo
       // XEP-0045 §7.2.8 and on: the room refused to let us in (nickname taken, members only…).
       if (stanza.attrs.type === 'error')
         error(new ProtocolError('muc-join', `Could not join ${bare(stanza.attrs.from)}: ${stanzaError(stanza).detail}.`));
+      else if (stanza.attrs.type !== 'unavailable' && isSelfPresence(stanza))
+        joined(roomFor({ kind: 'muc', jid: bare(stanza.attrs.from) }));
       return;
     }
     if (!stanza.is('message') || mam.handle(stanza)) return;
@@ -66,7 +89,7 @@ export function inbound({ self, mam, receipts, route, ack, reject, error }: Inbo
       // The message came back (RFC 6120 §8.3): it fails, with the condition, until retried.
       const id = stanza.getChild('origin-id', NS.sid)?.attrs.id ?? stanza.attrs.id;
       const { condition, detail } = stanzaError(stanza);
-      if (id) reject(id, new ValidationError(condition, `The server refused the message (${detail}).`));
+      if (id) reject(id, new ValidationError(rejectCode(condition), `The server refused the message (${detail}).`));
       return;
     }
     const copy = carbon(stanza);

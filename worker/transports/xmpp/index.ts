@@ -1,23 +1,25 @@
-import { connectionKey, type ConnectionConfig } from '../../api.ts';
+import type { ConnectionConfig } from '../../api.ts';
+import type { ErrorCode } from '../../codes.ts';
 import { ProtocolError } from '../../errors.ts';
 import type {
+  CloseInfo,
+  Cursor,
   FileInfo,
   InboundMessage,
   OutgoingMessage,
   Transport,
   TransportContext,
   TransportEvents,
-  TransportFactory,
+  TransportModule,
   UploadSlot,
 } from '../transport.ts';
 import { domainOf, localOf, parseRoom, roomFor, type Peer } from './address.ts';
-import { ordered, orderedBefore } from './clock.ts';
 import { closeInfo } from './errors.ts';
 import { mam, type Mam } from './mam.ts';
 import { inbound } from './inbound.ts';
 import { chatStanza, type Self } from './message.ts';
 import { receipts, type Receipts } from './receipts.ts';
-import { createClient, remember, whenReady, type XmppClient } from './session.ts';
+import { createClient, forget, newSession, remember, whenReady, type XmppClient, type XmppSession } from './session.ts';
 import { catchUp } from './sync.ts';
 import { upload } from './upload.ts';
 import { xml, type Element } from './lib.ts';
@@ -28,17 +30,23 @@ const CARBONS = 'urn:xmpp:carbons:2';
 /** ms allowed for each step of opening or closing the stream; xmpp.js's 2 000 is tight under load. */
 const STEP_TIMEOUT = 10_000;
 
-/** XMPP over WebSocket (RFC 7395) with xmpp.js; see docs/xmpp.md. */
-export const createTransport: TransportFactory = (config, events, context) => new XmppTransport(config, events, context);
+/**
+ * XMPP over WebSocket (RFC 7395) with xmpp.js; see docs/xmpp.md. The session (XEP-0198
+ * resumption state, the ordering clock) is made once per Connection and outlives each link.
+ */
+export const transport: TransportModule<XmppSession> = {
+  capabilities: { cursor: 'archive', serverHistory: true, receipts: true, readMarkers: true, upload: true },
+  session: newSession,
+  create: (config, events, context, session) => new XmppTransport(config, events, context, session),
+};
 
 export class XmppTransport implements Transport {
-  readonly #key: string;
   readonly #self: Self;
   readonly #domain: string;
   #xmpp?: XmppClient;
-  /** close() was called, or close was reported: report nothing more. */
-  #done = false;
   #online = false;
+  /** A message this stream counted as handled could not be stored: never resume this stream. */
+  #unresumable = false;
   /** This stream resumed an earlier one (XEP-0198 §5) rather than starting afresh. */
   #resumed = false;
   /** Initial presence (RFC 6121 §4.2) sent on this stream. */
@@ -47,7 +55,7 @@ export class XmppTransport implements Transport {
   readonly #joined = new Set<string>();
   /** canonical room → the string the widget joined it by */
   readonly #asGiven = new Map<string, string>();
-  #sync = catchUp(undefined, () => undefined, () => undefined);
+  #sync = catchUp(undefined, { deliver: () => undefined, fail: () => undefined, done: () => undefined });
   #mam?: Mam;
   #receipts?: Receipts;
   #upload?: (file: FileInfo) => Promise<UploadSlot>;
@@ -56,14 +64,14 @@ export class XmppTransport implements Transport {
     readonly config: ConnectionConfig,
     readonly events: TransportEvents,
     readonly context: TransportContext,
+    readonly session: XmppSession,
   ) {
-    this.#key = connectionKey(config);
     this.#domain = config.domain ?? domainOf(config.user);
     this.#self = { user: config.user, nickname: config.nickname ?? localOf(config.user) };
   }
 
   open(): void {
-    const xmpp = createClient(this.#key, {
+    const xmpp = createClient(this.session, {
       service: this.config.url,
       domain: this.#domain,
       username: localOf(this.config.user),
@@ -77,11 +85,12 @@ export class XmppTransport implements Transport {
     const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
     // Only rooms we joined: the engine has no conversation for the rest, and stamping them
     // would grow the ordering clock's maps with every stranger who writes to us.
+    const { clock } = this.session;
     const deliver = (m: InboundMessage) =>
-      this.#asGiven.has(m.room) && this.events.message({ ...m, room: this.#given(m.room), ts: ordered(`${this.#key}#${m.room}`, m.ts) });
+      this.#asGiven.has(m.room) && this.#store({ ...m, room: this.#given(m.room), ts: clock.ordered(m.room, m.ts) });
     const earlier = (room: string, page: InboundMessage[]) => {
-      const ts = orderedBefore(`${this.#key}#${room}`, page.map((m) => m.ts));
-      if (!this.#done) page.forEach((m, i) => this.events.message({ ...m, room: this.#given(m.room), ts: ts[i]! }));
+      const ts = clock.orderedBefore(room, page.map((m) => m.ts));
+      page.forEach((m, i) => this.#store({ ...m, room: this.#given(m.room), ts: ts[i]! }));
     };
     this.#receipts = receipts({
       self: this.#self,
@@ -96,20 +105,25 @@ export class XmppTransport implements Transport {
       message: deliver,
       acknowledge,
       earlier,
-      historyEnd: (room) => this.#done || this.events.historyEnd(this.#given(room)),
+      historyEnd: (room) => this.events.historyEnd(this.#given(room)),
+      invalid: (error) => this.events.error(error),
     });
-    this.#sync = catchUp(this.#mam, (m) => this.#done || deliver(m), (e) => this.#problem('mam', e));
+    this.#sync = catchUp(this.#mam, {
+      deliver,
+      fail: (e) => this.#problem('mam', e),
+      // A 1:1 chat is live once its catch-up delivered what it held; a MUC room once our presence came back.
+      done: (peer, room) => peer.kind === 'chat' && this.events.joined(this.#given(room)),
+    });
     this.#upload = upload(request, this.#domain, this.config.uploadService);
 
     whenReady(xmpp, (resumed) => {
-      if (this.#done) return;
       this.#resumed = resumed;
       this.#opened();
     });
-    xmpp.on('element', () => this.#done || this.events.activity());
+    xmpp.on('element', () => this.events.activity());
     // XEP-0198 §4: the server has handled the stanza; for a chat message, that is our ack.
     xmpp.streamManagement.on('ack', (stanza) => {
-      if (!this.#done && stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) this.events.ack(stanza.attrs.id, {});
+      if (stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) this.events.ack(stanza.attrs.id, {});
     });
     const handle = inbound({
       self: this.#self,
@@ -119,8 +133,9 @@ export class XmppTransport implements Transport {
       ack: (id) => this.events.ack(id, {}),
       reject: (id, error) => this.events.reject(id, error),
       error: (error) => this.events.error(error),
+      joined: (room) => this.events.joined(this.#given(room)),
     });
-    xmpp.on('stanza', (stanza) => this.#done || handle(stanza));
+    xmpp.on('stanza', handle);
     let streamError: Error | undefined;
     xmpp.on('error', (e) => (streamError ??= e.name === 'StreamError' ? e : undefined));
     xmpp.on('disconnect', () => this.#end(closeInfo(streamError)));
@@ -135,14 +150,14 @@ export class XmppTransport implements Transport {
     return this.#asGiven.get(canonical) ?? canonical;
   }
 
-  join(given: string, after?: number | string): void {
+  join(given: string, after?: Cursor): void {
     const peer = parseRoom(given);
     const room = roomFor(peer);
     this.#asGiven.set(room, given);
     if (peer.kind === 'muc') this.#enter(peer);
     // The query goes out before initial presence: Prosody then skips offline delivery of what
     // the archive holds (mod_mam, "message/offline/broadcast"), so nothing comes twice.
-    this.#sync.start(peer, room, typeof after === 'string' ? after : undefined);
+    this.#sync.start(peer, room, after?.kind === 'archive' ? after.id : undefined);
     if (peer.kind === 'chat' && !this.#present) {
       this.#present = true;
       this.#send(xml('presence'));
@@ -161,9 +176,11 @@ export class XmppTransport implements Transport {
     if (this.#receipts) this.#send(this.#receipts.typingStanza(parseRoom(room), typing));
   }
 
-  older(given: string, before: number | string, limit: number): void {
+  /** Only an archive id is a place in MAM; the engine has none for a room whose messages all came without one. */
+  older(given: string, before: Cursor, limit: number): void {
+    if (before.kind !== 'archive') return;
     const peer = parseRoom(given);
-    this.#mam?.older(peer, roomFor(peer), before, limit).catch((e) => this.#problem('mam', e));
+    this.#mam?.older(peer, roomFor(peer), before.id, limit).catch((e) => this.#problem('mam', e));
   }
 
   /** XEP-0198 `<r/>` when stream management is on (answered by `<a/>`), else an XEP-0199 ping. */
@@ -185,13 +202,10 @@ export class XmppTransport implements Transport {
    * (XEP-0198 §5), and the next attempt resumes it, with no gap, if it comes in time.
    */
   close(): void {
-    if (this.#done) return;
-    this.#done = true;
     this.#release();
   }
 
   #opened(): void {
-    if (this.#done) return;
     this.#online = true;
     this.#present = false;
     this.#joined.clear();
@@ -213,24 +227,39 @@ export class XmppTransport implements Transport {
     this.#xmpp?.send(stanza).catch(() => undefined);
   }
 
-  #problem(code: string, e: unknown): void {
-    if (!this.#done) this.events.error(new ProtocolError(code, e instanceof Error ? e.message : String(e)));
+  #problem(code: ErrorCode, e: unknown): void {
+    this.events.error(new ProtocolError(code, e instanceof Error ? e.message : String(e)));
   }
 
-  #end(info: ReturnType<typeof closeInfo>): void {
-    if (this.#done) return;
-    this.#done = true;
+  /**
+   * Hands a message to the engine. If it could not be stored, this stream has already counted
+   * it as handled (XEP-0198 `h`), so resuming it would lose the message: forget the stream and
+   * end it. The next link starts a fresh session, and its MAM catch-up, from the cursor the
+   * engine did store, fetches the message again.
+   */
+  #store(message: InboundMessage): void {
+    this.events.message(message).catch((e: unknown) => {
+      this.#unresumable = true;
+      forget(this.session);
+      this.#end({ code: 'storage', reason: `A message could not be stored, so it will be fetched again from the archive: ${e}`, fatal: false });
+    });
+  }
+
+  #end(info: CloseInfo): void {
     this.#release();
     this.events.close(info);
   }
 
+  /** Drops the socket and every listener; idempotent. */
   #release(): void {
     const xmpp = this.#xmpp;
+    this.#xmpp = undefined;
+    this.#online = false;
     if (!xmpp) return;
-    remember(this.#key, xmpp.streamManagement);
+    if (this.#unresumable) forget(this.session);
+    else remember(this.session, xmpp.streamManagement);
     xmpp.removeAllListeners();
     xmpp.on('error', () => undefined);
     xmpp.socket?.end();
   }
 }
-

@@ -1,6 +1,7 @@
 import { xml, type Element } from './lib.ts';
 import { bare, type Peer } from './address.ts';
 import { delayStamp, readChat, type Self } from './message.ts';
+import type { ParleyError } from '../../errors.ts';
 import type { InboundMessage } from '../transport.ts';
 
 /** Message Archive Management, XEP-0313 (urn:xmpp:mam:2), paged with RSM (XEP-0059). */
@@ -21,14 +22,14 @@ export interface MamDeps {
   /** Receives a page of older history at once, oldest first. */
   earlier: (room: string, messages: InboundMessage[]) => void;
   historyEnd: (room: string) => void;
+  /** An archived message that failed the inbound schema (worker/transports/inbound.ts). */
+  invalid: (error: ParleyError) => void;
 }
 
 interface Page {
   after?: string;
   /** '' asks for the last page (RSM §2.5); an id for the page before it. */
   before?: string;
-  /** Only items stamped at or before this time, ms since the epoch (XEP-0313 §4.1.1). */
-  end?: number;
   max: number;
   /** A page older than what is shown, delivered as a whole. */
   older?: boolean;
@@ -36,7 +37,7 @@ interface Page {
   fresh?: boolean;
 }
 
-export function mam({ request, self, message, acknowledge, earlier, historyEnd }: MamDeps) {
+export function mam({ request, self, message, acknowledge, earlier, historyEnd, invalid }: MamDeps) {
   /** queryid → the archive it reads, and for a page of older history, its messages so far. */
   const queries = new Map<string, { archive: string; page?: InboundMessage[]; fresh?: boolean }>();
 
@@ -54,7 +55,6 @@ export function mam({ request, self, message, acknowledge, earlier, historyEnd }
           { xmlns: 'jabber:x:data', type: 'submit' },
           xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, MAM)),
           peer.kind === 'chat' && field('with', peer.jid),
-          p.end !== undefined && field('end', new Date(p.end).toISOString()),
         ),
         xml(
           'set',
@@ -101,10 +101,9 @@ export function mam({ request, self, message, acknowledge, earlier, historyEnd }
       return (await page(peer, room, { before: '', max: PAGE, fresh })).last;
     },
 
-    /** One page older than `before`: an archive id, or a time in ms since the epoch. */
-    async older(peer: Peer, room: string, before: number | string, limit: number): Promise<void> {
-      const max = Math.min(limit, PAGE);
-      await page(peer, room, typeof before === 'string' ? { before, max, older: true } : { before: '', end: before - 1, max, older: true });
+    /** One page older than the archive id `before` (RSM §2.5). */
+    async older(peer: Peer, room: string, before: string, limit: number): Promise<void> {
+      await page(peer, room, { before, max: Math.min(limit, PAGE), older: true });
     },
 
     /** Handles a `<result/>` of one of our queries; false for any other stanza. */
@@ -117,10 +116,17 @@ export function mam({ request, self, message, acknowledge, earlier, historyEnd }
       const forwarded = result.getChild('forwarded', FORWARD);
       const inner = forwarded?.getChild('message');
       if (!inner || !result.attrs.id) return true;
-      const item = readChat(inner, self, delayStamp(forwarded, inner) ?? Date.now(), result.attrs.id);
-      if (item && query.fresh) acknowledge(inner);
-      if (item && query.page) query.page.push(item);
-      else if (item) message(item);
+      // The archive's own <delay/> on <forwarded/> first (XEP-0313 §5): what the sender wrote comes second.
+      const checked = readChat(inner, self, delayStamp(forwarded, inner), result.attrs.id);
+      if (!checked) return true;
+      if (!checked.ok) {
+        invalid(checked.error);
+        return true;
+      }
+      const item = checked.message;
+      if (query.fresh) acknowledge(inner);
+      if (query.page) query.page.push(item);
+      else message(item);
       return true;
     },
   };

@@ -1,6 +1,7 @@
 import { xml, type Element } from './lib.ts';
 import { bare, resourceOf, roomFor, type Peer } from './address.ts';
-import type { InboundMessage, OutgoingMessage } from '../transport.ts';
+import { checkInbound, type Checked } from '../inbound.ts';
+import type { OutgoingMessage } from '../transport.ts';
 
 export const NS = {
   sid: 'urn:xmpp:sid:0',
@@ -36,14 +37,21 @@ export function chatStanza(peer: Peer, message: OutgoingMessage): Element {
   );
 }
 
-/** Server time from XEP-0203 `<delay/>`, when the message was stored and delivered later. */
+/**
+ * Server time from the first XEP-0203 `<delay/>` among `elements`, when the message was stored
+ * and delivered later; undefined when there is none. A stamp that is not a time is NaN: the
+ * inbound schema (worker/transports/inbound.ts) replaces it, and says so.
+ */
 export const delayStamp = (...elements: (Element | undefined)[]): number | undefined => {
   for (const el of elements) {
     const stamp = el?.getChild('delay', NS.delay)?.attrs.stamp;
-    if (stamp && !Number.isNaN(Date.parse(stamp))) return Date.parse(stamp);
+    if (stamp !== undefined) return Date.parse(stamp);
   }
   return undefined;
 };
+
+/** Shown as the sender of a MUC message without an occupant nickname: the room itself sent it (XEP-0045 §7.2.16). */
+export const ROOM_SENDER = 'room';
 
 /** The id other clients and our history know a message by: origin-id, else the stanza id. */
 export const clientId = (message: Element): string | undefined =>
@@ -54,10 +62,12 @@ export const archiveId = (message: Element, archive: string): string | undefined
   message.getChildren('stanza-id', NS.sid).find((s) => bare(s.attrs.by) === archive)?.attrs.id;
 
 /**
- * Reads a chat message with a body. `counterpart` is the 1:1 peer (for messages we sent, the
- * `to`); MUC messages are keyed by room and shown with the occupant's nickname.
+ * Reads a chat message with a body, checked against the inbound schema; undefined for a stanza
+ * without one. `counterpart` is the 1:1 peer (for messages we sent, the `to`); MUC messages are
+ * keyed by room and shown with the occupant's nickname. `ts` is the time read from the stanza
+ * (ms since the epoch, or anything the schema must replace); `archive` its MAM id, if known.
  */
-export function readChat(message: Element, self: Self, ts: number, seq?: string): InboundMessage | undefined {
+export function readChat(message: Element, self: Self, ts: unknown, archive?: string): Checked | undefined {
   const text = message.getChildText('body');
   if (text === null) return undefined;
   const from = message.attrs.from ?? self.user;
@@ -67,6 +77,15 @@ export function readChat(message: Element, self: Self, ts: number, seq?: string)
     : roomFor({ kind: 'chat', jid: bare(from) === bare(self.user) ? bare(message.attrs.to) : bare(from) });
   const nick = resourceOf(from);
   const sender = muc ? (nick === self.nickname ? self.user : nick) : bare(from);
-  const id = clientId(message) ?? seq ?? crypto.randomUUID();
-  return { id, room, from: sender === bare(self.user) ? self.user : sender, text, ts, seq };
+  return checkInbound(
+    {
+      id: clientId(message) ?? archive ?? crypto.randomUUID(),
+      room,
+      from: sender === bare(self.user) ? self.user : sender,
+      text,
+      ts,
+      cursor: archive === undefined ? undefined : { kind: 'archive', id: archive },
+    },
+    { now: Date.now(), unknownSender: ROOM_SENDER },
+  );
 }

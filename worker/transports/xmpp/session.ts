@@ -14,6 +14,7 @@ import {
   type IqCaller,
   type StreamManagement,
 } from './lib.ts';
+import { Clock } from './clock.ts';
 
 export interface SessionOptions {
   /** RFC 7395 endpoint. */
@@ -32,22 +33,36 @@ export type XmppClient = Entity & { streamManagement: StreamManagement; iqCaller
  * XEP-0198 resumption state that outlives one transport. The Connection makes a new transport
  * (so a new xmpp.js client) for every attempt, but resuming needs the previous stream's id, the
  * count of stanzas we handled (`h`, §4) and the stanzas the server has not acked yet (§4: they
- * are resent on resume). Keyed by connection (protocol + url + user); one engine has one
- * Connection per key, so one writer.
+ * are resent on resume). It lives in the connection's XMPP session (`XmppSession`), made
+ * once per Connection by `transport.session()`, so it dies with the connection.
  */
-interface Resumable {
+export interface Resumable {
   id: string;
   inbound: number;
   outbound: number;
   queue: StreamManagement['outbound_q'];
 }
 
-const resumable = new Map<string, Resumable>();
+/** Per-connection state of the XMPP transport (`TransportModule.session`). */
+export interface XmppSession {
+  resumable?: Resumable;
+  clock: Clock;
+}
+
+export const newSession = (): XmppSession => ({ clock: new Clock() });
 
 /** Keeps what a later attempt needs to resume this stream; forgets a stream that was not resumable. */
-export function remember(key: string, sm: StreamManagement): void {
-  if (!sm.id) return void resumable.delete(key);
-  resumable.set(key, { id: sm.id, inbound: sm.inbound, outbound: sm.outbound, queue: [...sm.outbound_q] });
+export function remember(session: XmppSession, sm: StreamManagement): void {
+  session.resumable = sm.id ? { id: sm.id, inbound: sm.inbound, outbound: sm.outbound, queue: [...sm.outbound_q] } : undefined;
+}
+
+/**
+ * Forgets the stream for good: the next attempt starts a fresh session. Used when a message
+ * the stream counted as handled (`h`) could not be stored: resuming would tell the server we
+ * have it, and the MAM catch-up from the stored cursor fetches it again instead.
+ */
+export function forget(session: XmppSession): void {
+  session.resumable = undefined;
 }
 
 /**
@@ -58,7 +73,7 @@ export function remember(key: string, sm: StreamManagement): void {
  * SM's own periodic `<r/>` and dead-link timeout are off: the engine's heartbeat calls ping().
  * It starts from saved resumption state, if any, so xmpp.js sends `<resume/>` (XEP-0198 §5).
  */
-export function createClient(key: string, o: SessionOptions): XmppClient {
+export function createClient(session: XmppSession, o: SessionOptions): XmppClient {
   const entity = new Client({ service: o.service, domain: o.domain, timeout: o.timeout });
   _websocket({ entity });
   const middleware = _middleware({ entity });
@@ -77,9 +92,9 @@ export function createClient(key: string, o: SessionOptions): XmppClient {
   sm.requestAckInterval = 0;
   // Ask for acks soon after a message goes out; a burst still shares one <r/>.
   sm.requestAckDebounce = 100;
-  const saved = resumable.get(key);
+  const saved = session.resumable;
   if (saved) {
-    resumable.delete(key);
+    session.resumable = undefined;
     Object.assign(sm, { id: saved.id, inbound: saved.inbound, outbound: saved.outbound, outbound_q: saved.queue });
   }
   return Object.assign(entity, { streamManagement: sm, iqCaller });

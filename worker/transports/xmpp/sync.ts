@@ -13,11 +13,18 @@ import type { Mam } from './mam.ts';
  * before the catch-up starts, or after it failed, would move the cursor past messages never
  * fetched, and the next catch-up would skip them for good. Those are delivered without it.
  */
-export function catchUp(mam: Mam | undefined, deliver: (m: InboundMessage) => void, fail: (e: unknown) => void) {
+export interface CatchUpDeps {
+  deliver: (m: InboundMessage) => void;
+  fail: (e: unknown) => void;
+  /** The room's catch-up finished (or failed, which `fail` reported): what was held has been delivered. */
+  done: (peer: Peer, room: string) => void;
+}
+
+export function catchUp(mam: Mam | undefined, { deliver, fail, done }: CatchUpDeps) {
   const held = new Map<string, InboundMessage[]>();
   /** Rooms whose catch-up completed on this stream: their live archive ids are safe cursors. */
   const synced = new Set<string>();
-  const withoutCursor = (m: InboundMessage): InboundMessage => ({ ...m, seq: undefined });
+  const withoutCursor = ({ cursor: _, ...m }: InboundMessage): InboundMessage => m;
   return {
     start(peer: Peer, room: string, after: string | undefined): void {
       if (!mam || held.has(room)) return;
@@ -38,6 +45,7 @@ export function catchUp(mam: Mam | undefined, deliver: (m: InboundMessage) => vo
           held.delete(room);
           if (ok) synced.add(room);
           waiting.forEach((m) => deliver(ok ? m : withoutCursor(m)));
+          done(peer, room);
         });
     },
     /** A live message: shown now, or after its room's sync. */
