@@ -240,7 +240,7 @@ export class ParleyChat extends LitElement {
     if (!this.#client || !this.#conversation) return;
     // The server's older messages, if it is asked, arrive as `message` events.
     const oldest = this._messages[0];
-    this.#showPage(await this.#client.api.history(this.#conversation, oldest ? { order: oldest.order } : { order: Infinity }));
+    this.#showPage(await this.#client.api.history(this.#conversation, oldest ? { order: oldest.order, id: oldest.id } : { order: Infinity, id: '' }));
   }
 
   async #send(event: Event): Promise<void> {

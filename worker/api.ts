@@ -159,9 +159,10 @@ export interface OpenResult {
   capabilities: Capabilities;
 }
 
-/** A place in a conversation's history: the `order` of the oldest message shown. */
+/** A place in a conversation's history: the oldest message shown, by `order` and, for ties, id. */
 export interface HistoryCursor {
   order: number;
+  id: string;
 }
 
 export interface HistoryPage {

@@ -10,10 +10,11 @@ export interface ParleySchema extends DBSchema {
     key: [string, string];
     value: ChatMessage;
     /**
-     * `by-conversation-order`: the server's order (worker/order.ts), which pages use.
+     * `by-conversation-order`: the server's order (worker/order.ts), which pages use; the id
+     * breaks ties, which a well-behaved server never makes.
      * `by-conversation-time`: time order, ties by id; kept for the version 3 upgrade.
      */
-    indexes: { 'by-conversation-order': [string, number]; 'by-conversation-time': [string, number, string] };
+    indexes: { 'by-conversation-order': [string, number, string]; 'by-conversation-time': [string, number, string] };
   };
   /** Send queue. The auto-increment key keeps send order across reloads. */
   outbox: {
@@ -98,7 +99,7 @@ const asCursor = (seq: unknown): Cursor | undefined =>
  */
 async function upgradeTo3(tx: UpgradeTx): Promise<void> {
   const quarantine = tx.db.createObjectStore('quarantine', { autoIncrement: true });
-  tx.objectStore('messages').createIndex('by-conversation-order', ['conversation', 'order']);
+  tx.objectStore('messages').createIndex('by-conversation-order', ['conversation', 'order', 'id']);
   let cursors = await tx.objectStore('cursors').openCursor();
   while (cursors) {
     const old = cursors.value as unknown as { conversation: string; seq?: unknown; ts?: number };

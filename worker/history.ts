@@ -110,7 +110,7 @@ export class History {
   /** Newest first in the server's order, strictly before `before`; own unconfirmed ones come first. */
   async page(conversation: string, before?: HistoryCursor, limit = 50): Promise<HistoryPage> {
     const db = await this.db();
-    const upper = before ? [conversation, before.order] : [conversation, Infinity];
+    const upper = before ? [conversation, before.order, before.id] : [conversation, Infinity];
     const range = IDBKeyRange.bound([conversation, -Infinity], upper, false, true);
     const messages: ChatMessage[] = [];
     let cursor = await db.transaction('messages').store.index('by-conversation-order').openCursor(range, 'prev');

@@ -167,7 +167,7 @@ describe('connection engine timing (injected timers, real relay)', () => {
     const [lobby, support] = [uniqueName('lobby'), uniqueName('support')];
     const before = await engineInPage(() => true, dbName);
     before.open(config, lobby);
-    const { conversation } = before.open(config, support);
+    const { conversation } = await before.open(config, support);
     await before.waitState('open');
     const mark = before.states.length;
     await proxy.mode('refuse');
