@@ -7,7 +7,8 @@ const field = (name: string) => form.elements.namedItem(name) as HTMLInputElemen
 
 const ws = location.protocol === 'https:' ? 'wss' : 'ws';
 const servers: Record<string, string> = {
-  websocket: `${ws}://${location.host}/relay`,
+  // `?relay=URL` points the JSON protocol elsewhere (tests put a breakable proxy in between).
+  websocket: new URLSearchParams(location.search).get('relay') ?? `${ws}://${location.host}/relay`,
   mqtt: `${ws}://${location.host}/mqtt`,
   // The Prosody that `npm run demo:xmpp` starts (XMPP_PORT, default 5380); `?xmpp=URL` overrides.
   xmpp: new URLSearchParams(location.search).get('xmpp') ?? `ws://${location.hostname}:5380/xmpp-websocket`,

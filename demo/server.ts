@@ -30,8 +30,11 @@ export interface DemoServer {
   /** ws://host:port/mqtt: the embedded MQTT broker (aedes). */
   mqttUrl: string;
   port: number;
-  /** Open relay sockets and connected MQTT clients, for tests and diagnostics. */
-  stats(): { relayClients: number; mqttClients: number };
+  /**
+   * Open relay sockets and connected MQTT clients, and relay sockets accepted since the start
+   * (a reload that keeps the engine opens none), for tests and diagnostics.
+   */
+  stats(): { relayClients: number; mqttClients: number; relayOpens: number };
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const store = new RelayStore(join(dataDir, 'relay.sqlite'));
   const relay = createRelay({ store, token: options.token });
   const mqtt = await startMqttBroker({ token: options.token });
+  let relayOpens = 0;
   const files = serveStatic(resolve(options.staticDir ?? 'dist'));
   const server: Server = createServer((req, res) => {
     options.onRequest?.(req.url ?? '/');
@@ -52,6 +56,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/mqtt') return mqtt.handleUpgrade(req, socket, head);
     if (path !== '/relay') return void socket.destroy();
+    relayOpens += 1;
     relay.handleUpgrade(req, socket, head, (ws) => relay.emit('connection', ws, req));
   });
   await new Promise<void>((ready, fail) => {
@@ -64,7 +69,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     relayUrl: `ws://${host}:${port}/relay`,
     mqttUrl: `ws://${host}:${port}/mqtt`,
     port,
-    stats: () => ({ relayClients: relay.clients.size, mqttClients: mqtt.clients() }),
+    stats: () => ({ relayClients: relay.clients.size, mqttClients: mqtt.clients(), relayOpens }),
     async close() {
       for (const ws of relay.clients) ws.terminate();
       relay.close();

@@ -1,5 +1,6 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineEvent, EngineListener } from '../worker/api.ts';
+import { installErrorTransfer } from '../worker/error-wire.ts';
 
 /**
  * A tab's handle on the engine: one SharedWorker port per tab and engine name, shared by
@@ -23,8 +24,25 @@ export function engineClient(name = 'parley'): Promise<EngineClient> {
   return client;
 }
 
+/**
+ * `extendedLifetime` (Chromium 148+) keeps the worker, and so its sockets, alive for a while
+ * after its last tab unloads, so that reloading the only tab finds the same engine. Browsers
+ * without it ignore the unknown member (WebIDL dictionaries drop what they do not know), and a
+ * reload there starts a new engine whose outbox sends whatever was queued (docs/platform.md).
+ */
+interface SharedWorkerOptions extends WorkerOptions {
+  extendedLifetime?: boolean;
+}
+
 async function start(name: string): Promise<EngineClient> {
-  const worker = new SharedWorker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name });
+  installErrorTransfer();
+  // Vite rewrites this URL only when `new URL()` is written inline, and needs `type` as a
+  // literal in an inline object (docs/platform.md, "Build").
+  const worker = new SharedWorker(new URL('../worker/engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name,
+    extendedLifetime: true,
+  } satisfies SharedWorkerOptions as WorkerOptions);
   const api = wrap<EngineApi>(worker.port);
   const tabId = crypto.randomUUID();
   // Held for the life of the page: the engine learns that this tab is gone when it is granted

@@ -219,7 +219,7 @@ export class ParleyChat extends LitElement {
       const status = known?.status && m.status && STATUS_RANK[known.status] > STATUS_RANK[m.status] ? known.status : m.status;
       byId.set(m.id, { ...known, ...m, status, error: status === m.status ? m.error : known?.error });
     }
-    this._messages = [...byId.values()].sort((a, b) => a.ts - b.ts);
+    this._messages = [...byId.values()].sort((a, b) => a.order - b.order);
     void this.updateComplete.then(() => this.#scrollToEnd());
   }
 
@@ -240,7 +240,7 @@ export class ParleyChat extends LitElement {
     if (!this.#client || !this.#conversation) return;
     // The server's older messages, if it is asked, arrive as `message` events.
     const oldest = this._messages[0];
-    this.#showPage(await this.#client.api.history(this.#conversation, oldest ? { ts: oldest.ts, id: oldest.id } : { ts: Date.now(), id: '' }));
+    this.#showPage(await this.#client.api.history(this.#conversation, oldest ? { order: oldest.order, id: oldest.id } : { order: Infinity, id: '' }));
   }
 
   async #send(event: Event): Promise<void> {
@@ -322,7 +322,7 @@ export class ParleyChat extends LitElement {
         </div>
         ${m.status === 'failed'
           ? html`<div class="meta">
-              <span>${STATUS_LABELS.failed}${m.error ? `: ${m.error}` : ''}</span>
+              <span>${STATUS_LABELS.failed}${m.error ? `: ${m.error.message}` : ''}</span>
               <button @click=${() => this.#act((api) => api.retry(m.conversation, m.id))}>Retry</button>
               <button @click=${() => this.#act((api) => api.cancel(m.conversation, m.id))}>Delete</button>
             </div>`

@@ -103,6 +103,11 @@ export interface ChatMessage {
   text: string;
   /** Creation time (own messages) or server time (others'), ms since the epoch. */
   ts: number;
+  /**
+   * Its place in the server's order of the conversation: sort by this, never by `ts`. Own
+   * messages the server has not confirmed yet come after all others (worker/order.ts).
+   */
+  order: number;
   /** Where the message sits in the server's history, once known. */
   cursor?: Cursor;
   /** Own messages only. */
@@ -154,9 +159,9 @@ export interface OpenResult {
   capabilities: Capabilities;
 }
 
-/** A place in a conversation's history: a message's time and, for ties, its id. */
+/** A place in a conversation's history: the oldest message shown, by `order` and, for ties, id. */
 export interface HistoryCursor {
-  ts: number;
+  order: number;
   id: string;
 }
 

@@ -1,25 +1,27 @@
 import {
   conversationKey,
-  type ChatMessage,
+  type Capabilities,
   type ConnectionConfig,
   type EngineEvent,
   type EngineOptions,
-  type MessageStatus,
+  type ErrorInfo,
   type StateChange,
 } from './api.ts';
 import { Backoff } from './backoff.ts';
+import type { StateReason } from './codes.ts';
 import { ConnectionStateMachine } from './connection-state.ts';
+import { Delivery } from './delivery.ts';
 import { toInfo, type ParleyError } from './errors.ts';
 import { Heartbeat } from './heartbeat.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
 import { Timer, type Timers } from './timers.ts';
-import type { InboundMessage, Transport, TransportEvents, TransportFactory } from './transports/transport.ts';
+import type { Transport, TransportEvents, TransportModule } from './transports/transport.ts';
 
 export interface ConnectionDeps {
   timers: Timers;
   random: () => number;
-  load: (protocol: ConnectionConfig['protocol']) => Promise<TransportFactory>;
+  load: (protocol: ConnectionConfig['protocol']) => Promise<TransportModule>;
   deviceId: () => Promise<string>;
   outbox: Outbox;
   history: History;
@@ -29,10 +31,12 @@ export interface ConnectionDeps {
 
 /**
  * One link to one server for one user, shared by every widget and tab with that configuration.
- * Owns the state machine, heartbeat, backoff and outbox draining, so they behave the same on
- * every protocol; the transport only frames and parses.
+ * Owns the link's lifecycle (state machine, heartbeat, backoff) so that it behaves the same on
+ * every protocol; Delivery (worker/delivery.ts) keeps the messages' books; the transport only
+ * frames and parses.
  */
 export class Connection {
+  readonly delivery: Delivery;
   readonly #machine: ConnectionStateMachine;
   readonly #backoff: Backoff;
   readonly #heartbeat: Heartbeat;
@@ -40,14 +44,20 @@ export class Connection {
   readonly #stable: Timer;
   /** room → conversation key */
   readonly #rooms = new Map<string, string>();
-  /** id → conversation of messages sent on the current link and not yet acknowledged. */
-  readonly #inflight = new Map<string, string>();
-  /** Counts connect attempts, so that a slow load for an old attempt cannot touch a newer one. */
-  #attemptId = 0;
+  /** Rooms the server has confirmed on the current link. */
+  readonly #live = new Set<string>();
   /** Rooms whose oldest message we have: the server said so. */
   readonly #exhausted = new Set<string>();
+  /**
+   * Counts links (and connect attempts). Events from an older transport, a slow load for an
+   * older attempt, or a store for a message of a dropped link see a newer number and back out:
+   * the one mechanism by which nothing a closed transport reports reaches the engine.
+   */
+  #generation = 0;
   #transport?: Transport;
-  #flushing: Promise<void> = Promise.resolve();
+  #module?: TransportModule;
+  /** State that outlives one link (XEP-0198 resumption, an ordering clock); see TransportModule. */
+  #session?: unknown;
   opens = 0;
 
   constructor(
@@ -66,10 +76,28 @@ export class Connection {
       ping: () => this.#transport?.ping(),
       dead: () => this.#lost('heartbeat-timeout', 'No answer from the server in time.'),
     });
+    this.delivery = new Delivery(key, deps.outbox, deps.history, {
+      user: () => this.config.user,
+      conversationOf: (room) => this.#rooms.get(room),
+      conversations: () => this.#rooms.values(),
+      isLive: (room) => this.#live.has(room),
+      send: (message) => (this.#transport && this.#machine.state === 'open' ? (this.#transport.send(message), true) : false),
+      generation: () => this.#generation,
+      storageFailed: (error, generation) => {
+        this.#report(error);
+        if (generation === this.#generation) this.#lost('storage', error.message);
+      },
+      emit: deps.emit,
+    });
   }
 
   get state(): StateChange {
     return this.#machine.current;
+  }
+
+  /** What the protocol can do; loads its chunk if no link has yet. */
+  async capabilities(): Promise<Capabilities> {
+    return (this.#module ??= await this.deps.load(this.config.protocol)).capabilities;
   }
 
   start(): void {
@@ -81,24 +109,21 @@ export class Connection {
     if (!this.#rooms.has(room)) {
       this.#rooms.set(room, conversation);
       // Messages for this room may have waited in the outbox for a tab to open it.
-      if (this.#machine.state === 'open') void this.#joinRoom(room, conversation).then(() => this.flush());
+      if (this.#machine.state === 'open') void this.#joinRoom(room, conversation);
     }
     return conversation;
-  }
-
-  /** Call after the message is in the outbox. */
-  flush(): Promise<void> {
-    // One drain at a time, so that messages go out in outbox order.
-    this.#flushing = this.#flushing.then(() => this.#drain()).catch((e) => this.#report(e));
-    return this.#flushing;
   }
 
   typing(room: string, typing: boolean): void {
     if (this.#machine.state === 'open') this.#transport?.typing(room, typing);
   }
 
-  older(room: string, before: number | string, limit: number): void {
-    if (this.#machine.state === 'open') this.#transport?.older(room, before, limit);
+  /** Asks the server for messages older than the oldest we hold; they arrive as messages. */
+  async older(room: string, limit: number): Promise<void> {
+    const conversation = this.#rooms.get(room);
+    if (!conversation || this.#machine.state !== 'open' || !(await this.capabilities()).serverHistory) return;
+    const before = await this.deps.history.oldestCursor(conversation);
+    if (before && this.#machine.state === 'open') this.#transport?.older(room, before, limit);
   }
 
   /** The visitor pressed "Retry now": skip the wait, and start again even after `failed`. */
@@ -113,7 +138,7 @@ export class Connection {
    * link at once instead of waiting out the heartbeat interval, and skip a pending backoff
    * wait. A `failed` connection stays failed; only the visitor retries it.
    */
-  wake(reason: string): void {
+  wake(reason: 'retry-now' | 'network-online' | 'tab-visible'): void {
     const state = this.#machine.state;
     if (state === 'open') this.#heartbeat.probe();
     else if (state === 'reconnecting' || state === 'offline') this.#connect(reason);
@@ -129,9 +154,9 @@ export class Connection {
     if (this.#machine.state === 'failed') this.reconnectNow();
   }
 
-  /** True once the server said it has nothing older for the room. */
+  /** True once the server said it has nothing older for the room, or keeps no history at all. */
   exhausted(room: string): boolean {
-    return this.#exhausted.has(room);
+    return this.#exhausted.has(room) || this.#module?.capabilities.serverHistory === false;
   }
 
   offline(): void {
@@ -142,7 +167,7 @@ export class Connection {
     if (this.#machine.can('closed')) this.#stop('closed', 'closed-by-client');
   }
 
-  #connect(reason: string): void {
+  #connect(reason: StateReason): void {
     if (!this.deps.online()) {
       if (this.#machine.can('offline')) this.#stop('offline', 'network-offline');
       return;
@@ -152,13 +177,16 @@ export class Connection {
     this.opens += 1;
     // The heartbeat also bounds the handshake: a connect that hangs counts as a dead link.
     this.#heartbeat.start();
-    const attempt = ++this.#attemptId;
-    const current = () => attempt === this.#attemptId && this.#machine.state === 'connecting';
+    const generation = this.#generation;
+    const current = () => generation === this.#generation && this.#machine.state === 'connecting';
     Promise.all([this.deps.load(this.config.protocol), this.deps.deviceId()]).then(
-      ([factory, deviceId]) => {
+      ([module, deviceId]) => {
         if (!current()) return;
+        this.#module = module;
+        this.#session ??= module.session();
+        const heartbeat = { interval: this.options.heartbeatInterval, timeout: this.options.heartbeatTimeout };
         try {
-          const transport = factory(this.config, this.#eventsFor(() => this.#transport === transport), { deviceId });
+          const transport = module.create(this.config, this.#eventsFor(generation), { deviceId, heartbeat }, this.#session);
           this.#transport = transport;
           transport.open();
         } catch (e) {
@@ -171,35 +199,34 @@ export class Connection {
     );
   }
 
-  /** Transport events, ignored once that transport is no longer current. */
-  #eventsFor(current: () => boolean): TransportEvents {
+  /** Transport events, dropped once that link is no longer the current one. */
+  #eventsFor(generation: number): TransportEvents {
+    const live = () => generation === this.#generation;
     const guard =
-      <A extends unknown[], R>(fn: (...args: A) => R) =>
-      (...args: A): R | undefined =>
-        current() ? fn(...args) : undefined;
+      <A extends unknown[]>(fn: (...args: A) => unknown) =>
+      (...args: A): void => {
+        if (live()) void Promise.resolve(fn(...args)).catch((e: unknown) => this.#report(e));
+      };
     return {
       open: guard(() => this.#opened()),
       activity: guard(() => this.#heartbeat.alive()),
-      message: guard((m) => this.#received(m).catch((e) => this.#report(e))),
-      ack: guard((id, info) => void this.#acked(id, info.seq).catch((e) => this.#report(e))),
-      reject: guard((id, error) => void this.#rejected(id, error).catch((e) => this.#report(e))),
+      joined: guard((room) => this.#joined(room)),
+      message: (m) => (live() ? this.delivery.received(m) : Promise.reject(new Error('This link is closed.'))),
+      ack: guard((id, info) => this.delivery.acked(id, info.cursor)),
+      reject: guard((id, error) => this.delivery.rejected(id, error)),
       typing: guard((room, from, typing) => {
         const conversation = this.#rooms.get(room);
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, typing });
       }),
-      receipt: guard((id, status) => void this.#receipted(id, status).catch((e) => this.#report(e))),
+      receipt: guard((id, status) => this.delivery.receipted(id, status)),
       historyEnd: guard((room) => {
         this.#exhausted.add(room);
         const conversation = this.#rooms.get(room);
         if (conversation) this.deps.emit({ type: 'history-end', conversation });
       }),
-      caughtUp: guard((room, cursor) => {
-        const conversation = this.#rooms.get(room);
-        if (conversation) void this.deps.history.advanceCursor(conversation, cursor).catch((e) => this.#report(e));
-      }),
-      error: guard((error) => this.#report(error)),
+      caughtUp: guard((room, cursor) => this.delivery.caughtUp(room, cursor)),
+      error: guard((error: ParleyError) => this.#report(error)),
       close: guard((info) => {
-        this.#transport = undefined;
         if (info.fatal) this.#stop('failed', info.code, { code: info.code, message: info.reason });
         else this.#lost(info.code, info.reason);
       }),
@@ -210,18 +237,26 @@ export class Connection {
     this.#machine.go('open', 'connected', { attempt: this.#backoff.attempt });
     // Only a link that stays up proves the server healthy; a flapping one keeps backing off.
     this.#stable.start(this.options.stableAfter, () => this.#backoff.reset());
-    // Join first: the server refuses a message for a room the link has not joined.
-    const joins = [...this.#rooms].map(([room, conversation]) => this.#joinRoom(room, conversation));
-    void Promise.all(joins).then(() => this.flush());
+    for (const [room, conversation] of this.#rooms) void this.#joinRoom(room, conversation);
   }
 
   async #joinRoom(room: string, conversation: string): Promise<void> {
+    const generation = this.#generation;
     const cursor = await this.deps.history.cursor(conversation);
-    if (this.#machine.state === 'open') this.#transport?.join(room, cursor);
+    if (generation === this.#generation && this.#machine.state === 'open') this.#transport?.join(room, cursor);
+  }
+
+  /** The server confirmed the room: what waited for it in the outbox goes now. */
+  #joined(room: string): void {
+    const conversation = this.#rooms.get(room);
+    if (!conversation) return;
+    this.#live.add(room);
+    this.deps.emit({ type: 'joined', conversation });
+    void this.delivery.flush();
   }
 
   /** The link broke. Reconnect after a backoff delay, unless we have run out of attempts. */
-  #lost(reason: string, detail: string): void {
+  #lost(reason: StateReason, detail: string): void {
     if (!this.deps.online()) return this.offline();
     if (this.#backoff.attempt >= this.options.maxAttempts) {
       return this.#stop('failed', 'max-attempts', {
@@ -236,96 +271,22 @@ export class Connection {
     this.#retry.start(delay, () => this.#connect('backoff'));
   }
 
-  #stop(to: 'offline' | 'failed' | 'closed', reason: string, error?: { code: string; message: string }): void {
+  #stop(to: 'offline' | 'failed' | 'closed', reason: StateReason, error?: ErrorInfo): void {
     this.#teardown();
     this.#machine.go(to, reason, { attempt: this.#backoff.attempt, error });
   }
 
+  /** Ends the current link, if any: its transport's later events back out (see #generation). */
   #teardown(): void {
+    this.#generation += 1;
     this.#heartbeat.stop();
     this.#retry.stop();
     this.#stable.stop();
-    const unacked = [...this.#inflight];
-    this.#inflight.clear();
+    this.#live.clear();
     const transport = this.#transport;
     this.#transport = undefined;
     transport?.close();
-    // What went out unacknowledged waits for the next link again.
-    for (const [id, conversation] of unacked) void this.#setStatus(conversation, id, ['sending'], 'queued');
-  }
-
-  async #drain(): Promise<void> {
-    for (const entry of await this.deps.outbox.pending(this.key)) {
-      if (this.#machine.state !== 'open' || !this.#transport) return;
-      if (this.#inflight.has(entry.id)) continue;
-      const message = await this.deps.history.get(entry.conversation, entry.id);
-      if (!message) {
-        await this.deps.outbox.remove(entry.id);
-        continue;
-      }
-      // Waits for a tab to open its room: the server would refuse it now.
-      if (!this.#rooms.has(message.room)) continue;
-      this.#inflight.set(message.id, message.conversation);
-      // Status first, and only from `queued`: an ack that lands meanwhile must win.
-      const sending = await this.#setStatus(message.conversation, message.id, ['queued', 'sending'], 'sending');
-      const transport = this.#transport;
-      if (!sending || !(await this.deps.outbox.has(message.id)) || this.#machine.state !== 'open' || !transport) {
-        this.#inflight.delete(message.id);
-        continue;
-      }
-      transport.send({ id: message.id, room: message.room, from: message.from, text: message.text, ts: message.ts });
-    }
-  }
-
-  async #received(inbound: InboundMessage): Promise<void> {
-    const conversation = this.#rooms.get(inbound.room);
-    if (!conversation) return;
-    const message: ChatMessage = { ...inbound, conversation, mine: inbound.from === this.config.user };
-    if (await this.deps.history.receive(message)) this.deps.emit({ type: 'message', message });
-  }
-
-  async #acked(id: string, seq: number | string | undefined): Promise<void> {
-    // Out of the outbox before out of #inflight, so that a drain never sees it as unsent.
-    const entry = await this.deps.outbox.remove(id);
-    this.#inflight.delete(id);
-    // A second ack for the same id (after a resend) finds nothing queued and changes nothing.
-    if (!entry) return;
-    await this.#setStatus(entry.conversation, id, ['queued', 'sending', 'failed'], 'sent', undefined, { seq });
-  }
-
-  /** The peer got or read our message: `sent` → `delivered` → `read`, never backwards. */
-  async #receipted(id: string, status: 'delivered' | 'read'): Promise<void> {
-    for (const conversation of this.#rooms.values()) {
-      const message = await this.deps.history.get(conversation, id);
-      if (!message?.mine) continue;
-      // A receipt proves the server had it, even if its own ack is still on the way.
-      if (message.status === 'queued' || message.status === 'sending') await this.#acked(id, undefined);
-      // Never backwards: a late delivery receipt does not undo `read`.
-      await this.#setStatus(conversation, id, status === 'read' ? ['sent', 'delivered'] : ['sent'], status);
-      return;
-    }
-  }
-
-  async #rejected(id: string, error: ParleyError): Promise<void> {
-    // A refused message must not block the ones behind it; it waits for retry() or cancel().
-    const entry = await this.deps.outbox.remove(id);
-    this.#inflight.delete(id);
-    if (!entry) return;
-    await this.#setStatus(entry.conversation, id, ['queued', 'sending'], 'failed', error.message);
-  }
-
-  /** Moves a message to `to` if it is in one of `from`, and tells the tabs. */
-  async #setStatus(
-    conversation: string,
-    id: string,
-    from: MessageStatus[],
-    to: MessageStatus,
-    error?: string,
-    also?: Partial<ChatMessage>,
-  ) {
-    const changed = await this.deps.history.transition(conversation, id, from, to, error, also);
-    if (changed) this.deps.emit({ type: 'status', conversation, id, status: to, error });
-    return changed;
+    this.delivery.dropped();
   }
 
   #report(e: unknown): void {

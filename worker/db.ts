@@ -1,5 +1,7 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { ChatMessage } from './api.ts';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { ChatMessage, Cursor } from './api.ts';
+import { pendingOrder } from './order.ts';
+import { repairStored } from './stored-message.ts';
 
 /** One IndexedDB database per engine name; the engine is its only writer. */
 export interface ParleySchema extends DBSchema {
@@ -7,8 +9,12 @@ export interface ParleySchema extends DBSchema {
   messages: {
     key: [string, string];
     value: ChatMessage;
-    /** Time order; the id breaks ties, so that paging never skips messages of the same ms. */
-    indexes: { 'by-conversation-time': [string, number, string] };
+    /**
+     * `by-conversation-order`: the server's order (worker/order.ts), which pages use; the id
+     * breaks ties, which a well-behaved server never makes.
+     * `by-conversation-time`: time order, ties by id; kept for the version 3 upgrade.
+     */
+    indexes: { 'by-conversation-order': [string, number, string]; 'by-conversation-time': [string, number, string] };
   };
   /** Send queue. The auto-increment key keeps send order across reloads. */
   outbox: {
@@ -16,11 +22,16 @@ export interface ParleySchema extends DBSchema {
     value: OutboxEntry;
     indexes: { 'by-id': string; 'by-connection': string };
   };
-  /** Per conversation: the newest server sequence seen, for sync after a reconnect. */
+  /** Per conversation: the newest server cursor seen, for sync after a reconnect. */
   cursors: {
     key: string;
-    /** `ts` (ms): time of the message that set a string `seq` (an archive id), to keep the newest. */
-    value: { conversation: string; seq: number | string; ts?: number };
+    /** `ts` (ms): time of the message that set an archive cursor, to keep the newest. */
+    value: { conversation: string; cursor: Cursor; ts?: number };
+  };
+  /** Stored records that no longer pass worker/stored-message.ts: kept for inspection, never shown. */
+  quarantine: {
+    key: number;
+    value: { record: unknown; reason: string; at: number };
   };
   /** Small settings that outlive the engine, such as this browser profile's device id. */
   meta: {
@@ -38,7 +49,7 @@ export interface OutboxEntry {
 
 export type ParleyDb = IDBPDatabase<ParleySchema>;
 
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb> {
   return openDB<ParleySchema>(name, DB_VERSION, {
@@ -59,6 +70,7 @@ export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb
           messages.deleteIndex('by-conversation-ts' as never);
         messages.createIndex('by-conversation-time', ['conversation', 'ts', 'id']);
       }
+      if (oldVersion < 3) void upgradeTo3(tx);
     },
     // A newer widget in another context wants to upgrade: step aside instead of wedging it.
     blocking(_current, _next, event) {
@@ -68,4 +80,50 @@ export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb
     // The browser closed the database under us (storage cleared, quota): reopen on next use.
     terminated: onLost,
   });
+}
+
+type UpgradeTx = IDBPTransaction<ParleySchema, StoreNames<ParleySchema>[], 'versionchange'>;
+
+/** Version 2 kept a bare `seq` (number or archive id); version 3 a typed Cursor. */
+const asCursor = (seq: unknown): Cursor | undefined =>
+  typeof seq === 'number' && Number.isFinite(seq)
+    ? { kind: 'seq', seq }
+    : typeof seq === 'string' && seq
+      ? { kind: 'archive', id: seq }
+      : undefined;
+
+/**
+ * Version 3: typed cursors, and every stored message checked again. A message stored before the
+ * transports validated what they receive (a time of 1e20 once stopped the widget for good) is
+ * repaired where it can be and quarantined where it cannot, so that history always renders.
+ */
+async function upgradeTo3(tx: UpgradeTx): Promise<void> {
+  const quarantine = tx.db.createObjectStore('quarantine', { autoIncrement: true });
+  tx.objectStore('messages').createIndex('by-conversation-order', ['conversation', 'order', 'id']);
+  let cursors = await tx.objectStore('cursors').openCursor();
+  while (cursors) {
+    const old = cursors.value as unknown as { conversation: string; seq?: unknown; ts?: number };
+    const cursor = asCursor(old.seq);
+    if (cursor) await cursors.update({ conversation: old.conversation, cursor, ts: old.ts });
+    else await cursors.delete();
+    cursors = await cursors.continue();
+  }
+  // In time order, the best guess of the server's order that version 2 kept.
+  let messages = await tx.objectStore('messages').index('by-conversation-time').openCursor();
+  const counters = new Map<string, number>();
+  while (messages) {
+    const { seq, ...rest } = messages.value as ChatMessage & { seq?: unknown };
+    const cursor = rest.cursor ?? asCursor(seq);
+    const unconfirmed = rest.status === 'queued' || rest.status === 'sending' || rest.status === 'failed';
+    const next = (counters.get(rest.conversation) ?? 0) + 1;
+    if (!unconfirmed && cursor?.kind !== 'seq') counters.set(rest.conversation, next);
+    const order = unconfirmed ? pendingOrder(typeof rest.ts === 'number' && Number.isFinite(rest.ts) ? rest.ts : Date.now()) : cursor?.kind === 'seq' ? cursor.seq : next;
+    const repaired = repairStored({ ...rest, cursor }, Date.now(), order);
+    if (repaired.ok) await messages.update(repaired.message);
+    else {
+      await quarantine.add({ record: messages.value, reason: repaired.reason, at: Date.now() });
+      await messages.delete();
+    }
+    messages = await messages.continue();
+  }
 }

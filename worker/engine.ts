@@ -12,11 +12,12 @@ import {
 import { Connection } from './connection.ts';
 import { openParleyDb, type ParleyDb } from './db.ts';
 import { ParleyError, ValidationError } from './errors.ts';
-import { History } from './history.ts';
+import { History, type StorageFault } from './history.ts';
 import { Outbox } from './outbox.ts';
+import { pendingOrder } from './order.ts';
 import { Tabs } from './tabs.ts';
 import { realTimers, Timer, type Timers } from './timers.ts';
-import type { TransportFactory } from './transports/transport.ts';
+import type { TransportModule } from './transports/transport.ts';
 
 export const defaultOptions: EngineOptions = {
   heartbeatInterval: 15_000,
@@ -33,14 +34,17 @@ export const defaultOptions: EngineOptions = {
 export interface EngineDeps {
   /** IndexedDB database name. */
   dbName: string;
-  load: (protocol: ConnectionConfig['protocol']) => Promise<TransportFactory>;
+  load: (protocol: ConnectionConfig['protocol']) => Promise<TransportModule>;
   timers?: Timers;
   random?: () => number;
   online?: () => boolean;
+  /** For tests: an error to throw instead of storing an inbound message (a full disk). */
+  storageFault?: StorageFault;
 }
 
 interface Entry {
   connection: Connection;
+  outbox: Outbox;
   /** Closes the connection once no tab has used it for `idleGrace` ms. */
   idle: Timer;
 }
@@ -57,7 +61,7 @@ export class Engine {
 
   constructor(readonly deps: EngineDeps) {
     this.#timers = deps.timers ?? realTimers;
-    this.history = new History(() => this.#open());
+    this.history = new History(() => this.#open(), deps.storageFault);
     this.tabs = new Tabs(() => this.#closeUnused());
   }
 
@@ -82,22 +86,23 @@ export class Engine {
     return id;
   }
 
-  open(tabId: string, config: ConnectionConfig, room: string): OpenResult {
+  async open(tabId: string, config: ConnectionConfig, room: string): Promise<OpenResult> {
     const key = connectionKey(config);
     let entry = this.#connections.get(key);
     if (!entry) {
       const options = { ...defaultOptions, ...config.options };
+      const outbox = new Outbox(() => this.#open(), options.outboxLimit);
       const connection = new Connection(key, config, options, {
         timers: this.#timers,
         random: this.deps.random ?? Math.random,
         load: this.deps.load,
         deviceId: () => this.#deviceId(),
-        outbox: new Outbox(() => this.#open(), options.outboxLimit),
+        outbox,
         history: this.history,
         online: this.deps.online ?? (() => true),
         emit: (event) => this.#emit(key, event),
       });
-      entry = { connection, idle: new Timer(this.#timers) };
+      entry = { connection, outbox, idle: new Timer(this.#timers) };
       this.#connections.set(key, entry);
     }
     entry.idle.stop();
@@ -106,7 +111,8 @@ export class Engine {
     this.#conversations.set(conversation, { key, room });
     this.tabs.subscribe(tabId, conversation);
     entry.connection.start();
-    return { conversation, connection: key, state: entry.connection.state };
+    const capabilities = await entry.connection.capabilities();
+    return { conversation, connection: key, state: entry.connection.state, capabilities };
   }
 
   leave(tabId: string, conversation: string): void {
@@ -115,7 +121,7 @@ export class Engine {
   }
 
   async send(conversation: string, text: string): Promise<ChatMessage> {
-    const { connection, room } = this.#find(conversation);
+    const { connection, outbox, room } = this.#find(conversation);
     const { maxTextLength } = connection.options;
     if (!text.trim()) throw new ValidationError('empty', 'Type a message first.');
     if (text.length > maxTextLength)
@@ -127,21 +133,23 @@ export class Engine {
       from: connection.config.user,
       text,
       ts: this.#timers.now(),
+      order: 0,
       status: 'queued',
       mine: true,
     };
+    message.order = pendingOrder(message.ts);
     // Written to IndexedDB before any byte goes out; a reload from here on loses nothing.
-    await connection.deps.outbox.add(message, connection.key);
+    await outbox.add(message, connection.key);
     this.#emit(connection.key, { type: 'message', message });
-    void connection.flush();
+    void connection.delivery.flush();
     return message;
   }
 
   async retry(conversation: string, id: string): Promise<void> {
-    const { connection } = this.#find(conversation);
-    if (!(await connection.deps.outbox.requeue(conversation, id, connection.key))) return;
+    const { connection, outbox } = this.#find(conversation);
+    if (!(await outbox.requeue(conversation, id, connection.key))) return;
     this.#emit(connection.key, { type: 'status', conversation, id, status: 'queued' });
-    void connection.flush();
+    void connection.delivery.flush();
   }
 
   async cancel(conversation: string, id: string): Promise<void> {
@@ -151,8 +159,8 @@ export class Engine {
     // hide it until the next sync brings it back.
     if (message.status !== 'queued' && message.status !== 'failed')
       throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
-    const { connection } = this.#find(message.conversation);
-    await connection.deps.outbox.remove(id);
+    const { connection, outbox } = this.#find(message.conversation);
+    await outbox.remove(id);
     await this.history.delete(conversation, id);
     this.#emit(connection.key, { type: 'removed', conversation: message.conversation, id });
   }
@@ -166,10 +174,8 @@ export class Engine {
     const local = await this.history.page(conversation, before, limit);
     const { connection, room } = this.#find(conversation);
     const serverMore = !connection.exhausted(room);
-    if (local.more || !serverMore || before === undefined) return { ...local, serverMore };
     // Scrolling up past local history: ask the server for the page before our oldest.
-    const oldest = await this.history.oldestSeq(conversation);
-    if (oldest !== undefined) connection.older(room, oldest, limit);
+    if (!local.more && serverMore && before !== undefined) await connection.older(room, limit);
     return { ...local, serverMore };
   }
 
@@ -197,11 +203,11 @@ export class Engine {
     return { tabs: this.tabs.size, connections: this.#connections.size, opens };
   }
 
-  #find(conversation: string): { connection: Connection; room: string } {
+  #find(conversation: string): { connection: Connection; outbox: Outbox; room: string } {
     const known = this.#conversations.get(conversation);
     const entry = known && this.#connections.get(known.key);
     if (!known || !entry) throw new ValidationError('unknown-conversation', 'Open the conversation before using it.');
-    return { connection: entry.connection, room: known.room };
+    return { connection: entry.connection, outbox: entry.outbox, room: known.room };
   }
 
   #onConnection = (key: string) => (conversation: string) => this.#conversations.get(conversation)?.key === key;
@@ -212,7 +218,12 @@ export class Engine {
     else this.tabs.broadcast(this.#onConnection(key), event);
   }
 
-  /** Starts the grace timer of every connection no tab uses, so that a reload keeps the socket. */
+  /**
+   * Starts the grace timer of every connection no tab uses. The grace keeps the socket through
+   * a reload only while the worker itself lives on: another tab of the engine, or Chromium's
+   * `extendedLifetime` (widget/engine-client.ts). Elsewhere the worker dies with its last tab
+   * and the outbox carries queued messages over (docs/platform.md, "SharedWorker").
+   */
   #closeUnused(): void {
     for (const [key, entry] of this.#connections) {
       if (this.tabs.uses(this.#onConnection(key)) || entry.idle.pending) continue;

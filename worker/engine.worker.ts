@@ -2,7 +2,7 @@
 import { expose, releaseProxy, type Remote } from 'comlink';
 import type { EngineApi, EngineListener } from './api.ts';
 import { Engine } from './engine.ts';
-import { toInfo } from './errors.ts';
+import { installErrorTransfer } from './error-wire.ts';
 import { loadTransport } from './transports/load.ts';
 
 /**
@@ -10,6 +10,9 @@ import { loadTransport } from './transports/load.ts';
  * which also names its IndexedDB database (tests use a fresh name for a fresh engine).
  */
 declare const self: SharedWorkerGlobalScope;
+
+// A rejected call reaches the tab with its `code` (worker/error-wire.ts).
+installErrorTransfer();
 
 const engine = new Engine({
   dbName: `parley:${self.name || 'default'}`,
@@ -20,37 +23,26 @@ const engine = new Engine({
 self.addEventListener('online', () => engine.wake('network-online'));
 self.addEventListener('offline', () => engine.offline());
 
-/** Errors cross comlink as plain objects; keep their stable code in the message. */
-const guarded = async <T>(fn: () => T | Promise<T>): Promise<T> => {
-  try {
-    return await fn();
-  } catch (e) {
-    const info = toInfo(e);
-    throw Object.assign(new Error(info.message), { name: info.code });
-  }
-};
-
 self.onconnect = (event: MessageEvent) => {
   const port = event.ports[0];
   if (!port) return;
   let tabId = '';
   const api: EngineApi = {
-    hello: (id, listener) =>
-      guarded(() => {
-        tabId = id;
-        // The listener is a comlink proxy to the tab; release it with the tab, or it leaks.
-        engine.tabs.add(id, listener, () => (listener as unknown as Remote<EngineListener>)[releaseProxy]());
-      }),
-    open: (config, room) => guarded(() => engine.open(tabId, config, room)),
-    leave: (conversation) => guarded(() => engine.leave(tabId, conversation)),
-    send: (conversation, text) => guarded(() => engine.send(conversation, text)),
-    retry: (conversation, id) => guarded(() => engine.retry(conversation, id)),
-    cancel: (conversation, id) => guarded(() => engine.cancel(conversation, id)),
-    history: (conversation, before, limit) => guarded(() => engine.page(conversation, before, limit)),
-    typing: (conversation, typing) => guarded(() => engine.typing(conversation, typing)),
-    reconnectNow: (conversation) => guarded(() => engine.reconnectNow(conversation)),
-    wake: (reason) => guarded(() => engine.wake(reason)),
-    stats: () => guarded(() => engine.stats()),
+    hello: async (id, listener) => {
+      tabId = id;
+      // The listener is a comlink proxy to the tab; release it with the tab, or it leaks.
+      engine.tabs.add(id, listener, () => (listener as unknown as Remote<EngineListener>)[releaseProxy]());
+    },
+    open: async (config, room) => engine.open(tabId, config, room),
+    leave: async (conversation) => engine.leave(tabId, conversation),
+    send: async (conversation, text) => engine.send(conversation, text),
+    retry: async (conversation, id) => engine.retry(conversation, id),
+    cancel: async (conversation, id) => engine.cancel(conversation, id),
+    history: async (conversation, before, limit) => engine.page(conversation, before, limit),
+    typing: async (conversation, typing) => engine.typing(conversation, typing),
+    reconnectNow: async (conversation) => engine.reconnectNow(conversation),
+    wake: async (reason) => engine.wake(reason),
+    stats: async () => engine.stats(),
   };
   expose(api, port);
 };

@@ -1,4 +1,5 @@
 import type { ErrorInfo } from './api.ts';
+import type { ErrorCode } from './codes.ts';
 
 /**
  * One base class with a stable `code`. Users see the code and a sentence that says what to do.
@@ -7,7 +8,7 @@ import type { ErrorInfo } from './api.ts';
 export class ParleyError extends Error {
   override name = 'ParleyError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -25,6 +26,19 @@ export class ProtocolError extends ParleyError {
 /** The caller asked for something we cannot do: empty or oversized text, full outbox. */
 export class ValidationError extends ParleyError {
   override name = 'ValidationError';
+}
+
+/** IndexedDB refused: full (QuotaExceededError), blocked, or closed under us. */
+export class StorageError extends ParleyError {
+  override name = 'StorageError';
+  /** Wraps what IndexedDB threw, keeping its name so a full disk reads as such. */
+  static from(e: unknown, context: string): StorageError {
+    if (e instanceof StorageError) return e;
+    const name = e instanceof Error || e instanceof DOMException ? e.name : String(e);
+    return name === 'QuotaExceededError'
+      ? new StorageError('storage-quota', `${context} The browser's storage for this site is full (${name}).`)
+      : new StorageError('storage', `${context} (${name}: ${e instanceof Error ? e.message : e})`);
+  }
 }
 
 export const toInfo = (e: unknown): ErrorInfo =>

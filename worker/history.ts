@@ -1,47 +1,62 @@
-import type { ChatMessage, HistoryCursor, HistoryPage, MessageStatus } from './api.ts';
-import type { IDBPObjectStore } from 'idb';
+import type { ChatMessage, Cursor, ErrorInfo, HistoryCursor, HistoryPage, MessageStatus } from './api.ts';
+import type { IDBPObjectStore, IDBPTransaction } from 'idb';
+import { isPending, PENDING_BASE, type Place } from './order.ts';
 import type { ParleyDb, ParleySchema } from './db.ts';
 
+/** Fails the next writes, for tests of storage faults (a full disk): see EngineDeps.storageFault. */
+export type StorageFault = () => Error | undefined;
+
 /**
- * Moves a conversation's cursor forward. Numeric sequences only ever grow. An opaque id (an
- * XMPP archive id) cannot be compared, so the one of the newest message wins; one with no
- * time (the server said "caught up to here") wins outright.
+ * Moves a conversation's cursor forward. A relay sequence only ever grows. An archive id
+ * (XEP-0313) cannot be compared, so the one of the newest message wins; one with no time
+ * (the server said "caught up to here") wins outright.
  */
 async function advance(
   cursors: IDBPObjectStore<ParleySchema, ('cursors' | 'messages')[] | ['cursors'], 'cursors', 'readwrite'>,
   conversation: string,
-  seq: number | string,
+  cursor: Cursor,
   ts?: number,
 ): Promise<void> {
   const current = await cursors.get(conversation);
-  if (typeof seq === 'number' && typeof current?.seq === 'number' && current.seq >= seq) return;
-  if (typeof seq === 'string' && (!seq || (ts !== undefined && (current?.ts ?? -Infinity) > ts))) return;
-  await cursors.put({ conversation, seq, ts });
+  if (cursor.kind === 'seq' && current?.cursor.kind === 'seq' && current.cursor.seq >= cursor.seq) return;
+  if (cursor.kind === 'archive' && (!cursor.id || (ts !== undefined && (current?.ts ?? -Infinity) > ts))) return;
+  await cursors.put({ conversation, cursor, ts });
 }
 
 /** Messages and sync cursors in IndexedDB, paged newest first, one record per client id. */
 export class History {
-  constructor(readonly db: () => Promise<ParleyDb>) {}
+  constructor(
+    readonly db: () => Promise<ParleyDb>,
+    readonly fault: StorageFault = () => undefined,
+  ) {}
 
   /**
-   * Stores a message from the server. Returns false for a duplicate (same client id): a resend,
-   * an echo of our own message, or a sync that overlaps what we have.
+   * Stores a message from the server, in its place in the server's order (worker/order.ts).
+   * Returns what to show: the new record; our own message, placed by its echo; or nothing for
+   * a duplicate (a resend, or a sync that overlaps what we have).
    */
-  async receive(message: ChatMessage): Promise<boolean> {
+  async receive(message: Omit<ChatMessage, 'order'>, place: Place = 'newest'): Promise<ChatMessage | undefined> {
+    const fault = this.fault();
+    if (fault) throw fault;
     const db = await this.db();
     const tx = db.transaction(['messages', 'cursors'], 'readwrite');
-    const known = await tx.objectStore('messages').get([message.conversation, message.id]);
-    if (!known) await tx.objectStore('messages').put(message);
-    if (message.seq !== undefined) await advance(tx.objectStore('cursors'), message.conversation, message.seq, message.ts);
+    const messages = tx.objectStore('messages');
+    const known = await messages.get([message.conversation, message.id]);
+    let shown: ChatMessage | undefined;
+    if (!known) shown = { ...message, order: await placeOf(tx, message, place) };
+    // The server's echo of our own message is its place in the server's order.
+    else if (isPending(known.order) && known.mine) shown = { ...known, order: await placeOf(tx, message, place) };
+    if (shown) await messages.put(shown);
+    if (message.cursor) await advance(tx.objectStore('cursors'), message.conversation, message.cursor, message.ts);
     await tx.done;
-    return !known;
+    return shown;
   }
 
-  /** Records that the server has sent everything up to `seq`. */
-  async advanceCursor(conversation: string, seq: number | string): Promise<void> {
+  /** Records that the server has sent everything up to `cursor`. */
+  async advanceCursor(conversation: string, cursor: Cursor): Promise<void> {
     const db = await this.db();
     const tx = db.transaction('cursors', 'readwrite');
-    await advance(tx.store, conversation, seq);
+    await advance(tx.store, conversation, cursor);
     await tx.done;
   }
 
@@ -59,15 +74,18 @@ export class History {
     id: string,
     from: MessageStatus[],
     to: MessageStatus,
-    error?: string,
+    error?: ErrorInfo,
     also: Partial<ChatMessage> = {},
   ) {
     const db = await this.db();
-    const tx = db.transaction('messages', 'readwrite');
-    const current = await tx.store.get([conversation, id]);
+    const tx = db.transaction(['messages', 'cursors'], 'readwrite');
+    const messages = tx.objectStore('messages');
+    const current = await messages.get([conversation, id]);
     if (!current?.status || !from.includes(current.status)) return undefined;
     const next = { ...current, ...also, status: to, error };
-    await tx.store.put(next);
+    // The server confirmed it: it takes its place in the server's order (worker/order.ts).
+    if (to === 'sent' && isPending(current.order)) next.order = await placeOf(tx, next, 'newest');
+    await messages.put(next);
     await tx.done;
     return next;
   }
@@ -76,26 +94,26 @@ export class History {
     await (await this.db()).delete('messages', [conversation, id]);
   }
 
-  async cursor(conversation: string): Promise<number | string | undefined> {
-    return (await (await this.db()).get('cursors', conversation))?.seq;
+  async cursor(conversation: string): Promise<Cursor | undefined> {
+    return (await (await this.db()).get('cursors', conversation))?.cursor;
   }
 
-  /** The server sequence (or archive id) of the oldest message that has one. */
-  async oldestSeq(conversation: string): Promise<number | string | undefined> {
+  /** The server cursor of the oldest message that has one: where paging back starts. */
+  async oldestCursor(conversation: string): Promise<Cursor | undefined> {
     const db = await this.db();
     const range = IDBKeyRange.bound([conversation, -Infinity], [conversation, Infinity]);
-    let cursor = await db.transaction('messages').store.index('by-conversation-time').openCursor(range);
-    while (cursor && cursor.value.seq === undefined) cursor = await cursor.continue();
-    return cursor?.value.seq;
+    let cursor = await db.transaction('messages').store.index('by-conversation-order').openCursor(range);
+    while (cursor && cursor.value.cursor === undefined) cursor = await cursor.continue();
+    return cursor?.value.cursor;
   }
 
-  /** Newest first, strictly before the message `before` (in time order, ties by id). */
+  /** Newest first in the server's order, strictly before `before`; own unconfirmed ones come first. */
   async page(conversation: string, before?: HistoryCursor, limit = 50): Promise<HistoryPage> {
     const db = await this.db();
-    const upper = before ? [conversation, before.ts, before.id] : [conversation, Infinity];
+    const upper = before ? [conversation, before.order, before.id] : [conversation, Infinity];
     const range = IDBKeyRange.bound([conversation, -Infinity], upper, false, true);
     const messages: ChatMessage[] = [];
-    let cursor = await db.transaction('messages').store.index('by-conversation-time').openCursor(range, 'prev');
+    let cursor = await db.transaction('messages').store.index('by-conversation-order').openCursor(range, 'prev');
     // Read one past the page to learn whether there is more.
     while (cursor && messages.length <= limit) {
       messages.push(cursor.value);
@@ -103,4 +121,16 @@ export class History {
     }
     return { messages: messages.slice(0, limit), more: messages.length > limit, serverMore: false };
   }
+}
+
+type Tx = IDBPTransaction<ParleySchema, ('messages' | 'cursors')[], 'readwrite'>;
+
+/** The message's place in the server's order: see worker/order.ts. */
+async function placeOf(tx: Tx, message: Pick<ChatMessage, 'conversation' | 'cursor'>, place: Place): Promise<number> {
+  if (message.cursor?.kind === 'seq') return message.cursor.seq;
+  const { conversation } = message;
+  const confirmed = IDBKeyRange.bound([conversation, -Infinity], [conversation, PENDING_BASE], false, true);
+  const edge = await tx.objectStore('messages').index('by-conversation-order').openKeyCursor(confirmed, place === 'newest' ? 'prev' : 'next');
+  const order = edge ? (edge.key[1] as number) : 0;
+  return place === 'newest' ? order + 1 : order - 1;
 }

@@ -82,7 +82,7 @@ describe('connection engine timing (injected timers, real relay)', () => {
     const proxy = await startProxy();
     await proxy.mode('refuse');
     const { timers, states, waitState, open, engine } = await engineInPage();
-    const { conversation } = open({ protocol: 'websocket', url: proxy.url, user: 'Max', options: { maxAttempts: 3 } });
+    const { conversation } = await open({ protocol: 'websocket', url: proxy.url, user: 'Max', options: { maxAttempts: 3 } });
     let failed: StateChange | undefined;
     while (!failed) {
       await waitFor(() => ['reconnecting', 'failed'].includes(states[states.length - 1]!.to), 10_000, 'a failure');
@@ -125,7 +125,7 @@ describe('connection engine timing (injected timers, real relay)', () => {
     const proxy = await startProxy();
     let online = false;
     const { engine, timers, waitState, open, last } = await engineInPage(() => online);
-    const { conversation } = open({ protocol: 'websocket', url: proxy.url, user: 'Ola' });
+    const { conversation } = await open({ protocol: 'websocket', url: proxy.url, user: 'Ola' });
     expect(last()!.to).to.equal('offline');
     const queued = await engine.send(conversation, 'written offline');
     expect(queued.status).to.equal('queued');
@@ -167,7 +167,7 @@ describe('connection engine timing (injected timers, real relay)', () => {
     const [lobby, support] = [uniqueName('lobby'), uniqueName('support')];
     const before = await engineInPage(() => true, dbName);
     before.open(config, lobby);
-    const { conversation } = before.open(config, support);
+    const { conversation } = await before.open(config, support);
     await before.waitState('open');
     const mark = before.states.length;
     await proxy.mode('refuse');

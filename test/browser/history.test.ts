@@ -1,60 +1,79 @@
 import { expect } from '@esm-bundle/chai';
-import type { ChatMessage } from '../../worker/api.ts';
+import type { ChatMessage, Cursor } from '../../worker/api.ts';
 import { openDB } from 'idb';
 import { DB_VERSION, openParleyDb } from '../../worker/db.ts';
 import { History } from '../../worker/history.ts';
 import { uniqueName } from './tabs.ts';
 
-/** History in IndexedDB: the sync cursor (what to ask for after a reconnect) and paging. */
-describe('history cursor', () => {
-  const message = (conversation: string, id: string, ts: number, seq: number | string): ChatMessage => ({
+/** History in IndexedDB: the sync cursor (what to ask for after a reconnect), order and paging. */
+describe('history', () => {
+  const message = (conversation: string, id: string, ts: number, cursor?: Cursor): Omit<ChatMessage, 'order'> => ({
     id,
     conversation,
     room: 'r',
     from: 'peer',
     text: id,
     ts,
-    seq,
+    cursor,
     mine: false,
   });
+  const archive = (id: string): Cursor => ({ kind: 'archive', id });
+  const seq = (n: number): Cursor => ({ kind: 'seq', seq: n });
 
   /** One connection per database, as the engine keeps it. */
   const store = () => {
-    const db = openParleyDb(uniqueName('cursor'), () => undefined);
+    const db = openParleyDb(uniqueName('history'), () => undefined);
     return new History(() => db);
   };
 
   it('keeps the archive id (XMPP MAM) of the newest message, whatever order they arrive in', async () => {
     const history = store();
     const c = 'xmpp|ws://x|ann@localhost#bob@localhost';
-    await history.receive(message(c, 'm2', 2_000, 'archive-b'));
-    await history.receive(message(c, 'm3', 3_000, 'archive-c'));
+    await history.receive(message(c, 'm2', 2_000, archive('archive-b')));
+    await history.receive(message(c, 'm3', 3_000, archive('archive-c')));
     // A page of older history arrives after the newer messages: the cursor stays put.
-    await history.receive(message(c, 'm1', 1_000, 'archive-a'));
-    expect(await history.cursor(c)).to.equal('archive-c');
+    await history.receive(message(c, 'm1', 1_000, archive('archive-a')), 'oldest');
+    expect(await history.cursor(c)).to.deep.equal(archive('archive-c'));
   });
 
-  it('still keeps the highest sequence number for numeric cursors', async () => {
+  it('keeps the highest sequence number for relay cursors', async () => {
     const history = store();
     const c = 'websocket|ws://x|ann#lobby';
-    await history.receive(message(c, 'a', 1_000, 7));
-    await history.receive(message(c, 'b', 5_000, 3));
-    expect(await history.cursor(c)).to.equal(7);
+    await history.receive(message(c, 'a', 1_000, seq(7)));
+    await history.receive(message(c, 'b', 5_000, seq(3)));
+    expect(await history.cursor(c)).to.deep.equal(seq(7));
+  });
+
+  it('orders by the relay sequence, not by time, and shows own unconfirmed messages last in written order', async () => {
+    const history = store();
+    const c = 'websocket|ws://x|ann#order';
+    await history.receive(message(c, 'late-clock', 9_000, seq(1)));
+    await history.receive(message(c, 'early-clock', 1_000, seq(2)));
+    const db = await history.db();
+    // Two of our own, written offline, not yet acknowledged (engine.send stores them so).
+    for (const [id, ts] of [['mine-1', 500], ['mine-2', 600]] as const)
+      await db.put('messages', { ...message(c, id, ts), mine: true, from: 'ann', status: 'queued', order: 2 ** 52 + ts });
+    const page = await history.page(c);
+    expect(page.messages.map((m) => m.id).reverse()).to.deep.equal(['late-clock', 'early-clock', 'mine-1', 'mine-2']);
+    // The relay acks mine-2 first, with seq 3: it takes that place, ahead of mine-1.
+    await history.transition(c, 'mine-2', ['queued'], 'sent', undefined, { cursor: seq(3) });
+    const after = await history.page(c);
+    expect(after.messages.map((m) => m.id).reverse()).to.deep.equal(['late-clock', 'early-clock', 'mine-2', 'mine-1']);
   });
 
   it('pages through messages that share a timestamp without skipping or repeating any', async () => {
     const history = store();
-    const c = 'websocket|ws://x|ann#ties';
+    const c = 'xmpp|ws://x|ann@localhost#ties';
     const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
     // Prosody stamps archive items to the second: whole pages can share one time.
-    for (const id of ids) await history.receive(message(c, id, 5_000, 1));
+    for (const id of ids) await history.receive(message(c, id, 5_000, archive(`archive-${id}`)));
     const seen: string[] = [];
     let page = await history.page(c, undefined, 3);
     for (;;) {
       seen.push(...page.messages.map((m) => m.id));
       const oldest = page.messages[page.messages.length - 1];
       if (!page.more || !oldest) break;
-      page = await history.page(c, { ts: oldest.ts, id: oldest.id }, 3);
+      page = await history.page(c, { order: oldest.order, id: oldest.id }, 3);
     }
     expect(seen).to.deep.equal([...ids].reverse());
   });
@@ -73,11 +92,13 @@ describe('history cursor', () => {
         db.createObjectStore('meta');
       },
     });
-    await old.put('messages', message(c, 'kept', 1_000, 1));
+    await old.put('messages', { ...message(c, 'kept', Date.now() - 1_000), seq: 1 });
     old.close();
     const db = openParleyDb(name, () => undefined);
     const history = new History(() => db);
-    expect((await history.page(c)).messages.map((m) => m.id)).to.deep.equal(['kept']);
+    const [kept] = (await history.page(c)).messages;
+    expect(kept?.id).to.equal('kept');
+    expect(kept?.cursor).to.deep.equal(seq(1));
     expect((await db).version).to.equal(DB_VERSION);
   });
 });

@@ -11,10 +11,11 @@ const relayClients = async () => ((await executeServerCommand('relay-stats')) as
 const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
 
 describe('engine lifecycle', () => {
-  it('keeps the socket through a reload, and closes it a grace period after its last tab', async () => {
+  // The worker lives on here because this page holds it: iframes never show what a reload of
+  // the only top-level tab does to a SharedWorker. test/e2e/ tests that with a real tab.
+  it('keeps the socket while a tab reloads beside another that keeps the engine alive, and closes it a grace period after its last tab', async () => {
     const { relayUrl } = await env();
     const engine = uniqueName('grace');
-    // This page holds the engine too, so the worker outlives the tabs under test.
     const client = await engineClient(engine);
     const options = { idleGrace: 1_500 };
     let gus = await openTab({ engine, user: 'Gus', server: relayUrl, options });

@@ -65,6 +65,11 @@ export interface InboundMessage extends OutgoingMessage {
   cursor?: Cursor;
   /** The server's time was missing or absurd, so `ts` is the arrival time instead. */
   tsReplaced?: true;
+  /**
+   * From a page of older history (`older()`): placed before everything shown, so a page must
+   * be reported newest first. Not needed where the cursor is a sequence number.
+   */
+  older?: true;
 }
 
 export interface CloseInfo {

@@ -1,0 +1,119 @@
+import { expect } from '@esm-bundle/chai';
+import type { ConnectionConfig, EngineEvent } from '../../worker/api.ts';
+import { Engine } from '../../worker/engine.ts';
+import { loadTransport } from '../../worker/transports/load.ts';
+import { brokerUrl, mosquittoPub, roomTopic } from './mqtt-env.ts';
+import { env, uniqueName, waitFor } from './tabs.ts';
+import { eventually, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
+
+/**
+ * Store-then-ack, end to end: while IndexedDB refuses every inbound message (as a full disk
+ * does), the engine must not let the server count them as delivered. Once the fault clears,
+ * every message arrives, once, in the order it was sent. The engine runs in the page, on real
+ * timers, against the real servers, with its storage fault injected (EngineDeps.storageFault).
+ */
+const FAST = { heartbeatInterval: 2_000, heartbeatTimeout: 2_000, backoffBase: 200, backoffCap: 1_000, stableAfter: 60_000 };
+
+async function engineWithFault() {
+  let failing = false;
+  const engine = new Engine({
+    dbName: uniqueName('faults'),
+    load: loadTransport,
+    storageFault: () => (failing ? new DOMException('The quota has been exceeded.', 'QuotaExceededError') : undefined),
+  });
+  const tabId = uniqueName('tab');
+  await new Promise<void>((held) =>
+    navigator.locks.request(`parley-tab:${tabId}`, () => {
+      held();
+      return new Promise<never>(() => undefined);
+    }),
+  );
+  const events: EngineEvent[] = [];
+  engine.tabs.add(tabId, (e) => void events.push(e));
+  return {
+    engine,
+    events,
+    fail: (on: boolean) => (failing = on),
+    open: async (config: ConnectionConfig, room: string) => {
+      const { conversation } = await engine.open(tabId, config, room);
+      await waitFor(() => events.some((e) => e.type === 'joined' && e.conversation === conversation), 15_000, 'the room joined');
+      return conversation;
+    },
+    /** Every stored text of the conversation, oldest first. */
+    stored: async (conversation: string) => (await engine.history.page(conversation, undefined, 500)).messages.map((m) => m.text).reverse(),
+  };
+}
+
+interface Peer {
+  name: string;
+  config: () => Promise<{ config: ConnectionConfig; room: string }>;
+  /** Sends `texts` to the room, in order, from another client. */
+  send: (room: string, texts: string[]) => Promise<void>;
+}
+
+const peers: Peer[] = [
+  {
+    name: 'JSON relay',
+    config: async () => ({ config: { protocol: 'websocket', url: (await env()).relayUrl, user: 'Sam', options: FAST }, room: uniqueName('room') }),
+    send: async (room, texts) => {
+      const ws = new WebSocket((await env()).relayUrl);
+      await new Promise((open) => (ws.onopen = open));
+      ws.send(JSON.stringify({ type: 'hello', v: 1, user: 'Peer' }));
+      ws.send(JSON.stringify({ type: 'join', room }));
+      for (const text of texts) ws.send(JSON.stringify({ type: 'msg', id: crypto.randomUUID(), room, text, ts: Date.now() }));
+      await waitFor(() => ws.bufferedAmount === 0, 5_000, 'the peer\'s frames sent');
+      ws.close();
+    },
+  },
+  {
+    name: 'MQTT, Mosquitto',
+    config: async () => ({ config: { protocol: 'mqtt', url: await brokerUrl('mosquitto'), user: 'Sam', options: FAST }, room: uniqueName('room') }),
+    send: (room, texts) => mosquittoPub('mosquitto', roomTopic(room), texts.map((text) => JSON.stringify({ id: crypto.randomUUID(), from: 'Peer', text, ts: Date.now() }))),
+  },
+  {
+    name: 'XMPP, Prosody',
+    config: async () => {
+      const { url, password } = await xmppEnv();
+      const user = await xmppUser('sam');
+      return { config: { protocol: 'xmpp', url, user, password, options: FAST }, room: '' };
+    },
+    send: async () => undefined,
+  },
+];
+
+describe('storage faults: store-then-ack on every transport', () => {
+  for (const peer of peers) {
+    it(`${peer.name}: messages that could not be stored are not acknowledged, and all arrive once the fault clears`, async () => {
+      const { engine, events, fail, open, stored } = await engineWithFault();
+      let { config, room } = await peer.config();
+      let send = peer.send;
+      if (config.protocol === 'xmpp') {
+        // A real XMPP client (slixmpp) writes to us one-to-one.
+        const other = await startPeer('peer');
+        room = other.jid;
+        send = async (_room, texts) => {
+          for (const text of texts) await other.do({ op: 'send', to: config.user, text });
+          await other.sync();
+        };
+      }
+      const conversation = await open(config, room);
+      const texts = Array.from({ length: 8 }, (_, i) => `message ${i + 1}`);
+
+      fail(true);
+      await send(room, texts.slice(0, 4));
+      const refused = await waitFor(() => events.find((e) => e.type === 'error' && e.error.code === 'storage-quota'), 15_000, 'the storage error');
+      expect(refused.type === 'error' && refused.error.message).to.match(/storage for this site is full/);
+      // While the disk is full, the link is dropped again and again; nothing is shown.
+      await waitFor(() => events.some((e) => e.type === 'state' && e.change.to === 'reconnecting' && e.change.reason === 'storage'), 15_000, 'the link dropped');
+      expect(events.filter((e) => e.type === 'message')).to.have.length(0);
+
+      fail(false);
+      await send(room, texts.slice(4));
+      await eventually(async () => (await stored(conversation)).length >= texts.length, 30_000, 'every message stored');
+      // Once each, in the order the peer sent them.
+      expect(await stored(conversation)).to.deep.equal(texts);
+      expect(events.filter((e) => e.type === 'message').map((e) => e.type === 'message' && e.message.text)).to.deep.equal(texts);
+      engine.offline();
+    });
+  }
+});
