@@ -33,11 +33,14 @@ describe('XMPP history (MAM, XEP-0313)', () => {
         t.older(peer.jid, oldestShown.cursor!, 20);
         await r.wait('historyEnd', (room) => room === peer.jid);
         await waitFor(() => r.stored.length === 60, 10_000, 'the first page');
-        // The page before arrives after the last one, oldest first, and every time in it is
-        // earlier than the time of what is already shown, so a list sorted by time reads as sent.
+        // The page before arrives after the last one, newest first, each marked to go before
+        // everything shown (worker/order.ts), with times earlier than what is shown.
         const earlier = r.stored.slice(50);
-        expect(earlier.map((m) => m.text)).to.deep.equal(sent.slice(0, 10));
-        const shown = [...earlier, ...r.stored.slice(0, 50)];
+        expect(earlier.map((m) => m.text)).to.deep.equal(sent.slice(0, 10).reverse());
+        expect(earlier.every((m) => m.older === true)).to.equal(true);
+        expect(r.stored.slice(0, 50).some((m) => m.older)).to.equal(false);
+        // Each goes before the oldest shown, as history places it.
+        const shown = earlier.reduce((list, m) => [m, ...list], r.stored.slice(0, 50));
         expect(shown.map((m) => m.text)).to.deep.equal(sent);
         expect(shown.every((m, i) => i === 0 || m.ts > shown[i - 1]!.ts), 'times increase along the conversation').to.equal(true);
       } finally {

@@ -30,15 +30,6 @@ const seqOf = (cursor: Cursor | undefined): number | undefined => (cursor?.kind 
 class JsonTransport implements Transport {
   #socket?: WebSocket;
   #refusal?: CloseInfo;
-  /**
-   * Settles after every message handed to the engine so far was stored. `caughtUp` waits for
-   * it: it moves the room's cursor past everything sent, which is only true once all of that
-   * is stored. After a storage failure it never settles, so the cursor stays before the lost
-   * message and the relay replays it on the next link's join (`after` = the stored cursor).
-   * That replay is why no per-message acknowledgement to the relay is needed.
-   */
-  #stored: Promise<void> = Promise.resolve();
-
   constructor(
     readonly config: ConnectionConfig,
     readonly events: TransportEvents,
@@ -113,8 +104,7 @@ class JsonTransport implements Transport {
         if (typeof frame.room !== 'string') return this.#bad('a "joined" frame without a room');
         this.events.joined(frame.room);
         if (!Number.isSafeInteger(frame.seq)) return;
-        const cursor: Cursor = { kind: 'seq', seq: frame.seq };
-        return void this.#stored.then(() => this.events.caughtUp(frame.room, cursor)).catch(() => undefined);
+        return this.events.caughtUp(frame.room, { kind: 'seq', seq: frame.seq });
       }
       case 'history-end':
         if (typeof frame.room !== 'string') return this.#bad('a "history-end" frame without a room');
@@ -138,11 +128,12 @@ class JsonTransport implements Transport {
       { now: Date.now(), unknownSender: UNKNOWN_SENDER },
     );
     if (!checked.ok) return this.events.error(checked.error);
-    const stored = this.events.message(checked.message);
-    this.#stored = this.#stored.then(() => stored);
-    // The Connection reports the failure and drops the link; here it only must not be unhandled.
-    stored.catch(() => undefined);
-    this.#stored.catch(() => undefined);
+    // Nothing to withhold if the engine cannot store it: the relay wants no acknowledgement,
+    // and the Connection drops the link and keeps the room's cursor before the lost message
+    // (worker/delivery.ts queues `caughtUp` behind the stores), so the next link's join, with
+    // `after` = the stored cursor, makes the relay replay it. The failure is the Connection's
+    // to report; here it only must not go unhandled.
+    this.events.message(checked.message).catch(() => undefined);
   }
 
   /** Relay error codes mapped onto worker/codes.ts; the relay's own code and words stay in the message. */

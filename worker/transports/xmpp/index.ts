@@ -88,9 +88,10 @@ export class XmppTransport implements Transport {
     const { clock } = this.session;
     const deliver = (m: InboundMessage) =>
       this.#asGiven.has(m.room) && this.#store({ ...m, room: this.#given(m.room), ts: clock.ordered(m.room, m.ts) });
+    // A page of older history goes before everything shown, one message at a time: newest first.
     const earlier = (room: string, page: InboundMessage[]) => {
       const ts = clock.orderedBefore(room, page.map((m) => m.ts));
-      page.forEach((m, i) => this.#store({ ...m, room: this.#given(m.room), ts: ts[i]! }));
+      for (let i = page.length - 1; i >= 0; i--) this.#store({ ...page[i]!, room: this.#given(room), ts: ts[i]!, older: true });
     };
     this.#receipts = receipts({
       self: this.#self,
