@@ -44,7 +44,7 @@ for (const broker of BROKERS) {
       await waitFor(() => texts(cy.chat).includes('after the bad one'), 10_000, 'the last message');
       expect(texts(cy.chat)).to.deep.equal(['from a bot', 'plain text from a sensor', '{"temperature":21}', 'after the bad one']);
       expect(cy.chat.shadowRoot!.querySelector(`[data-id="${id}"] .from`)?.textContent).to.equal('Bot');
-      await waitFor(() => warnings.some((w) => w.includes('bad-payload') && w.includes('"text" must be a string')), 5_000, 'the bad-payload report');
+      await waitFor(() => warnings.some((w) => w.includes('bad-message') && w.includes('"text" must be a string')), 5_000, 'the bad-message report');
       // The subscription survived the bad payload: later messages still arrive.
       await mosquittoPub(broker, topic, ['still here']);
       await waitFor(() => texts(cy.chat).includes('still here'), 10_000, 'a message after the bad payload');
