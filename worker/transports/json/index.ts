@@ -1,7 +1,7 @@
 import type { ConnectionConfig } from '../../api.ts';
 import type { CloseCode, ErrorCode } from '../../codes.ts';
 import { ProtocolError, ValidationError } from '../../errors.ts';
-import { checkInbound } from '../inbound.ts';
+import { checkInbound, saneTime } from '../inbound.ts';
 import {
   JSON_PROTOCOL_VERSION,
   parseFrame,
@@ -98,7 +98,8 @@ class JsonTransport implements Transport {
       case 'ack':
         return this.events.ack(String(frame.id), {
           cursor: Number.isSafeInteger(frame.seq) ? { kind: 'seq', seq: frame.seq } : undefined,
-          ts: typeof frame.ts === 'number' && Number.isFinite(frame.ts) ? frame.ts : undefined,
+          // The relay's time for our message, held to the same window as any inbound time.
+          ts: saneTime(frame.ts, Date.now()),
         });
       case 'joined': {
         if (typeof frame.room !== 'string') return this.#bad('a "joined" frame without a room');

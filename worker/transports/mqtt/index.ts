@@ -135,7 +135,7 @@ class MqttTransport implements Transport {
     this.#stop();
   }
 
-  /** Reports the end of the link, once: the client's listeners go with it. */
+  /** Reports the end of the link; the client and its listeners go with it, so its own `close` adds nothing. */
   #fail(info: CloseInfo): void {
     this.#stop();
     this.events.close(info);
