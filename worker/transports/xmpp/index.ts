@@ -251,16 +251,24 @@ export class XmppTransport implements Transport {
     this.events.close(info);
   }
 
-  /** Drops the socket and every listener; idempotent. */
+  /**
+   * Removes every listener and ends the link; idempotent. A stream worth resuming is only
+   * dropped, so the server keeps it (XEP-0198 §5); one that must not be resumed is closed
+   * (RFC 6120 §4.4), so the server ends that session now instead of holding it.
+   */
   #release(): void {
     const xmpp = this.#xmpp;
     this.#xmpp = undefined;
     this.#online = false;
     if (!xmpp) return;
-    if (this.#unresumable) forget(this.session);
-    else remember(this.session, xmpp.streamManagement);
     xmpp.removeAllListeners();
     xmpp.on('error', () => undefined);
-    xmpp.socket?.end();
+    if (this.#unresumable) {
+      forget(this.session);
+      void xmpp.stop().catch(() => xmpp.socket?.end());
+    } else {
+      remember(this.session, xmpp.streamManagement);
+      xmpp.socket?.end();
+    }
   }
 }
