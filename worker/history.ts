@@ -83,8 +83,9 @@ export class History {
     const current = await messages.get([conversation, id]);
     if (!current?.status || !from.includes(current.status)) return undefined;
     const next = { ...current, ...also, status: to, error };
-    // The server confirmed it: it takes its place in the server's order (worker/order.ts).
-    if (to === 'sent' && isPending(current.order)) next.order = await placeOf(tx, next, 'newest');
+    // The server confirmed it (an ack, or a receipt that overtook the ack): it takes its place
+    // in the server's order (worker/order.ts).
+    if ((to === 'sent' || to === 'delivered' || to === 'read') && isPending(current.order)) next.order = await placeOf(tx, next, 'newest');
     await messages.put(next);
     await tx.done;
     return next;
