@@ -16,7 +16,8 @@ export default {
   nodeResolve: true,
   concurrency: 1,
   // Each wait in a test has its own bound; this only stops a test that hangs outright.
-  testFramework: { config: { timeout: 120_000 } },
+  // forbidOnly: a focused test (describe.only, it.only) fails its file instead of hiding the rest.
+  testFramework: { config: { timeout: 120_000, forbidOnly: true } },
   testsFinishTimeout: 10 * 60_000,
   // transports/xmpp/lib.ts gathers xmpp.js, which reaches CommonJS packages; see wtr-bundle.ts.
   plugins: [
