@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { openTab, stateText, statuses, texts, type, uniqueName, waitFor, type Tab } from './tabs.ts';
+import { openTab, sleep, stateText, statuses, texts, type, uniqueName, waitFor, type Tab } from './tabs.ts';
 import {
   BROKERS,
   brokerClients,
@@ -15,7 +15,6 @@ import {
   waitForAsync,
 } from './mqtt-env.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const broker of BROKERS) {
   describe(`MQTT resilience, ${broker}`, () => {

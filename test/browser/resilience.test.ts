@@ -5,6 +5,7 @@ import { engineClient } from '../../widget/engine-client.ts';
 import {
   env,
   eventually,
+  FAST,
   openTab,
   reloadTab,
   sleep,
@@ -18,7 +19,6 @@ import {
 } from './tabs.ts';
 
 /** The engine in its SharedWorker, real timers, the real relay: what a visitor lives through. */
-const fast = { backoffBase: 200, backoffCap: 2_000, heartbeatInterval: 2_000, heartbeatTimeout: 2_000 };
 const numbered = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
 const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
 
@@ -26,8 +26,8 @@ describe('connection engine, end to end', () => {
   it('survives the relay going away for 20 s: 100 messages sent meanwhile arrive once, in order', async () => {
     const { relayUrl } = await env();
     const room = uniqueName('outage');
-    const ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: relayUrl, room, options: fast });
-    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: fast });
+    const ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: relayUrl, room, options: FAST });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: FAST });
     await connected(ann.chat);
     await connected(bob.chat);
     const walk: string[] = [];
@@ -59,8 +59,8 @@ describe('connection engine, end to end', () => {
     const { relayUrl } = await env();
     const room = uniqueName('burst');
     const proxy = await startProxy();
-    let ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: proxy.url, room, options: fast });
-    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: fast });
+    let ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: proxy.url, room, options: FAST });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: FAST });
     await connected(ann.chat);
     await connected(bob.chat);
     // 40 fits the first history page (50), so the reloaded tab shows them all.
@@ -86,8 +86,8 @@ describe('connection engine, end to end', () => {
     const { relayUrl } = await env();
     const room = uniqueName('offline');
     const proxy = await startProxy();
-    const ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: proxy.url, room, options: fast });
-    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: fast });
+    const ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: proxy.url, room, options: FAST });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, options: FAST });
     await connected(ann.chat);
     await connected(bob.chat);
     await type(bob.chat, 'before');

@@ -1,8 +1,7 @@
 import { expect } from '@esm-bundle/chai';
-import { openTab, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { openTab, sleep, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
 import { command, FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('XMPP recovery', () => {
   it('delivers every message of a 100-message burst once, though Prosody is killed midway', async function () {
