@@ -8,7 +8,11 @@ import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 
-/** Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts. */
+/**
+ * Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts.
+ * Type-checked with the rest (tsconfig.json: checkJs).
+ * @type {import('@web/test-runner').TestRunnerConfig}
+ */
 export default {
   files: 'test/browser/**/*.test.ts',
   // WTR_PORT lets two runs share a machine.

@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
  * load, or an error outside any test, counts as one failure. `ran` is every test the browser
  * reported; run-all.ts compares it with what the files declare, since a file that fails to load
  * reports none of its tests.
+ * @param {string} file
+ * @returns {import('@web/test-runner').Reporter}
  */
 export function countReporter(file) {
   return {
@@ -13,6 +15,7 @@ export function countReporter(file) {
       let passed = 0;
       let failed = 0;
       let ran = 0;
+      /** @param {import('@web/test-runner').TestSuiteResult} suite */
       const walk = (suite) => {
         for (const t of suite.tests) {
           ran++;
