@@ -4,7 +4,7 @@ import { waitFor } from '../support/wait.ts';
 
 // The one wait and sleep (test/support/wait.ts), here too since every browser test imports this
 // file; `eventually` is the name some tests know it by (its probe may be async).
-export { sleep, waitFor, waitFor as eventually } from '../support/wait.ts';
+export { settled, sleep, waitFor, waitFor as eventually } from '../support/wait.ts';
 export { FAST } from '../support/fast-options.ts';
 
 /** Helpers for browser tests: same-origin iframes stand in for tabs (docs/platform.md). */

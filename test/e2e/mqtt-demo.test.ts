@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startDemoProcess, type DemoProcess } from '../support/demo-process.ts';
+import { waitFor } from '../support/wait.ts';
+import { connected, say, shows } from '../support/e2e-page.ts';
 
 /**
  * The demo (`npm start`, built files in dist/) with MQTT: a page on the JSON protocol never
@@ -31,9 +33,6 @@ async function startDemo(): Promise<void> {
   server = demo.child;
   PORT = demo.port;
 }
-
-const connected = (page: Page) =>
-  page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected', undefined, { timeout: 15_000 });
 
 async function visit(name: string, room: string): Promise<{ page: Page; seen: string[] }> {
   const context = await browser.newContext();
@@ -61,11 +60,13 @@ describe('demo server with MQTT', () => {
     const room = `e2e-mqtt-${PORT}`;
 
     const ann = await visit('Ann', room);
-    // Give the engine time to import anything it would import.
-    await new Promise((r) => setTimeout(r, 1_000));
-    const jsonOnly = requested();
+    // Connected means the engine has loaded its transport: what it would import, it has asked for.
+    const jsonOnly = await waitFor(() => {
+      const paths = requested();
+      return paths.some((p) => /\/assets\/json-.*\.js$/.test(p)) && paths;
+    }, 5_000, 'the JSON transport chunk in the server log');
     assert.ok(jsonOnly.some((p) => /\/assets\/engine\.worker-.*\.js$/.test(p)), `the engine was fetched: ${jsonOnly.join(' ')}`);
-    assert.ok(jsonOnly.some((p) => /\/assets\/websocket-.*\.js$/.test(p)), 'the JSON transport was fetched');
+    assert.ok(jsonOnly.some((p) => /\/assets\/json-.*\.js$/.test(p)), 'the JSON transport was fetched');
     assert.deepEqual(jsonOnly.filter((p) => chunks.includes(p)), [], 'the JSON-only page fetched no mqtt.js');
     assert.deepEqual(jsonOnly.filter((p) => /\/assets\/xmpp[-.]/.test(p)), [], 'nor the XMPP transport');
     assert.ok(readdirSync('dist/assets').some((f) => /^xmpp-.*\.js$/.test(f)), 'the build has an XMPP chunk to leave out');
@@ -79,12 +80,7 @@ describe('demo server with MQTT', () => {
     await bob.page.locator('select[name=protocol]').selectOption('mqtt');
     await connected(bob.page);
     await new Promise((r) => setTimeout(r, 500));
-    await ann.page.locator('parley-chat textarea').fill('Hi Bob, over MQTT');
-    await ann.page.locator('parley-chat textarea').press('Enter');
-    await bob.page.waitForFunction(
-      () => [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hi Bob, over MQTT'),
-      undefined,
-      { timeout: 15_000 },
-    );
+    await say(ann.page, 'Hi Bob, over MQTT');
+    await shows(bob.page, 'Hi Bob, over MQTT');
   });
 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startDemoProcess, type DemoProcess } from '../support/demo-process.ts';
 import { freePorts } from '../support/free-port.ts';
+import { connected, say, shows, widgetTexts as texts } from '../support/e2e-page.ts';
 
 /**
  * `npm run demo:xmpp` as a visitor meets it: the production build (dist/), whose engine loads
@@ -13,19 +14,12 @@ let demo: DemoProcess;
 let xmppPort = 0;
 let browser: Browser;
 
-const texts = (page: Page) =>
-  page.evaluate(() => [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.message .text') ?? [])].map((t) => t.textContent));
-
 async function visit(name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   const xmpp = `ws://127.0.0.1:${xmppPort}/xmpp-websocket`;
   await page.goto(`${demo.url}/?user=${name}&room=e2e-${demo.port}&xmpp=${encodeURIComponent(xmpp)}`);
   await page.selectOption('select[name=protocol]', 'xmpp');
-  await page.waitForFunction(
-    () => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected',
-    undefined,
-    { timeout: 20_000 },
-  );
+  await connected(page, 20_000);
   return page;
 }
 
@@ -46,16 +40,10 @@ describe('demo with XMPP (npm run demo:xmpp)', () => {
     assert.match(demo.output(), /Prosody: ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket/);
     const ann = await visit('Ann');
     const bob = await visit('Bob');
-    await ann.locator('parley-chat textarea').fill('Hi Bob, over XMPP');
-    await ann.locator('parley-chat textarea').press('Enter');
-    await bob.waitForFunction(() =>
-      [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hi Bob, over XMPP'),
-    );
-    await bob.locator('parley-chat textarea').fill('Hello Ann');
-    await bob.locator('parley-chat textarea').press('Enter');
-    await ann.waitForFunction(() =>
-      [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hello Ann'),
-    );
+    await say(ann, 'Hi Bob, over XMPP');
+    await shows(bob, 'Hi Bob, over XMPP');
+    await say(bob, 'Hello Ann');
+    await shows(ann, 'Hello Ann');
     assert.deepEqual(await texts(ann), ['Hi Bob, over XMPP', 'Hello Ann']);
   });
 });

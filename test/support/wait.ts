@@ -25,3 +25,23 @@ export async function waitFor<T>(
     await sleep(every);
   }
 }
+
+/**
+ * Polls `probe` until it has returned the same value for `quiet` ms, and resolves with that
+ * value: for counts that others change for a while yet (a broker's clients while idle links of
+ * earlier tests close, each after the engine's `idleGrace`; `quiet` must be longer than that).
+ */
+export async function settled<T>(probe: () => T | PromiseLike<T>, quiet: number, timeout = 20_000, what = 'value', every = 100): Promise<T> {
+  let value = await probe();
+  let since = performance.now();
+  return waitFor(
+    async () => {
+      const now = await probe();
+      if (now !== value) [value, since] = [now, performance.now()];
+      return performance.now() - since >= quiet && { value };
+    },
+    timeout,
+    `${what} to settle for ${quiet} ms`,
+    every,
+  ).then((r) => r.value);
+}
