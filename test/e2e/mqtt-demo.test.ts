@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startDemoProcess, type DemoProcess } from '../support/demo-process.ts';
-import { waitFor } from '../support/wait.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 import { connected, say, shows } from '../support/e2e-page.ts';
 
 /**
@@ -72,14 +72,16 @@ describe('demo server with MQTT', () => {
     assert.ok(readdirSync('dist/assets').some((f) => /^xmpp-.*\.js$/.test(f)), 'the build has an XMPP chunk to leave out');
 
     await ann.page.locator('select[name=protocol]').selectOption('mqtt');
+    // The widget may still say Connected over JSON for a moment: wait for the chunk itself.
+    await waitFor(() => requested().some((p) => chunks.includes(p)), 15_000, `choosing MQTT to fetch ${chunks.join(', ')}`);
     await connected(ann.page);
-    assert.ok(requested().some((p) => chunks.includes(p)), `choosing MQTT fetched ${chunks.join(', ')}`);
     console.log(`page-level request events saw the MQTT chunk: ${ann.seen.some((p) => chunks.includes(p))}`);
 
     const bob = await visit('Bob', room);
     await bob.page.locator('select[name=protocol]').selectOption('mqtt');
     await connected(bob.page);
-    await new Promise((r) => setTimeout(r, 500));
+    // Until the engine reports a room joined: Connected comes with the CONNACK, the SUBSCRIBE after.
+    await sleep(500);
     await say(ann.page, 'Hi Bob, over MQTT');
     await shows(bob.page, 'Hi Bob, over MQTT');
   });
