@@ -3,6 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { StateChange } from '../../worker/api.ts';
 import { engineClient } from '../../widget/engine-client.ts';
 import {
+  connected,
   env,
   FAST,
   openTab,
@@ -20,7 +21,6 @@ import {
 
 /** The engine in its SharedWorker, real timers, the real relay: what a visitor lives through. */
 const numbered = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
-const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
 
 describe('connection engine, end to end', () => {
   it('survives the relay going away for 20 s: 100 messages sent meanwhile arrive once, in order', async () => {

@@ -64,6 +64,10 @@ export const statuses = (chat: ParleyChat): string[] =>
 
 export const stateText = (chat: ParleyChat): string => chat.shadowRoot!.querySelector('.state-text')?.textContent ?? '';
 
+/** Resolves once the widget says Connected; fails after `timeout` ms. */
+export const connected = (chat: ParleyChat, timeout = 15_000): Promise<true> =>
+  waitFor(() => stateText(chat) === 'Connected', timeout, 'Connected');
+
 /** Types into the widget and presses Send, as a visitor would. */
 export async function type(chat: ParleyChat, text: string): Promise<void> {
   const box = chat.shadowRoot!.querySelector('textarea')!;
