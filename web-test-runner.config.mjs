@@ -9,7 +9,11 @@ import { xmppServers } from './test/support/wtr-xmpp.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 
-/** Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts. */
+/**
+ * Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts.
+ * Type-checked with the rest (tsconfig.json: checkJs).
+ * @type {import('@web/test-runner').TestRunnerConfig}
+ */
 export default {
   files: 'test/browser/**/*.test.ts',
   // WTR_PORT lets two runs share a machine.
@@ -17,7 +21,8 @@ export default {
   nodeResolve: true,
   concurrency: 1,
   // Each wait in a test has its own bound; this only stops a test that hangs outright.
-  testFramework: { config: { timeout: 120_000 } },
+  // forbidOnly: a focused test (describe.only, it.only) fails its file instead of hiding the rest.
+  testFramework: { config: { timeout: 120_000, forbidOnly: true } },
   testsFinishTimeout: 10 * 60_000,
   // transports/xmpp/lib.ts gathers xmpp.js, which reaches CommonJS packages; see wtr-bundle.ts.
   plugins: [

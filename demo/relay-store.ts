@@ -42,6 +42,10 @@ export class RelayStore {
 
   /** Stores the message once. `fresh` is false when the id was already stored (a resend). */
   add(message: Omit<WireMessage, 'seq'>): { stored: Stored; fresh: boolean } {
+    // Looked up first: an ignored INSERT still advances the AUTOINCREMENT counter, and a resend
+    // must not leave a gap in seq (one message, one seq; test/node/relay.test.ts).
+    const known = this.#byId.get(message.id) as Stored | undefined;
+    if (known) return { stored: known, fresh: false };
     const { changes } = this.#insert.run(message.id, message.room, message.from, message.text, message.ts);
     return { stored: this.#byId.get(message.id) as Stored, fresh: changes === 1 };
   }

@@ -78,7 +78,8 @@ export function createRelay(options: RelayOptions): WebSocketServer {
         if (!id) return void send(ws, { type: 'error', code: 'bad-frame', message: 'A message needs an id of at most 100 characters.' });
         const reject = (code: string, message: string) => send(ws, { type: 'error', code, message, id });
         if (!client.rooms.has(frame.room)) return void reject('not-joined', 'Join the room before sending to it.');
-        if (typeof frame.text !== 'string' || !frame.text.trim()) return void reject('empty', 'The message is empty.');
+        if (typeof frame.text !== 'string') return void reject('bad-frame', "A message's text must be a string.");
+        if (!frame.text.trim()) return void reject('empty', 'The message is empty.');
         if (frame.text.length > maxText) return void reject('too-long', `Messages can be at most ${maxText} characters.`);
         const { stored, fresh } = store.add({ id, room: frame.room, from: client.user, text: frame.text, ts: Date.now() });
         send(ws, { type: 'ack', id, seq: stored.seq, ts: stored.ts });
@@ -96,7 +97,13 @@ export function createRelay(options: RelayOptions): WebSocketServer {
         return;
       }
       case 'typing':
-        if (typeof frame.room === 'string' && client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'typing', room: frame.room, from: client.user, typing: !!frame.typing });
+        if (typeof frame.room !== 'string' || !frame.room)
+          return void send(ws, { type: 'error', code: 'bad-room', message: 'A typing notice needs a room name.' });
+        if (typeof frame.typing !== 'boolean')
+          return void send(ws, { type: 'error', code: 'bad-frame', message: 'A typing notice needs typing: true or false.' });
+        // A notice for a room this socket has not joined is dropped without a word: it can race a
+        // rejoin after a reconnect, and nobody there would see it anyway.
+        if (client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'typing', room: frame.room, from: client.user, typing: frame.typing });
         return;
       case 'ping':
         return void send(ws, { type: 'pong' });

@@ -21,36 +21,46 @@ async function engineInPage(online: () => boolean = () => true, dbName = uniqueN
   );
   const engine = new Engine({ dbName, load: loadTransport, timers, online });
   const states: StateChange[] = [];
-  engine.tabs.add(tabId, (e) => void (e.type === 'state' && states.push(e.change)));
+  // The fake clock's time when each state was reported. The engine reports a state from inside
+  // the timer that caused it, so this is when the engine acted, not when the test looked.
+  const stamps = new Map<StateChange, number>();
+  const clockAt = (s: StateChange) => stamps.get(s)!;
+  engine.tabs.add(tabId, (e) => {
+    if (e.type !== 'state') return;
+    states.push(e.change);
+    stamps.set(e.change, timers.now());
+  });
   const last = () => states[states.length - 1];
   const waitState = (to: StateChange['to'], after = states.length) =>
     waitFor(() => states.slice(after).find((s) => s.to === to), 10_000, `state ${to}`);
   const open = (config: ConnectionConfig, room = uniqueName('room')) => engine.open(tabId, config, room);
-  return { engine, timers, states, last, waitState, open };
+  return { engine, timers, states, last, waitState, open, clockAt };
 }
 
 describe('connection engine timing (injected timers, real relay)', () => {
   it('backs off within the jittered bounds, respects the cap, and resets only after a stable link', async () => {
     const proxy = await startProxy();
     await proxy.mode('refuse');
-    const { timers, states, waitState, open } = await engineInPage();
+    const { timers, states, waitState, open, clockAt } = await engineInPage();
     const base = 500;
     const cap = 4_000;
     open({ protocol: 'websocket', url: proxy.url, user: 'Bo', options: { backoffBase: base, backoffCap: cap, stableAfter: 10_000 } });
 
-    const delays: number[] = [];
     for (let attempt = 1; attempt <= 8; attempt++) {
       const waiting = await waitState('reconnecting');
       expect(waiting.attempt).to.equal(attempt);
-      const delay = waiting.nextRetryAt! - timers.now();
+      const delay = waiting.nextRetryAt! - clockAt(waiting);
       const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
       expect(delay, `attempt ${attempt}`).to.be.within(0, ceiling - 1);
-      delays.push(delay);
+      // Timers run inside advance(): a retry due earlier than announced would be reported by now.
       const from = states.length;
-      timers.advance(delay);
-      await waitState('connecting', from);
+      const early = Math.max(0, waiting.nextRetryAt! - timers.now() - 1);
+      timers.advance(early);
+      if (waiting.nextRetryAt! > timers.now()) expect(states.slice(from), `attempt ${attempt} before its time`).to.deep.equal([]);
+      timers.advance(waiting.nextRetryAt! - timers.now());
+      const connecting = await waitState('connecting', from);
+      expect(clockAt(connecting), `attempt ${attempt} starts at nextRetryAt`).to.equal(waiting.nextRetryAt);
     }
-    expect(Math.max(...delays)).to.be.at.most(cap);
 
     // The relay is reachable again: the pending attempt opens, and the count is not yet reset.
     const ninth = await waitState('reconnecting');
@@ -92,10 +102,11 @@ describe('connection engine timing (injected timers, real relay)', () => {
     }
     expect(failed.reason).to.equal('max-attempts');
     expect(failed.error?.message).to.match(/Gave up after 3 attempts/);
-    const attempts = await proxy.accepted();
+    expect(states.filter((s) => s.to === 'connecting'), 'the first try and 3 retries').to.have.length(4);
+    // A retry is a timer; advance() runs every timer due, and a retry reports `connecting` at once.
+    const after = states.length;
     timers.advance(10 * 60_000);
-    await sleep(300);
-    expect(await proxy.accepted(), 'no attempt after failed').to.equal(attempts);
+    expect(states.slice(after), 'no attempt after failed').to.deep.equal([]);
 
     await proxy.mode('forward');
     const mark = states.length;
@@ -110,8 +121,9 @@ describe('connection engine timing (injected timers, real relay)', () => {
     const failed = await waitState('failed');
     expect(failed.reason).to.equal('auth');
     expect(failed.error?.message).to.match(/token is wrong/);
+    const after = states.length;
     timers.advance(10 * 60_000);
-    await sleep(300);
+    expect(states.slice(after), 'no retry after a refusal').to.deep.equal([]);
     expect(states.filter((s) => s.to === 'connecting')).to.have.length(1);
 
     // The visitor fixes the token: the same connection tries again with it at once.
@@ -124,14 +136,15 @@ describe('connection engine timing (injected timers, real relay)', () => {
   it('makes no attempt while the browser is offline, and tries at once when it comes back', async () => {
     const proxy = await startProxy();
     let online = false;
-    const { engine, timers, waitState, open, last } = await engineInPage(() => online);
+    const { engine, timers, states, waitState, open, last } = await engineInPage(() => online);
     const { conversation } = await open({ protocol: 'websocket', url: proxy.url, user: 'Ola' });
     expect(last()!.to).to.equal('offline');
     const queued = await engine.send(conversation, 'written offline');
     expect(queued.status).to.equal('queued');
+    const after = states.length;
     timers.advance(10 * 60_000);
-    await sleep(300);
-    expect(await proxy.accepted(), 'attempts while offline').to.equal(0);
+    expect(states.slice(after), 'no attempt while offline').to.deep.equal([]);
+    expect(await proxy.accepted(), 'connections while offline').to.equal(0);
 
     online = true;
     engine.wake('network-online');
@@ -141,18 +154,19 @@ describe('connection engine timing (injected timers, real relay)', () => {
 
   it('notices a half-open link within interval + timeout and reconnects', async () => {
     const proxy = await startProxy();
-    const { timers, states, waitState, open } = await engineInPage();
+    const { timers, states, waitState, open, clockAt } = await engineInPage();
     open({ protocol: 'websocket', url: proxy.url, user: 'Hal', options: { heartbeatInterval: 15_000, heartbeatTimeout: 5_000 } });
     await waitState('open');
     await sleep(200);
     await proxy.mode('blackhole');
     const mark = states.length;
+    const start = timers.now();
     timers.advance(19_999);
-    await sleep(300);
     expect(states.slice(mark), 'still open just before interval + timeout').to.deep.equal([]);
-    timers.advance(1);
+    timers.advance(10_000);
     const lost = await waitState('reconnecting', mark);
     expect(lost.reason).to.equal('heartbeat-timeout');
+    expect(clockAt(lost) - start, 'noticed at interval + timeout').to.equal(20_000);
 
     await proxy.mode('forward');
     const again = states.length;
@@ -188,17 +202,19 @@ describe('connection engine timing (injected timers, real relay)', () => {
 
   it('probes at once when a tab becomes visible, instead of waiting out the interval', async () => {
     const proxy = await startProxy();
-    const { engine, timers, states, waitState, open } = await engineInPage();
+    const { engine, timers, states, waitState, open, clockAt } = await engineInPage();
     open({ protocol: 'websocket', url: proxy.url, user: 'Vi', options: { heartbeatInterval: 15_000, heartbeatTimeout: 5_000 } });
     await waitState('open');
     await sleep(200);
     await proxy.mode('blackhole');
     const mark = states.length;
+    const start = timers.now();
     timers.advance(1_000);
     engine.wake('tab-visible');
-    timers.advance(5_000);
+    // Past interval + timeout: the clock stamp, not how far the test moved it, says when it was caught.
+    timers.advance(30_000);
     const lost = await waitState('reconnecting', mark);
     expect(lost.reason).to.equal('heartbeat-timeout');
-    expect(timers.now(), 'caught after the probe timeout, not interval + timeout').to.be.below(15_000);
+    expect(clockAt(lost) - start, 'caught one probe timeout after the tab woke, not at interval + timeout').to.equal(6_000);
   });
 });

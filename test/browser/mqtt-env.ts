@@ -1,6 +1,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { BrokerName, MqttEnv } from '../support/wtr-mqtt.ts';
-import { openTab, stateText, uniqueName, waitFor, type Tab } from './tabs.ts';
+import { FAST as SHARED_FAST } from '../support/fast-options.ts';
+import { openTab, sleep, stateText, uniqueName, waitFor, type Tab } from './tabs.ts';
 
 /** Typed wrappers for the server commands of test/support/wtr-mqtt.ts. */
 export type { BrokerName };
@@ -49,24 +50,24 @@ export async function brokerProxy(broker: BrokerName, guarded = false): Promise<
 /** The topic of a room under the default prefix (docs/mqtt.md). */
 export const roomTopic = (room: string) => `parley/rooms/${encodeURIComponent(room)}`;
 
-/** Short engine timings, so a dropped link is noticed and retried within a test's time. */
-export const FAST = { heartbeatInterval: 2_000, heartbeatTimeout: 2_000, backoffBase: 200, backoffCap: 1_000, idleGrace: 500 };
+/**
+ * The shared fast timings (test/support/fast-options.ts), and an idle socket closed 500 ms after
+ * its last tab, so that broker client counts settle within a test.
+ */
+export const FAST = { ...SHARED_FAST, idleGrace: 500 } as const;
 
 export async function mqttTab(broker: BrokerName, user: string, room: string, engine = uniqueName(user), server?: string): Promise<Tab> {
   const tab = await openTab({ engine, user, room, protocol: 'mqtt', server: server ?? (await brokerUrl(broker)), options: FAST });
   await waitFor(() => stateText(tab.chat) === 'Connected', 15_000, `${user} connected to ${broker}`);
-  // Connected comes with the CONNACK; the SUBSCRIBE follows it. Give it time to reach the broker.
-  await new Promise((r) => setTimeout(r, 500));
+  // Connected comes with the CONNACK; the SUBSCRIBE follows it. Until the engine reports a room
+  // joined, give it time to reach the broker.
+  await sleep(500);
   return tab;
 }
 
-/** Polls an async probe until `done` holds; fails after `timeout` ms. */
-export async function waitForAsync<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeout: number, what: string): Promise<T> {
-  const end = performance.now() + timeout;
-  for (;;) {
+/** Polls an async probe until `done` holds for its value, and resolves with that value. */
+export const waitForAsync = async <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeout: number, what: string): Promise<T> =>
+  (await waitFor(async () => {
     const value = await probe();
-    if (done(value)) return value;
-    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+    return done(value) && { value };
+  }, timeout, what, 100)).value;

@@ -1,7 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { env, openTab, reloadTab, sendNow, startProxy, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { connected, env, openTab, reloadTab, sendNow, startProxy, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
 
-const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
 const shadow = (chat: Parameters<typeof stateText>[0]) => chat.shadowRoot!;
 
 describe('outbox and history, as the visitor sees them', () => {

@@ -3,8 +3,10 @@ import type { ConnectionConfig, EngineEvent } from '../../worker/api.ts';
 import { Engine } from '../../worker/engine.ts';
 import { loadTransport } from '../../worker/transports/load.ts';
 import { brokerUrl, mosquittoPub, roomTopic } from './mqtt-env.ts';
-import { env, uniqueName, waitFor } from './tabs.ts';
-import { eventually, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
+import { FAST as FAST_OPTIONS } from '../support/fast-options.ts';
+import { waitFor } from '../support/wait.ts';
+import { env, uniqueName } from './tabs.ts';
+import { startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
 
 /**
  * Store-then-ack, end to end: while IndexedDB refuses every inbound message (as a full disk
@@ -12,7 +14,7 @@ import { eventually, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
  * every message arrives, once, in the order it was sent. The engine runs in the page, on real
  * timers, against the real servers, with its storage fault injected (EngineDeps.storageFault).
  */
-const FAST = { heartbeatInterval: 2_000, heartbeatTimeout: 2_000, backoffBase: 200, backoffCap: 1_000, stableAfter: 60_000 };
+const FAST = { ...FAST_OPTIONS, stableAfter: 60_000 };
 
 async function engineWithFault() {
   let failing = false;
@@ -109,7 +111,7 @@ describe('storage faults: store-then-ack on every transport', () => {
 
       fail(false);
       await send(room, texts.slice(4));
-      await eventually(async () => (await stored(conversation)).length >= texts.length, 30_000, 'every message stored');
+      await waitFor(async () => (await stored(conversation)).length >= texts.length, 30_000, 'every message stored');
       // Once each, in the order the peer sent them.
       expect(await stored(conversation)).to.deep.equal(texts);
       expect(events.filter((e) => e.type === 'message').map((e) => e.type === 'message' && e.message.text)).to.deep.equal(texts);

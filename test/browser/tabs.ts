@@ -1,5 +1,11 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
+import { waitFor } from '../support/wait.ts';
+
+// The one wait and sleep (test/support/wait.ts), here too since every browser test imports this
+// file; `eventually` is the name some tests know it by (its probe may be async).
+export { settled, sleep, waitFor, waitFor as eventually } from '../support/wait.ts';
+export { FAST } from '../support/fast-options.ts';
 
 /** Helpers for browser tests: same-origin iframes stand in for tabs (docs/platform.md). */
 
@@ -50,17 +56,6 @@ export async function openTab(o: TabOptions): Promise<Tab> {
   return { frame, chat, close: () => frame.remove() };
 }
 
-/** Polls until `probe` returns something truthy, or fails after `timeout` ms. */
-export async function waitFor<T>(probe: () => T | undefined | null | false, timeout = 10_000, what = 'condition'): Promise<T> {
-  const end = performance.now() + timeout;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 export const texts = (chat: ParleyChat): string[] =>
   [...chat.shadowRoot!.querySelectorAll('.message .text')].map((el) => el.textContent ?? '');
 
@@ -68,6 +63,10 @@ export const statuses = (chat: ParleyChat): string[] =>
   [...chat.shadowRoot!.querySelectorAll<HTMLElement>('.message .status')].map((el) => el.dataset.status ?? '');
 
 export const stateText = (chat: ParleyChat): string => chat.shadowRoot!.querySelector('.state-text')?.textContent ?? '';
+
+/** Resolves once the widget says Connected; fails after `timeout` ms. */
+export const connected = (chat: ParleyChat, timeout = 15_000): Promise<true> =>
+  waitFor(() => stateText(chat) === 'Connected', timeout, 'Connected');
 
 /** Types into the widget and presses Send, as a visitor would. */
 export async function type(chat: ParleyChat, text: string): Promise<void> {
@@ -96,17 +95,6 @@ export async function startProxy(): Promise<Proxy> {
     accepted: async () => ((await executeServerCommand('proxy-stats', { id })) as { accepted: number }).accepted,
   };
 }
-
-/** Like waitFor, for a probe that must ask something asynchronous. */
-export async function eventually(probe: () => Promise<boolean>, timeout = 10_000, what = 'condition'): Promise<void> {
-  const end = performance.now() + timeout;
-  while (!(await probe())) {
-    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Reloads the tab's page, as F5 does, and returns the new widget. */
 export async function reloadTab(tab: Tab): Promise<Tab> {

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { openTab, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
-import { eventually, FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
+import { openTab, sleep, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
 
 const senders = (chat: ParleyChat): string[] =>
   [...chat.shadowRoot!.querySelectorAll('.message .from')].map((el) => el.textContent ?? '');
@@ -58,7 +58,7 @@ describe('XMPP chat', () => {
 
       await type(a.chat, 'Hello slixmpp ✓');
       const id = a.chat.shadowRoot!.querySelector<HTMLElement>('.message')!.dataset.id;
-      const got = await eventually(async () => (await peer.received()).find((m) => m.text === 'Hello slixmpp ✓'), 10_000, 'the message at slixmpp');
+      const got = await waitFor(async () => (await peer.received()).find((m) => m.text === 'Hello slixmpp ✓'), 10_000, 'the message at slixmpp');
       await waitFor(() => statuses(a.chat).join() === 'delivered', 10_000, 'the receipt from slixmpp');
       await peer.do({ op: 'displayed', to: ann, id: got.id });
       await waitFor(() => statuses(a.chat).join() === 'read', 10_000, 'the displayed marker from slixmpp');
@@ -83,8 +83,9 @@ describe('XMPP chat', () => {
     const tab = await openTab({ engine: uniqueName('xmpp'), protocol: 'xmpp', server: url, user: ann, password: 'nope', room: 'x@localhost', options: FAST });
     await waitFor(() => stateText(tab.chat).startsWith('Cannot connect'), 15_000, 'the failed state');
     expect(stateText(tab.chat)).to.contain('not-authorized');
-    // With a 300 ms backoff, a retry loop would have left `failed` by now.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Not a wait for something to happen but a window in which nothing may: a retry loop
+    // (backoffBase 200 ms) would have left `failed` by now.
+    await sleep(1_500);
     expect(stateText(tab.chat)).to.match(/^Cannot connect: The XMPP server refused the user name or password/);
     tab.close();
   });

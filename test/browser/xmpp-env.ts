@@ -1,6 +1,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { XmppEnv } from '../support/wtr-xmpp.ts';
 import type { PeerCommand, PeerMessage } from '../support/xmpp-peer.ts';
+import { waitFor } from '../support/wait.ts';
 import { uniqueName } from './tabs.ts';
 
 /** Browser-side helpers for the XMPP tests; the servers live in test/support/wtr-xmpp.ts. */
@@ -27,25 +28,14 @@ export async function startPeer(prefix: string) {
     sync: async () => {
       const before = (await executeServerCommand('peer-synced', { name })) as number;
       await command('peer-command', { name, command: JSON.stringify({ op: 'sync' }) });
-      await eventually(async () => ((await executeServerCommand('peer-synced', { name })) as number) > before, 20_000, 'the peer\'s sync');
+      await waitFor(async () => ((await executeServerCommand('peer-synced', { name })) as number) > before, 20_000, 'the peer\'s sync');
     },
     stop: () => command('peer-stop', { name }),
   };
 }
 
-/** Engine options that keep reconnect tests short; all in ms. */
-export const FAST = { heartbeatInterval: 2_000, heartbeatTimeout: 3_000, backoffBase: 300, backoffCap: 2_000 } as const;
-
-/** Like waitFor, for a probe that must ask the test server. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeout = 10_000, what = 'condition'): Promise<T> {
-  const end = performance.now() + timeout;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (performance.now() > end) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// The XMPP tests' engine options are the shared ones (test/support/fast-options.ts).
+export { FAST } from '../support/fast-options.ts';
 
 /** `ann-1234@localhost` → `ann-1234`, the default MUC nickname. */
 export const localPart = (jid: string): string => jid.split('@')[0]!;

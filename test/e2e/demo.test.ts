@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startDemoProcess, type DemoProcess } from '../support/demo-process.ts';
+import { connected, say, shows, widgetTexts as messages } from '../support/e2e-page.ts';
 
 /** The demo as a visitor meets it: `npm start`'s server (built files in dist/), real Chromium. */
 let PORT = 0;
@@ -19,13 +20,12 @@ async function startDemo(): Promise<void> {
   PORT = demo.port;
 }
 
-const messages = (page: Page) => page.locator('parley-chat .message .text').allTextContents();
 const state = (page: Page) => page.locator('parley-chat .state-text').textContent();
 
 async function visit(name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await page.goto(`http://localhost:${PORT}/?user=${encodeURIComponent(name)}&room=e2e-${PORT}`);
-  await page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected');
+  await connected(page);
   return page;
 }
 
@@ -43,16 +43,12 @@ describe('demo server (npm start)', () => {
     assert.match(demo.output(), new RegExp(`Parley demo: http://localhost:${PORT}`));
     const ann = await visit('Ann');
     const bob = await visit('Bob');
-    await ann.locator('parley-chat textarea').fill('Hi Bob, this is Ann');
-    await ann.locator('parley-chat textarea').press('Enter');
-    await bob.waitForFunction(() =>
-      [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hi Bob, this is Ann'),
-    );
+    await say(ann, 'Hi Bob, this is Ann');
+    await shows(bob, 'Hi Bob, this is Ann');
+    // Bob uses the Send button, Ann the Enter key.
     await bob.locator('parley-chat textarea').fill('Hello Ann!');
     await bob.locator('parley-chat button.primary').click();
-    await ann.waitForFunction(() =>
-      [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hello Ann!'),
-    );
+    await shows(ann, 'Hello Ann!');
     assert.deepEqual(await messages(ann), ['Hi Bob, this is Ann', 'Hello Ann!']);
     assert.deepEqual(await messages(bob), ['Hi Bob, this is Ann', 'Hello Ann!']);
     assert.equal(await state(ann), 'Connected');

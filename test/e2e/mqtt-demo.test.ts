@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startDemoProcess, type DemoProcess } from '../support/demo-process.ts';
+import { sleep, waitFor } from '../support/wait.ts';
+import { connected, say, shows } from '../support/e2e-page.ts';
 
 /**
  * The demo (`npm start`, built files in dist/) with MQTT: a page on the JSON protocol never
@@ -31,9 +33,6 @@ async function startDemo(): Promise<void> {
   server = demo.child;
   PORT = demo.port;
 }
-
-const connected = (page: Page) =>
-  page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected', undefined, { timeout: 15_000 });
 
 async function visit(name: string, room: string): Promise<{ page: Page; seen: string[] }> {
   const context = await browser.newContext();
@@ -61,30 +60,29 @@ describe('demo server with MQTT', () => {
     const room = `e2e-mqtt-${PORT}`;
 
     const ann = await visit('Ann', room);
-    // Give the engine time to import anything it would import.
-    await new Promise((r) => setTimeout(r, 1_000));
-    const jsonOnly = requested();
+    // Connected means the engine has loaded its transport: what it would import, it has asked for.
+    const jsonOnly = await waitFor(() => {
+      const paths = requested();
+      return paths.some((p) => /\/assets\/json-.*\.js$/.test(p)) && paths;
+    }, 5_000, 'the JSON transport chunk in the server log');
     assert.ok(jsonOnly.some((p) => /\/assets\/engine\.worker-.*\.js$/.test(p)), `the engine was fetched: ${jsonOnly.join(' ')}`);
-    assert.ok(jsonOnly.some((p) => /\/assets\/websocket-.*\.js$/.test(p)), 'the JSON transport was fetched');
+    assert.ok(jsonOnly.some((p) => /\/assets\/json-.*\.js$/.test(p)), 'the JSON transport was fetched');
     assert.deepEqual(jsonOnly.filter((p) => chunks.includes(p)), [], 'the JSON-only page fetched no mqtt.js');
     assert.deepEqual(jsonOnly.filter((p) => /\/assets\/xmpp[-.]/.test(p)), [], 'nor the XMPP transport');
     assert.ok(readdirSync('dist/assets').some((f) => /^xmpp-.*\.js$/.test(f)), 'the build has an XMPP chunk to leave out');
 
     await ann.page.locator('select[name=protocol]').selectOption('mqtt');
+    // The widget may still say Connected over JSON for a moment: wait for the chunk itself.
+    await waitFor(() => requested().some((p) => chunks.includes(p)), 15_000, `choosing MQTT to fetch ${chunks.join(', ')}`);
     await connected(ann.page);
-    assert.ok(requested().some((p) => chunks.includes(p)), `choosing MQTT fetched ${chunks.join(', ')}`);
     console.log(`page-level request events saw the MQTT chunk: ${ann.seen.some((p) => chunks.includes(p))}`);
 
     const bob = await visit('Bob', room);
     await bob.page.locator('select[name=protocol]').selectOption('mqtt');
     await connected(bob.page);
-    await new Promise((r) => setTimeout(r, 500));
-    await ann.page.locator('parley-chat textarea').fill('Hi Bob, over MQTT');
-    await ann.page.locator('parley-chat textarea').press('Enter');
-    await bob.page.waitForFunction(
-      () => [...(document.querySelector('parley-chat')?.shadowRoot?.querySelectorAll('.text') ?? [])].some((t) => t.textContent === 'Hi Bob, over MQTT'),
-      undefined,
-      { timeout: 15_000 },
-    );
+    // Until the engine reports a room joined: Connected comes with the CONNACK, the SUBSCRIBE after.
+    await sleep(500);
+    await say(ann.page, 'Hi Bob, over MQTT');
+    await shows(bob.page, 'Hi Bob, over MQTT');
   });
 });

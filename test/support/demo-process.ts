@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 /** A demo server started as `npm start` starts it, in its own process, with a fresh data folder. */
 export interface DemoProcess {
@@ -12,20 +13,28 @@ export interface DemoProcess {
   output(): string;
 }
 
+/**
+ * Starts `script` on `env.PORT` (default: a free port) and resolves once it prints its URL;
+ * fails if it exits first or prints nothing of the kind within `timeout` ms. `env` is added to
+ * this process's.
+ */
 export async function startDemoProcess(script = 'demo/main.ts', env: NodeJS.ProcessEnv = {}, timeout = 20_000): Promise<DemoProcess> {
-  const port = 18_000 + Math.floor(Math.random() * 2000);
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, PORT: String(port), PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-e2e-')), ...env },
+    env: { ...process.env, PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-e2e-')), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
   const url = `http://localhost:${port}`;
-  const end = Date.now() + timeout;
-  while (!output.includes(url)) {
-    if (Date.now() > end || child.exitCode !== null) throw new Error(`${script} did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await new Promise<void>((started, failed) => {
+    const timer = setTimeout(() => failed(new Error(`${script} did not start in ${timeout} ms: ${output}`)), timeout);
+    const read = (data: Buffer) => {
+      output += data;
+      if (output.includes(url)) clearTimeout(timer), started();
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => (clearTimeout(timer), failed(new Error(`${script} exited (${code}) before it started: ${output}`))));
+  });
   return { child, port, url, output: () => output };
 }

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { waitFor } from './wait.ts';
 
 /**
  * mosquitto_pub and mosquitto_sub (Debian's mosquitto-clients): real MQTT peers for tests,
@@ -55,11 +56,15 @@ export class MosquittoSub {
   }
 
   async ready(timeout = 10_000): Promise<void> {
-    const end = Date.now() + timeout;
-    while (!this.#subscribed) {
-      if (Date.now() > end || this.#child.exitCode !== null) throw new Error(`mosquitto_sub did not subscribe:\n${this.#output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      () => {
+        if (this.#child.exitCode !== null) throw new Error(`mosquitto_sub exited:\n${this.#output}`);
+        return this.#subscribed;
+      },
+      timeout,
+      'mosquitto_sub to subscribe',
+      50,
+    );
   }
 
   stop(): void {
