@@ -191,8 +191,9 @@ export class ParleyChat extends LitElement {
       case 'status':
         if (event.conversation !== this.#conversation) return;
         this._messages = this._messages.map((m) =>
-          m.id === event.id ? { ...m, status: event.status, error: event.error } : m,
+          m.id === event.id ? { ...m, status: event.status, error: event.error, order: event.order } : m,
         );
+        this._messages.sort((a, b) => a.order - b.order);
         return;
       case 'removed':
         this._messages = this._messages.filter((m) => m.id !== event.id);

@@ -139,7 +139,8 @@ export interface StateChange {
 
 export type EngineEvent =
   | { type: 'message'; message: ChatMessage }
-  | { type: 'status'; conversation: string; id: string; status: MessageStatus; error?: ErrorInfo }
+  /** An own message moved along worker/message-status.ts; `order` is its place once the server confirmed it. */
+  | { type: 'status'; conversation: string; id: string; status: MessageStatus; order: number; error?: ErrorInfo }
   /** The room is subscribed and live on the current link: what is sent now reaches it. */
   | { type: 'joined'; conversation: string }
   | { type: 'removed'; conversation: string; id: string }

@@ -147,7 +147,7 @@ export class Delivery {
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */
   async #setStatus(conversation: string, id: string, to: MessageStatus, error?: ErrorInfo, also: Partial<ChatMessage> = {}) {
     const changed = await this.history.transition(conversation, id, sourcesOf(to), to, error, also);
-    if (changed) this.link.emit({ type: 'status', conversation, id, status: to, error });
+    if (changed) this.link.emit({ type: 'status', conversation, id, status: to, order: changed.order, error });
     return changed;
   }
 

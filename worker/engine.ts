@@ -147,8 +147,9 @@ export class Engine {
 
   async retry(conversation: string, id: string): Promise<void> {
     const { connection, outbox } = this.#find(conversation);
-    if (!(await outbox.requeue(conversation, id, connection.key))) return;
-    this.#emit(connection.key, { type: 'status', conversation, id, status: 'queued' });
+    const queued = await outbox.requeue(conversation, id, connection.key);
+    if (!queued) return;
+    this.#emit(connection.key, { type: 'status', conversation, id, status: 'queued', order: queued.order });
     void connection.delivery.flush();
   }
 

@@ -11,15 +11,17 @@ import type { MessageStatus } from './api.ts';
  *     └─── failed ◀───┘────┘  (an ack that arrives after a refusal still wins)
  *
  * `sending` goes back to `queued` when the link drops before the ack: the outbox resends it.
- * An ack may overtake the `sending` write, so `queued` may go straight to `sent`.
+ * Every move forward may skip steps: an ack may overtake the `sending` write, and a peer's
+ * receipt (XEP-0184) may overtake the server's ack (XEP-0198), so `sending` may go straight
+ * to `delivered`. Nothing moves back but `sending → queued` and Retry's `failed → queued`.
  */
 const NEXT: Record<MessageStatus, readonly MessageStatus[]> = {
-  queued: ['sending', 'sent', 'failed'],
-  sending: ['queued', 'sent', 'failed'],
+  queued: ['sending', 'sent', 'delivered', 'read', 'failed'],
+  sending: ['queued', 'sent', 'delivered', 'read', 'failed'],
   sent: ['delivered', 'read'],
   delivered: ['read'],
   read: [],
-  failed: ['queued', 'sent'],
+  failed: ['queued', 'sent', 'delivered', 'read'],
 };
 
 export const canMove = (from: MessageStatus, to: MessageStatus): boolean => NEXT[from].includes(to);

@@ -43,19 +43,20 @@ export class Outbox {
 
   /**
    * Puts a `failed` message back in the queue as `queued`, in one transaction, so that a
-   * double click or a drain running meanwhile sees either before or after. False if it was
-   * not `failed`.
+   * double click or a drain running meanwhile sees either before or after. Returns the message
+   * as queued, or undefined if it was not `failed`.
    */
-  async requeue(conversation: string, id: string, connection: string): Promise<boolean> {
+  async requeue(conversation: string, id: string, connection: string): Promise<ChatMessage | undefined> {
     const db = await this.db();
     const tx = db.transaction(['messages', 'outbox'], 'readwrite');
     const message = await tx.objectStore('messages').get([conversation, id]);
-    if (message?.status !== 'failed') return false;
-    await tx.objectStore('messages').put({ ...message, status: 'queued', error: undefined });
+    if (message?.status !== 'failed') return undefined;
+    const queued: ChatMessage = { ...message, status: 'queued', error: undefined };
+    await tx.objectStore('messages').put(queued);
     if ((await tx.objectStore('outbox').index('by-id').getKey(id)) === undefined)
       await tx.objectStore('outbox').add({ id, connection, conversation });
     await tx.done;
-    return true;
+    return queued;
   }
 
   /** Takes the message out of the queue; returns its entry, or undefined if it was not queued. */
