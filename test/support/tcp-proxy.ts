@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
  * A TCP proxy on loopback that tests can break on purpose:
  * - `forward`: passes bytes both ways (the default);
  * - `blackhole`: keeps every connection open but drops all bytes, as a half-open link or a
- *   dead NAT does; new connections are accepted and then hang;
+ *   dead NAT does; new connections are accepted and then hang. A connection that was open in
+ *   this mode stays dead after the proxy forwards again, as a half-open TCP link never comes
+ *   back: TCP does not lose bytes on a connection that lives on, so neither may the proxy;
  * - `refuse`: resets existing connections and refuses new ones, as a network that is down.
  * `accepted` counts connections, so a test can count reconnect attempts.
  */
@@ -15,6 +17,8 @@ export class TcpProxy {
   mode: ProxyMode = 'forward';
   accepted = 0;
   readonly #pairs = new Set<[Socket, Socket]>();
+  /** Connections that lived through a blackhole: they drop everything until they close. */
+  readonly #dead = new WeakSet<Socket>();
 
   private constructor(
     readonly server: Server,
@@ -37,6 +41,7 @@ export class TcpProxy {
   set(mode: ProxyMode): void {
     this.mode = mode;
     if (mode === 'refuse') this.#resetAll();
+    if (mode === 'blackhole') for (const [client] of this.#pairs) this.#dead.add(client);
   }
 
   async close(): Promise<void> {
@@ -50,9 +55,10 @@ export class TcpProxy {
     const upstream = connect(this.target.port, this.target.host);
     const pair: [Socket, Socket] = [client, upstream];
     this.#pairs.add(pair);
+    if (this.mode === 'blackhole') this.#dead.add(client);
     const pipe = (from: Socket, to: Socket) =>
       from.on('data', (chunk) => {
-        if (this.mode === 'forward') to.write(chunk);
+        if (this.mode === 'forward' && !this.#dead.has(client)) to.write(chunk);
       });
     pipe(client, upstream);
     pipe(upstream, client);
