@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
-import { doctor, fixOf, lineOf } from '../support/doctor-cli.ts';
+import { doctor, fixOf, lineOf, runNode } from '../support/doctor-cli.ts';
 import { freePort } from '../support/free-port.ts';
 import { startPlainHttpServer, startSilentServer, type OddServer } from '../support/odd-servers.ts';
 import { makeSelfSignedCert, removeCert, TlsFront, type TestCertificate } from '../support/tls-front.ts';
 
 const TOKEN = 'doctor-token';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-doctor-relay-'));
 let demo: DemoServer;
 
@@ -197,5 +200,28 @@ describe('parley doctor command line', () => {
       assert.match(r.stderr, /Usage: parley doctor <url>/);
       assert.equal(r.stdout, '');
     }
+  });
+});
+
+describe('the built parley command', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-doctor-bin-'));
+  let demo: DemoServer;
+  before(async () => {
+    demo = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: dir, staticDir: dir });
+  });
+  after(async () => {
+    await demo.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds with npm run build:cli and runs as the package bin, each transport loading on use', async () => {
+    execFileSync(process.execPath, ['--import', 'tsx', 'cli/build.ts'], { cwd: ROOT, stdio: 'pipe' });
+    const bin = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin.parley;
+    const relay = await runNode([join(ROOT, bin), 'doctor', demo.relayUrl, '--room', 'bin-room']);
+    assert.equal(relay.code, 0, relay.stdout + relay.stderr);
+    assert.match(relay.stdout, /^all layers passed in \d+ ms$/m);
+    const mqtt = await runNode([join(ROOT, bin), 'doctor', demo.mqttUrl, '--protocol', 'mqtt']);
+    assert.equal(mqtt.code, 0, mqtt.stdout + mqtt.stderr);
+    assert.match(mqtt.stdout, /CONNACK 0 \(accepted\)/);
   });
 });

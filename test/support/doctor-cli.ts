@@ -13,9 +13,13 @@ export interface CliResult {
  * Runs `parley doctor <args>` as a user would, in a child process (`node --import tsx
  * cli/parley.ts`), and resolves with its exit code and output once it exits.
  */
-export function doctor(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export const doctor = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+  runNode(['--import', 'tsx', 'cli/parley.ts', 'doctor', ...args], env);
+
+/** Runs `node <args>` from the repository root without blocking this process (which may host the server under test). */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/parley.ts', 'doctor', ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
