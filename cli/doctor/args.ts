@@ -68,6 +68,7 @@ export function parseDoctorArgs(args: string[]): { target: Target; json: boolean
   if (!Number.isInteger(timeout) || timeout < 1) throw new UsageError(`--timeout is a whole number of ms above 0, not "${values.timeout}"`);
   if (protocol === 'xmpp' && !values.user?.includes('@')) throw new UsageError('XMPP needs --user as a bare JID, e.g. --user ann@example.com');
   if (values.user !== undefined && !values.user.trim()) throw new UsageError('--user may not be empty');
+  if (values.room !== undefined && !values.room.trim()) throw new UsageError('--room may not be empty; leave it out to skip the message check');
   const secure = url.protocol === 'wss:';
   return {
     json: values.json,

@@ -68,6 +68,12 @@ function statusFailure(res: IncomingMessage, target: Target, expect: UpgradeExpe
     );
   if (status === 401 || status === 403)
     return new LayerFailure(`HTTP ${status} on upgrade: the server refused this client`, "check the server's allowed origins and access rules", facts);
+  if (status === 501 || status === 400 || status === 426)
+    return new LayerFailure(
+      `HTTP ${status} on upgrade: the server refused this WebSocket request${expect.subprotocol ? '' : ' (sent without a subprotocol)'}`,
+      `check that --protocol matches the server at this URL${expect.subprotocol ? ` (it asked for "${expect.subprotocol}")` : ' (an MQTT or XMPP endpoint wants its subprotocol)'}, and that no proxy strips the Upgrade header`,
+      facts,
+    );
   if (status >= 500)
     return new LayerFailure(
       `HTTP ${status} on upgrade: server error`,

@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { doctor, fixOf, lineOf, runNode } from '../support/doctor-cli.ts';
 import { freePort } from '../support/free-port.ts';
-import { startPlainHttpServer, startSilentServer, type OddServer } from '../support/odd-servers.ts';
+import { startMuteRelay, startPlainHttpServer, startSilentServer, type OddServer } from '../support/odd-servers.ts';
+import { dnsFailure } from '../../cli/doctor/dns.ts';
 import { makeSelfSignedCert, removeCert, TlsFront, type TestCertificate } from '../support/tls-front.ts';
 
 const TOKEN = 'doctor-token';
@@ -100,6 +101,13 @@ describe('parley doctor against the demo relay', () => {
     assert.equal(fixOf(r.stdout), 'start the server, or check the port in the URL');
   });
 
+  it('says the relay is not an MQTT broker when --protocol is wrong', async () => {
+    const r = await doctor([demo.mqttUrl, '--protocol', 'websocket']);
+    assert.equal(r.code, 1);
+    assert.match(lineOf(r.stdout, 'handshake')!, /^FAIL .* the server closed the link before welcome: WebSocket closed \(1006\)$/);
+    assert.equal(fixOf(r.stdout), "is this a Parley relay? Check the server's log and the path, e.g. /relay");
+  });
+
   it('resolves localhost through the system resolver', async () => {
     const r = await doctor([`ws://localhost:${demo.port}/relay`, '--password', TOKEN]);
     assert.equal(r.code, 0, r.stdout);
@@ -134,6 +142,18 @@ describe('parley doctor against servers that are not chat servers', () => {
     const failed = report.layers.at(-1);
     assert.equal(failed.detail, `upgrade timeout: 127.0.0.1:${silent.port} accepted TCP but sent no HTTP answer to the WebSocket upgrade within 1000 ms`);
     assert.ok(failed.ms >= 1000, `waited ${failed.ms} ms`);
+  });
+
+  it('times out at the round trip, naming it, when the server logs in and then stops answering', async () => {
+    const mute = await startMuteRelay();
+    try {
+      const r = await doctor([`ws://127.0.0.1:${mute.port}/`, '--timeout', '1000']);
+      assert.equal(r.code, 1);
+      assert.match(lineOf(r.stdout, 'handshake')!, /^ok .* hello → welcome as parley-doctor$/);
+      assert.match(lineOf(r.stdout, 'round trip')!, /^FAIL .* round-trip timeout: no answer to ping → pong within 1000 ms$/);
+    } finally {
+      await mute.close();
+    }
   });
 
   it('times out at TLS, naming it, when a wss:// port accepts TCP and never answers', async () => {
@@ -192,6 +212,7 @@ describe('parley doctor command line', () => {
       [['ws://x/xmpp', '--protocol', 'xmpp'], /XMPP needs --user as a bare JID, e.g. --user ann@example.com/],
       [['ws://x/relay', '--timeout', 'soon'], /--timeout is a whole number of ms above 0, not "soon"/],
       [['ws://x/relay', '--colour'], /Unknown option '--colour'/],
+      [['ws://x/relay', '--room', ' '], /--room may not be empty; leave it out to skip the message check/],
     ];
     for (const [args, message] of cases) {
       const r = await doctor(args);
@@ -200,6 +221,19 @@ describe('parley doctor command line', () => {
       assert.match(r.stderr, /Usage: parley doctor <url>/);
       assert.equal(r.stdout, '');
     }
+  });
+});
+
+describe('parley doctor DNS causes', () => {
+  // A failing lookup would ask the network's DNS server; these check the words for what
+  // getaddrinfo reports, as Node raises it (an Error with `code`).
+  it('says a name was not found, or that DNS did not answer', () => {
+    const error = (code: string) => Object.assign(new Error(`getaddrinfo ${code} chat.example.com`), { code });
+    const notFound = dnsFailure('chat.example.com', error('ENOTFOUND'));
+    assert.equal(notFound.message, 'name not found: no address for chat.example.com');
+    assert.equal(notFound.fix, 'check the host name in the URL for typos, and that its DNS record exists');
+    const again = dnsFailure('chat.example.com', error('EAI_AGAIN'));
+    assert.equal(again.message, 'DNS did not answer for chat.example.com (EAI_AGAIN)');
   });
 });
 

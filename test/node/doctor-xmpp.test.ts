@@ -57,6 +57,13 @@ describe('parley doctor against Prosody', () => {
     assert.equal(fixOf(r.stdout), 'check the path, e.g. /xmpp-websocket');
   });
 
+  it('says a WebSocket request without the xmpp subprotocol was refused, when --protocol is left out', async () => {
+    const r = await doctor([prosody.websocketUrl]);
+    assert.equal(r.code, 1);
+    assert.match(lineOf(r.stdout, 'WebSocket upgrade')!, /^FAIL .* HTTP 501 on upgrade: the server refused this WebSocket request \(sent without a subprotocol\)$/);
+    assert.match(fixOf(r.stdout)!, /^check that --protocol matches the server at this URL/);
+  });
+
   it('says "connection refused" while Prosody is down, and passes once it is back', async () => {
     await prosody.kill();
     const down = await doctor([prosody.websocketUrl, '--protocol', 'xmpp', '--user', JID, '--password', PASSWORD]);

@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
 
 /** A server the doctor must not mistake for a chat server. `close()` ends it and its connections. */
 export interface OddServer {
@@ -31,3 +32,25 @@ export const startPlainHttpServer = (): Promise<OddServer> =>
     createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>It works</h1>')),
     new Set(),
   );
+
+/**
+ * A relay that logs clients in (hello → welcome) and then never answers: a stuck backend
+ * behind a live WebSocket, as far as the doctor can tell.
+ */
+export async function startMuteRelay(): Promise<OddServer> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((ready) => wss.once('listening', ready));
+  wss.on('connection', (ws) =>
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { type?: string; user?: string };
+      if (frame.type === 'hello') ws.send(JSON.stringify({ type: 'welcome', user: frame.user }));
+    }),
+  );
+  return {
+    port: (wss.address() as AddressInfo).port,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((done) => wss.close(() => done()));
+    },
+  };
+}
