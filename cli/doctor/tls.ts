@@ -38,10 +38,12 @@ export async function checkTls(target: Target, address: string, now = Date.now()
     const cert = socket.getPeerCertificate(true);
     const subject = subjectOf(cert);
     const validTo = new Date(cert.valid_to);
-    const daysLeft = Math.floor((validTo.getTime() - now) / DAY);
+    const daysLeft = Math.round((validTo.getTime() - now) / DAY);
     const facts = { subject, issuer: nameOf(cert.issuer), validTo: validTo.toISOString(), daysLeft, chain: chainOf(cert), protocol: socket.getProtocol() ?? '' };
-    if (!socket.authorized) throw chainFailure(String(socket.authorizationError ?? ''), subject, validTo, facts);
-    const mismatch = checkServerIdentity(target.host, cert);
+    const refusal = socket.authorized ? undefined : String(socket.authorizationError ?? '');
+    // Node checks the name itself for an IP address and reports it as a refusal; for a name we ask.
+    const mismatch = refusal === 'ERR_TLS_CERT_ALTNAME_INVALID' || (!refusal && checkServerIdentity(target.host, cert));
+    if (refusal && !mismatch) throw chainFailure(refusal, subject, validTo, facts);
     if (mismatch)
       throw new LayerFailure(
         `certificate name mismatch: the certificate is for ${cert.subjectaltname || subject}, not ${target.host}`,

@@ -193,6 +193,29 @@ describe('parley doctor over wss://', () => {
     assert.match(lineOf(r.stdout, 'message')!, /^ok .* sent to "tls-room" and seen coming back/);
   });
 
+  it('names a certificate that does not name the host', async () => {
+    const r = await doctor([`wss://[::ffff:127.0.0.1]:${front.port}/relay`, '--password', TOKEN], { NODE_EXTRA_CA_CERTS: cert.certFile });
+    assert.equal(r.code, 1);
+    assert.match(lineOf(r.stdout, 'TLS')!, /^FAIL .* certificate name mismatch: the certificate is for DNS:localhost, IP Address:127\.0\.0\.1, not ::ffff:7f00:1$/);
+    assert.equal(fixOf(r.stdout), 'use the host name the certificate names, or get a certificate that includes ::ffff:7f00:1');
+  });
+
+  it('warns of a certificate that expires within 14 days, and passes', async () => {
+    const soon = makeSelfSignedCert(3);
+    const soonFront = await TlsFront.start(soon, demo.port);
+    try {
+      const r = await doctor([`wss://localhost:${soonFront.port}/relay`, '--password', TOKEN, '--json'], { NODE_EXTRA_CA_CERTS: soon.certFile });
+      assert.equal(r.code, 0, r.stdout);
+      const tls = JSON.parse(r.stdout).layers.find((l: { layer: string }) => l.layer === 'tls');
+      assert.match(tls.detail, /\(expires in 3 days: renew it soon\)$/);
+      assert.equal(tls.facts.daysLeft, 3);
+      assert.deepEqual(tls.facts.chain, ['CN=localhost']);
+    } finally {
+      await soonFront.close();
+      removeCert(soon);
+    }
+  });
+
   it('says there is no TLS when wss:// points at a plain port', async () => {
     const r = await doctor([`wss://127.0.0.1:${demo.port}/relay`]);
     assert.equal(r.code, 1);
