@@ -93,7 +93,10 @@ export class ProtocolSession {
 
   /** Closes every link and undoes what the doctor left on the server. */
   async close(): Promise<void> {
-    for (const link of this.#links) link.close();
+    for (const link of this.#links) {
+      if (link.openAt !== undefined && link.tap && !link.closed) this.profile.farewell?.(link.tap);
+      link.close();
+    }
     const opened = this.#links.filter((l) => l.openAt !== undefined);
     if (this.profile.cleanup && opened.length > 0)
       await this.profile.cleanup(this.target, opened.map((l) => (l === this.#sender ? SENDER : LISTENER))).catch(() => undefined);

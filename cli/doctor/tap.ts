@@ -28,6 +28,8 @@ export class SocketTap {
   closed?: { code: number; reason: string };
   #waiters: Waiter[] = [];
 
+  constructor(readonly socket: WebSocket) {}
+
   record(frame: Frame): void {
     this.frames.push(frame);
     const index = this.frames.length - 1;
@@ -61,10 +63,11 @@ const toBytes = (data: WebSocket.RawData | ArrayBuffer): Uint8Array =>
  * socket. Behaviour is otherwise `ws`'s own: the tap only listens.
  */
 export class TappedWebSocket extends WebSocket {
-  readonly tap = new SocketTap();
+  readonly tap: SocketTap;
 
   constructor(address: string | URL, protocols?: string | string[], options?: WebSocket.ClientOptions) {
     super(address, protocols, options);
+    this.tap = new SocketTap(this);
     taps.push(this.tap);
     this.on('open', () => {
       this.tap.openedAt = performance.now();

@@ -15,7 +15,8 @@ const JID = `${USER}@localhost`;
 describe('parley doctor against Prosody', () => {
   let prosody: Prosody;
   before(async () => {
-    prosody = await Prosody.start();
+    // Debug logs say whether a session ended or went into hibernation (XEP-0198).
+    prosody = await Prosody.start({ logLevel: 'debug' });
     prosody.register(USER, PASSWORD);
   });
   after(() => prosody.stop());
@@ -31,6 +32,18 @@ describe('parley doctor against Prosody', () => {
     );
     assert.match(lineOf(r.stdout, 'round trip')!, /^ok .* ping \(XEP-0198 <r\/> → <a\/>, or XEP-0199\) in \d+ ms$/);
     assert.match(lineOf(r.stdout, 'message')!, new RegExp(`^ok .* sent to "${room.replace(/[?.]/g, '\\$&')}" and seen coming back on a second link`));
+  });
+
+  it('closes its streams, so the server keeps no session (and no MUC occupant) for resumption', async () => {
+    const from = prosody.log().length;
+    const r = await doctor([prosody.websocketUrl, '--protocol', 'xmpp', '--user', JID, '--password', PASSWORD, '--room', 'farewell@conference.localhost?join']);
+    assert.equal(r.code, 0, r.stdout);
+    // Both links (sender and listener) end one way or the other; wait for Prosody to say which.
+    const ends = /Revoking resumption token|Session going into hibernation/g;
+    const ended = () => [...prosody.log().slice(from).matchAll(ends)].map((m) => m[0]);
+    const deadline = Date.now() + 10_000;
+    while (ended().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(ended(), ['Revoking resumption token', 'Revoking resumption token']);
   });
 
   it('names a SASL failure for a wrong password', async () => {

@@ -19,6 +19,11 @@ export interface ProtocolProfile extends UpgradeExpectation {
   pong(tap: SocketTap, from: number): boolean;
   /** What the ping exchange is called. */
   pingWords: string;
+  /**
+   * Ends an open link politely before the transport drops it, where the transport's own
+   * close() leaves something behind on purpose (an XMPP session kept for resumption).
+   */
+  farewell?(tap: SocketTap): void;
   /** Undoes what the doctor left on the server, if anything (an MQTT persistent session). */
   cleanup?(target: Target, deviceIds: string[]): Promise<void>;
 }

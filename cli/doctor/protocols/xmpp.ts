@@ -100,4 +100,13 @@ export const xmppProfile: ProtocolProfile = {
     );
   },
   pingWords: 'ping (XEP-0198 <r/> → <a/>, or XEP-0199)',
+  /**
+   * The transport's close() drops the socket without closing the stream, so that the engine
+   * can resume the session (XEP-0198 §5); the server then keeps it, and its MUC occupants, for
+   * its hibernation time. The doctor will not come back, so it closes the stream
+   * (RFC 7395 §3.6) and the server ends the session at once.
+   */
+  farewell(tap) {
+    if (tap.socket.readyState === tap.socket.OPEN) tap.socket.send("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+  },
 };
