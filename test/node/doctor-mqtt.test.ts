@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -91,5 +91,26 @@ describe('parley doctor against Mosquitto', () => {
     await broker.restart();
     const up = await doctor([broker.wsUrl, '--protocol', 'mqtt']);
     assert.equal(up.code, 0, up.stdout);
+  });
+});
+
+describe('parley doctor against a Mosquitto whose access rules drop the message', () => {
+  let broker: Mosquitto;
+  before(async () => {
+    broker = await Mosquitto.start();
+    // The guarded listener lets alice read the rooms but not write to them. MQTT 3.1.1 has no
+    // way to refuse a PUBLISH: the broker acknowledges it and drops it.
+    writeFileSync(join(broker.dir, 'acl'), `user ${GUARDED_USER.user}\ntopic read parley/#\n`);
+    appendFileSync(join(broker.dir, 'mosquitto.conf'), `acl_file ${join(broker.dir, 'acl')}\n`);
+    await broker.restart();
+  });
+  after(() => broker.close());
+
+  it('times out at the message layer, naming it, when the message never comes back', async () => {
+    const r = await doctor([broker.guardedWsUrl, '--protocol', 'mqtt', '--user', GUARDED_USER.user, '--password', GUARDED_USER.password, '--room', 'acl-room', '--timeout', '1500']);
+    assert.equal(r.code, 1, r.stdout + broker.log);
+    assert.match(lineOf(r.stdout, 'round trip')!, /^ok /);
+    assert.match(lineOf(r.stdout, 'message')!, /^FAIL .* message timeout: a message sent to "acl-room" did not come back within 1500 ms$/);
+    assert.match(fixOf(r.stdout)!, /MQTT topic access rules/);
   });
 });
