@@ -57,7 +57,7 @@ export const xmppProfile: ProtocolProfile = {
       );
     }
     if (info.code === 'auth')
-      return new LayerFailure(`SASL failure: ${info.reason}`, 'check --user (a bare JID, e.g. ann@example.com) and --password', facts);
+      return new LayerFailure(`SASL failure: ${info.reason.replace(/\.+$/, '')}`, 'check --user (a bare JID, e.g. ann@example.com) and --password', facts);
     if (info.code === 'stream-error') {
       const hostUnknown = /host-unknown/.test(info.reason);
       return new LayerFailure(
