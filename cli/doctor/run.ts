@@ -70,14 +70,20 @@ export async function runDoctor(target: Target, onLayer: (r: LayerResult) => voi
   if (!(await step('upgrade', () => checkUpgrade(target, profile)))) return finish();
 
   installBrowserGlobals();
-  const session = new ProtocolSession(await loadTransport(target.protocol), target);
+  let session: ProtocolSession | undefined;
   try {
-    if (!(await step('handshake', () => session.handshake()))) return finish();
-    if (!(await step('round-trip', () => session.roundTrip()))) return finish();
-    if (target.room) await step('message', () => session.message(target.room!));
+    // Loading the transport is part of the handshake: if it cannot load here, say so there.
+    const handshake = async () => {
+      session = new ProtocolSession(await loadTransport(target.protocol), target);
+      return session.handshake();
+    };
+    if (!(await step('handshake', handshake)) || !session) return finish();
+    const open = session;
+    if (!(await step('round-trip', () => open.roundTrip()))) return finish();
+    if (target.room) await step('message', () => open.message(target.room!));
     else skip('message', 'no --room given');
   } finally {
-    await session.close();
+    await session?.close();
   }
   return finish();
 }
