@@ -41,7 +41,7 @@ export const xmppProfile: ProtocolProfile = {
     // such as Prosody offer PLAIN only over TLS, so over ws:// they may offer SCRAM alone.
     // Read from the offered mechanisms too: xmpp.js 0.14 reports "no compatible mechanism"
     // as a SASLError whose `condition` is that sentence, so the transport's close code says
-    // `auth` rather than `auth-mechanism` for it (worker/transports/xmpp/errors.ts).
+    // The transport reports a missing mechanism as `auth-mechanism` (worker/transports/xmpp/errors.ts); the offered list says which.
     if (info.code === 'auth-mechanism' || (mechanisms && !mechanisms.includes('PLAIN'))) {
       const offered = mechanisms?.join(', ') || 'no mechanism';
       if (t.url.protocol !== 'wss:')

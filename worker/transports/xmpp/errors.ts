@@ -28,14 +28,31 @@ const FATAL_STREAM = new Set([
 
 type XmppError = Error & { condition?: string; text?: string };
 
+/** RFC 6120 §6.5: every defined SASL failure condition. */
+const RFC6120_SASL = new Set([
+  'aborted',
+  'account-disabled',
+  'credentials-expired',
+  'encryption-required',
+  'incorrect-encoding',
+  'invalid-authzid',
+  'invalid-mechanism',
+  'malformed-request',
+  'mechanism-too-weak',
+  'not-authorized',
+  'temporary-auth-failure',
+]);
+
 /** What the Connection should hear when the stream ends, from the error that ended it (if any). */
 export function closeInfo(error: unknown): CloseInfo {
   const e = error as XmppError | undefined;
   const detail = e?.text ? `: ${e.text}` : '';
   if (e?.name === 'SASLError') {
-    // No condition means xmpp.js found no mechanism it may use (it offers PLAIN only over
-    // wss:// or on localhost): a wrong password is not the problem, so don't say it is.
-    if (!e.condition)
+    // xmpp.js raises "No compatible mechanism available." as a SASLError whose condition is
+    // that sentence, not an RFC 6120 §6.5 condition: the server offers no mechanism we have
+    // (PLAIN only, in the browser build; worker/transports/xmpp/session.ts). A wrong password
+    // is not the problem, so don't say it is.
+    if (!e.condition || !RFC6120_SASL.has(e.condition))
       return {
         code: 'auth-mechanism',
         fatal: true,
