@@ -39,9 +39,8 @@ export const xmppProfile: ProtocolProfile = {
     const facts = { code: info.code, reason: info.reason, mechanisms: mechanisms ?? [] };
     // The transport logs in with PLAIN only (worker/transports/xmpp/session.ts). Servers
     // such as Prosody offer PLAIN only over TLS, so over ws:// they may offer SCRAM alone.
-    // Read from the offered mechanisms too: xmpp.js 0.14 reports "no compatible mechanism"
-    // as a SASLError whose `condition` is that sentence, so the transport's close code says
-    // The transport reports a missing mechanism as `auth-mechanism` (worker/transports/xmpp/errors.ts); the offered list says which.
+    // The transport reports a missing mechanism as `auth-mechanism`
+    // (worker/transports/xmpp/errors.ts); the offered list says which ones the server has.
     if (info.code === 'auth-mechanism' || (mechanisms && !mechanisms.includes('PLAIN'))) {
       const offered = mechanisms?.join(', ') || 'no mechanism';
       if (t.url.protocol !== 'wss:')
