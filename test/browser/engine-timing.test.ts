@@ -3,7 +3,7 @@ import type { ConnectionConfig, StateChange } from '../../worker/api.ts';
 import { Engine } from '../../worker/engine.ts';
 import { loadTransport } from '../../worker/transports/load.ts';
 import { FakeTimers } from '../support/fake-timers.ts';
-import { env, eventually, sleep, startProxy, uniqueName, waitFor } from './tabs.ts';
+import { env, eventually, startProxy, uniqueName, waitFor } from './tabs.ts';
 
 /**
  * The engine's timing rules, with injected timers, against the real relay through a real TCP
@@ -25,7 +25,10 @@ async function engineInPage(online: () => boolean = () => true, dbName = uniqueN
   // the timer that caused it, so this is when the engine acted, not when the test looked.
   const stamps = new Map<StateChange, number>();
   const clockAt = (s: StateChange) => stamps.get(s)!;
+  /** Conversations the engine reported joined, in order, once per link. */
+  const joined: string[] = [];
   engine.tabs.add(tabId, (e) => {
+    if (e.type === 'joined') joined.push(e.conversation);
     if (e.type !== 'state') return;
     states.push(e.change);
     stamps.set(e.change, timers.now());
@@ -34,7 +37,10 @@ async function engineInPage(online: () => boolean = () => true, dbName = uniqueN
   const waitState = (to: StateChange['to'], after = states.length) =>
     waitFor(() => states.slice(after).find((s) => s.to === to), 10_000, `state ${to}`);
   const open = (config: ConnectionConfig, room = uniqueName('room')) => engine.open(tabId, config, room);
-  return { engine, timers, states, last, waitState, open, clockAt };
+  /** Resolves once the engine has reported `conversation` joined `times` times (once per link). */
+  const waitJoined = (conversation: string, times = 1) =>
+    waitFor(() => joined.filter((c) => c === conversation).length >= times, 10_000, `${conversation} joined`);
+  return { engine, timers, states, last, waitState, open, clockAt, waitJoined };
 }
 
 describe('connection engine timing (injected timers, real relay)', () => {
@@ -154,10 +160,11 @@ describe('connection engine timing (injected timers, real relay)', () => {
 
   it('notices a half-open link within interval + timeout and reconnects', async () => {
     const proxy = await startProxy();
-    const { timers, states, waitState, open, clockAt } = await engineInPage();
-    open({ protocol: 'websocket', url: proxy.url, user: 'Hal', options: { heartbeatInterval: 15_000, heartbeatTimeout: 5_000 } });
+    const { timers, states, waitState, open, clockAt, waitJoined } = await engineInPage();
+    const { conversation } = await open({ protocol: 'websocket', url: proxy.url, user: 'Hal', options: { heartbeatInterval: 15_000, heartbeatTimeout: 5_000 } });
     await waitState('open');
-    await sleep(200);
+    // The relay's `joined` is the last frame it sends unasked: after it the link is quiet.
+    await waitJoined(conversation);
     await proxy.mode('blackhole');
     const mark = states.length;
     const start = timers.now();
@@ -192,9 +199,12 @@ describe('connection engine timing (injected timers, real relay)', () => {
     // The worker restarts (same database); the first tab shows only the lobby.
     await proxy.mode('forward');
     const after = await engineInPage(() => true, dbName);
-    after.open(config, lobby);
-    await after.waitState('open');
-    await sleep(500);
+    const { conversation: inLobby } = await after.open(config, lobby);
+    await after.waitJoined(inLobby);
+    // The outbox drains in order: once a later message for the lobby is sent, the drain has
+    // passed the one for support, and left it queued.
+    const later = await after.engine.send(inLobby, 'in the lobby');
+    await eventually(async () => (await after.engine.history.get(inLobby, later.id))?.status === 'sent', 5_000, 'the lobby message sent');
     expect((await after.engine.history.get(conversation, waiting.id))?.status).to.equal('queued');
     after.open(config, support);
     await eventually(async () => (await after.engine.history.get(conversation, waiting.id))?.status === 'sent', 5_000, 'sent once its room is open');
@@ -202,10 +212,10 @@ describe('connection engine timing (injected timers, real relay)', () => {
 
   it('probes at once when a tab becomes visible, instead of waiting out the interval', async () => {
     const proxy = await startProxy();
-    const { engine, timers, states, waitState, open, clockAt } = await engineInPage();
-    open({ protocol: 'websocket', url: proxy.url, user: 'Vi', options: { heartbeatInterval: 15_000, heartbeatTimeout: 5_000 } });
+    const { engine, timers, states, waitState, open, clockAt, waitJoined } = await engineInPage();
+    const { conversation } = await open({ protocol: 'websocket', url: proxy.url, user: 'Vi', options: { heartbeatInterval: 15_000, heartbeatTimeout: 5_000 } });
     await waitState('open');
-    await sleep(200);
+    await waitJoined(conversation);
     await proxy.mode('blackhole');
     const mark = states.length;
     const start = timers.now();

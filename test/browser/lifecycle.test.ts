@@ -53,7 +53,9 @@ describe('engine lifecycle', () => {
     await connected(first);
     await connected(second);
     first.remove();
-    await sleep(300);
+    // Comlink answers calls on one port in order: once the engine answers this, it has
+    // handled the removed widget's leave().
+    await (await engineClient(engine)).api.stats();
     const peer = await openTab({ engine: uniqueName('peer'), user: 'Pat', server: relayUrl, room });
     await type(peer.chat, 'still there?');
     await waitFor(() => texts(second).includes('still there?'), 5_000, 'the message at the remaining widget');
