@@ -1,12 +1,5 @@
 import { MESSAGE_STATUSES, type ChatMessage } from './api.ts';
-
-/** Earliest believable message time: 2000-01-01T00:00:00Z, in ms since the epoch. */
-export const EARLIEST_TS = 946_684_800_000;
-/** How far ahead of our clock a message time may be (clock skew), in ms. Default one day. */
-export const MAX_FUTURE_MS = 86_400_000;
-
-export const saneTime = (ts: unknown, now: number): ts is number =>
-  typeof ts === 'number' && Number.isFinite(ts) && ts >= EARLIEST_TS && ts <= now + MAX_FUTURE_MS;
+import { saneTime } from './transports/inbound.ts';
 
 const text = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
 
@@ -28,7 +21,7 @@ export function repairStored(record: Partial<ChatMessage> & Record<string, unkno
     room,
     from,
     text: body,
-    ts: saneTime(ts, now) ? ts : now,
+    ts: saneTime(ts, now) ?? now,
     order,
     mine: mine === true,
   };

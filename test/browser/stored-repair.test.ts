@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { connectionKey, conversationKey, type ConnectionConfig } from '../../worker/api.ts';
-import { EARLIEST_TS } from '../../worker/stored-message.ts';
+import { EARLIEST_TS } from '../../worker/transports/inbound.ts';
 import { env, openTab, texts, uniqueName, waitFor } from './tabs.ts';
 
 /**
