@@ -5,6 +5,7 @@ const server = await startDemoServer({
   port: Number(process.env.PORT ?? 8080),
   host: process.env.HOST ?? 'localhost',
   dataDir: process.env.PARLEY_DATA_DIR,
+  identitySecret: process.env.PARLEY_IDENTITY_SECRET,
   // What the browser fetched, as the server saw it: requests made inside a SharedWorker do not
   // show up in a page's network events (test/e2e/mqtt-demo.test.ts reads this).
   onRequest: process.env.PARLEY_LOG_REQUESTS ? (path) => console.log(`GET ${path}`) : undefined,

@@ -3,6 +3,12 @@ import type { WireMessage } from '../worker/transports/json/wire.ts';
 
 type Stored = WireMessage & { seq: number };
 
+/** SQLite gives NULL for a message stored without a display name; the wire leaves it out. */
+const row = (r: Stored & { name?: string | null }): Stored => {
+  if (r.name === null) delete r.name;
+  return r as Stored;
+};
+
 /**
  * The relay's history on disk (SQLite). `seq` increases across all rooms; a client id is
  * stored once, so a resent message gets its first sequence number back.
@@ -27,8 +33,11 @@ export class RelayStore {
       text TEXT NOT NULL,
       ts INTEGER NOT NULL
     ); CREATE INDEX IF NOT EXISTS messages_room ON messages (room, seq);`);
-    const columns = 'seq, id, room, sender AS "from", text, ts';
-    this.#insert = this.#db.prepare('INSERT OR IGNORE INTO messages (id, room, sender, text, ts) VALUES (?, ?, ?, ?, ?)');
+    // Display names came after ids (docs/identity.md): a history from before has none.
+    const known = (this.#db.prepare('PRAGMA table_info(messages)').all() as { name: string }[]).map((c) => c.name);
+    if (!known.includes('name')) this.#db.exec('ALTER TABLE messages ADD COLUMN name TEXT');
+    const columns = 'seq, id, room, sender AS "from", name, text, ts';
+    this.#insert = this.#db.prepare('INSERT OR IGNORE INTO messages (id, room, sender, name, text, ts) VALUES (?, ?, ?, ?, ?, ?)');
     this.#byId = this.#db.prepare(`SELECT ${columns} FROM messages WHERE id = ?`);
     this.#after = this.#db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?`);
     this.#latest = this.#db.prepare(
@@ -45,21 +54,21 @@ export class RelayStore {
     // Looked up first: an ignored INSERT still advances the AUTOINCREMENT counter, and a resend
     // must not leave a gap in seq (one message, one seq; test/node/relay.test.ts).
     const known = this.#byId.get(message.id) as Stored | undefined;
-    if (known) return { stored: known, fresh: false };
-    const { changes } = this.#insert.run(message.id, message.room, message.from, message.text, message.ts);
-    return { stored: this.#byId.get(message.id) as Stored, fresh: changes === 1 };
+    if (known) return { stored: row(known), fresh: false };
+    const { changes } = this.#insert.run(message.id, message.room, message.from, message.name ?? null, message.text, message.ts);
+    return { stored: row(this.#byId.get(message.id) as Stored), fresh: changes === 1 };
   }
 
   after(room: string, seq: number, limit: number): Stored[] {
-    return this.#after.all(room, seq, limit) as Stored[];
+    return (this.#after.all(room, seq, limit) as Stored[]).map(row);
   }
 
   latest(room: string, limit: number): Stored[] {
-    return this.#latest.all(room, limit) as Stored[];
+    return (this.#latest.all(room, limit) as Stored[]).map(row);
   }
 
   before(room: string, seq: number, limit: number): Stored[] {
-    return this.#before.all(room, seq, limit) as Stored[];
+    return (this.#before.all(room, seq, limit) as Stored[]).map(row);
   }
 
   /** The newest sequence number in any room; 0 when empty. */

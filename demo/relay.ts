@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -15,7 +16,19 @@ export interface RelayOptions {
   token?: string;
   /** Longest message text, in characters. Default 10 000. */
   maxTextLength?: number;
+  /**
+   * If set, every hello must carry `signature`, the hex HMAC-SHA256 of its `user` keyed with
+   * this secret, which the site's backend computes for a signed-in visitor (docs/identity.md).
+   * Default: ids are taken as given, so anyone may claim any id.
+   */
+  identitySecret?: string;
 }
+
+/** The signature a site's backend gives a visitor: hex HMAC-SHA256 of the user id. */
+export const signIdentity = (secret: string, user: string): string => createHmac('sha256', secret).update(user).digest('hex');
+
+const sameSignature = (expected: string, given: unknown): boolean =>
+  typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 
 /** Most stored messages sent in one catch-up batch; the rest follow in later batches. */
 const BATCH = 500;
@@ -24,6 +37,7 @@ const FIRST_PAGE = 50;
 
 interface Client {
   user?: string;
+  name?: string;
   rooms: Set<string>;
 }
 
@@ -51,9 +65,15 @@ export function createRelay(options: RelayOptions): WebSocketServer {
       if (frame.v !== JSON_PROTOCOL_VERSION) return refuse(ws, 'version', `This relay speaks version ${JSON_PROTOCOL_VERSION}.`);
       if (token && frame.token !== token) return refuse(ws, 'auth', 'The token is wrong or missing.');
       if (typeof frame.user !== 'string' || !frame.user.trim() || frame.user.length > 64)
-        return refuse(ws, 'bad-user', 'A user name of 1 to 64 characters is required.');
+        return refuse(ws, 'bad-user', 'A user id of 1 to 64 characters is required.');
+      if (frame.name !== undefined && (typeof frame.name !== 'string' || !frame.name.trim() || frame.name.length > 64))
+        return refuse(ws, 'bad-user', 'A display name must be 1 to 64 characters.');
+      const secret = options.identitySecret;
+      if (secret && !sameSignature(signIdentity(secret, frame.user), frame.signature))
+        return refuse(ws, 'auth', 'The identity signature is missing or wrong: the site must sign the user id.');
       client.user = frame.user;
-      return void send(ws, { type: 'welcome', user: frame.user });
+      client.name = frame.name;
+      return void send(ws, { type: 'welcome', user: frame.user, verified: Boolean(secret) });
     }
     if (!client.user) return refuse(ws, 'no-hello', 'Send hello first.');
     switch (frame.type) {
@@ -81,7 +101,7 @@ export function createRelay(options: RelayOptions): WebSocketServer {
         if (typeof frame.text !== 'string') return void reject('bad-frame', "A message's text must be a string.");
         if (!frame.text.trim()) return void reject('empty', 'The message is empty.');
         if (frame.text.length > maxText) return void reject('too-long', `Messages can be at most ${maxText} characters.`);
-        const { stored, fresh } = store.add({ id, room: frame.room, from: client.user, text: frame.text, ts: Date.now() });
+        const { stored, fresh } = store.add({ id, room: frame.room, from: client.user, name: client.name, text: frame.text, ts: Date.now() });
         send(ws, { type: 'ack', id, seq: stored.seq, ts: stored.ts });
         // A resend of a stored id is acked again but not shown twice.
         if (fresh) toRoom(frame.room, ws, { type: 'msg', ...stored });
@@ -103,7 +123,7 @@ export function createRelay(options: RelayOptions): WebSocketServer {
           return void send(ws, { type: 'error', code: 'bad-frame', message: 'A typing notice needs typing: true or false.' });
         // A notice for a room this socket has not joined is dropped without a word: it can race a
         // rejoin after a reconnect, and nobody there would see it anyway.
-        if (client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'typing', room: frame.room, from: client.user, typing: frame.typing });
+        if (client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'typing', room: frame.room, from: client.user, name: client.name, typing: frame.typing });
         return;
       case 'ping':
         return void send(ws, { type: 'pong' });

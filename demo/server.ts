@@ -18,6 +18,8 @@ export interface DemoServerOptions {
   staticDir?: string;
   /** Relay token, if clients must present one; also the MQTT password then. */
   token?: string;
+  /** If set, the relay accepts only user ids signed with it (docs/identity.md). */
+  identitySecret?: string;
   /** Called with the path of every HTTP request, before it is served (logs, tests). Default: none. */
   onRequest?: (path: string) => void;
 }
@@ -44,7 +46,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const dataDir = resolve(options.dataDir ?? '.parley-data');
   mkdirSync(dataDir, { recursive: true });
   const store = new RelayStore(join(dataDir, 'relay.sqlite'));
-  const relay = createRelay({ store, token: options.token });
+  const relay = createRelay({ store, token: options.token, identitySecret: options.identitySecret });
   const mqtt = await startMqttBroker({ token: options.token });
   let relayOpens = 0;
   const files = serveStatic(resolve(options.staticDir ?? 'dist'));

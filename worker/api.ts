@@ -13,8 +13,15 @@ export interface ConnectionConfig {
   protocol: Protocol;
   /** `ws://` or `wss://` URL of the relay, broker or XMPP WebSocket endpoint. */
   url: string;
-  /** The sender's name (relay, MQTT) or bare JID (XMPP). */
+  /**
+   * Who speaks: a stable user id (relay, MQTT) or the bare JID (XMPP). Never a display name:
+   * it decides which messages are the visitor's own (docs/identity.md).
+   */
   user: string;
+  /** The name others see (relay, MQTT). Default: `user`. XMPP shows the nickname instead. */
+  name?: string;
+  /** Relay only: hex HMAC-SHA256 of `user` with the relay's identity secret, made by the site's backend. */
+  signature?: string;
   /** Password or token, where the server asks for one. */
   password?: string;
   /**
@@ -98,7 +105,10 @@ export interface ChatMessage {
   /** Conversation key, from {@link conversationKey}. */
   conversation: string;
   room: string;
+  /** The sender's stable id; compare ids, never names. */
   from: string;
+  /** The sender's display name, where it differs from `from`. Show `name ?? from`. */
+  name?: string;
   /** Plain text. Never interpreted as HTML. */
   text: string;
   /** Creation time (own messages) or server time (others'), ms since the epoch. */
@@ -145,7 +155,7 @@ export type EngineEvent =
   | { type: 'joined'; conversation: string }
   | { type: 'removed'; conversation: string; id: string }
   | { type: 'state'; change: StateChange }
-  | { type: 'typing'; conversation: string; from: string; typing: boolean }
+  | { type: 'typing'; conversation: string; from: string; name?: string; typing: boolean }
   /** The server has nothing older than what it has sent for this conversation. */
   | { type: 'history-end'; conversation: string }
   | { type: 'error'; conversation?: string; error: ErrorInfo };

@@ -214,9 +214,9 @@ export class Connection {
       message: (m) => (live() ? this.delivery.received(m) : Promise.reject(new Error('This link is closed.'))),
       ack: guard((id, info) => this.delivery.acked(id, info.cursor)),
       reject: guard((id, error) => this.delivery.rejected(id, error)),
-      typing: guard((room, from, typing) => {
+      typing: guard((room, from, typing, name) => {
         const conversation = this.#rooms.get(room);
-        if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, typing });
+        if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, name, typing });
       }),
       receipt: guard((id, status) => this.delivery.receipted(id, status)),
       historyEnd: guard((room) => {

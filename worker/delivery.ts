@@ -69,8 +69,8 @@ export class Delivery {
       if (generation !== this.link.generation()) throw new StorageError('storage', 'The link closed before this message was stored.');
       const conversation = this.link.conversationOf(inbound.room);
       if (!conversation) return;
-      const { id, room, from, text, ts, cursor } = inbound;
-      const message = { id, room, from, text, ts, cursor, conversation, mine: from === this.link.user() };
+      const { id, room, from, name, text, ts, cursor } = inbound;
+      const message = { id, room, from, name, text, ts, cursor, conversation, mine: from === this.link.user() };
       try {
         const shown = await this.history.receive(message, inbound.older ? 'oldest' : 'newest');
         if (shown) this.link.emit({ type: 'message', message: shown });
@@ -139,8 +139,8 @@ export class Delivery {
       // Status first: an ack that lands meanwhile must win, and the table refuses sent → sending.
       // Already `sending`: an engine that stopped mid-send left it so; send it again (ids dedupe).
       const sending = message.status === 'sending' || (await this.#setStatus(message.conversation, message.id, 'sending'));
-      const { id, room, from, text, ts } = message;
-      if (!sending || !(await this.outbox.has(id)) || !this.link.send({ id, room, from, text, ts })) this.#inflight.delete(id);
+      const { id, room, from, name, text, ts } = message;
+      if (!sending || !(await this.outbox.has(id)) || !this.link.send({ id, room, from, name, text, ts })) this.#inflight.delete(id);
     }
   }
 

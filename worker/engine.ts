@@ -131,6 +131,7 @@ export class Engine {
       conversation,
       room,
       from: connection.config.user,
+      name: connection.config.name,
       text,
       ts: this.#timers.now(),
       order: 0,

@@ -13,10 +13,15 @@ export class RelayClient {
     });
   }
 
-  static async connect(url: string, user: string, token?: string): Promise<RelayClient> {
+  /** Connected, before any hello: the test says hello itself. */
+  static async raw(url: string): Promise<RelayClient> {
     const ws = new WebSocket(url);
     await new Promise((open, fail) => ws.once('open', open).once('error', fail));
-    const client = new RelayClient(ws);
+    return new RelayClient(ws);
+  }
+
+  static async connect(url: string, user: string, token?: string): Promise<RelayClient> {
+    const client = await RelayClient.raw(url);
     client.send({ type: 'hello', v: 1, user, token });
     await client.next((f) => f.type === 'welcome' || f.type === 'error');
     return client;

@@ -35,6 +35,8 @@ export interface RawInbound {
   id: unknown;
   room: unknown;
   from: unknown;
+  /** The sender's display name, where the protocol carries one apart from the id. */
+  name?: unknown;
   text: unknown;
   /** The server's or sender's time, ms since the epoch; anything else is replaced. */
   ts: unknown;
@@ -90,6 +92,8 @@ export function checkInbound(raw: RawInbound, rules: InboundRules): Checked {
   const cursor = saneCursor(raw.cursor);
   const message: InboundMessage = { id: raw.id, room: raw.room, from, text: raw.text, ts: ts ?? rules.now };
   if (cursor) message.cursor = cursor;
+  // A display name is a courtesy: one that is not a bounded string is dropped, not refused.
+  if (bounded(raw.name, INBOUND_LIMITS.name) && raw.name !== from) message.name = raw.name;
   if (ts === undefined) message.tsReplaced = true;
   return { ok: true, message };
 }

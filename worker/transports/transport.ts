@@ -51,7 +51,10 @@ export interface UploadSlot {
 export interface OutgoingMessage {
   id: string;
   room: string;
+  /** The sender's stable id (`ConnectionConfig.user`). */
   from: string;
+  /** The sender's display name, where the protocol carries one (MQTT payloads). */
+  name?: string;
   text: string;
   ts: number;
 }
@@ -95,7 +98,8 @@ export interface TransportEvents {
   message(message: InboundMessage): Promise<void>;
   ack(id: string, info: { cursor?: Cursor; ts?: number }): void;
   reject(id: string, error: ParleyError): void;
-  typing(room: string, from: string, typing: boolean): void;
+  /** `from` is the sender's id; `name` its display name, where the protocol carries one. */
+  typing(room: string, from: string, typing: boolean, name?: string): void;
   /** The peer's client got (`delivered`) or showed (`read`) our message `id` (XMPP: XEP-0184, XEP-0333). */
   receipt(id: string, status: 'delivered' | 'read'): void;
   /** The server has no messages older than those it sent for `room`. */

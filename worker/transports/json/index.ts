@@ -39,7 +39,14 @@ class JsonTransport implements Transport {
     const socket = new WebSocket(this.config.url);
     this.#socket = socket;
     socket.onopen = () =>
-      this.#write({ type: 'hello', v: JSON_PROTOCOL_VERSION, user: this.config.user, token: this.config.password });
+      this.#write({
+        type: 'hello',
+        v: JSON_PROTOCOL_VERSION,
+        user: this.config.user,
+        name: this.config.name,
+        token: this.config.password,
+        signature: this.config.signature,
+      });
     socket.onmessage = (event) => this.#receive(event.data);
     socket.onclose = (event) =>
       this.events.close(
@@ -113,7 +120,7 @@ class JsonTransport implements Transport {
       case 'typing':
         if (typeof frame.room !== 'string' || typeof frame.from !== 'string' || typeof frame.typing !== 'boolean')
           return this.#bad('a "typing" frame without a room, a sender or a boolean "typing"');
-        return this.events.typing(frame.room, frame.from, frame.typing);
+        return this.events.typing(frame.room, frame.from, frame.typing, typeof frame.name === 'string' ? frame.name.slice(0, 256) : undefined);
       case 'pong':
         return;
       case 'error':
@@ -125,7 +132,7 @@ class JsonTransport implements Transport {
 
   #message(frame: Partial<Record<keyof WireMessage, unknown>>): void {
     const checked = checkInbound(
-      { id: frame.id, room: frame.room, from: frame.from, text: frame.text, ts: frame.ts, cursor: { kind: 'seq', seq: frame.seq } },
+      { id: frame.id, room: frame.room, from: frame.from, name: frame.name, text: frame.text, ts: frame.ts, cursor: { kind: 'seq', seq: frame.seq } },
       { now: Date.now(), unknownSender: UNKNOWN_SENDER },
     );
     if (!checked.ok) return this.events.error(checked.error);

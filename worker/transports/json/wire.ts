@@ -5,6 +5,11 @@
  * Client → server: hello (first), join, msg, older, typing, ping.
  * Server → client: welcome, msg, ack, joined, history-end, typing, pong, error.
  * `seq` is the server's sequence number, increasing across all rooms.
+ *
+ * Identity: `user` in hello is a stable user id, never a display name (`name`). A server that
+ * knows a secret checks `signature`, the hex HMAC-SHA256 of `user` keyed with that secret, which
+ * the site's own backend computes for a signed-in visitor (docs/identity.md). Messages carry the
+ * sender's id in `from` and the name to show in `name`.
  */
 export const JSON_PROTOCOL_VERSION = 1;
 
@@ -14,14 +19,17 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export interface WireMessage {
   id: string;
   room: string;
+  /** The sender's stable id: what tells one visitor from another. */
   from: string;
+  /** The sender's display name, if it differs from `from`. */
+  name?: string;
   text: string;
   ts: number;
   seq?: number;
 }
 
 export type ClientFrame =
-  | { type: 'hello'; v: number; user: string; token?: string }
+  | { type: 'hello'; v: number; user: string; name?: string; token?: string; signature?: string }
   | { type: 'join'; room: string; after?: number }
   | { type: 'msg'; id: string; room: string; text: string; ts: number }
   | { type: 'older'; room: string; before: number; limit: number }
@@ -29,13 +37,14 @@ export type ClientFrame =
   | { type: 'ping' };
 
 export type ServerFrame =
-  | { type: 'welcome'; user: string }
+  /** `verified`: the server checked the hello's signature, so `user` is who the site says it is. */
+  | { type: 'welcome'; user: string; verified: boolean }
   | ({ type: 'msg' } & WireMessage & { seq: number })
   | { type: 'ack'; id: string; seq: number; ts: number }
   | { type: 'history-end'; room: string }
   /** Sent after a join's backlog: everything in the room up to `seq` has been sent. */
   | { type: 'joined'; room: string; seq: number }
-  | { type: 'typing'; room: string; from: string; typing: boolean }
+  | { type: 'typing'; room: string; from: string; name?: string; typing: boolean }
   | { type: 'pong' }
   /** `id` names the refused message; `fatal` means the server is closing the link for good. */
   | { type: 'error'; code: string; message: string; id?: string; fatal?: boolean };

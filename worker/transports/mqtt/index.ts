@@ -118,7 +118,7 @@ class MqttTransport implements Transport {
 
   typing(room: string, typing: boolean): void {
     if (!this.#client?.connected) return;
-    const payload = encodeTyping({ from: this.config.user, typing }) as Buffer;
+    const payload = encodeTyping({ from: this.config.user, name: this.config.name, typing }) as Buffer;
     this.#client.publish(this.#topics.typing(room), payload, { qos: 0, retain: false });
   }
 
@@ -157,7 +157,7 @@ class MqttTransport implements Transport {
     if (!target) return;
     if (target.kind === 'typing') {
       const typing = parseTyping(payload);
-      if (typing.ok === true) this.events.typing(target.room, typing.value.from, typing.value.typing);
+      if (typing.ok === true) this.events.typing(target.room, typing.value.from, typing.value.typing, typing.value.name);
       else if (typing.ok === false) this.#bad(topic, typing.error);
       return;
     }

@@ -18,7 +18,10 @@ export interface WireAttachment {
 export interface ChatPayload {
   /** The sender's client id (`crypto.randomUUID()`): the dedup key. */
   id: string;
+  /** The sender's user id: only as trustworthy as the broker's ACLs (docs/mqtt.md, docs/identity.md). */
   from: string;
+  /** The sender's display name, when it differs from `from`. */
+  name?: string;
   text: string;
   /** Creation time, ms since the epoch. */
   ts: number;
@@ -27,6 +30,7 @@ export interface ChatPayload {
 
 export interface TypingPayload {
   from: string;
+  name?: string;
   typing: boolean;
 }
 
@@ -47,7 +51,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
 export const encodeChat = (m: OutgoingMessage): Uint8Array =>
-  encoder.encode(JSON.stringify({ id: m.id, from: m.from, text: m.text, ts: m.ts, attachments: [] } satisfies ChatPayload));
+  encoder.encode(JSON.stringify({ id: m.id, from: m.from, name: m.name, text: m.text, ts: m.ts, attachments: [] } satisfies ChatPayload));
 
 export const encodeTyping = (t: TypingPayload): Uint8Array => encoder.encode(JSON.stringify(t));
 
@@ -91,7 +95,7 @@ export function parseChat(payload: Uint8Array, room: string, now: number): Parse
       ? checkInbound({ id: crypto.randomUUID(), room, from: UNKNOWN_SENDER, text: text.value, ts: now }, rules)
       : value.attachments !== undefined && !(Array.isArray(value.attachments) && value.attachments.every(isAttachment))
         ? { ok: false as const, error: bad('"attachments" must be an array of objects with a string "url"') }
-        : checkInbound({ id: value.id ?? crypto.randomUUID(), room, from: value.from, text: value.text, ts: value.ts }, rules);
+        : checkInbound({ id: value.id ?? crypto.randomUUID(), room, from: value.from, name: value.name, text: value.text, ts: value.ts }, rules);
   return checked.ok ? { ok: true, value: checked.message } : checked;
 }
 
@@ -108,5 +112,7 @@ export function parseTyping(payload: Uint8Array): Parsed<TypingPayload> {
   const value = readJson(text.value);
   if (!isObject(value) || typeof value.from !== 'string' || value.from.length > INBOUND_LIMITS.name || typeof value.typing !== 'boolean')
     return { ok: false, error: bad('typing payload needs JSON with a string "from" and a boolean "typing"') };
-  return { ok: true, value: { from: value.from, typing: value.typing } };
+  const parsed: TypingPayload = { from: value.from, typing: value.typing };
+  if (typeof value.name === 'string' && value.name && value.name.length <= INBOUND_LIMITS.name) parsed.name = value.name;
+  return { ok: true, value: parsed };
 }
