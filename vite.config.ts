@@ -9,6 +9,9 @@ import { defineConfig, type Plugin } from 'vite';
  * chunks it imports lazily, which needs `worker.format: 'es'` (docs/platform.md, "Build").
  */
 export default defineConfig({
+  // Every URL the build writes is relative to the file that holds it (the worker to
+  // parley.js, chunks to the worker, assets to index.html), so dist/ works under any path.
+  base: './',
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -1,65 +1,78 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineEvent, EngineListener } from '../worker/api.ts';
 import { installErrorTransfer } from '../worker/error-wire.ts';
+import type { EngineLink, EngineMode } from './engine-client/link.ts';
+import { sharedLink } from './engine-client/shared.ts';
+import { EngineStartError } from './engine-client/start-error.ts';
+
+export { EngineStartError };
 
 /**
- * A tab's handle on the engine: one SharedWorker port per tab and engine name, shared by
- * every widget on the page. Widgets subscribe to the events; the engine filters them by the
- * conversations this tab has open.
+ * A tab's handle on the engine: one port per tab and engine name, shared by every widget on
+ * the page. Widgets subscribe to the events; the engine filters them by the conversations this
+ * tab has open. A start that fails rejects with {@link EngineStartError} (code `engine-start`)
+ * and is not remembered, so calling again is a Retry.
  */
 export interface EngineClient {
   api: Remote<EngineApi>;
   tabId: string;
+  /** How this tab reaches the engine (the engine's stats say the same). */
+  mode: EngineMode;
   on(listener: EngineListener): () => void;
+}
+
+export interface EngineClientOptions {
+  /** How long the engine may take to answer its first call, in ms. Default 10 000. */
+  startTimeout?: number;
 }
 
 const clients = new Map<string, Promise<EngineClient>>();
 
-export function engineClient(name = 'parley'): Promise<EngineClient> {
+export function engineClient(name = 'parley', options: EngineClientOptions = {}): Promise<EngineClient> {
   let client = clients.get(name);
   if (!client) {
-    client = start(name);
+    client = start(name, options.startTimeout ?? 10_000);
     clients.set(name, client);
+    client.catch((e: unknown) => {
+      clients.delete(name);
+      console.error(`[parley] engine "${name}" did not start:`, e instanceof EngineStartError ? e.detail : e);
+    });
   }
   return client;
 }
 
-/**
- * `extendedLifetime` (Chromium 148+) keeps the worker, and so its sockets, alive for a while
- * after its last tab unloads, so that reloading the only tab finds the same engine. Browsers
- * without it ignore the unknown member (WebIDL dictionaries drop what they do not know), and a
- * reload there starts a new engine whose outbox sends whatever was queued (docs/platform.md).
- */
-interface SharedWorkerOptions extends WorkerOptions {
-  extendedLifetime?: boolean;
-}
-
-async function start(name: string): Promise<EngineClient> {
+async function start(name: string, timeout: number): Promise<EngineClient> {
   installErrorTransfer();
-  // Vite rewrites this URL only when `new URL()` is written inline, and needs `type` as a
-  // literal in an inline object (docs/platform.md, "Build").
-  const worker = new SharedWorker(new URL('../worker/engine.worker.ts', import.meta.url), {
-    type: 'module',
-    name,
-    extendedLifetime: true,
-  } satisfies SharedWorkerOptions as WorkerOptions);
-  const api = wrap<EngineApi>(worker.port);
-  const tabId = crypto.randomUUID();
-  // Held for the life of the page: the engine learns that this tab is gone when it is granted
-  // the same lock. It must be held before hello(), or the engine would be granted it at once.
-  await new Promise<void>((held) => {
-    void navigator.locks.request(`parley-tab:${tabId}`, () => {
-      held();
-      return new Promise<never>(() => undefined);
-    });
-  });
+  let link: EngineLink;
+  try {
+    link = sharedLink(name);
+  } catch (e) {
+    // No SharedWorker, or the browser refused this one (a cross-origin script, a CSP).
+    throw new EngineStartError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+  }
+  const api = wrap<EngineApi>(link.endpoint);
+  const tabId = link.tabId ?? crypto.randomUUID();
+  if (!link.tabId) await holdTabLock(tabId);
   const listeners = new Set<EngineListener>();
-  await api.hello(
+  const hello = api.hello(
     tabId,
     proxy((event: EngineEvent) => {
       for (const listener of listeners) listener(event);
     }),
   );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silent = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`The engine did not answer within ${timeout} ms.`), timeout);
+  });
+  try {
+    const cause = await Promise.race([hello.then(() => undefined), link.failed, silent]);
+    if (cause !== undefined) throw new EngineStartError(cause);
+  } catch (e) {
+    link.close();
+    throw e instanceof EngineStartError ? e : new EngineStartError(e instanceof Error ? e.message : String(e));
+  } finally {
+    clearTimeout(timer);
+  }
   // Timers in a hidden tab are throttled, the engine's are not; but the engine cannot see the
   // page wake up or the network return before the browser tells the worker, so say so at once.
   addEventListener('online', () => void api.wake('network-online'));
@@ -67,9 +80,23 @@ async function start(name: string): Promise<EngineClient> {
   return {
     api,
     tabId,
+    mode: link.mode,
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
 }
+
+/**
+ * Held for the life of the page: the engine learns that this tab is gone when it is granted
+ * the same lock (worker/tabs.ts). It must be held before hello(), or the engine would be
+ * granted it at once.
+ */
+const holdTabLock = (tabId: string): Promise<void> =>
+  new Promise<void>((held) => {
+    void navigator.locks.request(`parley-tab:${tabId}`, () => {
+      held();
+      return new Promise<never>(() => undefined);
+    });
+  });

@@ -42,7 +42,7 @@ self.onconnect = (event: MessageEvent) => {
     typing: async (conversation, typing) => engine.typing(conversation, typing),
     reconnectNow: async (conversation) => engine.reconnectNow(conversation),
     wake: async (reason) => engine.wake(reason),
-    stats: async () => engine.stats(),
+    stats: async () => ({ ...(await engine.stats()), mode: 'shared' }),
   };
   expose(api, port);
 };
