@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { build as esbuild } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -17,6 +18,9 @@ export default defineConfig({
     sourcemap: true,
     rolldownOptions: {
       input: { demo: 'index.html', parley: 'widget/index.ts' },
+      // An app build drops entry exports by default; parley.js is a library (the loader and
+      // frameworks import its exports).
+      preserveEntrySignatures: 'allow-extension',
       output: {
         // A stable name, so that a site can link to it; everything else is content-hashed.
         entryFileNames: (chunk) => (chunk.name === 'parley' ? 'parley.js' : 'assets/[name]-[hash].js'),
@@ -26,8 +30,36 @@ export default defineConfig({
   worker: {
     format: 'es',
   },
-  plugins: [gzipReport()],
+  plugins: [scriptTagLoader(), gzipReport()],
 });
+
+/**
+ * dist/loader.js, the script-tag loader: a classic script (an IIFE, so it runs from a plain
+ * `<script async>` and sees `document.currentScript`), built apart from the ES modules because
+ * it must stay under 3 kB gzip and import nothing (docs/embedding.md).
+ */
+function scriptTagLoader(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'parley-loader',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    async writeBundle() {
+      await esbuild({
+        entryPoints: ['widget/loader/loader.ts'],
+        outfile: join(outDir, 'loader.js'),
+        bundle: true,
+        minify: true,
+        format: 'iife',
+        target: 'es2020',
+        sourcemap: true,
+        logLevel: 'warning',
+      });
+    },
+  };
+}
 
 /**
  * Vite reports the page's chunks but not the worker's; this lists every file in dist/ with
