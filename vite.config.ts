@@ -17,13 +17,13 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     rolldownOptions: {
-      input: { demo: 'index.html', parley: 'widget/index.ts' },
+      input: { demo: 'index.html', parley: 'widget/index.ts', bridge: 'widget/loader/bridge.ts' },
       // An app build drops entry exports by default; parley.js is a library (the loader and
       // frameworks import its exports).
       preserveEntrySignatures: 'allow-extension',
       output: {
         // A stable name, so that a site can link to it; everything else is content-hashed.
-        entryFileNames: (chunk) => (chunk.name === 'parley' ? 'parley.js' : 'assets/[name]-[hash].js'),
+        entryFileNames: (chunk) => (['parley', 'bridge'].includes(chunk.name) ? '[name].js' : 'assets/[name]-[hash].js'),
       },
     },
   },
@@ -36,7 +36,7 @@ export default defineConfig({
 /**
  * dist/loader.js, the script-tag loader: a classic script (an IIFE, so it runs from a plain
  * `<script async>` and sees `document.currentScript`), built apart from the ES modules because
- * it must stay under 3 kB gzip and import nothing (docs/embedding.md).
+ * it must stay under 3 kB gzip and import nothing (docs/embedding.md). Also bridge.html.
  */
 function scriptTagLoader(): Plugin {
   let outDir = 'dist';
@@ -45,6 +45,10 @@ function scriptTagLoader(): Plugin {
     apply: 'build',
     configResolved(config) {
       outDir = config.build.outDir;
+    },
+    generateBundle() {
+      // The cross-origin bridge's page, beside bridge.js (widget/loader/bridge.ts).
+      this.emitFile({ type: 'asset', fileName: 'bridge.html', source: readFileSync('widget/loader/bridge.html', 'utf8') });
     },
     async writeBundle() {
       await esbuild({

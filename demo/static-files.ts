@@ -24,6 +24,9 @@ export function serveStatic(root: string) {
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
+      // The widget's files are public: a page of another origin imports parley.js and its
+      // chunks as modules, which needs CORS (docs/embedding.md, "Cross-origin").
+      ...(extname(file) === '.html' ? {} : { 'access-control-allow-origin': '*' }),
       // Hashed assets never change; the page itself must always be fresh.
       'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     });

@@ -2,6 +2,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineEvent, EngineListener } from '../worker/api.ts';
 import { installErrorTransfer } from '../worker/error-wire.ts';
 import type { EngineLink, EngineMode } from './engine-client/link.ts';
+import { bridgeLink } from './engine-client/bridge.ts';
 import { sharedLink } from './engine-client/shared.ts';
 import { EngineStartError } from './engine-client/start-error.ts';
 
@@ -43,36 +44,52 @@ export function engineClient(name = 'parley', options: EngineClientOptions = {})
 
 async function start(name: string, timeout: number): Promise<EngineClient> {
   installErrorTransfer();
-  let link: EngineLink;
-  try {
-    link = sharedLink(name);
-  } catch (e) {
-    // No SharedWorker, or the browser refused this one (a cross-origin script, a CSP).
-    throw new EngineStartError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-  }
-  const api = wrap<EngineApi>(link.endpoint);
-  const tabId = link.tabId ?? crypto.randomUUID();
-  if (!link.tabId) await holdTabLock(tabId);
-  const listeners = new Set<EngineListener>();
-  const hello = api.hello(
-    tabId,
-    proxy((event: EngineEvent) => {
-      for (const listener of listeners) listener(event);
-    }),
-  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const silent = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`The engine did not answer within ${timeout} ms.`), timeout);
+    timer = setTimeout(() => resolve(`The engine did not answer within ${timeout} ms.${bridged() ? ` ${bridgeHint()}` : ''}`), timeout);
   });
+  let link: EngineLink | undefined;
   try {
+    const linked = await Promise.race([openLink(name), silent]);
+    if (typeof linked === 'string') throw new EngineStartError(linked);
+    link = linked;
+    const api = wrap<EngineApi>(link.endpoint);
+    const tabId = link.tabId ?? crypto.randomUUID();
+    if (!link.tabId) await holdTabLock(tabId);
+    const listeners = new Set<EngineListener>();
+    const hello = api.hello(
+      tabId,
+      proxy((event: EngineEvent) => {
+        for (const listener of listeners) listener(event);
+      }),
+    );
     const cause = await Promise.race([hello.then(() => undefined), link.failed, silent]);
     if (cause !== undefined) throw new EngineStartError(cause);
+    return ready(api, tabId, link.mode, listeners);
   } catch (e) {
-    link.close();
-    throw e instanceof EngineStartError ? e : new EngineStartError(e instanceof Error ? e.message : String(e));
+    link?.close();
+    throw e instanceof EngineStartError ? e : new EngineStartError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Where parley.js was loaded from; its engine, bridge and chunks sit beside it. */
+const here = import.meta.url;
+const bridged = () => new URL(here).origin !== location.origin;
+const bridgeHint = () => `The page reaches the engine through ${new URL('bridge.html', here).href}: check frame-src on this page, and frame-ancestors and the allow-list of the bridge (docs/embedding.md).`;
+
+/**
+ * A page of the widget's own origin starts the SharedWorker; any other page goes through the
+ * bridge iframe, since a page cannot start a worker of another origin.
+ */
+async function openLink(name: string): Promise<EngineLink> {
+  if (bridged()) return bridgeLink(name, new URL('bridge.html', here));
+  // No SharedWorker, or the browser refused this one (a CSP): the constructor throws.
+  return sharedLink(name);
+}
+
+function ready(api: Remote<EngineApi>, tabId: string, mode: EngineMode, listeners: Set<EngineListener>): EngineClient {
   // Timers in a hidden tab are throttled, the engine's are not; but the engine cannot see the
   // page wake up or the network return before the browser tells the worker, so say so at once.
   addEventListener('online', () => void api.wake('network-online'));
@@ -80,7 +97,7 @@ async function start(name: string, timeout: number): Promise<EngineClient> {
   return {
     api,
     tabId,
-    mode: link.mode,
+    mode,
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

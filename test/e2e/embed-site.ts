@@ -14,9 +14,9 @@ export interface EmbedSite {
   close(): Promise<void>;
 }
 
-export type Page = (req: IncomingMessage, res: ServerResponse) => void;
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export async function startEmbedSite(pages: Record<string, Page>, host = '127.0.0.1', port = 0, extra?: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<EmbedSite> {
+export async function startEmbedSite(pages: Record<string, Handler>, host = '127.0.0.1', port = 0, extra?: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<EmbedSite> {
   const dist = serveStatic(resolve('dist'));
   const log: EmbedSite['log'] = [];
   const server: Server = createServer((req, res) => {
@@ -44,7 +44,7 @@ export async function startEmbedSite(pages: Record<string, Page>, host = '127.0.
   };
 }
 
-export const html = (body: string, headers: Record<string, string> = {}): Page => (_, res) =>
+export const html = (body: string, headers: Record<string, string> = {}): Handler => (_, res) =>
   void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(`<!doctype html><html lang="en"><title>A site</title><link rel="icon" href="data:,">${body}</html>`);
 
 /** The stub a site pastes before the loader, so that early calls are queued (docs/embedding.md). */
