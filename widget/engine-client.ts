@@ -1,8 +1,9 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineEvent, EngineListener } from '../worker/api.ts';
 import { installErrorTransfer } from '../worker/error-wire.ts';
-import type { EngineLink, EngineMode } from './engine-client/link.ts';
+import type { EngineLink } from './engine-client/link.ts';
 import { bridgeLink } from './engine-client/bridge.ts';
+import { fallbackLink } from './engine-client/fallback.ts';
 import { sharedLink } from './engine-client/shared.ts';
 import { EngineStartError } from './engine-client/start-error.ts';
 
@@ -10,15 +11,13 @@ export { EngineStartError };
 
 /**
  * A tab's handle on the engine: one port per tab and engine name, shared by every widget on
- * the page. Widgets subscribe to the events; the engine filters them by the conversations this
+ * the page (how it reaches the engine, `api.stats().mode` says). Widgets subscribe to the events; the engine filters them by the conversations this
  * tab has open. A start that fails rejects with {@link EngineStartError} (code `engine-start`)
  * and is not remembered, so calling again is a Retry.
  */
 export interface EngineClient {
   api: Remote<EngineApi>;
   tabId: string;
-  /** How this tab reaches the engine (the engine's stats say the same). */
-  mode: EngineMode;
   on(listener: EngineListener): () => void;
 }
 
@@ -65,7 +64,7 @@ async function start(name: string, timeout: number): Promise<EngineClient> {
     );
     const cause = await Promise.race([hello.then(() => undefined), link.failed, silent]);
     if (cause !== undefined) throw new EngineStartError(cause);
-    return ready(api, tabId, link.mode, listeners);
+    return ready(api, tabId, listeners);
   } catch (e) {
     link?.close();
     throw e instanceof EngineStartError ? e : new EngineStartError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
@@ -85,11 +84,12 @@ const bridgeHint = () => `The page reaches the engine through ${new URL('bridge.
  */
 async function openLink(name: string): Promise<EngineLink> {
   if (bridged()) return bridgeLink(name, new URL('bridge.html', here));
-  // No SharedWorker, or the browser refused this one (a CSP): the constructor throws.
+  if (typeof SharedWorker !== 'function') return fallbackLink(name);
+  // A browser that refuses this worker (a CSP) throws here.
   return sharedLink(name);
 }
 
-function ready(api: Remote<EngineApi>, tabId: string, mode: EngineMode, listeners: Set<EngineListener>): EngineClient {
+function ready(api: Remote<EngineApi>, tabId: string, listeners: Set<EngineListener>): EngineClient {
   // Timers in a hidden tab are throttled, the engine's are not; but the engine cannot see the
   // page wake up or the network return before the browser tells the worker, so say so at once.
   addEventListener('online', () => void api.wake('network-online'));
@@ -97,7 +97,6 @@ function ready(api: Remote<EngineApi>, tabId: string, mode: EngineMode, listener
   return {
     api,
     tabId,
-    mode,
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -22,7 +22,8 @@ const requests: string[] = [];
 /** When set, the site answers 404 for the engine's worker script, as a half-copied dist/ would. */
 let hideWorker = false;
 
-const hostPage = (room: string) => `<!doctype html><title>A site</title><link rel="icon" href="data:,">
+const hostPage = (room: string, noSharedWorker: boolean) => `<!doctype html><title>A site</title><link rel="icon" href="data:,">
+${noSharedWorker ? '<script>delete window.SharedWorker</script>' : ''}
 <script type="module" src="/parley/parley.js"></script>
 <parley-chat server="${relay.relayUrl}" room="${room}" user="Sam"></parley-chat>`;
 
@@ -34,8 +35,8 @@ before(async () => {
     requests.push(path);
     if (hideWorker && /\/engine\.worker-[^/]*\.js$/.test(path)) return void res.writeHead(404).end();
     if (path.startsWith('/parley/')) return dist(Object.assign(req, { url: path.slice('/parley'.length) }), res);
-    const room = new URL(req.url ?? '/', 'http://x').searchParams.get('room') ?? 'sub';
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(room));
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(query.get('room') ?? 'sub', query.has('no-shared-worker')));
   });
   await new Promise<void>((ready) => site.listen(0, '127.0.0.1', ready));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -63,6 +64,16 @@ describe('dist/ under a sub-path', () => {
     assert.deepEqual(outside, [], 'nothing is fetched from the site root');
     assert.ok(requests.some((p) => /^\/parley\/assets\/engine\.worker-.*\.js$/.test(p)), 'the worker came from /parley/assets/');
     assert.ok(requests.some((p) => /^\/parley\/assets\/json-.*\.js$/.test(p)), 'the JSON transport chunk came from /parley/assets/');
+    await page.context().close();
+  });
+
+  it('runs the built fallback worker from /parley/ where there is no SharedWorker', async () => {
+    const page: Page = await (await browser.newContext()).newPage();
+    requests.length = 0;
+    await page.goto(`${siteUrl}/?room=subpath-fallback&no-shared-worker`);
+    await page.waitForFunction(inWidget(`root.querySelector('.state-text')?.textContent === 'Connected'`));
+    assert.ok(requests.some((p) => /^\/parley\/assets\/tab\.worker-.*\.js$/.test(p)), requests.join());
+    assert.ok(!requests.some((p) => /engine\.worker-/.test(p)), 'the SharedWorker script is not fetched');
     await page.context().close();
   });
 

@@ -8,6 +8,7 @@ export type EngineMode = NonNullable<EngineStats['mode']>;
  * by the cross-origin bridge iframe (bridge.ts), or a leader tab's engine (fallback.ts).
  */
 export interface EngineLink {
+  /** How the tab reaches the engine at first (a fallback worker may lead or follow later). */
   mode: EngineMode;
   endpoint: Endpoint;
   /**
