@@ -44,8 +44,11 @@ export async function startEmbedSite(pages: Record<string, Handler>, host = '127
   };
 }
 
-export const html = (body: string, headers: Record<string, string> = {}): Handler => (_, res) =>
-  void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(`<!doctype html><html lang="en"><title>A site</title><link rel="icon" href="data:,">${body}</html>`);
+/** A host page. Its empty `data:` icon stops the browser asking for /favicon.ico, unless a CSP is given. */
+export const html = (body: string, headers: Record<string, string> = {}): Handler => (_, res) => {
+  const icon = headers['content-security-policy'] ? '' : '<link rel="icon" href="data:,">';
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(`<!doctype html><html lang="en"><title>A site</title>${icon}${body}</html>`);
+};
 
 /** The stub a site pastes before the loader, so that early calls are queued (docs/embedding.md). */
 export const STUB = `window.Parley=window.Parley||function(){var a=arguments;(Parley.q=Parley.q||[]).push(a);return function(){Parley('off',a[1],a[2])}};`;

@@ -1,3 +1,4 @@
+import { TrustedWorker as Worker } from './trusted.ts';
 import { failure, type EngineLink } from './link.ts';
 
 /**
