@@ -13,6 +13,9 @@ export default defineConfig({
   // Every URL the build writes is relative to the file that holds it (the worker to
   // parley.js, chunks to the worker, assets to index.html), so dist/ works under any path.
   base: './',
+  // The embedding demos (demo/public/embed/), copied as they are: they load dist's files by
+  // the URLs a site would write, which Vite must not rewrite.
+  publicDir: 'demo/public',
   build: {
     target: 'es2022',
     sourcemap: true,

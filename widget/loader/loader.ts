@@ -28,7 +28,11 @@ interface Identity {
 
 const w = window as unknown as { Parley?: ParleyStub };
 const script = document.currentScript as HTMLScriptElement | null;
-if (script && !w.Parley?.loaded) boot(script);
+// An async script in <head> may run before <body> exists; the stub keeps queueing until then.
+if (script && !w.Parley?.loaded) {
+  if (document.body) boot(script);
+  else document.addEventListener('DOMContentLoaded', () => boot(script), { once: true });
+}
 
 function boot(script: HTMLScriptElement): void {
   const config = readConfig(script);
