@@ -76,6 +76,27 @@ describe('script-tag loader', () => {
     });
   }
 
+  it('costs the host page little main-thread time, by a performance trace', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute'] });
+    await page.goto(`${site.url}/lazy?room=trace`);
+    await page.locator('[data-parley] button[part=launcher]').waitFor();
+    await idle(page);
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as {
+      traceEvents: { name: string; ph: string; dur?: number; args?: { data?: { url?: string } } }[];
+    };
+    // Complete events on the main thread that ran the loader's code: its evaluation (which
+    // draws the launcher) and any callback it registered.
+    const mine = trace.traceEvents.filter(
+      (e) => e.ph === 'X' && ['EvaluateScript', 'FunctionCall', 'v8.compile'].includes(e.name) && e.args?.data?.url?.endsWith('/parley/loader.js'),
+    );
+    const ms = mine.reduce((n, e) => n + (e.dur ?? 0), 0) / 1000;
+    console.log(`# loader main-thread time: ${ms.toFixed(1)} ms in ${mine.length} trace events`);
+    assert.ok(mine.some((e) => e.name === 'EvaluateScript'), 'the trace shows the loader running');
+    assert.ok(ms < 50, `${ms} ms`);
+    await page.context().close();
+  });
+
   it('runs calls queued before it loaded, in order, and none is lost', async () => {
     const room = 'queued';
     const watcher = await RelayClient.connect(relay.relayUrl, 'Watcher');
