@@ -84,7 +84,7 @@ const bridgeHint = () => `The page reaches the engine through ${new URL('bridge.
  */
 async function openLink(name: string): Promise<EngineLink> {
   if (bridged()) return bridgeLink(name, new URL('bridge.html', here));
-  if (typeof SharedWorker !== 'function') return fallbackLink(name);
+  if (!('SharedWorker' in globalThis)) return fallbackLink(name);
   // A browser that refuses this worker (a CSP) throws here.
   return sharedLink(name);
 }

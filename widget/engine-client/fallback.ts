@@ -1,4 +1,4 @@
-import { TrustedWorker as Worker } from './trusted.ts';
+import { Worker } from './trusted.ts';
 import { failure, type EngineLink } from './link.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { EngineLink } from './link.ts';
-import { TrustedSharedWorker as SharedWorker } from './trusted.ts';
+import { SharedWorker } from './trusted.ts';
 import { failure } from './link.ts';
 
 /**

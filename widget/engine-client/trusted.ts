@@ -39,10 +39,12 @@ function scriptURL(url: URL | string): string | URL {
   return policy ? (policy.createScriptURL(String(url)) as string) : url;
 }
 
-export const TrustedSharedWorker = function (url: URL | string, options?: WorkerOptions): SharedWorker {
+// Named as the globals, so that the code bundled from this still reads `new SharedWorker(new
+// URL(…))`, the form an app's bundler recognises (vite.package.config.ts).
+export const SharedWorker = function (url: URL | string, options?: WorkerOptions): globalThis.SharedWorker {
   return new globalThis.SharedWorker(scriptURL(url), options);
-} as unknown as typeof SharedWorker;
+} as unknown as typeof globalThis.SharedWorker;
 
-export const TrustedWorker = function (url: URL | string, options?: WorkerOptions): Worker {
+export const Worker = function (url: URL | string, options?: WorkerOptions): globalThis.Worker {
   return new globalThis.Worker(scriptURL(url), options);
-} as unknown as typeof Worker;
+} as unknown as typeof globalThis.Worker;
