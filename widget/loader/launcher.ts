@@ -16,6 +16,8 @@ button:focus-visible{outline:3px solid #000;outline-offset:2px}
 box-shadow:0 4px 24px #0004;border-radius:var(--parley-radius,12px);overflow:hidden;background:#fff;--parley-height:100%}
 .panel[hidden]{display:none}
 parley-chat{display:block;height:100%}
+.failed{padding:16px;font:15px/1.4 system-ui,sans-serif;color:#111}
+.failed button{position:static;width:auto;height:auto;border-radius:6px;padding:6px 14px;margin-top:8px;box-shadow:none}
 `;
 
 export interface Launcher {
@@ -25,6 +27,8 @@ export interface Launcher {
   open(): void;
   close(): void;
   setUnread(count: number): void;
+  /** Shows `message` in the panel, in place of the chat, with a Retry button; `null` clears it. */
+  showFailure(message: string | null, retry?: () => void): void;
   remove(): void;
 }
 
@@ -104,8 +108,22 @@ export function mountLauncher(config: LoaderConfig, wake: () => void, onToggle: 
       badge.textContent = count > 99 ? '99+' : String(count);
       button.setAttribute('aria-label', count > 0 ? `Chat: ${config.heading}, ${count} unread` : `Chat: ${config.heading}`);
     },
+    showFailure(message, retry) {
+      failure.remove();
+      chat.hidden = message !== null;
+      if (message === null) return;
+      failure.replaceChildren(message);
+      const again = document.createElement('button');
+      again.textContent = 'Retry';
+      again.addEventListener('click', () => retry?.());
+      failure.append(document.createElement('br'), again);
+      panel.prepend(failure);
+    },
     remove: () => host.remove(),
   };
+  const failure = document.createElement('div');
+  failure.className = 'failed';
+  failure.setAttribute('role', 'alert');
   button.addEventListener('click', () => (launcher.isOpen ? launcher.close() : launcher.open()));
   document.body.append(host);
   return launcher;

@@ -38,8 +38,19 @@ function boot(script: HTMLScriptElement): void {
   const config = readConfig(script);
   const ACTIVE = `parley.active.${config.engine}`;
   let module: Promise<ParleyModule> | undefined;
-  const load = (): Promise<ParleyModule> => (module ??= import(/* @vite-ignore */ `${config.base}parley.js`) as Promise<ParleyModule>);
-  const wake = () => void load().catch((e: unknown) => console.error('[parley] parley.js did not load:', e));
+  const load = (): Promise<ParleyModule> =>
+    (module ??= (import(/* @vite-ignore */ `${config.base}parley.js`) as Promise<ParleyModule>).catch((e: unknown) => {
+      // Not remembered, so Retry imports again. A 404, a CSP or a missing CORS header on the
+      // widget's server all end here; the browser says which only on the console.
+      module = undefined;
+      const detail = `${config.base}parley.js did not load: ${e instanceof Error ? e.message : String(e)}`;
+      const message = 'The chat could not start. Check your connection, then try again.';
+      console.error(`[parley] ${detail}`);
+      launcher.showFailure(message, () => (launcher.showFailure(null), wake()));
+      emit('error', { code: 'engine-start', message, detail });
+      throw e;
+    }));
+  const wake = () => void load().catch(() => undefined);
   const remember = () => {
     try {
       localStorage.setItem(ACTIVE, '1');
