@@ -140,3 +140,29 @@ describe('bridge allow-list', () => {
     await strict.close();
   });
 });
+
+describe('bridge with a missing engine script', () => {
+  it('reports the cause at once instead of waiting for the start deadline', async () => {
+    const broken = await startEmbedSite({}, 'localhost', 0, (req, res) => {
+      if (!/\/engine\.worker-[^/]*\.js/.test(req.url ?? '')) return false;
+      res.writeHead(404).end();
+      return true;
+    });
+    const brokenHost = await startEmbedSite({
+      '/': html(`<script async src="${broken.url}/parley/loader.js" data-server="${relay.relayUrl}" data-room="broken" data-load="eager"></script>`),
+    });
+    const context = await allowingThirdParty();
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const started = Date.now();
+    await tab.goto(brokenHost.url);
+    await tab.locator('[data-parley] button[part=launcher]').click();
+    await tab.waitForFunction(inPanel(`root.querySelector('[role=alert]')?.textContent.includes('The chat could not start')`), undefined, { timeout: 15_000 });
+    assert.ok(Date.now() - started < 10_000, 'before the 10 s start deadline');
+    assert.ok(errors.some((e) => /did not start: The engine worker script beside .*bridge\.js did not load/.test(e)), errors.join('\n'));
+    await context.close();
+    await brokenHost.close();
+    await broken.close();
+  });
+});

@@ -37,10 +37,11 @@ export async function bridgeLink(name: string, url: URL): Promise<EngineLink> {
     const onMessage = (event: MessageEvent) => {
       const data = fromBridge(event, bridge.origin, bridge.window);
       if (!data || !('id' in data) || data.id !== id) return;
-      removeEventListener('message', onMessage);
       const port = event.ports[0];
       if (data.type === 'port' && port) return linked({ mode: 'shared', endpoint: port, tabId: data.tabId, failed, close: () => port.close() });
-      // Refused or failed: a link that has already failed, so the client reports the cause.
+      // Refused, or failed before or after the port came (a worker script that does not
+      // load): the client reports the cause while it waits for the engine.
+      removeEventListener('message', onMessage);
       fail(data.type === 'failed' ? data.detail : `The bridge answered ${data.type} without a port.`);
       linked({ mode: 'shared', endpoint: new MessageChannel().port1, failed, close: () => undefined });
     };

@@ -16,6 +16,7 @@ interface SharedWorkerOptions extends WorkerOptions {
 const allowList = (document.querySelector<HTMLMetaElement>('meta[name=parley-allow]')?.content ?? '').split(/\s+/).filter(Boolean);
 const allowed = (origin: string) => allowList.includes('*') || allowList.includes(origin);
 const parent = window.parent;
+/** Each page's worker object, kept for its `error` event, which may come after the port left. */
 const workers = new Map<string, SharedWorker>();
 
 const post = (message: BridgeMessage, origin: string, transfer: Transferable[] = []) => parent.postMessage(message, origin, transfer);
@@ -35,6 +36,10 @@ addEventListener('message', (event: MessageEvent) => {
   // for first: a browser that blocks third-party storage refuses it, and says why.
   navigator.locks
     .request(`parley-tab:${tabId}`, (): Promise<never> | undefined => {
+      if (!('SharedWorker' in globalThis)) {
+        fail('This browser has no SharedWorker, which a widget served from another origin needs (docs/embedding.md, "Without SharedWorker").');
+        return undefined;
+      }
       let worker: SharedWorker;
       try {
         // Same worker file and options as a direct start (widget/engine-client/shared.ts).
