@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build as esbuild } from 'esbuild';
+import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -20,7 +21,13 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     rolldownOptions: {
-      input: { demo: 'index.html', parley: 'widget/index.ts', bridge: 'widget/loader/bridge.ts' },
+      input: {
+        demo: 'index.html',
+        parley: 'widget/index.ts',
+        bridge: 'widget/loader/bridge.ts',
+        // The React example as a demo page (dist/examples/react/), on this build's own files.
+        react: 'examples/react/index.html',
+      },
       // An app build drops entry exports by default; parley.js is a library (the loader and
       // frameworks import its exports).
       preserveEntrySignatures: 'allow-extension',
@@ -33,7 +40,9 @@ export default defineConfig({
   worker: {
     format: 'es',
   },
-  plugins: [scriptTagLoader(), gzipReport()],
+  // examples/react imports the package by name; in the demo it is these sources.
+  resolve: { alias: [{ find: /^parley\/define$/, replacement: '/widget/index.ts' }, { find: /^parley$/, replacement: '/widget/element.ts' }] },
+  plugins: [react(), scriptTagLoader(), gzipReport()],
 });
 
 /**

@@ -39,7 +39,7 @@ describe('embedding demos', () => {
     const page = await context.newPage();
     await page.goto(server.url);
     const links = await page.locator('nav a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
-    assert.deepEqual(links, ['/embed/script-tag.html', '/embed/subpath.html', '/embed/cross-origin.html', '/embed/inline.html', '/embed/fallback.html']);
+    assert.deepEqual(links, ['/embed/script-tag.html', '/embed/subpath.html', '/embed/cross-origin.html', '/embed/inline.html', '/embed/fallback.html', '/examples/react/']);
     await page.close();
   });
 
@@ -49,6 +49,7 @@ describe('embedding demos', () => {
     ['cross-origin.html', true],
     ['inline.html', false],
     ['fallback.html', true],
+    ['../examples/react/', false],
   ] as const) {
     it(`${file} connects`, async () => {
       const page = await context.newPage();

@@ -5,8 +5,8 @@ import 'parley/define';
 import type {} from 'parley/react';
 import type { ChatMessage, EngineOptions, StateChange } from 'parley';
 
-/** The server comes from the page's query (?server=ws://…), so one build serves any relay. */
-const server = new URLSearchParams(location.search).get('server') ?? 'ws://localhost:8080/relay';
+/** The relay beside the page (the demo server's), or another one from the query (?server=ws://…). */
+const server = new URLSearchParams(location.search).get('server') ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/relay`;
 const options: Partial<EngineOptions> = { heartbeatInterval: 20_000 };
 
 export function App() {
