@@ -82,6 +82,23 @@ describe('script-tag loader', () => {
     });
   }
 
+  it("shows the element's unread count on the launcher until the panel opens", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${site.url}/lazy?room=unread`);
+    const launcher = page.locator('[data-parley] button[part=launcher]');
+    await launcher.waitFor();
+    // What <parley-chat> reports when messages came while the visitor was away.
+    await page.evaluate(() =>
+      document.querySelector('[data-parley]')!.shadowRoot!.querySelector('parley-chat')!.dispatchEvent(new CustomEvent('parley-unread', { detail: { count: 3 } })),
+    );
+    assert.equal(await launcher.getAttribute('aria-label'), 'Chat: unread, 3 unread');
+    assert.equal(await page.locator('[data-parley] .badge').textContent(), '3');
+    await launcher.click();
+    assert.equal(await page.locator('[data-parley] .badge').isVisible(), false);
+    assert.equal(await launcher.getAttribute('aria-label'), 'Chat: unread');
+    await page.context().close();
+  });
+
   it('costs the host page little main-thread time, by a performance trace', async () => {
     const page = await (await browser.newContext()).newPage();
     await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute'] });

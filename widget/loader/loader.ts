@@ -71,6 +71,11 @@ function boot(script: HTMLScriptElement): void {
     if (!launcher.isOpen && !message.mine) launcher.setUnread(++unread);
   });
   chat.addEventListener('parley-open', () => (unread = 0));
+  // The element's own count, once it has one (it knows what arrived while no tab was open).
+  chat.addEventListener('parley-unread', (e) => {
+    const count = (e as CustomEvent<{ count?: unknown } | null>).detail?.count;
+    if (typeof count === 'number' && !launcher.isOpen) launcher.setUnread((unread = count));
+  });
 
   let returning = false;
   try {
