@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { EngineClient } from '../../widget/engine-client.ts';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { env, stateText, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { env, eventually, stateText, texts, type, uniqueName, waitFor } from './tabs.ts';
 
 /**
  * Browsers without SharedWorker: each tab (an iframe here; its dedicated worker dies with it)
@@ -58,8 +58,12 @@ describe('without SharedWorker', () => {
     await type(b.chat, 'from the follower');
     await waitFor(() => texts(a.chat).join() === 'from the leader,from the follower', 5_000, 'both in tab a');
     await waitFor(() => texts(b.chat).join() === 'from the leader,from the follower', 5_000, 'both in tab b');
-    a.frame.remove();
+    expect((await a.client.api.stats()).tabs).to.equal(2);
+
+    // A closed follower tab is noticed by its tab lock, as with a SharedWorker.
     b.frame.remove();
+    await eventually(async () => (await a.client.api.stats()).tabs === 1, 5_000, 'the leader to drop the closed tab');
+    a.frame.remove();
   });
 
   it('hands over within 2 s when the leader tab closes during a send burst; nothing lost, nothing doubled', async () => {
