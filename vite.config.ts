@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { build as esbuild } from 'esbuild';
+import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -9,22 +11,71 @@ import { defineConfig, type Plugin } from 'vite';
  * chunks it imports lazily, which needs `worker.format: 'es'` (docs/platform.md, "Build").
  */
 export default defineConfig({
+  // Every URL the build writes is relative to the file that holds it (the worker to
+  // parley.js, chunks to the worker, assets to index.html), so dist/ works under any path.
+  base: './',
+  // The embedding demos (demo/public/embed/), copied as they are: they load dist's files by
+  // the URLs a site would write, which Vite must not rewrite.
+  publicDir: 'demo/public',
   build: {
     target: 'es2022',
     sourcemap: true,
     rolldownOptions: {
-      input: { demo: 'index.html', parley: 'widget/index.ts' },
+      input: {
+        demo: 'index.html',
+        parley: 'widget/index.ts',
+        bridge: 'widget/loader/bridge.ts',
+        // The React example as a demo page (dist/examples/react/), on this build's own files.
+        react: 'examples/react/index.html',
+      },
+      // An app build drops entry exports by default; parley.js is a library (the loader and
+      // frameworks import its exports).
+      preserveEntrySignatures: 'allow-extension',
       output: {
         // A stable name, so that a site can link to it; everything else is content-hashed.
-        entryFileNames: (chunk) => (chunk.name === 'parley' ? 'parley.js' : 'assets/[name]-[hash].js'),
+        entryFileNames: (chunk) => (['parley', 'bridge'].includes(chunk.name) ? '[name].js' : 'assets/[name]-[hash].js'),
       },
     },
   },
   worker: {
     format: 'es',
   },
-  plugins: [gzipReport()],
+  // examples/react imports the package by name; in the demo it is these sources.
+  resolve: { alias: [{ find: /^parley\/define$/, replacement: '/widget/index.ts' }, { find: /^parley$/, replacement: '/widget/element.ts' }] },
+  plugins: [react(), scriptTagLoader(), gzipReport()],
 });
+
+/**
+ * dist/loader.js, the script-tag loader: a classic script (an IIFE, so it runs from a plain
+ * `<script async>` and sees `document.currentScript`), built apart from the ES modules because
+ * it must stay under 3 kB gzip and import nothing (docs/embedding.md). Also bridge.html.
+ */
+function scriptTagLoader(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'parley-loader',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    generateBundle() {
+      // The cross-origin bridge's page, beside bridge.js (widget/loader/bridge.ts).
+      this.emitFile({ type: 'asset', fileName: 'bridge.html', source: readFileSync('widget/loader/bridge.html', 'utf8') });
+    },
+    async writeBundle() {
+      await esbuild({
+        entryPoints: ['widget/loader/loader.ts'],
+        outfile: join(outDir, 'loader.js'),
+        bundle: true,
+        minify: true,
+        format: 'iife',
+        target: 'es2020',
+        sourcemap: true,
+        logLevel: 'warning',
+      });
+    },
+  };
+}
 
 /**
  * Vite reports the page's chunks but not the worker's; this lists every file in dist/ with

@@ -1,8 +1,9 @@
 /**
  * Builds the `parley` command (package.json `bin`) into dist-cli/: ES modules for Node with
- * the engine's transports bundled in and the npm dependencies (ws, mqtt, xmpp.js) left as
- * imports, since they are the package's own dependencies. Run: `npm run build:cli`. It writes
- * outside dist/, which `vite build` empties.
+ * the engine's transports and their libraries (ws, mqtt.js, xmpp.js) bundled in, since the
+ * package's only runtime dependencies are lit and comlink (docs/embedding.md). ws's optional
+ * native helpers stay out: it works without them. Run: `npm run build:cli`. It writes outside
+ * dist/, which `vite build` empties.
  *
  * Each transport stays a chunk of its own (`splitting`), loaded on first use as in the engine
  * (worker/transports/load.ts). That is needed, not only thrifty: mqtt.js's browser build reads
@@ -24,7 +25,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  external: ['bufferutil', 'utf-8-validate'],
+  // CommonJS inside an ES module bundle (xmpp.js, ws) needs a require() to reach Node's builtins.
+  banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
   logLevel: 'warning',
 });
 chmodSync(outfile, 0o755);

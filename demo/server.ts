@@ -52,6 +52,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const files = serveStatic(resolve(options.staticDir ?? 'dist'));
   const server: Server = createServer((req, res) => {
     options.onRequest?.(req.url ?? '/');
+    // dist/ again under /parley/, as a site that copied it into a folder (demo/public/embed/subpath.html).
+    if (req.url?.startsWith('/parley/')) req.url = req.url.slice('/parley'.length);
     return files(req, res);
   });
   server.on('upgrade', (req, socket, head) => {

@@ -1,11 +1,19 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineEvent, EngineListener } from '../worker/api.ts';
 import { installErrorTransfer } from '../worker/error-wire.ts';
+import type { EngineLink } from './engine-client/link.ts';
+import { bridgeLink } from './engine-client/bridge.ts';
+import { fallbackLink } from './engine-client/fallback.ts';
+import { sharedLink } from './engine-client/shared.ts';
+import { EngineStartError } from './engine-client/start-error.ts';
+
+export { EngineStartError };
 
 /**
- * A tab's handle on the engine: one SharedWorker port per tab and engine name, shared by
- * every widget on the page. Widgets subscribe to the events; the engine filters them by the
- * conversations this tab has open.
+ * A tab's handle on the engine: one port per tab and engine name, shared by every widget on
+ * the page (how it reaches the engine, `api.stats().mode` says). Widgets subscribe to the events; the engine filters them by the conversations this
+ * tab has open. A start that fails rejects with {@link EngineStartError} (code `engine-start`)
+ * and is not remembered, so calling again is a Retry.
  */
 export interface EngineClient {
   api: Remote<EngineApi>;
@@ -13,53 +21,75 @@ export interface EngineClient {
   on(listener: EngineListener): () => void;
 }
 
+export interface EngineClientOptions {
+  /** How long the engine may take to answer its first call, in ms. Default 10 000. */
+  startTimeout?: number;
+}
+
 const clients = new Map<string, Promise<EngineClient>>();
 
-export function engineClient(name = 'parley'): Promise<EngineClient> {
+export function engineClient(name = 'parley', options: EngineClientOptions = {}): Promise<EngineClient> {
   let client = clients.get(name);
   if (!client) {
-    client = start(name);
+    client = start(name, options.startTimeout ?? 10_000);
     clients.set(name, client);
+    client.catch((e: unknown) => {
+      clients.delete(name);
+      console.error(`[parley] engine "${name}" did not start:`, e instanceof EngineStartError ? e.detail : e);
+    });
   }
   return client;
 }
 
-/**
- * `extendedLifetime` (Chromium 148+) keeps the worker, and so its sockets, alive for a while
- * after its last tab unloads, so that reloading the only tab finds the same engine. Browsers
- * without it ignore the unknown member (WebIDL dictionaries drop what they do not know), and a
- * reload there starts a new engine whose outbox sends whatever was queued (docs/platform.md).
- */
-interface SharedWorkerOptions extends WorkerOptions {
-  extendedLifetime?: boolean;
+async function start(name: string, timeout: number): Promise<EngineClient> {
+  installErrorTransfer();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silent = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`The engine did not answer within ${timeout} ms.${bridged() ? ` ${bridgeHint()}` : ''}`), timeout);
+  });
+  let link: EngineLink | undefined;
+  try {
+    const linked = await Promise.race([openLink(name), silent]);
+    if (typeof linked === 'string') throw new EngineStartError(linked);
+    link = linked;
+    const api = wrap<EngineApi>(link.endpoint);
+    const tabId = link.tabId ?? crypto.randomUUID();
+    if (!link.tabId) await holdTabLock(tabId);
+    const listeners = new Set<EngineListener>();
+    const hello = api.hello(
+      tabId,
+      proxy((event: EngineEvent) => {
+        for (const listener of listeners) listener(event);
+      }),
+    );
+    const cause = await Promise.race([hello.then(() => undefined), link.failed, silent]);
+    if (cause !== undefined) throw new EngineStartError(cause);
+    return ready(api, tabId, listeners);
+  } catch (e) {
+    link?.close();
+    throw e instanceof EngineStartError ? e : new EngineStartError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-async function start(name: string): Promise<EngineClient> {
-  installErrorTransfer();
-  // Vite rewrites this URL only when `new URL()` is written inline, and needs `type` as a
-  // literal in an inline object (docs/platform.md, "Build").
-  const worker = new SharedWorker(new URL('../worker/engine.worker.ts', import.meta.url), {
-    type: 'module',
-    name,
-    extendedLifetime: true,
-  } satisfies SharedWorkerOptions as WorkerOptions);
-  const api = wrap<EngineApi>(worker.port);
-  const tabId = crypto.randomUUID();
-  // Held for the life of the page: the engine learns that this tab is gone when it is granted
-  // the same lock. It must be held before hello(), or the engine would be granted it at once.
-  await new Promise<void>((held) => {
-    void navigator.locks.request(`parley-tab:${tabId}`, () => {
-      held();
-      return new Promise<never>(() => undefined);
-    });
-  });
-  const listeners = new Set<EngineListener>();
-  await api.hello(
-    tabId,
-    proxy((event: EngineEvent) => {
-      for (const listener of listeners) listener(event);
-    }),
-  );
+/** Where parley.js was loaded from; its engine, bridge and chunks sit beside it. */
+const here = import.meta.url;
+const bridged = () => new URL(here).origin !== location.origin;
+const bridgeHint = () => `The page reaches the engine through ${new URL('bridge.html', here).href}: check frame-src on this page, and frame-ancestors and the allow-list of the bridge (docs/embedding.md).`;
+
+/**
+ * A page of the widget's own origin starts the SharedWorker; any other page goes through the
+ * bridge iframe, since a page cannot start a worker of another origin.
+ */
+async function openLink(name: string): Promise<EngineLink> {
+  if (bridged()) return bridgeLink(name, new URL('bridge.html', here));
+  if (!('SharedWorker' in globalThis)) return fallbackLink(name);
+  // A browser that refuses this worker (a CSP) throws here.
+  return sharedLink(name);
+}
+
+function ready(api: Remote<EngineApi>, tabId: string, listeners: Set<EngineListener>): EngineClient {
   // Timers in a hidden tab are throttled, the engine's are not; but the engine cannot see the
   // page wake up or the network return before the browser tells the worker, so say so at once.
   addEventListener('online', () => void api.wake('network-online'));
@@ -73,3 +103,16 @@ async function start(name: string): Promise<EngineClient> {
     },
   };
 }
+
+/**
+ * Held for the life of the page: the engine learns that this tab is gone when it is granted
+ * the same lock (worker/tabs.ts). It must be held before hello(), or the engine would be
+ * granted it at once.
+ */
+const holdTabLock = (tabId: string): Promise<void> =>
+  new Promise<void>((held) => {
+    void navigator.locks.request(`parley-tab:${tabId}`, () => {
+      held();
+      return new Promise<never>(() => undefined);
+    });
+  });

@@ -214,6 +214,8 @@ export interface EngineStats {
   connections: number;
   /** Transport opens since the engine started, per connection key. */
   opens: Record<string, number>;
+  /** How this tab reaches the engine: a SharedWorker, or (without one) as the leader tab or a follower. */
+  mode?: 'shared' | 'leader' | 'follower';
 }
 
 /** Stable keys. Kept here so tab and engine agree on them without sharing code. */

@@ -67,6 +67,8 @@ export const ERROR_CODES = [
   'mam',
   // Storage.
   'storage-quota',
+  // The tab could not start or reach the engine (widget/engine-client/start-error.ts).
+  'engine-start',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -223,7 +223,7 @@ export class Engine {
   /**
    * Starts the grace timer of every connection no tab uses. The grace keeps the socket through
    * a reload only while the worker itself lives on: another tab of the engine, or Chromium's
-   * `extendedLifetime` (widget/engine-client.ts). Elsewhere the worker dies with its last tab
+   * `extendedLifetime` (widget/engine-client/shared.ts). Elsewhere the worker dies with its last tab
    * and the outbox carries queued messages over (docs/platform.md, "SharedWorker").
    */
   #closeUnused(): void {

@@ -14,7 +14,7 @@ import { TcpProxy } from '../support/tcp-proxy.ts';
 /**
  * Reloading the only tab, in a real top-level page (an iframe never shows the worker's
  * lifetime, docs/platform.md). Chromium keeps the engine and its socket (`extendedLifetime`,
- * widget/engine-client.ts); Firefox starts a new engine, and the durable outbox sends what
+ * widget/engine-client/shared.ts); Firefox starts a new engine, and the durable outbox sends what
  * was queued before the reload, once.
  */
 let server: DemoServer;
