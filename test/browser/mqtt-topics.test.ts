@@ -29,7 +29,8 @@ for (const broker of BROKERS) {
         await mosquittoPub(broker, `${topic}/typing`, ['{"from":"Bob","typing":true}']);
         const [message] = (await r.wait('message'))!;
         expect(message).to.include({ room, text: 'hello from outside' });
-        expect(await r.wait('typing')).to.deep.equal([room, 'Bob', true]);
+        // No display name in that payload: the fourth argument, the name, is undefined.
+        expect(await r.wait('typing')).to.deep.equal([room, 'Bob', true, undefined]);
 
         t.typing(room, true);
         t.send({ id: crypto.randomUUID(), room, from: 'Ann', text: 'hi', ts: Date.now() });

@@ -76,8 +76,10 @@ describe('stored messages from an older engine', () => {
     expect(failed.error).to.deep.equal({ code: 'refused', message: 'Too long' });
     const quarantined = await read<{ record: { id: string }; reason: string }[]>('quarantine');
     expect(quarantined.map((q) => [q.record.id, q.reason])).to.deep.equal([['c', 'room, sender or text is not a string']]);
-    const cursor = await read<{ cursor: object }>('cursors', conversation);
-    expect(cursor.cursor).to.deep.equal({ kind: 'seq', seq: 4 });
+    // Typed now; the relay's `joined` has since moved it on to its own newest seq.
+    const { cursor } = await read<{ cursor: { kind: string; seq: number } }>('cursors', conversation);
+    expect(cursor.kind).to.equal('seq');
+    expect(cursor.seq).to.be.at.least(4);
     db.close();
     tab.close();
   });
