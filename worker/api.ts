@@ -158,7 +158,9 @@ export type EngineEvent =
   | { type: 'typing'; conversation: string; from: string; name?: string; typing: boolean }
   /** The server has nothing older than what it has sent for this conversation. */
   | { type: 'history-end'; conversation: string }
-  | { type: 'error'; conversation?: string; error: ErrorInfo };
+  | { type: 'error'; conversation?: string; error: ErrorInfo }
+  /** A connection's figures changed: sent at most once a second per connection. */
+  | { type: 'health'; health: LinkHealth };
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -207,6 +209,8 @@ export interface EngineApi {
   wake(reason: 'network-online' | 'tab-visible'): Promise<void>;
   /** For diagnostics and tests. */
   stats(): Promise<EngineStats>;
+  /** State, drops, round trips, traffic and outbox of every connection (docs/engine.md, "Health"). */
+  health(): Promise<EngineHealth>;
 }
 
 export interface EngineStats {
@@ -216,6 +220,46 @@ export interface EngineStats {
   opens: Record<string, number>;
   /** How this tab reaches the engine: a SharedWorker, or (without one) as the leader tab or a follower. */
   mode?: 'shared' | 'leader' | 'follower';
+}
+
+export interface StateRecord {
+  /** ms since the epoch. */
+  at: number;
+  from: ConnectionState;
+  to: ConnectionState;
+  reason: StateReason;
+}
+
+/** One connection's figures, as `EngineApi.health()` reports them. Every duration in ms. */
+export interface LinkHealth {
+  /** The connection key (protocol, url, user); never a password or token. */
+  connection: string;
+  protocol: string;
+  /** The server URL in use. */
+  url: string;
+  state: ConnectionState;
+  /** Time in the current state, in ms. */
+  inStateFor: number;
+  /** Times the link dropped and the engine started waiting to reconnect. */
+  reconnects: number;
+  /** The last 20 state changes, oldest first. */
+  changes: StateRecord[];
+  /** Heartbeat round trip: ping to the first frame after it, in ms; undefined before the first. */
+  rtt: { last?: number; median?: number };
+  /** Chat messages, and the UTF-8 bytes of their text, received and sent. */
+  messages: { in: number; out: number };
+  bytes: { in: number; out: number };
+  /** Messages waiting in the outbox, and how long the oldest has waited, in ms. */
+  outbox: { depth: number; oldestAge?: number };
+}
+
+/** The engine's figures, for a support request or a health panel (worker/health.ts). */
+export interface EngineHealth {
+  /** Tabs connected to the engine. */
+  tabs: number;
+  /** How this tab reaches the engine: a SharedWorker, or (without one) as the leader tab or a follower. */
+  mode?: 'shared' | 'leader' | 'follower';
+  connections: LinkHealth[];
 }
 
 /** Stable keys. Kept here so tab and engine agree on them without sharing code. */

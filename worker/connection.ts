@@ -1,17 +1,11 @@
-import {
-  conversationKey,
-  type Capabilities,
-  type ConnectionConfig,
-  type EngineEvent,
-  type EngineOptions,
-  type ErrorInfo,
-  type StateChange,
-} from './api.ts';
+import { conversationKey, type Capabilities, type ConnectionConfig, type EngineEvent } from './api.ts';
+import type { EngineOptions, ErrorInfo, StateChange } from './api.ts';
 import { Backoff } from './backoff.ts';
 import type { StateReason } from './codes.ts';
 import { ConnectionStateMachine } from './connection-state.ts';
 import { Delivery } from './delivery.ts';
 import { toInfo, type ParleyError } from './errors.ts';
+import { HealthRecorder } from './health.ts';
 import { Heartbeat } from './heartbeat.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
@@ -37,6 +31,7 @@ export interface ConnectionDeps {
  */
 export class Connection {
   readonly delivery: Delivery;
+  readonly health: HealthRecorder;
   readonly #machine: ConnectionStateMachine;
   readonly #backoff: Backoff;
   readonly #heartbeat: Heartbeat;
@@ -66,7 +61,11 @@ export class Connection {
     readonly options: EngineOptions,
     readonly deps: ConnectionDeps,
   ) {
-    this.#machine = new ConnectionStateMachine(key, (change) => deps.emit({ type: 'state', change }));
+    this.health = new HealthRecorder(() => deps.timers.now());
+    this.#machine = new ConnectionStateMachine(key, (change) => {
+      this.health.state(change);
+      deps.emit({ type: 'state', change });
+    });
     this.#backoff = new Backoff({ base: options.backoffBase, cap: options.backoffCap, random: deps.random });
     this.#retry = new Timer(deps.timers);
     this.#stable = new Timer(deps.timers);
@@ -75,6 +74,7 @@ export class Connection {
       timeout: options.heartbeatTimeout,
       ping: () => this.#transport?.ping(),
       dead: () => this.#lost('heartbeat-timeout', 'No answer from the server in time.'),
+      answered: (rtt) => this.health.rtt(rtt),
     });
     this.delivery = new Delivery(key, deps.outbox, deps.history, {
       user: () => this.config.user,
@@ -88,7 +88,7 @@ export class Connection {
         if (generation === this.#generation) this.#lost('storage', error.message);
       },
       emit: deps.emit,
-    });
+    }, this.health);
   }
 
   get state(): StateChange {

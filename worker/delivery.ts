@@ -1,5 +1,6 @@
 import type { ChatMessage, Cursor, EngineEvent, ErrorInfo, MessageStatus } from './api.ts';
 import { ParleyError, StorageError, toInfo } from './errors.ts';
+import type { HealthRecorder } from './health.ts';
 import type { History } from './history.ts';
 import { sourcesOf } from './message-status.ts';
 import type { Outbox } from './outbox.ts';
@@ -42,6 +43,8 @@ export class Delivery {
     readonly outbox: Outbox,
     readonly history: History,
     readonly link: DeliveryLink,
+    /** Counts messages and bytes in and out (worker/health.ts). */
+    readonly traffic?: HealthRecorder,
   ) {}
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
@@ -74,6 +77,7 @@ export class Delivery {
       try {
         const shown = await this.history.receive(message, inbound.older ? 'oldest' : 'newest');
         if (shown) this.link.emit({ type: 'message', message: shown });
+        if (shown && !shown.mine) this.traffic?.message('in', shown.text);
       } catch (e) {
         const error = StorageError.from(e, 'Could not store a message that arrived; it will be fetched again.');
         this.link.storageFailed(error, generation);
@@ -141,6 +145,7 @@ export class Delivery {
       const sending = message.status === 'sending' || (await this.#setStatus(message.conversation, message.id, 'sending'));
       const { id, room, from, name, text, ts } = message;
       if (!sending || !(await this.outbox.has(id)) || !this.link.send({ id, room, from, name, text, ts })) this.#inflight.delete(id);
+      else this.traffic?.message('out', text);
     }
   }
 

@@ -37,9 +37,10 @@ export function invoke(engine: Engine, tabId: string, method: CallMethod, args: 
     reconnectNow: (conversation) => engine.reconnectNow(conversation),
     wake: (reason) => engine.wake(reason),
     stats: () => engine.stats(),
+    health: () => engine.health(),
   };
   // An async wrapper, so that a synchronous throw becomes a rejection like any other.
   return (async () => (table[method] as (...x: never[]) => unknown)(...a))();
 }
 
-export const CALL_METHODS: readonly CallMethod[] = ['open', 'leave', 'send', 'retry', 'cancel', 'history', 'typing', 'reconnectNow', 'wake', 'stats'];
+export const CALL_METHODS: readonly CallMethod[] = ['open', 'leave', 'send', 'retry', 'cancel', 'history', 'typing', 'reconnectNow', 'wake', 'stats', 'health'];

@@ -3,6 +3,8 @@ import {
   type ChatMessage,
   type ConnectionConfig,
   type EngineEvent,
+  type EngineHealth,
+  type LinkHealth,
   type EngineOptions,
   type EngineStats,
   type HistoryCursor,
@@ -42,9 +44,14 @@ export interface EngineDeps {
   storageFault?: StorageFault;
 }
 
+/** Shortest time between two `health` events of one connection, in ms. */
+const HEALTH_EVERY = 1_000;
+
 interface Entry {
   connection: Connection;
   outbox: Outbox;
+  /** Sends the connection's figures once things have changed, at most every HEALTH_EVERY ms. */
+  health: Timer;
   /** Closes the connection once no tab has used it for `idleGrace` ms. */
   idle: Timer;
 }
@@ -102,7 +109,7 @@ export class Engine {
         online: this.deps.online ?? (() => true),
         emit: (event) => this.#emit(key, event),
       });
-      entry = { connection, outbox, idle: new Timer(this.#timers) };
+      entry = { connection, outbox, idle: new Timer(this.#timers), health: new Timer(this.#timers) };
       this.#connections.set(key, entry);
     }
     entry.idle.stop();
@@ -199,6 +206,26 @@ export class Engine {
     for (const { connection } of this.#connections.values()) connection.offline();
   }
 
+  async health(): Promise<EngineHealth> {
+    const connections = await Promise.all([...this.#connections.values()].map((entry) => this.#linkHealth(entry)));
+    return { tabs: this.tabs.size, connections };
+  }
+
+  async #linkHealth({ connection, outbox }: Entry): Promise<LinkHealth> {
+    const pending = await outbox.pending(connection.key);
+    const first = pending[0];
+    const oldest = first && (await this.history.get(first.conversation, first.id));
+    const { protocol, url } = connection.config;
+    return {
+      connection: connection.key,
+      protocol,
+      url,
+      state: connection.state.to,
+      ...connection.health.snapshot(),
+      outbox: { depth: pending.length, oldestAge: oldest ? this.#timers.now() - oldest.ts : undefined },
+    };
+  }
+
   stats(): EngineStats {
     const opens: Record<string, number> = {};
     for (const [key, { connection }] of this.#connections) opens[key] = connection.opens;
@@ -215,9 +242,23 @@ export class Engine {
   #onConnection = (key: string) => (conversation: string) => this.#conversations.get(conversation)?.key === key;
 
   #emit(key: string, event: EngineEvent): void {
+    this.#healthChanged(key);
     if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
     else if ('conversation' in event && event.conversation) this.tabs.broadcast((c) => c === event.conversation, event);
     else this.tabs.broadcast(this.#onConnection(key), event);
+  }
+
+  /** Something changed on connection `key`: its figures go to its tabs within HEALTH_EVERY ms. */
+  #healthChanged(key: string): void {
+    const entry = this.#connections.get(key);
+    if (!entry || entry.health.pending) return;
+    entry.health.start(HEALTH_EVERY, () => {
+      if (this.#connections.get(key) !== entry) return;
+      this.#linkHealth(entry).then(
+        (health) => this.tabs.broadcast(this.#onConnection(key), { type: 'health', health }),
+        () => undefined,
+      );
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { expose, releaseProxy, type Remote } from 'comlink';
-import type { EngineApi, EngineListener, EngineStats } from './api.ts';
+import type { EngineApi, EngineHealth, EngineListener, EngineStats } from './api.ts';
 import { CALL_METHODS, createEngine, invoke } from './engine-host.ts';
 import { installErrorTransfer } from './error-wire.ts';
 
@@ -25,5 +25,6 @@ self.onconnect = (event: MessageEvent) => {
     engine.tabs.add(id, listener, () => (listener as unknown as Remote<EngineListener>)[releaseProxy]());
   };
   api.stats = async (): Promise<EngineStats> => ({ ...(await engine.stats()), mode: 'shared' });
+  api.health = async (): Promise<EngineHealth> => ({ ...(await engine.health()), mode: 'shared' });
   expose(api, port);
 };

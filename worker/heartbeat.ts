@@ -12,15 +12,18 @@ export interface HeartbeatOptions {
   timeout: number;
   ping: () => void;
   dead: () => void;
+  /** The first frame after a ping came this many ms after it: the round trip. */
+  answered?: (rtt: number) => void;
 }
 
 export class Heartbeat {
   readonly #silence: Timer;
   readonly #answer: Timer;
   #running = false;
+  #pingAt = 0;
 
   constructor(
-    timers: Timers,
+    readonly timers: Timers,
     readonly options: HeartbeatOptions,
   ) {
     this.#silence = new Timer(timers);
@@ -35,6 +38,7 @@ export class Heartbeat {
   /** Call on every inbound frame. */
   alive(): void {
     if (!this.#running) return;
+    if (this.#answer.pending) this.options.answered?.(this.timers.now() - this.#pingAt);
     this.#answer.stop();
     this.#silence.start(this.options.interval, () => this.probe());
   }
@@ -43,6 +47,7 @@ export class Heartbeat {
   probe(): void {
     if (!this.#running || this.#answer.pending) return;
     this.#silence.stop();
+    this.#pingAt = this.timers.now();
     this.options.ping();
     this.#answer.start(this.options.timeout, () => {
       this.stop();

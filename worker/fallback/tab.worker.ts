@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { expose, releaseProxy, type Remote } from 'comlink';
-import { connectionKey, conversationKey, type ChatMessage, type ConnectionConfig, type EngineApi, type EngineListener, type EngineStats, type HistoryPage } from '../api.ts';
+import { connectionKey, conversationKey, type ChatMessage, type ConnectionConfig, type EngineApi, type EngineListener, type EngineHealth, type EngineStats, type HistoryPage } from '../api.ts';
 import type { Engine } from '../engine.ts';
 import { CALL_METHODS, createEngine, invoke, type CallMethod } from '../engine-host.ts';
 import { installErrorTransfer, RemoteError } from '../error-wire.ts';
@@ -144,4 +144,5 @@ api.send = async (conversation, text) => {
   return message;
 };
 api.stats = async (): Promise<EngineStats> => ({ ...((await call('stats', [])) as EngineStats), mode: engine ? 'leader' : 'follower' });
+api.health = async (): Promise<EngineHealth> => ({ ...((await call('health', [])) as EngineHealth), mode: engine ? 'leader' : 'follower' });
 expose(api, self);
