@@ -1,4 +1,6 @@
 import '../widget/index.ts';
+import { engineClient } from '../widget/engine-client.ts';
+import { healthPanel } from './health-panel.ts';
 
 /** The demo page: a settings form that drives one <parley-chat>. Names persist per browser. */
 const chat = document.querySelector('parley-chat')!;
@@ -39,3 +41,9 @@ function apply(): void {
 form.addEventListener('change', apply);
 form.addEventListener('submit', (e) => (e.preventDefault(), apply()));
 apply();
+
+healthPanel(
+  document.querySelector<HTMLElement>('#health')!,
+  document.querySelectorAll<HTMLButtonElement>('[data-control]'),
+  async () => (await engineClient(chat.engine)).api.health(),
+);

@@ -6,6 +6,7 @@ const server = await startDemoServer({
   host: process.env.HOST ?? 'localhost',
   dataDir: process.env.PARLEY_DATA_DIR,
   identitySecret: process.env.PARLEY_IDENTITY_SECRET,
+  controls: true,
   // What the browser fetched, as the server saw it: requests made inside a SharedWorker do not
   // show up in a page's network events (test/e2e/mqtt-demo.test.ts reads this).
   onRequest: process.env.PARLEY_LOG_REQUESTS ? (path) => console.log(`GET ${path}`) : undefined,

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { startMqttBroker } from './mqtt-broker.ts';
+import { demoControls } from './controls.ts';
 import { createRelay } from './relay.ts';
 import { RelayStore } from './relay-store.ts';
 import { serveStatic } from './static-files.ts';
@@ -20,6 +21,8 @@ export interface DemoServerOptions {
   token?: string;
   /** If set, the relay accepts only user ids signed with it (docs/identity.md). */
   identitySecret?: string;
+  /** Offer the demo page's buttons that break the server on purpose (demo/controls.ts). Default false. */
+  controls?: boolean;
   /** Called with the path of every HTTP request, before it is served (logs, tests). Default: none. */
   onRequest?: (path: string) => void;
 }
@@ -50,13 +53,16 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const mqtt = await startMqttBroker({ token: options.token });
   let relayOpens = 0;
   const files = serveStatic(resolve(options.staticDir ?? 'dist'));
+  const controls = options.controls ? demoControls() : undefined;
   const server: Server = createServer((req, res) => {
     options.onRequest?.(req.url ?? '/');
+    if (controls?.handle(req, res)) return;
     // dist/ again under /parley/, as a site that copied it into a folder (demo/public/embed/subpath.html).
     if (req.url?.startsWith('/parley/')) req.url = req.url.slice('/parley'.length);
     return files(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
+    if (controls && !controls.admit(socket as Socket)) return void socket.destroy();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/mqtt') return mqtt.handleUpgrade(req, socket, head);
     if (path !== '/relay') return void socket.destroy();
