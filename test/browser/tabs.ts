@@ -61,13 +61,23 @@ export async function waitFor<T>(probe: () => T | undefined | null | false, time
   }
 }
 
-export const texts = (chat: ParleyChat): string[] =>
+/**
+ * The texts of the messages the list holds, in the order shown. The list is virtualised, so the
+ * DOM has only the lines near the view; rendering itself is tested in message-list.test.ts.
+ */
+export const texts = (chat: ParleyChat): string[] => chat.messages.map((m) => m.text);
+
+/** The statuses of own messages, in the order shown. */
+export const statuses = (chat: ParleyChat): string[] =>
+  chat.messages.flatMap((m) => (m.mine && m.status ? [m.status] : []));
+
+/** The texts of the message lines in the DOM. */
+export const shownTexts = (chat: ParleyChat): string[] =>
   [...chat.shadowRoot!.querySelectorAll('.message .text')].map((el) => el.textContent ?? '');
 
-export const statuses = (chat: ParleyChat): string[] =>
-  [...chat.shadowRoot!.querySelectorAll<HTMLElement>('.message .status')].map((el) => el.dataset.status ?? '');
-
-export const stateText = (chat: ParleyChat): string => chat.shadowRoot!.querySelector('.state-text')?.textContent ?? '';
+/** The link state as the visitor reads it: the banner's words while it shows, else the header's. */
+export const stateText = (chat: ParleyChat): string =>
+  (chat.shadowRoot!.querySelector('.banner-text') ?? chat.shadowRoot!.querySelector('.state-text'))?.textContent ?? '';
 
 /** Types into the widget and presses Send, as a visitor would. */
 export async function type(chat: ParleyChat, text: string): Promise<void> {

@@ -1,0 +1,95 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ChatMessage, MessageStatus } from '../../worker/api.ts';
+import { canRetry, messageError } from '../engine-adapter.ts';
+import type { DateFormats } from '../i18n/dates.ts';
+import { validTime } from '../i18n/dates.ts';
+import type { Strings } from '../i18n/catalogue.ts';
+import { linkify } from './linkify.ts';
+import type { Row } from './rows.ts';
+
+export type MessageAction = 'retry' | 'edit' | 'delete' | 'cancel';
+
+export interface RowContext {
+  strings: Strings;
+  dates: DateFormats;
+  /** ms since the epoch, for "Today" and "Yesterday". */
+  now: number;
+  act(action: MessageAction, message: ChatMessage): void;
+}
+
+/** Plain symbols, not emoji: they render in any font. Each has an accessible name. */
+const GLYPHS: Record<MessageStatus, string> = {
+  queued: '◷',
+  sending: '◷',
+  sent: '✓',
+  delivered: '✓✓',
+  read: '✓✓',
+  failed: '!',
+};
+
+/**
+ * One message. Whatever is wrong with a message (a time a Date cannot hold, a text that is not
+ * a string), it renders as "unreadable message" and the rest of the list renders as usual.
+ */
+export function renderRow(row: Row, ctx: RowContext): TemplateResult {
+  try {
+    return messageTemplate(row, ctx);
+  } catch {
+    return unreadable(row, ctx);
+  }
+}
+
+function messageTemplate({ message: m, dayStart, groupStart }: Row, ctx: RowContext): TemplateResult {
+  const ts = validTime(m.ts);
+  if (ts === undefined) throw new RangeError(`unusable time ${String(m.ts)}`);
+  if (typeof m.text !== 'string' || typeof m.from !== 'string' || typeof m.id !== 'string') throw new TypeError('bad field');
+  const { strings, dates } = ctx;
+  const failed = m.mine && m.status === 'failed';
+  const classes = `row message${m.mine ? ' mine' : ''}${failed ? ' failed' : ''}${groupStart ? ' group-start' : ''}`;
+  return html`
+    <div class=${classes} role="listitem" data-id=${m.id}>
+      ${dayStart === undefined ? nothing : html`<div class="day" part="day"><span>${dates.day(dayStart, ctx.now, strings)}</span></div>`}
+      <div class="bubble" part="message ${m.mine ? 'mine' : 'theirs'}">
+        ${m.mine
+          ? html`<span class="sr-only">${strings.you}: </span>`
+          : html`<div class="from${groupStart ? '' : ' sr-only'}">${m.from}</div>`}
+        <div class="text">${linkify(m.text).map((p) =>
+          p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text,
+        )}</div>
+        <div class="meta">
+          <time datetime=${new Date(ts).toISOString()} title=${dates.full(ts)}>${dates.time(ts)}</time>
+          ${m.mine && m.status ? status(m.status, strings) : nothing}
+        </div>
+        ${m.mine ? actions(m, ctx) : nothing}
+      </div>
+    </div>
+  `;
+}
+
+function status(s: MessageStatus, strings: Strings): TemplateResult {
+  const label = strings.status[s] ?? s;
+  return html`<span class="status" data-status=${s} role="img" aria-label=${label} title=${label}>${GLYPHS[s] ?? '?'}</span>`;
+}
+
+function actions(m: ChatMessage, { strings, act }: RowContext): TemplateResult | typeof nothing {
+  if (m.status === 'queued' || m.status === 'sending')
+    return html`<div class="actions"><button class="link" @click=${() => act('cancel', m)}>${strings.cancel}</button></div>`;
+  if (m.status !== 'failed') return nothing;
+  const reason = messageError(m)?.message ?? '';
+  return html`
+    <div class="actions">
+      <span class="reason">${strings.notSent(reason)}</span>
+      ${canRetry(m) ? html`<button class="link" @click=${() => act('retry', m)}>${strings.retry}</button>` : nothing}
+      <button class="link" @click=${() => act('edit', m)}>${strings.edit}</button>
+      <button class="link" @click=${() => act('delete', m)}>${strings.delete}</button>
+    </div>
+  `;
+}
+
+function unreadable({ key }: Row, { strings }: RowContext): TemplateResult {
+  return html`
+    <div class="row message unreadable group-start" role="listitem" data-id=${key}>
+      <div class="bubble" part="message unreadable"><em>${strings.unreadable}</em></div>
+    </div>
+  `;
+}

@@ -1,0 +1,65 @@
+import type { ChatMessage } from '../../worker/api.ts';
+import { dayKey, validTime } from '../i18n/dates.ts';
+
+/** One line of the list: a message, with what the line before it decides about its look. */
+export interface Row {
+  key: string;
+  message: ChatMessage;
+  /** The message's day, when it differs from the line before (a day separator goes above). */
+  dayStart?: number;
+  /** First of a run from one sender: the sender's name shows. */
+  groupStart: boolean;
+}
+
+/** Consecutive messages from one sender within this gap (ms) form one group. */
+const GROUP_GAP = 5 * 60_000;
+
+/** Own messages the server has not yet taken: shown last, in the order they were written. */
+const pending = (m: ChatMessage): boolean =>
+  m.mine && (m.status === 'queued' || m.status === 'sending' || m.status === 'failed');
+
+/**
+ * List order: by time with the id breaking ties, own unsent messages last. A message whose time
+ * is unusable sorts last rather than breaking the comparison for the others.
+ */
+export function compareMessages(a: ChatMessage, b: ChatMessage): number {
+  const pa = pending(a) ? 1 : 0;
+  const pb = pending(b) ? 1 : 0;
+  if (pa !== pb) return pa - pb;
+  const ta = validTime(a.ts) ?? Number.MAX_VALUE;
+  const tb = validTime(b.ts) ?? Number.MAX_VALUE;
+  if (ta !== tb) return ta - tb;
+  const ia = String(a.id);
+  const ib = String(b.id);
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/**
+ * Builds the lines for sorted messages. Never throws: a message with fields of the wrong type
+ * still gets a line (which will say it is unreadable) and does not disturb its neighbours.
+ */
+export function buildRows(messages: readonly ChatMessage[]): Row[] {
+  const rows: Row[] = [];
+  let day: string | undefined;
+  let previous: ChatMessage | undefined;
+  let previousTs: number | undefined;
+  messages.forEach((message, index) => {
+    const ts = validTime(message?.ts);
+    const key = typeof message?.id === 'string' && message.id ? message.id : `#${index}`;
+    const thisDay = ts === undefined ? undefined : dayKey(ts);
+    const dayStart = thisDay !== undefined && thisDay !== day ? ts : undefined;
+    const groupStart =
+      !previous ||
+      dayStart !== undefined ||
+      previous.mine !== message?.mine ||
+      previous.from !== message?.from ||
+      ts === undefined ||
+      previousTs === undefined ||
+      ts - previousTs > GROUP_GAP;
+    rows.push({ key, message, dayStart, groupStart });
+    if (thisDay !== undefined) day = thisDay;
+    previous = message;
+    previousTs = ts;
+  });
+  return rows;
+}

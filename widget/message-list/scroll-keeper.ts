@@ -1,0 +1,139 @@
+import { virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Row } from './rows.ts';
+
+/** Closer than this to the bottom (px) counts as "at the bottom": the list follows new messages. */
+const BOTTOM_SLACK = 32;
+/** Closer than this to the top (px) asks for older messages. */
+const TOP_SLACK = 150;
+
+interface Virtual {
+  element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
+  layoutComplete: Promise<void>;
+}
+
+/**
+ * Keeps the reader's place in the message list:
+ * - follows new messages only while the reader is at the bottom (or the new one is their own),
+ *   and otherwise counts them for the "N new messages" pill;
+ * - when older messages are put above, keeps the line the reader was looking at where it was
+ *   (scroll anchoring by hand: a virtualised list lays out lines it has not measured yet);
+ * - asks for older messages when the reader nears the top.
+ */
+export class ScrollKeeper implements ReactiveController {
+  /** New messages from others that arrived below the reader. */
+  newCount = 0;
+  #atBottom = true;
+  #keys: string[] = [];
+  #anchor?: { key: string; offset: number };
+  #stick = false;
+  /** No "near the top" until the first page is shown at the bottom. */
+  #settled = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly scroller: () => HTMLElement | null | undefined,
+    private readonly nearTop: () => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  /** Before the list renders `rows`: what changed since the last time, and where the reader is. */
+  willShow(rows: readonly Row[]): void {
+    const keys = rows.map((r) => r.key);
+    const before = this.#keys;
+    this.#keys = keys;
+    if (keys.length === 0 || (before.length && keys.join() === before.join())) return;
+    if (!before.length) {
+      this.#stick = true;
+      return;
+    }
+    const oldFirst = keys.indexOf(before[0]!);
+    if (oldFirst > 0) this.#anchor = this.#visibleAnchor();
+    const oldLast = keys.lastIndexOf(before[before.length - 1]!);
+    const added = oldLast >= 0 ? rows.slice(oldLast + 1) : [];
+    if (added.some((r) => r.message?.mine) || this.#atBottom) this.#stick = true;
+    else if (added.length) {
+      this.newCount += added.length;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** After the list rendered: put the reader where they belong. */
+  async shown(): Promise<void> {
+    const virtual = this.#virtual();
+    if (!virtual) return;
+    if (this.#anchor) {
+      const { key, offset } = this.#anchor;
+      this.#anchor = undefined;
+      const index = this.#keys.indexOf(key);
+      virtual.element(index)?.scrollIntoView({ block: 'start' });
+      await virtual.layoutComplete;
+      const scroller = this.scroller();
+      if (scroller) scroller.scrollTop -= offset;
+    }
+    if (this.#stick) {
+      this.#stick = false;
+      await this.toBottom();
+    }
+  }
+
+  /** Jumps to the newest message (the pill, an own message). */
+  async toBottom(): Promise<void> {
+    const virtual = this.#virtual();
+    if (!virtual || !this.#keys.length) return;
+    virtual.element(this.#keys.length - 1)?.scrollIntoView({ block: 'end' });
+    await virtual.layoutComplete;
+    const scroller = this.scroller();
+    // The last line may have grown once measured: finish at the true bottom.
+    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    this.#atBottom = true;
+    this.#settled = true;
+    if (this.newCount) {
+      this.newCount = 0;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** The list's scroll handler. */
+  onScroll = (): void => {
+    const scroller = this.scroller();
+    if (!scroller) return;
+    this.#atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK;
+    if (this.#atBottom && this.newCount) {
+      this.newCount = 0;
+      this.host.requestUpdate();
+    }
+    if (this.#settled && scroller.scrollTop <= TOP_SLACK) this.nearTop();
+  };
+
+  /** The list was emptied (another conversation): start over. */
+  reset(): void {
+    this.#keys = [];
+    this.#settled = false;
+    this.#atBottom = true;
+    this.newCount = 0;
+  }
+
+  #virtual(): Virtual | undefined {
+    const scroller = this.scroller() as (HTMLElement & { [virtualizerRef]?: Virtual }) | null | undefined;
+    return scroller?.[virtualizerRef];
+  }
+
+  /** The first line at least partly in view, and how far its top is from the list's top (px). */
+  #visibleAnchor(): { key: string; offset: number } | undefined {
+    const scroller = this.scroller();
+    if (!scroller) return undefined;
+    const top = scroller.getBoundingClientRect().top;
+    let best: { key: string; offset: number } | undefined;
+    // The virtualiser may keep lines in any DOM order: compare positions, not order.
+    for (const line of scroller.querySelectorAll<HTMLElement>('.row[data-id]')) {
+      const rect = line.getBoundingClientRect();
+      if (rect.bottom > top + 1 && rect.height && (!best || rect.top - top < best.offset))
+        best = { key: line.dataset.id!, offset: rect.top - top };
+    }
+    return best;
+  }
+}
