@@ -7,6 +7,21 @@ const BOTTOM_SLACK = 32;
 /** Closer than this to the top (px) asks for older messages. */
 const TOP_SLACK = 150;
 
+interface Anchor {
+  key: string;
+  /**
+   * px from the list's top edge to the line's bottom. The bottom, because the line's top can
+   * change: the first line loses its day separator when older lines of that day arrive above.
+   */
+  offset: number;
+  /** scrollHeight − scrollTop, px. */
+  fromBottom: number;
+}
+
+const frames = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
+};
+
 interface Virtual {
   element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
   layoutComplete: Promise<void>;
@@ -25,7 +40,7 @@ export class ScrollKeeper implements ReactiveController {
   newCount = 0;
   #atBottom = true;
   #keys: string[] = [];
-  #anchor?: { key: string; offset: number };
+  #anchor?: Anchor;
   #stick = false;
   /** No "near the top" until the first page is shown at the bottom. */
   #settled = false;
@@ -66,17 +81,33 @@ export class ScrollKeeper implements ReactiveController {
     const virtual = this.#virtual();
     if (!virtual) return;
     if (this.#anchor) {
-      const { key, offset } = this.#anchor;
+      const anchor = this.#anchor;
       this.#anchor = undefined;
-      const index = this.#keys.indexOf(key);
-      virtual.element(index)?.scrollIntoView({ block: 'start' });
-      await virtual.layoutComplete;
-      const scroller = this.scroller();
-      if (scroller) scroller.scrollTop -= offset;
+      await this.#restore(anchor);
     }
     if (this.#stick) {
       this.#stick = false;
       await this.toBottom();
+    }
+  }
+
+  /**
+   * Puts the anchor line back where it was. Lines put above it have estimated heights until they
+   * are measured, so first keep the distance from the bottom (which the new lines do not change),
+   * then correct by the anchor's measured position until it stays put.
+   */
+  async #restore({ key, offset, fromBottom }: Anchor): Promise<void> {
+    const scroller = this.scroller();
+    if (!scroller) return;
+    await frames(2);
+    scroller.scrollTop = scroller.scrollHeight - fromBottom;
+    for (let i = 0; i < 4; i++) {
+      await frames(2);
+      const line = scroller.querySelector<HTMLElement>(`.row[data-id="${CSS.escape(key)}"]`);
+      if (!line) return;
+      const delta = line.getBoundingClientRect().bottom - scroller.getBoundingClientRect().top - offset;
+      if (Math.abs(delta) < 1) return;
+      scroller.scrollTop += delta;
     }
   }
 
@@ -122,17 +153,18 @@ export class ScrollKeeper implements ReactiveController {
     return scroller?.[virtualizerRef];
   }
 
-  /** The first line at least partly in view, and how far its top is from the list's top (px). */
-  #visibleAnchor(): { key: string; offset: number } | undefined {
+  /** The first line at least partly in view, and how far its bottom is from the list's top (px). */
+  #visibleAnchor(): Anchor | undefined {
     const scroller = this.scroller();
     if (!scroller) return undefined;
     const top = scroller.getBoundingClientRect().top;
-    let best: { key: string; offset: number } | undefined;
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+    let best: Anchor | undefined;
     // The virtualiser may keep lines in any DOM order: compare positions, not order.
     for (const line of scroller.querySelectorAll<HTMLElement>('.row[data-id]')) {
       const rect = line.getBoundingClientRect();
-      if (rect.bottom > top + 1 && rect.height && (!best || rect.top - top < best.offset))
-        best = { key: line.dataset.id!, offset: rect.top - top };
+      if (rect.bottom > top + 1 && rect.height && (!best || rect.bottom - top < best.offset))
+        best = { key: line.dataset.id!, offset: rect.bottom - top, fromBottom };
     }
     return best;
   }

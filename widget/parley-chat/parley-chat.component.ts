@@ -118,6 +118,7 @@ export class ParleyChat extends LitElement {
   declare _now: number;
   declare _unread: number;
 
+  /** @internal The engine side of the conversation; tests feed the list through it. */
   readonly session = new Session(this, {
     message: (message, fresh) => this.#arrived(message, fresh),
     state: (change) => {
