@@ -74,6 +74,7 @@ export class Composer implements ReactiveController {
         <textarea
           part="input"
           rows="1"
+          dir="auto"
           aria-label=${strings.messageBox}
           aria-invalid=${over ? 'true' : 'false'}
           aria-describedby=${ifDefined(over ? 'too-long' : counter ? 'counter' : undefined)}

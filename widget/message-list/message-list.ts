@@ -25,7 +25,7 @@ export function renderList(v: ListView): TemplateResult {
   const empty = v.rows.length === 0;
   return html`
     <div class="list-area">
-      ${v.more
+      ${v.more && !empty
         ? html`<div class="older"><button @click=${v.loadOlder} ?disabled=${v.loading}>
             ${v.loading ? strings.loadingEarlier : strings.showEarlier}</button></div>`
         : nothing}

@@ -52,8 +52,8 @@ function messageTemplate({ message: m, dayStart, groupStart }: Row, ctx: RowCont
       <div class="bubble" part="message ${m.mine ? 'mine' : 'theirs'}">
         ${m.mine
           ? html`<span class="sr-only">${strings.you}: </span>`
-          : html`<div class="from${groupStart ? '' : ' sr-only'}">${m.from}</div>`}
-        <div class="text">${linkify(m.text).map((p) =>
+          : html`<div class="from${groupStart ? '' : ' sr-only'}" dir="auto">${m.from}</div>`}
+        <div class="text" dir="auto">${linkify(m.text).map((p) =>
           p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text,
         )}</div>
         <div class="meta">

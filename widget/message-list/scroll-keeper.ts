@@ -78,6 +78,11 @@ export class ScrollKeeper implements ReactiveController {
 
   /** After the list rendered: put the reader where they belong. */
   async shown(): Promise<void> {
+    // The panel may close (and the virtualiser go) while this waits for frames: nothing to keep.
+    await this.#shown().catch(() => undefined);
+  }
+
+  async #shown(): Promise<void> {
     const virtual = this.#virtual();
     if (!virtual) return;
     if (this.#anchor) {
@@ -87,7 +92,7 @@ export class ScrollKeeper implements ReactiveController {
     }
     if (this.#stick) {
       this.#stick = false;
-      await this.toBottom();
+      await this.#toBottom();
     }
   }
 
@@ -112,7 +117,11 @@ export class ScrollKeeper implements ReactiveController {
   }
 
   /** Jumps to the newest message (the pill, an own message). */
-  async toBottom(): Promise<void> {
+  toBottom(): Promise<void> {
+    return this.#toBottom().catch(() => undefined);
+  }
+
+  async #toBottom(): Promise<void> {
     const virtual = this.#virtual();
     if (!virtual || !this.#keys.length) return;
     virtual.element(this.#keys.length - 1)?.scrollIntoView({ block: 'end' });

@@ -182,9 +182,11 @@ export class ParleyChat extends LitElement {
   open(): void {
     if (this.mode !== 'launcher' || this.isOpen) return;
     this.isOpen = true;
-    this.#setUnread(0);
-    this.#scroll.reset();
     fire(this, 'parley-open', {});
+    this.#setUnread(0);
+    // The list is drawn afresh: start it at the newest message.
+    this.#scroll.reset();
+    this.#messages = undefined;
     void this.updateComplete.then(() => this.#composer.box?.focus());
   }
 

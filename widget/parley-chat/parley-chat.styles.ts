@@ -70,7 +70,7 @@ const frame = css`
   }
   /* Phones: the panel takes the screen, and ends above the on-screen keyboard. */
   @media (max-width: 480px) {
-    :host([mode='launcher']) .panel {
+    :host([mode='launcher'][position]) .panel {
       inset: var(--_vv-top, 0) 0 auto 0;
       width: 100%;
       height: var(--_vv-height, 100dvh);
