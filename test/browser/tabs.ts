@@ -41,6 +41,8 @@ export async function openTab(o: TabOptions): Promise<Tab> {
     ...(o.password === undefined ? {} : { password: o.password }),
   });
   frame.src = `/test/browser/fixtures/tab.html?${query}`;
+  // Room for the whole 480 px widget: the list draws only the lines inside the viewport.
+  Object.assign(frame.style, { width: '420px', height: '520px' });
   document.body.append(frame);
   await new Promise((loaded) => frame.addEventListener('load', loaded, { once: true }));
   const chat = await waitFor(() => {
