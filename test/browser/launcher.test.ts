@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../widget/index.ts';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { env, openTab, stateText, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { env, openTab, stateText, texts, type, tolerateResizeObserverNotice, uniqueName, waitFor } from './tabs.ts';
 
 const root = (chat: ParleyChat) => chat.shadowRoot!;
 const launcher = (chat: ParleyChat) => root(chat).querySelector<HTMLButtonElement>('.launcher')!;
@@ -29,6 +29,7 @@ function record(chat: ParleyChat) {
 }
 
 describe('launcher and panel', () => {
+  tolerateResizeObserverNotice();
   afterEach(async () => {
     document.querySelectorAll('parley-chat').forEach((c) => c.remove());
     await setViewport({ width: 800, height: 600 });

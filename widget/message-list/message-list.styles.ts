@@ -5,7 +5,7 @@ export const listStyles = css`
   .log { flex: 1; min-height: 0; overflow-y: auto; overflow-x: hidden; }
   .log:focus-visible { outline-offset: -2px; }
   .older { display: flex; justify-content: center; padding: 6px; }
-  .empty { position: absolute; inset: 40% 0 auto; margin: 0; text-align: center; color: var(--_muted); }
+  .empty { position: absolute; z-index: 1; inset: 40% 0 auto; margin: 0; text-align: center; color: var(--_muted); }
   .row {
     width: 100%;
     box-sizing: border-box;
@@ -38,8 +38,9 @@ export const listStyles = css`
   .text { white-space: pre-wrap; overflow-wrap: anywhere; }
   .text a { color: inherit; text-decoration: underline; }
   .meta { font-size: 0.75em; color: var(--_muted); display: flex; gap: 6px; justify-content: flex-end; align-items: center; }
-  .status[data-status='read'] { color: var(--_accent); font-weight: 700; }
-  .status[data-status='failed'] { color: var(--_danger); font-weight: 700; }
+  .status { width: 1.3em; height: 1.3em; fill: none; stroke: currentColor; stroke-width: 1.6; stroke-linecap: round; stroke-linejoin: round; flex: none; }
+  .status[data-status='read'] { color: var(--_accent); stroke-width: 2.2; }
+  .status[data-status='failed'] { color: var(--_danger); }
   .actions { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; font-size: 0.8em; margin-top: 4px; }
   .reason { color: var(--_danger); flex-basis: 100%; }
   button.link { border: none; padding: 2px 4px; text-decoration: underline; }

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
 import type { ChatMessage, MessageStatus } from '../../worker/api.ts';
 import { canRetry, messageError } from '../engine-adapter.ts';
 import type { DateFormats } from '../i18n/dates.ts';
@@ -17,14 +17,18 @@ export interface RowContext {
   act(action: MessageAction, message: ChatMessage): void;
 }
 
-/** Plain symbols, not emoji: they render in any font. Each has an accessible name. */
-const GLYPHS: Record<MessageStatus, string> = {
-  queued: '◷',
-  sending: '◷',
-  sent: '✓',
-  delivered: '✓✓',
-  read: '✓✓',
-  failed: '!',
+/**
+ * Status marks as inline SVG: they look the same in every font, and a mark is an image with an
+ * accessible name (role="img"), not a character for a screen reader to spell out.
+ */
+const check = (x: number) => svg`<path d="M${x} 8.5l3 3L${x + 9} 4" />`;
+const GLYPHS: Record<MessageStatus, SVGTemplateResult> = {
+  queued: svg`<circle cx="8" cy="8" r="6" /><path d="M8 4.5V8l2.5 1.5" />`,
+  sending: svg`<circle cx="8" cy="8" r="6" /><path d="M8 4.5V8l2.5 1.5" />`,
+  sent: check(3),
+  delivered: svg`${check(0)}${check(5)}`,
+  read: svg`${check(0)}${check(5)}`,
+  failed: svg`<circle cx="8" cy="8" r="6.5" /><path d="M8 4.5v4.5M8 11v.5" />`,
 };
 
 /**
@@ -68,7 +72,7 @@ function messageTemplate({ message: m, dayStart, groupStart }: Row, ctx: RowCont
 
 function status(s: MessageStatus, strings: Strings): TemplateResult {
   const label = strings.status[s] ?? s;
-  return html`<span class="status" data-status=${s} role="img" aria-label=${label} title=${label}>${GLYPHS[s] ?? '?'}</span>`;
+  return html`<svg class="status" data-status=${s} role="img" aria-label=${label} viewBox="0 0 16 16"><title>${label}</title>${GLYPHS[s]}</svg>`;
 }
 
 function actions(m: ChatMessage, { strings, act }: RowContext): TemplateResult | typeof nothing {

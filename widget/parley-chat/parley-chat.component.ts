@@ -13,7 +13,7 @@ import { buildRows, type Row } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
 import { announceLink, linkKind, renderBanner, shortLink } from './banner.ts';
 import { fire } from './events.ts';
-import { renderLauncher } from './launcher.ts';
+import { cross, renderLauncher } from './launcher.ts';
 import { styles } from './parley-chat.styles.ts';
 import { Session } from './session.ts';
 
@@ -367,7 +367,7 @@ export class ParleyChat extends LitElement {
             <span class="dot" data-state=${s.state?.to ?? 'connecting'}></span>
             <span class="state-text">${shortLink(s.state, strings)}</span>
           </span>
-          ${launcher ? html`<button class="close" aria-label=${strings.closeChat} @click=${() => this.close()}>×</button>` : nothing}
+          ${launcher ? html`<button class="close" aria-label=${strings.closeChat} @click=${() => this.close()}>${cross}</button>` : nothing}
         </header>
         ${renderList({
           rows: this.#rows,

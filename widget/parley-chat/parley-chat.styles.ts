@@ -96,7 +96,8 @@ const frame = css`
   .dot[data-state='open'] { background: #16a34a; }
   .dot[data-state='reconnecting'], .dot[data-state='connecting'] { background: #d97706; }
   .dot[data-state='failed'], .dot[data-state='offline'] { background: #dc2626; }
-  button.close { border: none; font-size: 1.4em; line-height: 1; padding: 2px 8px; }
+  button.close { border: none; padding: 4px; display: grid; place-items: center; }
+  button.close svg { width: 20px; height: 20px; fill: currentColor; }
   .banner {
     display: flex;
     gap: 8px;
