@@ -1,19 +1,21 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { ChatMessage, EngineOptions, Protocol } from '../../worker/api.ts';
+import { html, nothing, type PropertyValues } from 'lit';
+import type { ChatMessage } from '../../worker/api.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { Composer } from '../composer/composer.ts';
 import { Announcer } from '../controllers/announcer.ts';
+import { DraftStore } from '../controllers/draft-store.ts';
 import { VisualViewportController } from '../controllers/visual-viewport.ts';
-import { en, loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
+import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
 import { DateFormats } from '../i18n/dates.ts';
-import { renderList } from '../message-list/message-list.ts';
 import { listStyles } from '../message-list/message-list.styles.ts';
 import type { MessageAction } from '../message-list/message-row.ts';
 import { buildRows, type Row } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
-import { announceLink, linkKind, renderBanner, shortLink } from './banner.ts';
+import { announceLink, linkKind } from './banner.ts';
 import { fire } from './events.ts';
-import { cross, renderLauncher } from './launcher.ts';
+import { renderLauncher } from './launcher.ts';
+import { renderPanel } from './panel.ts';
+import { ParleyChatProperties } from './properties.ts';
 import { styles } from './parley-chat.styles.ts';
 import { Session } from './session.ts';
 
@@ -63,60 +65,8 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'password', 'eng
  * @cssproperty --parley-width - Panel width (launcher mode). Default 380px.
  * @cssproperty --parley-height - Box height (inline, default 480px) or panel height (launcher, default 600px).
  */
-export class ParleyChat extends LitElement {
+export class ParleyChat extends ParleyChatProperties {
   static override styles = [...styles, listStyles, composerStyles];
-  static override properties = {
-    protocol: {},
-    server: {},
-    room: {},
-    user: {},
-    password: {},
-    topicPrefix: { attribute: 'topic-prefix' },
-    heading: {},
-    engine: {},
-    options: { attribute: false },
-    mode: { reflect: true },
-    position: { reflect: true },
-    theme: { reflect: true },
-    isOpen: { type: Boolean, attribute: 'open', reflect: true },
-    lang: { reflect: true },
-    strings: { attribute: false },
-    _strings: { state: true },
-    _error: { state: true },
-    _now: { state: true },
-    _unread: { state: true },
-  };
-
-  /** `websocket` (JSON), `mqtt` or `xmpp`. Default `websocket`. */
-  declare protocol: Protocol;
-  /** `ws://` or `wss://` URL of the server. */
-  declare server: string;
-  /** Default `lobby`. */
-  declare room: string;
-  declare user: string;
-  declare password: string | undefined;
-  /** MQTT only: topic prefix of the rooms. Default `parley/rooms` (docs/mqtt.md). */
-  declare topicPrefix: string | undefined;
-  /** Title shown in the header. Default: the room name. */
-  declare heading: string | undefined;
-  /** Name of the SharedWorker (and its database). Default `parley`. */
-  declare engine: string;
-  declare options: Partial<EngineOptions> | undefined;
-  /** `inline` (default) or `launcher`. */
-  declare mode: 'inline' | 'launcher';
-  /** Launcher corner: `bottom-right` (default) or `bottom-left`. */
-  declare position: 'bottom-right' | 'bottom-left';
-  /** `light` (default), `dark`, or `auto` (follows prefers-color-scheme). */
-  declare theme: 'light' | 'dark' | 'auto';
-  /** The panel is open (attribute `open`). Always true in inline mode. */
-  declare isOpen: boolean;
-  /** Overrides of the catalogue's strings (widget/i18n/en.ts lists them). */
-  declare strings: Partial<Strings> | undefined;
-
-  declare _strings: Strings;
-  declare _error: string;
-  declare _now: number;
-  declare _unread: number;
 
   /** @internal The engine side of the conversation; tests feed the list through it. */
   readonly session = new Session(this, {
@@ -132,40 +82,23 @@ export class ParleyChat extends LitElement {
   });
   readonly #announcer = new Announcer(this);
   readonly #scroll = new ScrollKeeper(this, () => this.renderRoot.querySelector<HTMLElement>('.log'), () => void this.session.loadOlder());
-  readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#saveDraft(text));
+  readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#drafts.save(text));
+  readonly #drafts = new DraftStore(() => this.session.conversation && `parley-draft:${this.engine}:${this.session.conversation}`);
   #dates = new DateFormats('');
   #messages?: readonly ChatMessage[];
   #rows: Row[] = [];
   #storing = false;
+  #stringsAsked = 0;
   #clock?: ReturnType<typeof setInterval>;
-
-  constructor() {
-    super();
-    this.protocol = 'websocket';
-    this.server = '';
-    this.room = 'lobby';
-    this.user = '';
-    this.engine = 'parley';
-    this.mode = 'inline';
-    this.position = 'bottom-right';
-    this.theme = 'light';
-    this.isOpen = false;
-    this._strings = en;
-    this._error = '';
-    this._now = Date.now();
-    this._unread = 0;
-    new VisualViewportController(this);
-  }
+  /** Keeps a full-screen panel above the on-screen keyboard. */
+  readonly #viewport = new VisualViewportController(this);
 
   /** The conversation key, once the engine has opened it. */
   get conversation(): string | undefined {
     return this.session.conversation;
   }
 
-  /**
-   * The messages the list holds (what scrolling can reach without loading more), in the order
-   * shown. The DOM holds only the lines near the view: the list is virtualised.
-   */
+  /** The messages the list holds, in the order shown (the DOM has only those near the view). */
   get messages(): readonly ChatMessage[] {
     return this.session.messages;
   }
@@ -252,7 +185,10 @@ export class ParleyChat extends LitElement {
 
   async #loadStrings(): Promise<void> {
     const lang = this.lang || document.documentElement.lang || navigator.language;
+    const asked = ++this.#stringsAsked;
     const base = await loadStrings(lang);
+    // A later change of language may have finished first.
+    if (asked !== this.#stringsAsked) return;
     this.#dates = new DateFormats(lang);
     this._strings = withOverrides(base, this.strings);
   }
@@ -261,7 +197,10 @@ export class ParleyChat extends LitElement {
     const { protocol, server: url, user, password, topicPrefix, options, engine } = this;
     this.#scroll.reset();
     this.session.attach({ protocol, url, user, password, topicPrefix, options, engine }, this.room).then(
-      () => this.#restoreDraft(),
+      () => {
+        const draft = this.#drafts.load();
+        if (draft && !this.#composer.value) void this.updateComplete.then(() => (this.#composer.value = draft));
+      },
       (e) => (this._error = this._strings.startFailed(e instanceof Error ? e.message : String(e))),
     );
   }
@@ -312,33 +251,6 @@ export class ParleyChat extends LitElement {
     this.#composer.box?.focus();
   };
 
-  #draftKey(): string | undefined {
-    return this.session.conversation && `parley-draft:${this.engine}:${this.session.conversation}`;
-  }
-
-  /** The draft survives a reload in this browser (localStorage; the engine will keep it later). */
-  #saveDraft(text: string): void {
-    const key = this.#draftKey();
-    if (!key) return;
-    try {
-      if (text) localStorage.setItem(key, text);
-      else localStorage.removeItem(key);
-    } catch {
-      // Storage may be disabled; a lost draft is only an inconvenience.
-    }
-  }
-
-  #restoreDraft(): void {
-    const key = this.#draftKey();
-    let draft: string | null = null;
-    try {
-      draft = key ? localStorage.getItem(key) : null;
-    } catch {
-      return;
-    }
-    if (draft && !this.#composer.value) void this.updateComplete.then(() => (this.#composer.value = draft));
-  }
-
   #onKeydown = (event: KeyboardEvent): void => {
     if (event.key === 'Escape' && this.mode === 'launcher' && this.isOpen) {
       event.stopPropagation();
@@ -358,35 +270,29 @@ export class ParleyChat extends LitElement {
 
   #renderPanel(strings: Strings, launcher: boolean) {
     const s = this.session;
-    const heading = this.heading ?? this.room;
-    return html`
-      <section id="panel" class="panel" part="panel" role=${launcher ? 'dialog' : 'region'} aria-label=${heading} @keydown=${this.#onKeydown}>
-        <header part="header">
-          <h2>${heading}</h2>
-          <span class="state">
-            <span class="dot" data-state=${s.state?.to ?? 'connecting'}></span>
-            <span class="state-text">${shortLink(s.state, strings)}</span>
-          </span>
-          ${launcher ? html`<button class="close" aria-label=${strings.closeChat} @click=${() => this.close()}>${cross}</button>` : nothing}
-        </header>
-        ${renderList({
-          rows: this.#rows,
-          more: s.more || s.serverMore,
-          loading: s.loading,
-          newCount: this.#scroll.newCount,
-          strings,
-          dates: this.#dates,
-          now: Date.now(),
-          act: this.#act,
-          onScroll: this.#scroll.onScroll,
-          loadOlder: () => void s.loadOlder(),
-          jumpToNewest: () => void this.#scroll.toBottom(),
-        })}
-        <div class="typing">${s.typing.length ? strings.typing(s.typing) : ''}</div>
-        ${renderBanner(s.state, this._now, strings, () => void s.reconnectNow()?.catch((e) => this.#fail(e)))}
-        ${this._error ? html`<div class="error" role="alert">${this._error}</div>` : nothing}
-        ${this.#composer.render(strings, this.#max, this.#dates.number, (e) => (e.preventDefault(), void this.#submit()))}
-      </section>
-    `;
+    return renderPanel({
+      strings,
+      heading: this.heading ?? this.room,
+      launcher,
+      session: s,
+      now: this._now,
+      error: this._error,
+      list: {
+        rows: this.#rows,
+        more: s.more || s.serverMore,
+        loading: s.loading,
+        newCount: this.#scroll.newCount,
+        dates: this.#dates,
+        now: Date.now(),
+        act: this.#act,
+        onScroll: this.#scroll.onScroll,
+        loadOlder: () => void s.loadOlder(),
+        jumpToNewest: () => void this.#scroll.toBottom(),
+      },
+      composer: this.#composer.render(strings, this.#max, this.#dates.number, (e) => (e.preventDefault(), void this.#submit())),
+      close: () => this.close(),
+      retryNow: () => void s.reconnectNow()?.catch((e) => this.#fail(e)),
+      onKeydown: this.#onKeydown,
+    });
   }
 }
