@@ -28,12 +28,12 @@ for (const broker of BROKERS) {
         const room = uniqueName('room');
         const wrong = await openTab({ ...guardedUser, password: 'not-the-password', engine: uniqueName('wrong'), room, protocol: 'mqtt', server: proxy.url, options: FAST });
         tabs.push(wrong);
-        await waitFor(() => stateText(wrong.chat).startsWith('Cannot connect'), 15_000, 'the failed state');
+        await waitFor(() => stateText(wrong.chat).startsWith("Can't connect"), 15_000, 'the failed state');
         expect(stateText(wrong.chat)).to.match(/refused the user name or password|not authorised/);
         // backoffBase is 200 ms: a retry loop would have dialled again many times by now.
         await sleep(4_000);
         expect(await proxy.accepted()).to.equal(1);
-        expect(stateText(wrong.chat)).to.match(/^Cannot connect/);
+        expect(stateText(wrong.chat)).to.match(/^Can't connect/);
 
         // The same listener lets the right password in, so the refusal was about the password.
         const right = await openTab({ ...guardedUser, engine: uniqueName('right'), room, protocol: 'mqtt', server: proxy.url, options: FAST });

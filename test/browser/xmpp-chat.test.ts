@@ -81,11 +81,11 @@ describe('XMPP chat', () => {
     const { url } = await xmppEnv();
     const ann = await xmppUser('ann');
     const tab = await openTab({ engine: uniqueName('xmpp'), protocol: 'xmpp', server: url, user: ann, password: 'nope', room: 'x@localhost', options: FAST });
-    await waitFor(() => stateText(tab.chat).startsWith('Cannot connect'), 15_000, 'the failed state');
+    await waitFor(() => stateText(tab.chat).startsWith("Can't connect"), 15_000, 'the failed state');
     expect(stateText(tab.chat)).to.contain('not-authorized');
     // With a 300 ms backoff, a retry loop would have left `failed` by now.
     await new Promise((r) => setTimeout(r, 1500));
-    expect(stateText(tab.chat)).to.match(/^Cannot connect: The XMPP server refused the user name or password/);
+    expect(stateText(tab.chat)).to.match(/^Can't connect: The XMPP server refused the user name or password/);
     tab.close();
   });
 });

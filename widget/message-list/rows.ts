@@ -19,19 +19,16 @@ const pending = (m: ChatMessage): boolean =>
   m.mine && (m.status === 'queued' || m.status === 'sending' || m.status === 'failed');
 
 /**
- * List order: by time with the id breaking ties, own unsent messages last. A message whose time
- * is unusable sorts last rather than breaking the comparison for the others.
+ * List order: by time, own unsent messages last. Messages of the same millisecond keep the order
+ * in which the engine handed them over (Array.prototype.sort is stable): a random id must not
+ * shuffle them. One order for everyone (the server's) is the engine's to give (issue 9). A
+ * message whose time is unusable sorts last rather than breaking the comparison for the others.
  */
 export function compareMessages(a: ChatMessage, b: ChatMessage): number {
   const pa = pending(a) ? 1 : 0;
   const pb = pending(b) ? 1 : 0;
   if (pa !== pb) return pa - pb;
-  const ta = validTime(a.ts) ?? Number.MAX_VALUE;
-  const tb = validTime(b.ts) ?? Number.MAX_VALUE;
-  if (ta !== tb) return ta - tb;
-  const ia = String(a.id);
-  const ib = String(b.id);
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
+  return (validTime(a.ts) ?? Number.MAX_VALUE) - (validTime(b.ts) ?? Number.MAX_VALUE);
 }
 
 /**
