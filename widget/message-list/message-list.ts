@@ -1,8 +1,9 @@
-import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
+import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { renderRow, type RowContext } from './message-row.ts';
 import type { Row } from './rows.ts';
+import type { Virtual } from './scroll-keeper.ts';
 
 export interface ListView extends RowContext {
   rows: readonly Row[];
@@ -46,3 +47,7 @@ export function renderList(v: ListView): TemplateResult {
     </div>
   `;
 }
+
+/** The virtualiser that lays out `scroller`, for scroll-keeper.ts. */
+export const virtualOf = (scroller: HTMLElement): Virtual | undefined =>
+  (scroller as HTMLElement & { [virtualizerRef]?: Virtual })[virtualizerRef];

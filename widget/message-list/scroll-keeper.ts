@@ -1,4 +1,3 @@
-import { virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Row } from './rows.ts';
 
@@ -22,7 +21,7 @@ const frames = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
 };
 
-interface Virtual {
+export interface Virtual {
   element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
   layoutComplete: Promise<void>;
 }
@@ -42,6 +41,7 @@ export class ScrollKeeper implements ReactiveController {
   #keys: string[] = [];
   #anchor?: Anchor;
   #stick = false;
+  #lastTop = 0;
   /** No "near the top" until the first page is shown at the bottom. */
   #settled = false;
 
@@ -49,6 +49,8 @@ export class ScrollKeeper implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     private readonly scroller: () => HTMLElement | null | undefined,
     private readonly nearTop: () => void,
+    /** The virtualiser of the list, once its module has loaded. */
+    private readonly virtualOf: (scroller: HTMLElement) => Virtual | undefined,
   ) {
     host.addController(this);
   }
@@ -146,7 +148,11 @@ export class ScrollKeeper implements ReactiveController {
       this.newCount = 0;
       this.host.requestUpdate();
     }
-    if (this.#settled && scroller.scrollTop <= TOP_SLACK) this.nearTop();
+    // Only a reader moving up asks for more: the list's own moves (following new messages,
+    // keeping the anchor) go down, and a list shorter than its box reports 0 without anyone scrolling.
+    const up = scroller.scrollTop < this.#lastTop;
+    this.#lastTop = scroller.scrollTop;
+    if (this.#settled && up && scroller.scrollTop <= TOP_SLACK) this.nearTop();
   };
 
   /** The list was emptied (another conversation): start over. */
@@ -158,8 +164,8 @@ export class ScrollKeeper implements ReactiveController {
   }
 
   #virtual(): Virtual | undefined {
-    const scroller = this.scroller() as (HTMLElement & { [virtualizerRef]?: Virtual }) | null | undefined;
-    return scroller?.[virtualizerRef];
+    const scroller = this.scroller();
+    return scroller ? this.virtualOf(scroller) : undefined;
   }
 
   /** The first line at least partly in view, and how far its bottom is from the list's top (px). */

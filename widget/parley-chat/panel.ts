@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Strings } from '../i18n/catalogue.ts';
-import { renderList, type ListView } from '../message-list/message-list.ts';
+import type { ListView } from '../message-list/message-list.ts';
 import { renderBanner, shortLink } from './banner.ts';
 import { cross } from './launcher.ts';
 import type { Session } from './session.ts';
@@ -11,6 +11,8 @@ export interface PanelView {
   launcher: boolean;
   session: Session;
   list: Omit<ListView, 'strings'>;
+  /** The list's module, loaded with the first open (it carries the virtualiser). */
+  listModule?: typeof import('../message-list/message-list.ts');
   /** ms since the epoch, for the countdown. */
   now: number;
   error: string;
@@ -36,7 +38,7 @@ export function renderPanel(v: PanelView): TemplateResult {
         </span>
         ${v.launcher ? html`<button class="close" aria-label=${strings.closeChat} @click=${v.close}>${cross}</button>` : nothing}
       </header>
-      ${renderList({ ...v.list, strings })}
+      ${v.listModule ? v.listModule.renderList({ ...v.list, strings }) : html`<div class="list-area"></div>`}
       <div class="typing">${s.typing.length ? strings.typing(s.typing) : ''}</div>
       ${renderBanner(s.state, v.now, strings, v.retryNow)}
       ${v.error ? html`<div class="error" role="alert">${v.error}</div>` : nothing}

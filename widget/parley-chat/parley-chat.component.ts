@@ -4,6 +4,7 @@ import { composerStyles } from '../composer/composer.styles.ts';
 import { Composer } from '../composer/composer.ts';
 import { Announcer } from '../controllers/announcer.ts';
 import { DraftStore } from '../controllers/draft-store.ts';
+import { LazyModule } from '../controllers/lazy-module.ts';
 import { VisualViewportController } from '../controllers/visual-viewport.ts';
 import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
 import { DateFormats } from '../i18n/dates.ts';
@@ -81,7 +82,7 @@ export class ParleyChat extends ParleyChatProperties {
     },
   });
   readonly #announcer = new Announcer(this);
-  readonly #scroll = new ScrollKeeper(this, () => this.renderRoot.querySelector<HTMLElement>('.log'), () => void this.session.loadOlder());
+  readonly #scroll = new ScrollKeeper(this, () => this.renderRoot.querySelector<HTMLElement>('.log'), () => void this.session.loadOlder(), (el) => this.#list.value?.virtualOf(el));
   readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#drafts.save(text));
   readonly #drafts = new DraftStore(() => this.session.conversation && `parley-draft:${this.engine}:${this.session.conversation}`);
   #dates = new DateFormats('');
@@ -90,8 +91,9 @@ export class ParleyChat extends ParleyChatProperties {
   #storing = false;
   #stringsAsked = 0;
   #clock?: ReturnType<typeof setInterval>;
-  /** Keeps a full-screen panel above the on-screen keyboard. */
-  readonly #viewport = new VisualViewportController(this);
+  /** The message list and its virtualiser: loaded when the chat first shows, not with the launcher. */
+  readonly #list = new LazyModule(this, () => import('../message-list/message-list.ts'));
+  readonly #viewport = new VisualViewportController(this); // a full-screen panel ends above the keyboard
 
   /** The conversation key, once the engine has opened it. */
   get conversation(): string | undefined {
@@ -152,9 +154,7 @@ export class ParleyChat extends ParleyChatProperties {
     return this.options?.maxTextLength ?? DEFAULT_MAX_TEXT;
   }
 
-  #tooLong(text: string): string {
-    return this._strings.tooLong(this.#dates.number(this.#max), this.#dates.number([...text].length));
-  }
+  #tooLong = (text: string) => this._strings.tooLong(this.#dates.number(this.#max), this.#dates.number([...text].length));
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -170,6 +170,7 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.#open) this.#list.load();
     if (changed.has('lang' as keyof ParleyChat) || changed.has('strings' as keyof ParleyChat) || !this.hasUpdated) void this.#loadStrings();
     if (this.session.messages !== this.#messages) {
       this.#messages = this.session.messages;
@@ -277,6 +278,7 @@ export class ParleyChat extends ParleyChatProperties {
       session: s,
       now: this._now,
       error: this._error,
+      listModule: this.#list.value,
       list: {
         rows: this.#rows,
         more: s.more || s.serverMore,
