@@ -20,6 +20,12 @@ async function mount(room: string, attrs: Record<string, string> = {}): Promise<
   return chat;
 }
 
+async function shiftTab(): Promise<void> {
+  await sendKeys({ down: 'Shift' });
+  await sendKeys({ press: 'Tab' });
+  await sendKeys({ up: 'Shift' });
+}
+
 function record(chat: ParleyChat) {
   const events: string[] = [];
   for (const type of ['parley-open', 'parley-close', 'parley-unread'] as const)
@@ -117,6 +123,39 @@ describe('launcher and panel', () => {
     // The launcher is hidden under the full-screen panel; the header's close button takes its place.
     expect(getComputedStyle(launcher(chat)).display).to.equal('none');
     root(chat).querySelector<HTMLButtonElement>('button.close')!.click();
+    await waitFor(() => !chat.isOpen && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
+  });
+
+  it('can be used with the keyboard alone: open, back into the list, scroll it, close', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const room = uniqueName('room');
+    const chat = await mount(room);
+    chat.open();
+    for (let i = 1; i <= 30; i++) await chat.send(`message ${i}`);
+    chat.close();
+    await waitFor(() => !chat.isOpen, 2_000, 'closed');
+    chat.focus();
+    expect(focused(chat)).to.equal(launcher(chat));
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => focused(chat)?.tagName === 'TEXTAREA', 5_000, 'the text box focused');
+    const log = await waitFor(() => root(chat).querySelector<HTMLElement>('.log[role=list]'), 5_000, 'the list');
+    await waitFor(() => log.scrollTop > 0 && log.scrollHeight - log.scrollTop - log.clientHeight < 2, 5_000, 'the list at the bottom').catch((e) => {
+      throw new Error(`${e.message}: scrollTop ${log.scrollTop}, scrollHeight ${log.scrollHeight}, clientHeight ${log.clientHeight}, ${chat.messages.length} messages`);
+    });
+    // Back from the text box: the list itself (each message's Cancel button, if any, comes first).
+    for (let i = 0; i < 40 && focused(chat) !== log; i++) await shiftTab();
+    expect(focused(chat)).to.equal(log);
+    const bottom = log.scrollTop;
+    await sendKeys({ press: 'PageUp' });
+    await waitFor(() => log.scrollTop < bottom - 100, 2_000, 'the list scrolled up by the keyboard');
+    await sendKeys({ press: 'End' });
+    await waitFor(() => log.scrollTop >= bottom - 2, 2_000, 'back at the bottom');
+    // Further back: the header's close button; Enter closes, focus returns to the launcher.
+    for (let i = 0; i < 5 && !focused(chat)?.classList.contains('close'); i++) await shiftTab();
+    expect(focused(chat)?.getAttribute('aria-label')).to.equal('Close chat');
+    // The focused control shows a visible outline.
+    expect(getComputedStyle(focused(chat)!).outlineStyle).to.equal('solid');
+    await sendKeys({ press: 'Enter' });
     await waitFor(() => !chat.isOpen && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
   });
 });

@@ -48,8 +48,12 @@ describe('message list', () => {
     const room = uniqueName('room');
     let cy = await mqttTab('aedes', 'Cy', room);
     Object.assign(cy.frame.style, { width: '420px', height: '620px' });
-    await mosquittoPub('aedes', roomTopic(room), [JSON.stringify({ id: 'm2', from: 'mallory', text: 'boom', ts: 1e20 }), 'after the poison']);
+    const errors: string[] = [];
+    cy.chat.addEventListener('parley-error', (e) => errors.push(e.detail.error.code));
+    await mosquittoPub('aedes', roomTopic(room), [JSON.stringify({ id: 'm2', from: 'mallory', text: 'boom', ts: 1e20 }), '{"id":"x","text":42}', 'after the poison']);
     await waitFor(() => shownTexts(cy.chat).includes('after the poison'), 10_000, 'the message after the poisoned one');
+    // The payload the engine could not use is reported as a parley-error event with its code.
+    await waitFor(() => errors.includes('bad-payload'), 5_000, 'the parley-error event');
     expect(lines(cy.chat).length).to.equal(2);
     // The poisoned message is stored: the list must still render after a reload.
     cy = await reloadTab(cy);
@@ -123,8 +127,10 @@ describe('message list', () => {
     expect(lines(tab.chat).length).to.be.within(5, 299);
     // Older pages, five times, by scrolling to the top: the DOM does not grow with them.
     const log = root(tab.chat).querySelector<HTMLElement>('.log')!;
+    await waitFor(() => log.scrollTop > 0 && log.scrollHeight - log.scrollTop - log.clientHeight < 2, 5_000, 'the list at the bottom');
     for (let page = 2; page <= 6; page++) {
       await waitFor(() => log.scrollTop > 1000, 5_000, 'the place kept below the new page');
+      await steady(log);
       log.scrollTop = 0;
       await waitFor(() => tab.chat.messages.length === page * 50, 10_000, `page ${page}`);
     }
@@ -137,7 +143,10 @@ describe('message list', () => {
     const { relayUrl } = await env();
     const { tab } = await storedTab(relayUrl, 300);
     const log = root(tab.chat).querySelector<HTMLElement>('.log')!;
-    await waitFor(() => log.scrollTop > 0 && log.scrollHeight - log.scrollTop - log.clientHeight < 2, 5_000, 'the list at the bottom');
+    await waitFor(() => log.scrollTop > 0 && log.scrollHeight - log.scrollTop - log.clientHeight < 2, 5_000, 'the list at the bottom').catch((e) => {
+      throw new Error(`${e.message}: scrollTop ${log.scrollTop}, scrollHeight ${log.scrollHeight}, clientHeight ${log.clientHeight}`);
+    });
+    await steady(log);
     // Near the top, but not near enough to load: note a line in view.
     log.scrollTop = 400;
     const anchor = await waitFor(() => lineAt(tab.chat, 0), 5_000, 'a line in view');
@@ -205,4 +214,15 @@ function lineAt(chat: ParleyChat, y: number): { id: string; top: number } | unde
     .filter((l) => l.top >= top && l.top < bottom - 60)
     .sort((a, b) => a.top - b.top);
   return found[0];
+}
+
+/** Waits until the list has stopped moving itself (following the bottom, keeping an anchor): the same scrollTop for 10 frames. */
+async function steady(log: HTMLElement): Promise<void> {
+  let last = -1;
+  let same = 0;
+  await waitFor(() => {
+    same = log.scrollTop === last ? same + 1 : 0;
+    last = log.scrollTop;
+    return same >= 10;
+  }, 5_000, 'the list at rest');
 }

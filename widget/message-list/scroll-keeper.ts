@@ -21,6 +21,15 @@ const frames = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
 };
 
+/**
+ * The virtualiser's next layout pass, or LAYOUT_WAIT ms if none comes: its `layoutComplete`
+ * promise settles only after a layout that has not happened yet.
+ */
+const settled = (virtual: Virtual) =>
+  Promise.race([virtual.layoutComplete.catch(() => undefined), new Promise((r) => setTimeout(r, LAYOUT_WAIT))]);
+/** Longest wait for a layout pass, in ms. */
+const LAYOUT_WAIT = 500;
+
 export interface Virtual {
   element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
   layoutComplete: Promise<void>;
@@ -71,7 +80,7 @@ export class ScrollKeeper implements ReactiveController {
     if (oldFirst > 0) this.#anchor = this.#visibleAnchor();
     const oldLast = keys.lastIndexOf(before[before.length - 1]!);
     const added = oldLast >= 0 ? rows.slice(oldLast + 1) : [];
-    if (added.some((r) => r.message?.mine) || this.#atBottom) this.#stick = true;
+    if (added.some((r) => r.message?.mine) || this.#isAtBottom()) this.#stick = true;
     else if (added.length) {
       this.newCount += added.length;
       this.host.requestUpdate();
@@ -126,8 +135,15 @@ export class ScrollKeeper implements ReactiveController {
   async #toBottom(): Promise<void> {
     const virtual = this.#virtual();
     if (!virtual || !this.#keys.length) return;
-    virtual.element(this.#keys.length - 1)?.scrollIntoView({ block: 'end' });
-    await virtual.layoutComplete;
+    const last = this.#keys.length - 1;
+    try {
+      virtual.element(last)?.scrollIntoView({ block: 'end' });
+    } catch {
+      // A virtualiser made a moment ago (the panel reopened) has no layout yet: wait for it.
+      await settled(virtual);
+      virtual.element(last)?.scrollIntoView({ block: 'end' });
+    }
+    await settled(virtual);
     const scroller = this.scroller();
     // The last line may have grown once measured: finish at the true bottom.
     if (scroller) scroller.scrollTop = scroller.scrollHeight;
@@ -137,6 +153,13 @@ export class ScrollKeeper implements ReactiveController {
       this.newCount = 0;
       this.host.requestUpdate();
     }
+  }
+
+  /** Measured now: the last scroll event may not have been handled yet. */
+  #isAtBottom(): boolean {
+    const scroller = this.scroller();
+    if (!scroller) return this.#atBottom;
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK;
   }
 
   /** The list's scroll handler. */
