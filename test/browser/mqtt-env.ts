@@ -1,7 +1,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { BrokerName, MqttEnv } from '../support/wtr-mqtt.ts';
 import { FAST as SHARED_FAST } from '../support/fast-options.ts';
-import { openTab, sleep, stateText, uniqueName, waitFor, type Tab } from './tabs.ts';
+import { openTab, stateText, uniqueName, waitFor, type Tab } from './tabs.ts';
 
 /** Typed wrappers for the server commands of test/support/wtr-mqtt.ts. */
 export type { BrokerName };
@@ -59,9 +59,8 @@ export const FAST = { ...SHARED_FAST, idleGrace: 500 } as const;
 export async function mqttTab(broker: BrokerName, user: string, room: string, engine = uniqueName(user), server?: string): Promise<Tab> {
   const tab = await openTab({ engine, user, room, protocol: 'mqtt', server: server ?? (await brokerUrl(broker)), options: FAST });
   await waitFor(() => stateText(tab.chat) === 'Connected', 15_000, `${user} connected to ${broker}`);
-  // Connected comes with the CONNACK; the SUBSCRIBE follows it. Until the engine reports a room
-  // joined, give it time to reach the broker.
-  await sleep(500);
+  // Connected comes with the CONNACK; the room is live once the broker's SUBACK is in.
+  await waitFor(() => tab.chat.session.joined, 15_000, `${user}'s room joined on ${broker}`);
   return tab;
 }
 

@@ -27,7 +27,7 @@ for (const broker of BROKERS) {
         const room = uniqueName('room');
         const wrong = await openTab({ ...guardedUser, password: 'not-the-password', engine: uniqueName('wrong'), room, protocol: 'mqtt', server: proxy.url, options: FAST });
         tabs.push(wrong);
-        await waitFor(() => stateText(wrong.chat).startsWith('Cannot connect'), 15_000, 'the failed state');
+        await waitFor(() => stateText(wrong.chat).startsWith("Can't connect"), 15_000, 'the failed state');
         expect(stateText(wrong.chat)).to.match(/refused the user name or password|not authorised/);
 
         // The same listener lets the right password in, so the refusal was about the password.
@@ -37,7 +37,7 @@ for (const broker of BROKERS) {
         // Meanwhile (a page, a worker and a login) a retry loop with backoffBase 200 ms would have
         // dialled again: the proxy saw one connection from each tab.
         expect(await proxy.accepted()).to.equal(2);
-        expect(stateText(wrong.chat)).to.match(/^Cannot connect/);
+        expect(stateText(wrong.chat)).to.match(/^Can't connect/);
       } finally {
         for (const tab of tabs) tab.close();
         await proxy.stop();
@@ -58,8 +58,8 @@ for (const broker of BROKERS) {
         await waitFor(() => states.includes('reconnecting:heartbeat-timeout'), 15_000, 'the heartbeat to give up');
         await proxy.set('forward');
         await waitFor(() => stateText(fay.chat) === 'Connected', 15_000, 'the link to come back');
-        // Until the engine reports a room joined: the SUBSCRIBE follows the CONNACK.
-        await sleep(500);
+        // The SUBSCRIBE follows the CONNACK: the room is live once its SUBACK is in.
+        await waitFor(() => fay.chat.session.joined, 15_000, 'the room joined again');
         await mosquittoPub(broker, roomTopic(room), ['after the silence']);
         await waitFor(() => texts(fay.chat).includes('after the silence'), 10_000, 'a message on the new link');
         fay.close();

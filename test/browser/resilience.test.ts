@@ -123,7 +123,8 @@ describe('connection engine, end to end', () => {
     const options = { heartbeatInterval: 1_000, heartbeatTimeout: 1_000, backoffBase: 100, backoffCap: 500 };
     const tab = await openTab({ engine: uniqueName('half'), user: 'Hal', server: proxy.url, options });
     await connected(tab.chat);
-    await sleep(300);
+    // The relay's `joined` is the last frame it sends unasked: after it the link is quiet.
+    await waitFor(() => tab.chat.session.joined, 10_000, 'the room joined');
     await proxy.mode('blackhole');
     const cut = performance.now();
     await waitFor(() => stateText(tab.chat) !== 'Connected', 10_000, 'the dead link noticed');

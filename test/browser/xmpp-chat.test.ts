@@ -81,12 +81,12 @@ describe('XMPP chat', () => {
     const { url } = await xmppEnv();
     const ann = await xmppUser('ann');
     const tab = await openTab({ engine: uniqueName('xmpp'), protocol: 'xmpp', server: url, user: ann, password: 'nope', room: 'x@localhost', options: FAST });
-    await waitFor(() => stateText(tab.chat).startsWith('Cannot connect'), 15_000, 'the failed state');
+    await waitFor(() => stateText(tab.chat).startsWith("Can't connect"), 15_000, 'the failed state');
     expect(stateText(tab.chat)).to.contain('not-authorized');
     // Not a wait for something to happen but a window in which nothing may: a retry loop
     // (backoffBase 200 ms) would have left `failed` by now.
     await sleep(1_500);
-    expect(stateText(tab.chat)).to.match(/^Cannot connect: The XMPP server refused the user name or password/);
+    expect(stateText(tab.chat)).to.match(/^Can't connect: The XMPP server refused the user name or password/);
     tab.close();
   });
 });

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startDemoProcess, type DemoProcess } from '../support/demo-process.ts';
-import { sleep, waitFor } from '../support/wait.ts';
-import { connected, say, shows } from '../support/e2e-page.ts';
+import { waitFor } from '../support/wait.ts';
+import { connected, joined, say, shows } from '../support/e2e-page.ts';
 
 /**
  * The demo (`npm start`, built files in dist/) with MQTT: a page on the JSON protocol never
@@ -80,8 +80,8 @@ describe('demo server with MQTT', () => {
     const bob = await visit('Bob', room);
     await bob.page.locator('select[name=protocol]').selectOption('mqtt');
     await connected(bob.page);
-    // Until the engine reports a room joined: Connected comes with the CONNACK, the SUBSCRIBE after.
-    await sleep(500);
+    // Connected comes with the CONNACK; the room is live once the SUBACK is in.
+    await joined(bob.page);
     await say(ann.page, 'Hi Bob, over MQTT');
     await shows(bob.page, 'Hi Bob, over MQTT');
   });

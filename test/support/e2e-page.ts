@@ -13,6 +13,14 @@ export const connected = async (page: Page, timeout = 15_000): Promise<void> =>
     { timeout },
   ));
 
+/** Resolves once the widget's room is live on the current link (the engine's `joined`). */
+export const joined = async (page: Page, timeout = 15_000): Promise<void> =>
+  void (await page.waitForFunction(
+    () => (document.querySelector('parley-chat') as (Element & { session?: { joined?: boolean } }) | null)?.session?.joined === true,
+    undefined,
+    { timeout },
+  ));
+
 /** Resolves once the widget shows a message with exactly `text`; fails after `timeout` ms. */
 export const shows = async (page: Page, text: string, timeout = 15_000): Promise<void> =>
   void (await page.waitForFunction(

@@ -1,0 +1,161 @@
+import { expect } from '@esm-bundle/chai';
+import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
+import '../../widget/index.ts';
+import type { ParleyChat } from '../../widget/parley-chat.ts';
+import { env, openTab, stateText, texts, type, tolerateResizeObserverNotice, uniqueName, waitFor } from './tabs.ts';
+
+const root = (chat: ParleyChat) => chat.shadowRoot!;
+const launcher = (chat: ParleyChat) => root(chat).querySelector<HTMLButtonElement>('.launcher')!;
+const focused = (chat: ParleyChat) => root(chat).activeElement;
+
+/** A launcher-mode widget on this page, as the script tag will make it. */
+async function mount(room: string, attrs: Record<string, string> = {}): Promise<ParleyChat> {
+  const { relayUrl } = await env();
+  const chat = document.createElement('parley-chat');
+  chat.setAttribute('mode', 'launcher');
+  for (const [k, v] of Object.entries(attrs)) chat.setAttribute(k, v);
+  Object.assign(chat, { engine: uniqueName('launcher'), server: relayUrl, room, user: 'Ann', heading: 'Support' });
+  document.body.append(chat);
+  await waitFor(() => chat.conversation && chat.shadowRoot?.querySelector('.launcher'), 10_000, 'the launcher');
+  return chat;
+}
+
+async function shiftTab(): Promise<void> {
+  await sendKeys({ down: 'Shift' });
+  await sendKeys({ press: 'Tab' });
+  await sendKeys({ up: 'Shift' });
+}
+
+function record(chat: ParleyChat) {
+  const events: string[] = [];
+  for (const type of ['parley-open', 'parley-close', 'parley-unread'] as const)
+    // Listened for on the document: the events bubble and leave the shadow root.
+    document.addEventListener(type, (e) => e.target === chat && events.push(type === 'parley-unread' ? `unread ${(e as CustomEvent<{ count: number }>).detail.count}` : type));
+  return events;
+}
+
+describe('launcher and panel', () => {
+  tolerateResizeObserverNotice();
+  afterEach(async () => {
+    document.querySelectorAll('parley-chat').forEach((c) => c.remove());
+    await setViewport({ width: 800, height: 600 });
+    await emulateMedia({ reducedMotion: 'no-preference' });
+  });
+
+  it('counts messages that arrive while closed, opens from the keyboard, sends with Enter, closes with Escape', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const room = uniqueName('room');
+    const chat = await mount(room);
+    const events = record(chat);
+    expect(root(chat).querySelector('.panel'), 'closed: no panel').to.equal(null);
+    expect(launcher(chat).getAttribute('aria-expanded')).to.equal('false');
+    const rect = launcher(chat).getBoundingClientRect();
+    expect([Math.round(innerWidth - rect.right), Math.round(innerHeight - rect.bottom)]).to.deep.equal([20, 20]);
+
+    const { relayUrl } = await env();
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
+    await waitFor(() => stateText(bob.chat) === 'Connected', 10_000, 'Bob connected');
+    await type(bob.chat, 'Hello?');
+    await type(bob.chat, 'Anyone there?');
+    await waitFor(() => chat.unread === 2, 10_000, 'two unread');
+    await waitFor(() => root(chat).querySelector('.badge')?.textContent === '2', 2_000, 'the badge');
+    expect(launcher(chat).getAttribute('aria-label')).to.equal('Open chat, 2 unread messages');
+
+    chat.focus();
+    expect(focused(chat)).to.equal(launcher(chat));
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => focused(chat)?.tagName === 'TEXTAREA', 5_000, 'focus in the text box');
+    expect(chat.isOpen).to.equal(true);
+    expect(chat.unread).to.equal(0);
+    expect(root(chat).querySelector('.badge')).to.equal(null);
+    expect(root(chat).querySelector('[role=dialog]')!.getAttribute('aria-label')).to.equal('Support');
+
+    await sendKeys({ type: 'line one' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
+    await sendKeys({ type: 'line two' });
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => texts(bob.chat).includes('line one\nline two'), 5_000, 'the two-line message at Bob');
+    expect(root(chat).querySelector('textarea')!.value).to.equal('');
+
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => !chat.isOpen && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
+    expect(root(chat).querySelector('.panel')).to.equal(null);
+    expect(events).to.deep.equal(['unread 1', 'unread 2', 'parley-open', 'unread 0', 'parley-close']);
+    bob.close();
+  });
+
+  it('has open, close, toggle, send and focus methods, and sits bottom-left on request', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const chat = await mount(uniqueName('room'), { position: 'bottom-left' });
+    expect(Math.round(launcher(chat).getBoundingClientRect().left)).to.equal(20);
+    chat.toggle();
+    await waitFor(() => root(chat).querySelector('.panel'), 2_000, 'the panel');
+    expect(Math.round(root(chat).querySelector('.panel')!.getBoundingClientRect().left)).to.equal(20);
+    const sent = await chat.send('from a method');
+    expect(sent.text).to.equal('from a method');
+    await waitFor(() => texts(chat).includes('from a method'), 5_000, 'the message in the list');
+    let refused = '';
+    await chat.send('   ').catch((e: Error) => (refused = e.message));
+    expect(refused).to.equal('The message is empty.');
+    chat.close();
+    expect(chat.isOpen).to.equal(false);
+    chat.open();
+    chat.toggle();
+    expect(chat.isOpen).to.equal(false);
+  });
+
+  it('takes the whole screen at 375 px, with 16 px text in the box and the box in view', async () => {
+    await setViewport({ width: 375, height: 740 });
+    await emulateMedia({ reducedMotion: 'reduce' });
+    const chat = await mount(uniqueName('room'));
+    chat.open();
+    const panel = await waitFor(() => root(chat).querySelector<HTMLElement>('.panel'), 2_000, 'the panel');
+    // prefers-reduced-motion: the panel appears without sliding in.
+    expect(panel.getAnimations().length).to.equal(0);
+    await waitFor(() => panel.getBoundingClientRect().height === visualViewport!.height, 2_000, 'the panel as tall as the visual viewport');
+    const r = panel.getBoundingClientRect();
+    expect([r.left, r.top, r.width]).to.deep.equal([0, 0, 375]);
+    const box = root(chat).querySelector('textarea')!;
+    expect(parseFloat(getComputedStyle(box).fontSize)).to.be.at.least(16);
+    expect(box.getBoundingClientRect().bottom).to.be.at.most(740);
+    // The launcher is hidden under the full-screen panel; the header's close button takes its place.
+    expect(getComputedStyle(launcher(chat)).display).to.equal('none');
+    root(chat).querySelector<HTMLButtonElement>('button.close')!.click();
+    await waitFor(() => !chat.isOpen && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
+  });
+
+  it('can be used with the keyboard alone: open, back into the list, scroll it, close', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const room = uniqueName('room');
+    const chat = await mount(room);
+    chat.open();
+    for (let i = 1; i <= 30; i++) await chat.send(`message ${i}`);
+    chat.close();
+    await waitFor(() => !chat.isOpen, 2_000, 'closed');
+    chat.focus();
+    expect(focused(chat)).to.equal(launcher(chat));
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => focused(chat)?.tagName === 'TEXTAREA', 5_000, 'the text box focused');
+    const log = await waitFor(() => root(chat).querySelector<HTMLElement>('.log[role=list]'), 5_000, 'the list');
+    await waitFor(() => log.scrollTop > 0 && log.scrollHeight - log.scrollTop - log.clientHeight < 2, 5_000, 'the list at the bottom').catch((e) => {
+      throw new Error(`${e.message}: scrollTop ${log.scrollTop}, scrollHeight ${log.scrollHeight}, clientHeight ${log.clientHeight}, ${chat.messages.length} messages`);
+    });
+    // Back from the text box: the list itself (each message's Cancel button, if any, comes first).
+    for (let i = 0; i < 40 && focused(chat) !== log; i++) await shiftTab();
+    expect(focused(chat)).to.equal(log);
+    const bottom = log.scrollTop;
+    await sendKeys({ press: 'PageUp' });
+    await waitFor(() => log.scrollTop < bottom - 100, 2_000, 'the list scrolled up by the keyboard');
+    await sendKeys({ press: 'End' });
+    await waitFor(() => log.scrollTop >= bottom - 2, 2_000, 'back at the bottom');
+    // Further back: the header's close button; Enter closes, focus returns to the launcher.
+    for (let i = 0; i < 5 && !focused(chat)?.classList.contains('close'); i++) await shiftTab();
+    expect(focused(chat)?.getAttribute('aria-label')).to.equal('Close chat');
+    // The focused control shows a visible outline.
+    expect(getComputedStyle(focused(chat)!).outlineStyle).to.equal('solid');
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => !chat.isOpen && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
+  });
+});

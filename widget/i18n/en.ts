@@ -1,0 +1,49 @@
+/**
+ * The English catalogue, built in. Every string the widget shows or announces comes from a
+ * catalogue; a page overrides any of them with the element's `strings` property. Functions take
+ * numbers already formatted for the visitor's locale where a count is shown.
+ */
+export const en = {
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  unreadCount: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  chatRegion: 'Chat',
+  messages: 'Messages',
+  messageBox: 'Message',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  you: 'You',
+  empty: 'No messages yet. Say hello!',
+  showEarlier: 'Show earlier messages',
+  loadingEarlier: 'Loading earlier messages…',
+  newMessages: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+  today: 'Today',
+  yesterday: 'Yesterday',
+  unreadable: 'Unreadable message',
+  typing: (names: string[]) => `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`,
+  // Connection.
+  connected: 'Connected',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  reconnectingIn: (seconds: number) => `Reconnecting in ${seconds} s…`,
+  reconnectAttempt: (attempt: number) => `Reconnecting (attempt ${attempt})…`,
+  offline: 'You are offline. Messages will be sent when you reconnect.',
+  cannotConnect: (reason: string) => `Can't connect: ${reason}`,
+  disconnected: 'Disconnected',
+  offlineShort: 'Offline',
+  notConnected: 'Not connected',
+  retryNow: 'Retry now',
+  startFailed: (reason: string) => `Could not start the chat engine: ${reason}`,
+  // Statuses: the accessible names of the glyphs.
+  status: { queued: 'Waiting to send', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' },
+  notSent: (reason: string) => (reason ? `Not sent: ${reason}` : 'Not sent'),
+  retry: 'Retry',
+  edit: 'Edit',
+  delete: 'Delete',
+  cancel: 'Cancel',
+  // Composer.
+  counter: (length: string, max: string) => `${length} / ${max}`,
+  tooLong: (max: string, length: string) => `Messages can be at most ${max} characters (this one has ${length}).`,
+};
+
+export type Strings = typeof en;

@@ -1,0 +1,48 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Strings } from '../i18n/catalogue.ts';
+import type { ListView } from '../message-list/message-list.ts';
+import { renderBanner, shortLink } from './banner.ts';
+import { cross } from './launcher.ts';
+import type { Session } from './session.ts';
+
+export interface PanelView {
+  strings: Strings;
+  heading: string;
+  launcher: boolean;
+  session: Session;
+  list: Omit<ListView, 'strings'>;
+  /** The list's module, loaded with the first open (it carries the virtualiser). */
+  listModule?: typeof import('../message-list/message-list.ts');
+  /** ms since the epoch, for the countdown. */
+  now: number;
+  error: string;
+  composer: TemplateResult;
+  close(): void;
+  retryNow(): void;
+  onKeydown(event: KeyboardEvent): void;
+}
+
+/**
+ * The chat box: header, message list, typing line, connection banner, error, composer. A
+ * non-modal dialog in launcher mode (the page stays usable), a named region inline.
+ */
+export function renderPanel(v: PanelView): TemplateResult {
+  const { strings, session: s } = v;
+  return html`
+    <section id="panel" class="panel" part="panel" role=${v.launcher ? 'dialog' : 'region'} aria-label=${v.heading} @keydown=${v.onKeydown}>
+      <header part="header">
+        <h2>${v.heading}</h2>
+        <span class="state">
+          <span class="dot" data-state=${s.state?.to ?? 'connecting'}></span>
+          <span class="state-text">${shortLink(s.state, strings)}</span>
+        </span>
+        ${v.launcher ? html`<button class="close" aria-label=${strings.closeChat} @click=${v.close}>${cross}</button>` : nothing}
+      </header>
+      ${v.listModule ? v.listModule.renderList({ ...v.list, strings }) : html`<div class="list-area"></div>`}
+      <div class="typing">${s.typing.length ? strings.typing(s.typing) : ''}</div>
+      ${renderBanner(s.state, v.now, strings, v.retryNow)}
+      ${v.error ? html`<div class="error" role="alert">${v.error}</div>` : nothing}
+      ${v.composer}
+    </section>
+  `;
+}

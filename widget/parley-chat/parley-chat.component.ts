@@ -1,0 +1,300 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import type { ChatMessage } from '../../worker/api.ts';
+import { composerStyles } from '../composer/composer.styles.ts';
+import { Composer } from '../composer/composer.ts';
+import { Announcer } from '../controllers/announcer.ts';
+import { DraftStore } from '../controllers/draft-store.ts';
+import { LazyModule } from '../controllers/lazy-module.ts';
+import { VisualViewportController } from '../controllers/visual-viewport.ts';
+import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
+import { DateFormats } from '../i18n/dates.ts';
+import { listStyles } from '../message-list/message-list.styles.ts';
+import type { MessageAction } from '../message-list/message-row.ts';
+import { buildRows, type Row } from '../message-list/rows.ts';
+import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
+import { announceLink, linkKind } from './banner.ts';
+import { fire } from './events.ts';
+import { renderLauncher } from './launcher.ts';
+import { renderPanel } from './panel.ts';
+import { ParleyChatProperties } from './properties.ts';
+import { styles } from './parley-chat.styles.ts';
+import { Session } from './session.ts';
+
+/** The engine's default longest text (worker/api.ts, EngineOptions.maxTextLength). */
+const DEFAULT_MAX_TEXT = 10_000;
+const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix'] as const;
+
+/**
+ * A chat room, drawn in shadow DOM. Every tab's widgets share one connection engine.
+ *
+ * `mode="inline"` (the element's default, so that existing pages keep their box) draws the chat
+ * where the element is; `mode="launcher"` draws a round button in a corner that opens the chat
+ * in a panel (full screen at 480 px wide or less). The script-tag loader picks `launcher`.
+ *
+ * @summary Chat widget: an inline box, or a launcher button and panel.
+ * @slot - Nothing is slotted; the widget draws everything itself.
+ * @event parley-open - The panel opened; detail `{}`.
+ * @event parley-close - The panel closed; detail `{}`.
+ * @event parley-message - A message arrived or was sent; detail `{ message }`.
+ * @event parley-state - The connection state changed; detail `{ change }`.
+ * @event parley-unread - The unread count changed; detail `{ count }`.
+ * @event parley-error - The engine reported an error; detail `{ error: { code, message } }`.
+ * @csspart launcher - The round button (launcher mode).
+ * @csspart badge - The unread count on the launcher.
+ * @csspart panel - The chat box.
+ * @csspart header - The title bar.
+ * @csspart log - The scrolling message list.
+ * @csspart message - One message bubble; also `mine`, `theirs` or `unreadable`.
+ * @csspart day - A day separator.
+ * @csspart new-messages - The "N new messages" button.
+ * @csspart banner - The connection banner above the composer.
+ * @csspart composer - The text box and send button.
+ * @csspart input - The text box.
+ * @csspart send - The send button.
+ * @cssproperty --parley-accent - Buttons, links, read marks. Default #4f46e5 (dark #a5b4fc).
+ * @cssproperty --parley-on-accent - Text on the accent colour. Default #fff (dark #111827).
+ * @cssproperty --parley-background - Panel background. Default #fff (dark #111827).
+ * @cssproperty --parley-foreground - Text colour. Default #1f2937 (dark #f9fafb).
+ * @cssproperty --parley-muted - Secondary text. Default #4b5563 (dark #cbd5e1).
+ * @cssproperty --parley-mine-background - Own bubbles. Default #eef2ff (dark #312e81).
+ * @cssproperty --parley-theirs-background - Others' bubbles. Default #f3f4f6 (dark #1f2937).
+ * @cssproperty --parley-border - Borders. Default #9ca3af (dark #6b7280).
+ * @cssproperty --parley-danger - Errors and failed messages. Default #b91c1c (dark #fca5a5).
+ * @cssproperty --parley-font - The `font` shorthand. Default `15px/1.4 system-ui, sans-serif`.
+ * @cssproperty --parley-radius - Corner radius. Default 12px.
+ * @cssproperty --parley-z-index - Launcher and panel stacking. Default 2147483000.
+ * @cssproperty --parley-width - Panel width (launcher mode). Default 380px.
+ * @cssproperty --parley-height - Box height (inline, default 480px) or panel height (launcher, default 600px).
+ */
+export class ParleyChat extends ParleyChatProperties {
+  static override styles = [...styles, listStyles, composerStyles];
+
+  /** @internal The engine side of the conversation; tests feed the list through it. */
+  readonly session = new Session(this, {
+    message: (message, fresh) => this.#arrived(message, fresh),
+    state: (change) => {
+      this.#announcer.status = announceLink(change, this._strings);
+      fire(this, 'parley-state', { change });
+    },
+    error: (error) => {
+      console.warn(`[parley] ${error.code}: ${error.message}`);
+      fire(this, 'parley-error', { error });
+    },
+  });
+  readonly #announcer = new Announcer(this);
+  readonly #scroll = new ScrollKeeper(this, () => this.renderRoot.querySelector<HTMLElement>('.log'), () => void this.session.loadOlder(), (el) => this.#list.value?.virtualOf(el));
+  readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#drafts.save(text));
+  readonly #drafts = new DraftStore(() => this.session.conversation && `parley-draft:${this.engine}:${this.session.conversation}`);
+  #dates = new DateFormats('');
+  #messages?: readonly ChatMessage[];
+  #rows: Row[] = [];
+  #storing = false;
+  #stringsAsked = 0;
+  #clock?: ReturnType<typeof setInterval>;
+  /** The message list and its virtualiser: loaded when the chat first shows, not with the launcher. */
+  readonly #list = new LazyModule(this, () => import('../message-list/message-list.ts'));
+  readonly #viewport = new VisualViewportController(this); // a full-screen panel ends above the keyboard
+
+  /** The conversation key, once the engine has opened it. */
+  get conversation(): string | undefined {
+    return this.session.conversation;
+  }
+
+  /** The messages the list holds, in the order shown (the DOM has only those near the view). */
+  get messages(): readonly ChatMessage[] {
+    return this.session.messages;
+  }
+
+  /** Messages from others that arrived while the panel was closed. */
+  get unread(): number {
+    return this._unread;
+  }
+
+  get #open(): boolean {
+    return this.mode !== 'launcher' || this.isOpen;
+  }
+
+  open(): void {
+    if (this.mode !== 'launcher' || this.isOpen) return;
+    this.isOpen = true;
+    fire(this, 'parley-open', {});
+    this.#setUnread(0);
+    // The list is drawn afresh: start it at the newest message.
+    this.#scroll.reset();
+    this.#messages = undefined;
+    void this.updateComplete.then(() => this.#composer.box?.focus());
+  }
+
+  /** Closes the panel; focus goes back to the launcher. */
+  close(): void {
+    if (this.mode !== 'launcher' || !this.isOpen) return;
+    this.isOpen = false;
+    fire(this, 'parley-close', {});
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus());
+  }
+
+  toggle(): void {
+    if (this.isOpen) this.close();
+    else this.open();
+  }
+
+  /** Focuses the text box, or the launcher while the panel is closed. */
+  override focus(options?: FocusOptions): void {
+    (this.#open ? this.#composer.box : this.renderRoot.querySelector<HTMLElement>('.launcher'))?.focus(options);
+  }
+
+  /** Sends `text` as the visitor; rejects, without sending, if it is empty or too long. */
+  send(text: string): Promise<ChatMessage> {
+    if (!text.trim()) return Promise.reject(new Error('The message is empty.'));
+    if (Composer.tooLong(text, this.#max)) return Promise.reject(new Error(this.#tooLong(text)));
+    return this.session.send(text);
+  }
+
+  get #max(): number {
+    return this.options?.maxTextLength ?? DEFAULT_MAX_TEXT;
+  }
+
+  #tooLong = (text: string) => this._strings.tooLong(this.#dates.number(this.#max), this.#dates.number([...text].length));
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the DOM: it was detached on removal, so attach again.
+    if (this.hasUpdated) this.#attach();
+    // Only the "Reconnecting in N s" countdown needs a clock; a throttled one is fine here.
+    this.#clock = setInterval(() => linkKind(this.session.state) === 'reconnecting' && (this._now = Date.now()), 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.#open) this.#list.load();
+    if (changed.has('lang' as keyof ParleyChat) || changed.has('strings' as keyof ParleyChat) || !this.hasUpdated) void this.#loadStrings();
+    if (this.session.messages !== this.#messages) {
+      this.#messages = this.session.messages;
+      this.#rows = buildRows(this.#messages);
+      if (this.#open) this.#scroll.willShow(this.#rows);
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (CONNECTION_PROPS.some((p) => changed.has(p))) this.#attach();
+    if (this.#open) void this.#scroll.shown();
+  }
+
+  async #loadStrings(): Promise<void> {
+    const lang = this.lang || document.documentElement.lang || navigator.language;
+    const asked = ++this.#stringsAsked;
+    const base = await loadStrings(lang);
+    // A later change of language may have finished first.
+    if (asked !== this.#stringsAsked) return;
+    this.#dates = new DateFormats(lang);
+    this._strings = withOverrides(base, this.strings);
+  }
+
+  #attach(): void {
+    const { protocol, server: url, user, name, signature, password, topicPrefix, options, engine } = this;
+    this.#scroll.reset();
+    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, options, engine }, this.room).then(
+      () => {
+        const draft = this.#drafts.load();
+        if (draft && !this.#composer.value) void this.updateComplete.then(() => (this.#composer.value = draft));
+      },
+      (e) => (this._error = this._strings.startFailed(e instanceof Error ? e.message : String(e))),
+    );
+  }
+
+  #arrived(message: ChatMessage, fresh: boolean): void {
+    fire(this, 'parley-message', { message });
+    if (!fresh) return;
+    if (this.#open && document.visibilityState === 'visible') this.#announcer.say(`${String(message.name ?? message.from)}: ${String(message.text)}`);
+    else if (!this.#open) this.#setUnread(this._unread + 1);
+  }
+
+  #setUnread(count: number): void {
+    if (count === this._unread) return;
+    this._unread = count;
+    fire(this, 'parley-unread', { count });
+  }
+
+  async #submit(): Promise<void> {
+    const text = this.#composer.value;
+    if (!text.trim() || this.#storing) return;
+    // Over the limit: the error under the box already says so; nothing is sent.
+    if (Composer.tooLong(text, this.#max)) return void this.#composer.box?.focus();
+    // The text stays in the box until the engine has stored it, so a reload loses nothing.
+    this.#storing = true;
+    try {
+      await this.session.send(text);
+      this.#composer.value = '';
+      this._error = '';
+    } catch (e) {
+      this.#fail(e);
+    } finally {
+      this.#storing = false;
+    }
+  }
+
+  #fail(e: unknown): void {
+    this._error = e instanceof Error ? e.message : String(e);
+  }
+
+  /** Retry, Edit, Delete and Cancel; focus then goes to the text box, never to <body>. */
+  #act = (action: MessageAction, m: ChatMessage): void => {
+    if (action === 'edit') {
+      const draft = this.#composer.value;
+      this.#composer.value = draft.trim() ? `${draft}\n${m.text}` : m.text;
+    }
+    const call = action === 'retry' ? this.session.retry(m.id) : this.session.cancel(m.id);
+    void call?.catch((e) => this.#fail(e));
+    this.#composer.box?.focus();
+  };
+
+  #onKeydown = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.mode === 'launcher' && this.isOpen) {
+      event.stopPropagation();
+      this.close();
+    }
+  };
+
+  override render() {
+    const strings = this._strings;
+    const launcher = this.mode === 'launcher';
+    return html`
+      ${launcher ? renderLauncher(this.isOpen, this._unread, strings, () => this.toggle(), this.#dates.number) : nothing}
+      ${this.#open ? this.#renderPanel(strings, launcher) : nothing}
+      ${this.#announcer.render()}
+    `;
+  }
+
+  #renderPanel(strings: Strings, launcher: boolean) {
+    const s = this.session;
+    return renderPanel({
+      strings,
+      heading: this.heading ?? this.room,
+      launcher,
+      session: s,
+      now: this._now,
+      error: this._error,
+      listModule: this.#list.value,
+      list: {
+        rows: this.#rows,
+        more: s.more || s.serverMore,
+        loading: s.loading,
+        newCount: this.#scroll.newCount,
+        dates: this.#dates,
+        now: Date.now(),
+        act: this.#act,
+        onScroll: this.#scroll.onScroll,
+        loadOlder: () => void s.loadOlder(),
+        jumpToNewest: () => void this.#scroll.toBottom(),
+      },
+      composer: this.#composer.render(strings, this.#max, this.#dates.number, (e) => (e.preventDefault(), void this.#submit())),
+      close: () => this.close(),
+      retryNow: () => void s.reconnectNow()?.catch((e) => this.#fail(e)),
+      onKeydown: this.#onKeydown,
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { LitElement } from 'lit';
+import type { EngineOptions, Protocol } from '../../worker/api.ts';
+import { en, type Strings } from '../i18n/catalogue.ts';
+
+/** The attributes and properties of <parley-chat>, with their defaults; behaviour is in the subclass. */
+export class ParleyChatProperties extends LitElement {
+  static override properties = {
+    protocol: {},
+    server: {},
+    room: {},
+    user: {},
+    name: {},
+    signature: {},
+    password: {},
+    topicPrefix: { attribute: 'topic-prefix' },
+    heading: {},
+    engine: {},
+    options: { attribute: false },
+    mode: { reflect: true },
+    position: { reflect: true },
+    theme: { reflect: true },
+    isOpen: { type: Boolean, attribute: 'open', reflect: true },
+    lang: { reflect: true },
+    strings: { attribute: false },
+    _strings: { state: true },
+    _error: { state: true },
+    _now: { state: true },
+    _unread: { state: true },
+  };
+
+  /** `websocket` (JSON), `mqtt` or `xmpp`. Default `websocket`. */
+  declare protocol: Protocol;
+  /** `ws://` or `wss://` URL of the server. */
+  declare server: string;
+  /** Default `lobby`. */
+  declare room: string;
+  /** The visitor's stable id, never a display name: it decides which messages are theirs (docs/identity.md). XMPP: the bare JID. */
+  declare user: string;
+  /** The name others see (relay, MQTT). Default: `user`. */
+  declare name: string | undefined;
+  /** Relay only: the site's HMAC-SHA256 of `user` (docs/identity.md). */
+  declare signature: string | undefined;
+  declare password: string | undefined;
+  /** MQTT only: topic prefix of the rooms. Default `parley/rooms` (docs/mqtt.md). */
+  declare topicPrefix: string | undefined;
+  /** Title shown in the header. Default: the room name. */
+  declare heading: string | undefined;
+  /** Name of the SharedWorker (and its database). Default `parley`. */
+  declare engine: string;
+  declare options: Partial<EngineOptions> | undefined;
+  /** `inline` (default) or `launcher`. */
+  declare mode: 'inline' | 'launcher';
+  /** Launcher corner: `bottom-right` (default) or `bottom-left`. */
+  declare position: 'bottom-right' | 'bottom-left';
+  /** `light` (default), `dark`, or `auto` (follows prefers-color-scheme). */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** The panel is open (attribute `open`). Always true in inline mode. */
+  declare isOpen: boolean;
+  /** Overrides of the catalogue's strings (widget/i18n/en.ts lists them). */
+  declare strings: Partial<Strings> | undefined;
+
+  declare _strings: Strings;
+  declare _error: string;
+  declare _now: number;
+  declare _unread: number;
+
+
+  constructor() {
+    super();
+    this.protocol = 'websocket';
+    this.server = '';
+    this.room = 'lobby';
+    this.user = '';
+    this.engine = 'parley';
+    this.mode = 'inline';
+    this.position = 'bottom-right';
+    this.theme = 'light';
+    this.isOpen = false;
+    this._strings = en;
+    this._error = '';
+    this._now = Date.now();
+    this._unread = 0;
+  }
+}

@@ -1,0 +1,205 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, OpenResult, StateChange } from '../../worker/api.ts';
+import { engineClient, type EngineClient } from '../engine-client.ts';
+import { serverHasOlder } from '../engine-adapter.ts';
+import { validTime } from '../i18n/dates.ts';
+import { compareMessages } from '../message-list/rows.ts';
+import { TypingNotifier } from '../typing-notifier.ts';
+import { isForward } from './status-order.ts';
+
+/**
+ * A message counts as newly arrived (announced, counted as unread) only if it is newer than
+ * anything shown and no older than this (ms) before the widget joined: history that the server
+ * replays on join is older, and is never announced.
+ */
+const FRESH_WINDOW = 60_000;
+/** A peer that vanishes mid-sentence never sends "stopped"; forget it after this long (ms). */
+const TYPING_FORGET = 6_000;
+
+export interface SessionEvents {
+  message(message: ChatMessage, fresh: boolean): void;
+  state(change: StateChange): void;
+  error(error: ErrorInfo): void;
+}
+
+/** The widget's side of one conversation in the engine: its messages, link state and typists. */
+export class Session implements ReactiveController {
+  messages: ChatMessage[] = [];
+  state?: StateChange;
+  /** Local history has older messages. */
+  more = false;
+  /** The server may have older messages. */
+  serverMore = false;
+  loading = false;
+  /** The room is live on the current link: what is sent now reaches it (the engine's `joined`). */
+  joined = false;
+  typing: string[] = [];
+  conversation?: string;
+
+  #client?: EngineClient;
+  #opened?: OpenResult;
+  #attachedAt = 0;
+  /** Counts attaches, so that a slow one finishing after a newer one (or a removal) backs out. */
+  #attachId = 0;
+  /** Settles once the conversation is open; a message typed before that waits for it. */
+  ready: Promise<void> = Promise.resolve();
+  #unsubscribe?: () => void;
+  #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #typingNotifier = new TypingNotifier((typing) => void this.#api()?.typing(this.conversation!, typing));
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly events: SessionEvents,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.#attachId++;
+    this.detach();
+  }
+
+  attach(config: ConnectionConfig & { engine: string }, room: string): Promise<void> {
+    this.ready = this.#attach(config, room);
+    return this.ready;
+  }
+
+  async #attach({ engine, ...config }: ConnectionConfig & { engine: string }, room: string): Promise<void> {
+    const id = ++this.#attachId;
+    this.detach();
+    if (!config.url || !config.user || !room) return;
+    const client = await engineClient(engine);
+    if (id !== this.#attachId) return;
+    this.#client = client;
+    this.#unsubscribe = client.on((event) => this.#onEvent(event));
+    const opened = await client.api.open(config, room);
+    if (id !== this.#attachId) return void client.api.leave(opened.conversation);
+    this.#opened = opened;
+    this.#attachedAt = Date.now();
+    this.conversation = opened.conversation;
+    this.state = opened.state;
+    const page = await client.api.history(opened.conversation);
+    this.merge(page.messages);
+    this.more = page.more;
+    this.serverMore = serverHasOlder(opened, page);
+  }
+
+  detach(): void {
+    this.#typingNotifier.stop();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    if (this.conversation) void this.#api()?.leave(this.conversation);
+    this.conversation = undefined;
+    this.joined = false;
+    this.#opened = undefined;
+    this.messages = [];
+    this.host.requestUpdate();
+  }
+
+  #api() {
+    return this.conversation ? this.#client?.api : undefined;
+  }
+
+  /** Adds messages once each, in list order; a stale copy never moves a status backwards. */
+  merge(incoming: readonly ChatMessage[]): void {
+    const byId = new Map(this.messages.map((m) => [m.id, m]));
+    for (const m of incoming) {
+      const known = byId.get(m.id);
+      byId.set(m.id, known && !isForward(known.status, m.status) ? { ...m, status: known.status, error: known.error } : m);
+    }
+    this.messages = [...byId.values()].sort(compareMessages);
+    this.host.requestUpdate();
+  }
+
+  #onEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'state':
+        if (event.change.connection !== this.#opened?.connection) return;
+        this.state = event.change;
+        if (event.change.to !== 'open') this.joined = false;
+        this.host.requestUpdate();
+        return this.events.state(event.change);
+      case 'message': {
+        const m = event.message;
+        if (m.conversation !== this.conversation) return;
+        const fresh = this.#isFresh(m);
+        this.merge([m]);
+        this.#setTyping(m.name ?? m.from, false);
+        return this.events.message(m, fresh);
+      }
+      case 'status': {
+        if (event.conversation !== this.conversation) return;
+        const known = this.messages.find((m) => m.id === event.id);
+        // The ack also gives an own message its place in the server's order (worker/order.ts).
+        if (known && isForward(known.status, event.status)) this.merge([{ ...known, status: event.status, error: event.error, order: event.order }]);
+        return;
+      }
+      case 'joined':
+        if (event.conversation !== this.conversation) return;
+        this.joined = true;
+        return this.host.requestUpdate();
+      case 'removed':
+        this.messages = this.messages.filter((m) => m.id !== event.id);
+        return this.host.requestUpdate();
+      case 'typing':
+        if (event.conversation === this.conversation) this.#setTyping(event.name ?? event.from, event.typing);
+        return;
+      case 'history-end':
+        if (event.conversation !== this.conversation) return;
+        this.serverMore = false;
+        return this.host.requestUpdate();
+      case 'error':
+        if (!event.conversation || event.conversation === this.conversation) this.events.error(event.error);
+    }
+  }
+
+  #isFresh(m: ChatMessage): boolean {
+    const ts = validTime(m.ts);
+    if (m.mine || ts === undefined || this.messages.some((k) => k.id === m.id)) return false;
+    const newest = this.messages.reduce((max, k) => Math.max(max, validTime(k.ts) ?? -Infinity), -Infinity);
+    return ts >= newest && ts >= this.#attachedAt - FRESH_WINDOW;
+  }
+
+  #setTyping(from: string, typing: boolean): void {
+    clearTimeout(this.#typingTimers.get(from));
+    const others = this.typing.filter((name) => name !== from);
+    this.typing = typing ? [...others, from] : others;
+    if (typing) this.#typingTimers.set(from, setTimeout(() => this.#setTyping(from, false), TYPING_FORGET));
+    this.host.requestUpdate();
+  }
+
+  /** The next older page: local history first; the server's arrives as `message` events. */
+  async loadOlder(): Promise<void> {
+    const api = this.#api();
+    if (!api || this.loading || !(this.more || this.serverMore)) return;
+    this.loading = true;
+    this.host.requestUpdate();
+    try {
+      const oldest = this.messages[0];
+      const page = await api.history(this.conversation!, oldest ? { order: oldest.order, id: oldest.id } : { order: Infinity, id: '' });
+      this.merge(page.messages);
+      this.more = page.more;
+      this.serverMore = serverHasOlder(this.#opened, page);
+    } finally {
+      this.loading = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  async send(text: string): Promise<ChatMessage> {
+    await this.ready;
+    const api = this.#api();
+    if (!api) throw new Error('The chat is not connected to a conversation yet.');
+    const message = await api.send(this.conversation!, text);
+    this.merge([message]);
+    this.#typingNotifier.stop();
+    return message;
+  }
+
+  retry = (id: string) => this.#api()?.retry(this.conversation!, id);
+  cancel = (id: string) => this.#api()?.cancel(this.conversation!, id);
+  reconnectNow = () => this.#api()?.reconnectNow(this.conversation!);
+  keyTyped = () => this.#typingNotifier.key();
+}
