@@ -20,6 +20,16 @@ const params = new URLSearchParams(location.search);
 field('user').value = params.get('user') ?? localStorage.getItem('parley-demo-user') ?? `Guest ${Math.floor(Math.random() * 900 + 100)}`;
 field('room').value = params.get('room') ?? 'lobby';
 
+/**
+ * This browser's visitor id: the name is only what others see, so two visitors who type the
+ * same name stay two people (docs/identity.md).
+ */
+function visitorId(): string {
+  let id = localStorage.getItem('parley-visitor-id');
+  if (!id) localStorage.setItem('parley-visitor-id', (id = `visitor-${crypto.randomUUID()}`));
+  return id;
+}
+
 function apply(): void {
   const user = field('user').value.trim();
   const room = field('room').value.trim();
@@ -28,7 +38,8 @@ function apply(): void {
   chat.protocol = field('protocol').value as typeof chat.protocol;
   chat.server = servers[chat.protocol] ?? '';
   chat.room = room;
-  chat.user = user;
+  chat.user = visitorId();
+  chat.name = user;
   if (chat.protocol === 'xmpp') {
     // demo:xmpp's Prosody lets any name in: the name becomes a JID, the room a MUC room.
     const local = user.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');

@@ -158,7 +158,8 @@ describe('script-tag loader', () => {
     await page.goto(`${site.url}/queued?room=${room}`);
 
     const sent = await watcher.next<Extract<ServerFrame, { type: 'msg' }>>((f) => f.type === 'msg' && f.text === 'queued early', 15_000);
-    assert.equal(sent.from, 'Quinn', 'identify ran before send');
+    assert.equal(sent.from, 'u-1', 'identify ran before send: the id says who wrote it');
+    assert.equal(sent.name, 'Quinn', 'and the name is what others see');
     assert.equal(await page.locator('[data-parley] button[part=launcher]').getAttribute('aria-expanded'), 'true', 'open ran');
     await page.waitForFunction(inPanel(`root.querySelector('.state-text')?.textContent === 'Connected'`));
     watcher.send({ type: 'msg', id: crypto.randomUUID(), room, text: 'hello Quinn', ts: Date.now() });

@@ -11,8 +11,10 @@ export interface LoaderConfig {
   protocol: string;
   /** `data-room`. Default `support`. */
   room: string;
-  /** `data-user`: the visitor's name until `identify`. Default: a stored "Visitor NNNN". */
+  /** `data-user`: the visitor's stable id until `identify` (docs/identity.md). Default: a random id kept in this browser. */
   user: string;
+  /** `data-name`: the name others see. Default: a stored "Visitor NNNN". */
+  name: string;
   /** `data-heading`: the panel's title. Default: the room. */
   heading: string;
   /** `data-engine`: the engine's name (worker and database). Default `parley`. */
@@ -39,7 +41,8 @@ export function readConfig(script: HTMLScriptElement): LoaderConfig {
     server: data.server ?? '',
     protocol: data.protocol || 'websocket',
     room,
-    user: data.user || visitorName(),
+    user: data.user || remembered(`${VISITOR_KEY}.id`, () => `visitor-${crypto.randomUUID()}`),
+    name: data.name || remembered(VISITOR_KEY, () => `Visitor ${Math.floor(1000 + Math.random() * 9000)}`),
     heading: data.heading || room,
     engine: data.engine || 'parley',
     load: pick(data.load, ['interaction', 'idle', 'eager'] as const, 'interaction'),
@@ -47,14 +50,17 @@ export function readConfig(script: HTMLScriptElement): LoaderConfig {
   };
 }
 
-/** A stable name per browser for a visitor who has not been identified. */
-function visitorName(): string {
+/**
+ * A value kept per browser for a visitor who has not been identified: a random id (two visitors
+ * who pick one name stay two people) and a name to show.
+ */
+function remembered(key: string, make: () => string): string {
   try {
-    let name = localStorage.getItem(VISITOR_KEY);
-    if (!name) localStorage.setItem(VISITOR_KEY, (name = `Visitor ${Math.floor(1000 + Math.random() * 9000)}`));
-    return name;
+    let value = localStorage.getItem(key);
+    if (!value) localStorage.setItem(key, (value = make()));
+    return value;
   } catch {
-    // Storage blocked (a sandboxed frame, a privacy setting): a name per page view.
-    return `Visitor ${Math.floor(1000 + Math.random() * 9000)}`;
+    // Storage blocked (a sandboxed frame, a privacy setting): one per page view.
+    return make();
   }
 }

@@ -75,6 +75,7 @@ export function mountLauncher(config: LoaderConfig, wake: () => void, onToggle: 
     server: config.server,
     room: config.room,
     user: config.user,
+    name: config.name,
     heading: config.heading,
     engine: config.engine,
   };

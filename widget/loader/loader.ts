@@ -94,10 +94,11 @@ function boot(script: HTMLScriptElement): void {
     identify: (who) => {
       const { id, name, signature } = (who ?? {}) as Identity;
       if (typeof id !== 'string' || !id) throw new TypeError('Parley("identify", { id, name, signature }): id must be a non-empty string.');
-      config.user = name || id;
-      chat.setAttribute('user', config.user);
-      // The signed identity of the UI; a property, so the signature never sits in the DOM or a URL.
-      Object.assign(chat, { identity: { id, name, signature } });
+      config.user = id;
+      chat.setAttribute('user', id);
+      if (name) chat.setAttribute('name', (config.name = name));
+      // A property, so the signature never sits in the DOM or a URL (docs/identity.md).
+      Object.assign(chat, { signature });
     },
     on: (event, fn) => {
       if (typeof event !== 'string' || typeof fn !== 'function') throw new TypeError('Parley("on", event, fn): event is a name, fn a function.');
