@@ -20,8 +20,9 @@ export async function fillHistory(engine: string, conversation: string, count: n
     text: `history ${i}`,
     // One a second up to `newest`: a day separator every 86 400 messages.
     ts: newest - (count - i) * 1000,
-    // Its place in the server's order (worker/order.ts), as the engine stores it.
-    order: i + 1,
+    // Its place in the server's order (worker/order.ts), as the engine stores it: before any
+    // real relay sequence number, since this history is older than what the test sends.
+    order: i - count,
     mine: false,
   }));
   await new Promise<void>((resolve, reject) => {

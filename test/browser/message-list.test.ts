@@ -53,7 +53,7 @@ describe('message list', () => {
     await mosquittoPub('aedes', roomTopic(room), [JSON.stringify({ id: 'm2', from: 'mallory', text: 'boom', ts: 1e20 }), '{"id":"x","text":42}', 'after the poison']);
     await waitFor(() => shownTexts(cy.chat).includes('after the poison'), 10_000, 'the message after the poisoned one');
     // The payload the engine could not use is reported as a parley-error event with its code.
-    await waitFor(() => errors.includes('bad-payload'), 5_000, 'the parley-error event');
+    await waitFor(() => errors.includes('bad-message'), 5_000, 'the parley-error event');
     expect(lines(cy.chat).length).to.equal(2);
     // The poisoned message is stored: the list must still render after a reload.
     cy = await reloadTab(cy);

@@ -37,11 +37,18 @@ describe('outbox and history, as the visitor sees them', () => {
     // The refused one is not in the relay's order, so it stays last (worker/order.ts).
     await waitFor(() => statuses(tab.chat).join() === 'sent,failed', 5_000, 'the next message is not blocked');
 
-    // Retry goes through queued and sending to failed again, faster than polling can see.
+    // The same text would be refused again (worker/codes.ts, PERMANENT_REFUSALS): no Retry button.
+    const buttons = [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')].map((b) => b.textContent);
+    expect(buttons).to.deep.equal(['Edit', 'Delete']);
+    // The engine still retries when asked: queued, then refused again, faster than polling can see.
+    const failedId = tab.chat.messages.find((m) => m.status === 'failed')!.id;
     const seen: string[] = [];
-    new MutationObserver(() => seen.push(statuses(tab.chat)[1]!)).observe(shadow(tab.chat), { subtree: true, attributes: true, attributeFilter: ['data-status'] });
-    const buttons = [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')];
-    buttons.find((b) => b.textContent === 'Retry')!.click();
+    const merge = tab.chat.session.merge.bind(tab.chat.session);
+    tab.chat.session.merge = (incoming) => {
+      for (const m of incoming) if (m.id === failedId && m.status) seen.push(m.status);
+      merge(incoming);
+    };
+    await tab.chat.session.retry(failedId);
     await waitFor(() => seen.includes('queued') && statuses(tab.chat)[1] === 'failed', 5_000, 'retried and refused again');
 
     [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')].find((b) => b.textContent === 'Delete')!.click();
