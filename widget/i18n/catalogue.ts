@@ -20,7 +20,7 @@ export async function loadStrings(lang: string): Promise<Strings> {
 /** A catalogue with a page's overrides on top; a nested `status` override merges too. */
 export function withOverrides(base: Strings, overrides: Partial<Strings> | undefined): Strings {
   if (!overrides) return base;
-  return { ...base, ...overrides, status: { ...base.status, ...overrides.status } };
+  return { ...base, ...overrides, status: { ...base.status, ...overrides.status }, health: { ...base.health, ...overrides.health } };
 }
 
 export { en };

@@ -44,6 +44,21 @@ export const en = {
   // Composer.
   counter: (length: string, max: string) => `${length} / ${max}`,
   tooLong: (max: string, length: string) => `Messages can be at most ${max} characters (this one has ${length}).`,
+  // Connection details (worker/health.ts): durations arrive already worded ("1.2 s").
+  health: {
+    title: 'Connection details',
+    show: 'Details',
+    hide: 'Hide details',
+    copy: 'Copy diagnostics',
+    copied: 'Copied',
+    loading: 'Asking the chat engine…',
+    state: (state: string, since: string) => `Link: ${state}, for ${since}`,
+    drops: (count: number, reason: string) => (count ? `Dropped ${count} times; last: ${reason}` : 'Never dropped'),
+    roundTrip: (last: string, median: string) => `Server answers in ${last} (usually ${median})`,
+    traffic: (received: number, sent: number) => `Messages received ${received}, sent ${sent}`,
+    waiting: (count: number, oldest: string) => (count ? `${count} waiting to be sent, the oldest for ${oldest}` : 'Nothing waiting to be sent'),
+    server: (url: string) => `Server: ${url}`,
+  },
 };
 
 export type Strings = typeof en;

@@ -39,4 +39,18 @@ export const fr: Strings = {
   cancel: 'Annuler',
   counter: (length, max) => `${length} / ${max}`,
   tooLong: (max, length) => `Un message peut compter au plus ${max} caractères (celui-ci en a ${length}).`,
+  health: {
+    title: 'Détails de la connexion',
+    show: 'Détails',
+    hide: 'Masquer les détails',
+    copy: 'Copier le diagnostic',
+    copied: 'Copié',
+    loading: 'Interrogation du moteur de discussion…',
+    state: (state, since) => `Liaison : ${state}, depuis ${since}`,
+    drops: (count, reason) => (count ? `Coupée ${count} fois ; dernière cause : ${reason}` : 'Jamais coupée'),
+    roundTrip: (last, median) => `Le serveur répond en ${last} (d’habitude ${median})`,
+    traffic: (received, sent) => `Messages reçus ${received}, envoyés ${sent}`,
+    waiting: (count, oldest) => (count ? `${count} en attente d’envoi, le plus ancien depuis ${oldest}` : 'Rien en attente d’envoi'),
+    server: (url) => `Serveur : ${url}`,
+  },
 };

@@ -67,7 +67,13 @@ export function announceLink(change: StateChange | undefined, strings: Strings):
 }
 
 /** The banner above the composer while the link is not open. Not a live region itself. */
-export function renderBanner(change: StateChange | undefined, now: number, strings: Strings, retryNow: () => void): TemplateResult | typeof nothing {
+export function renderBanner(
+  change: StateChange | undefined,
+  now: number,
+  strings: Strings,
+  retryNow: () => void,
+  details: { shown: boolean; toggle(): void },
+): TemplateResult | typeof nothing {
   const kind = linkKind(change);
   if (kind === 'open') return nothing;
   return html`
@@ -76,6 +82,9 @@ export function renderBanner(change: StateChange | undefined, now: number, strin
       ${kind === 'reconnecting' || kind === 'failed'
         ? html`<button class="retry-now link" @click=${retryNow}>${strings.retryNow}</button>`
         : nothing}
+      <button class="details link" aria-expanded=${String(details.shown)} @click=${details.toggle}>
+        ${details.shown ? strings.health.hide : strings.health.show}
+      </button>
     </div>
   `;
 }

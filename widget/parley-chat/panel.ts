@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Strings } from '../i18n/catalogue.ts';
 import type { ListView } from '../message-list/message-list.ts';
 import { renderBanner, shortLink } from './banner.ts';
+import { renderHealth } from './health-details.ts';
 import { cross } from './launcher.ts';
 import type { Session } from './session.ts';
 
@@ -17,6 +18,14 @@ export interface PanelView {
   now: number;
   error: string;
   composer: TemplateResult;
+  /** The `debug` attribute: connection details always show. */
+  debug: boolean;
+  /** The visitor opened "Details" from the banner. */
+  details: boolean;
+  /** "Copy diagnostics" has just copied. */
+  copied: boolean;
+  toggleDetails(): void;
+  copyHealth(): void;
   close(): void;
   retryNow(): void;
   onKeydown(event: KeyboardEvent): void;
@@ -40,7 +49,8 @@ export function renderPanel(v: PanelView): TemplateResult {
       </header>
       ${v.listModule ? v.listModule.renderList({ ...v.list, strings }) : html`<div class="list-area"></div>`}
       <div class="typing">${s.typing.length ? strings.typing(s.typing) : ''}</div>
-      ${renderBanner(s.state, v.now, strings, v.retryNow)}
+      ${renderBanner(s.state, v.now, strings, v.retryNow, { shown: v.details, toggle: v.toggleDetails })}
+      ${v.debug || v.details ? renderHealth(s.health, strings.health, v.copied, v.copyHealth) : nothing}
       ${v.error ? html`<div class="error" role="alert">${v.error}</div>` : nothing}
       ${v.composer}
     </section>

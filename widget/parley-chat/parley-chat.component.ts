@@ -14,6 +14,7 @@ import { buildRows, type Row } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
 import { announceLink, linkKind } from './banner.ts';
 import { fire } from './events.ts';
+import { HealthView } from './health-details.ts';
 import { renderLauncher } from './launcher.ts';
 import { renderPanel } from './panel.ts';
 import { ParleyChatProperties } from './properties.ts';
@@ -32,7 +33,6 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signatu
  * in a panel (full screen at 480 px wide or less). The script-tag loader picks `launcher`.
  *
  * @summary Chat widget: an inline box, or a launcher button and panel.
- * @slot - Nothing is slotted; the widget draws everything itself.
  * @event parley-open - The panel opened; detail `{}`.
  * @event parley-close - The panel closed; detail `{}`.
  * @event parley-message - A message arrived or was sent; detail `{ message }`.
@@ -48,6 +48,7 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signatu
  * @csspart day - A day separator.
  * @csspart new-messages - The "N new messages" button.
  * @csspart banner - The connection banner above the composer.
+ * @csspart health - The connection details (attribute `debug`, or "Details" in the banner).
  * @csspart composer - The text box and send button.
  * @csspart input - The text box.
  * @csspart send - The send button.
@@ -94,6 +95,7 @@ export class ParleyChat extends ParleyChatProperties {
   /** The message list and its virtualiser: loaded when the chat first shows, not with the launcher. */
   readonly #list = new LazyModule(this, () => import('../message-list/message-list.ts'));
   readonly #viewport = new VisualViewportController(this); // a full-screen panel ends above the keyboard
+  readonly #health = new HealthView(this, this.session); // "Connection details" (worker/health.ts)
 
   /** The conversation key, once the engine has opened it. */
   get conversation(): string | undefined {
@@ -134,8 +136,7 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   toggle(): void {
-    if (this.isOpen) this.close();
-    else this.open();
+    return this.isOpen ? this.close() : this.open();
   }
 
   /** Focuses the text box, or the launcher while the panel is closed. */
@@ -237,9 +238,7 @@ export class ParleyChat extends ParleyChatProperties {
     }
   }
 
-  #fail(e: unknown): void {
-    this._error = e instanceof Error ? e.message : String(e);
-  }
+  #fail = (e: unknown): void => void (this._error = e instanceof Error ? e.message : String(e));
 
   /** Retry, Edit, Delete and Cancel; focus then goes to the text box, never to <body>. */
   #act = (action: MessageAction, m: ChatMessage): void => {
@@ -292,6 +291,7 @@ export class ParleyChat extends ParleyChatProperties {
         jumpToNewest: () => void this.#scroll.toBottom(),
       },
       composer: this.#composer.render(strings, this.#max, this.#dates.number, (e) => (e.preventDefault(), void this.#submit())),
+      ...this.#health.view(this.debug),
       close: () => this.close(),
       retryNow: () => void s.reconnectNow()?.catch((e) => this.#fail(e)),
       onKeydown: this.#onKeydown,

@@ -109,6 +109,9 @@ const frame = css`
     color: var(--_banner-fg);
   }
   .banner button { color: var(--_banner-fg); border-color: currentColor; }
+  .banner .banner-text { flex: 1; }
+  .health { padding: 6px 12px; font-size: 0.8em; border-top: 1px solid var(--_border); }
+  .health ul { margin: 0 0 4px; padding-inline-start: 1.2em; }
   .typing { min-height: 1.4em; padding: 0 12px; font-size: 0.8em; color: var(--_muted); }
   .error { color: var(--_danger); font-size: 0.85em; padding: 4px 12px; }
   button {

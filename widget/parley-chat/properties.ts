@@ -21,6 +21,7 @@ export class ParleyChatProperties extends LitElement {
     theme: { reflect: true },
     isOpen: { type: Boolean, attribute: 'open', reflect: true },
     lang: { reflect: true },
+    debug: { type: Boolean, reflect: true },
     strings: { attribute: false },
     _strings: { state: true },
     _error: { state: true },
@@ -63,6 +64,8 @@ export class ParleyChatProperties extends LitElement {
   declare _error: string;
   declare _now: number;
   declare _unread: number;
+  /** Shows the connection details (worker/health.ts) at all times, for a site owner. Default false. */
+  declare debug: boolean;
 
 
   constructor() {
@@ -75,6 +78,7 @@ export class ParleyChatProperties extends LitElement {
     this.mode = 'inline';
     this.position = 'bottom-right';
     this.theme = 'light';
+    this.debug = false;
     this.isOpen = false;
     this._strings = en;
     this._error = '';

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, OpenResult, StateChange } from '../../worker/api.ts';
+import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, LinkHealth, OpenResult, StateChange } from '../../worker/api.ts';
 import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
 import { validTime } from '../i18n/dates.ts';
@@ -33,6 +33,8 @@ export class Session implements ReactiveController {
   loading = false;
   /** The room is live on the current link: what is sent now reaches it (the engine's `joined`). */
   joined = false;
+  /** The connection's figures (worker/health.ts), as the engine last sent them. */
+  health?: LinkHealth;
   typing: string[] = [];
   conversation?: string;
 
@@ -136,6 +138,10 @@ export class Session implements ReactiveController {
         if (known && isForward(known.status, event.status)) this.merge([{ ...known, status: event.status, error: event.error, order: event.order }]);
         return;
       }
+      case 'health':
+        if (event.health.connection !== this.#opened?.connection) return;
+        this.health = event.health;
+        return this.host.requestUpdate();
       case 'joined':
         if (event.conversation !== this.conversation) return;
         this.joined = true;
@@ -196,6 +202,14 @@ export class Session implements ReactiveController {
     this.merge([message]);
     this.#typingNotifier.stop();
     return message;
+  }
+
+  /** Asks the engine for the connection's figures now, instead of waiting for its next `health` event. */
+  async refreshHealth(): Promise<void> {
+    const connection = this.#opened?.connection;
+    const all = await this.#api()?.health();
+    this.health = all?.connections.find((c) => c.connection === connection) ?? this.health;
+    this.host.requestUpdate();
   }
 
   retry = (id: string) => this.#api()?.retry(this.conversation!, id);
