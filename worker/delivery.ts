@@ -126,6 +126,10 @@ export class Delivery {
   }
 
   async #drain(): Promise<void> {
+    // Rooms with a message this pass left unsent: the rest of that room waits for the next
+    // pass, which starts again from the oldest. A link can come up while a pass runs (each step
+    // awaits IndexedDB), and a later message must not go out on it before an earlier one.
+    const held = new Set<string>();
     for (const entry of await this.outbox.pending(this.key)) {
       if (this.#inflight.has(entry.id)) continue;
       const message = await this.history.get(entry.conversation, entry.id);
@@ -133,14 +137,26 @@ export class Delivery {
         await this.outbox.remove(entry.id);
         continue;
       }
+      if (held.has(message.room)) continue;
       // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
-      if (!this.link.isLive(message.room)) continue;
+      if (!this.link.isLive(message.room)) {
+        held.add(message.room);
+        continue;
+      }
       this.#inflight.set(message.id, message.conversation);
       // Status first: an ack that lands meanwhile must win, and the table refuses sent → sending.
       // Already `sending`: an engine that stopped mid-send left it so; send it again (ids dedupe).
+      // Not movable to `sending` (a refused message): it waits for Retry and blocks nothing.
       const sending = message.status === 'sending' || (await this.#setStatus(message.conversation, message.id, 'sending'));
       const { id, room, from, name, text, ts } = message;
-      if (!sending || !(await this.outbox.has(id)) || !this.link.send({ id, room, from, name, text, ts })) this.#inflight.delete(id);
+      if (!sending || !(await this.outbox.has(id))) {
+        this.#inflight.delete(id);
+        continue;
+      }
+      if (!this.link.send({ id, room, from, name, text, ts })) {
+        this.#inflight.delete(id);
+        held.add(room);
+      }
     }
   }
 
