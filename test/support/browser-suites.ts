@@ -7,7 +7,7 @@
  * (or chromium) runs one browser only.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,7 +26,8 @@ export interface BrowserSuiteResult {
 }
 
 export function runBrowserSuite(browser: BrowserName, args: string[] = []): Promise<BrowserSuiteResult> {
-  const countFile = join(mkdtempSync(join(tmpdir(), 'parley-wtr-count-')), `${browser}.json`);
+  const dir = mkdtempSync(join(tmpdir(), 'parley-wtr-count-'));
+  const countFile = join(dir, `${browser}.json`);
   const started = Date.now();
   return new Promise((done) => {
     const child = spawn(
@@ -36,6 +37,7 @@ export function runBrowserSuite(browser: BrowserName, args: string[] = []): Prom
     );
     const finish = (code: number) => {
       const count = existsSync(countFile) ? (JSON.parse(readFileSync(countFile, 'utf8')) as { passed: number; failed: number; ran: number }) : { passed: 0, failed: 0, ran: 0 };
+      rmSync(dir, { recursive: true, force: true });
       done({ browser, code, ...count, ms: Date.now() - started });
     };
     child.on('error', () => finish(1));
