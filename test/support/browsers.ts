@@ -50,5 +50,8 @@ export function browserLauncher(name: BrowserName): BrowserLauncher {
   return chromeLauncher({ puppeteer: puppeteerCore, launchOptions });
 }
 
-/** Test files for `name`: every one, less the Chromium-only ones outside Chromium. */
+/**
+ * Files left out of `name`'s run: the Chromium-only ones outside Chromium. A `--files` argument
+ * replaces the config's list, and these exclusions with it.
+ */
 export const excludedFiles = (name: BrowserName): string[] => (name === 'chromium' ? [] : CHROMIUM_ONLY.map((t) => t.file));
