@@ -15,8 +15,8 @@ export type BrowserName = (typeof BROWSER_NAMES)[number];
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 /**
- * Firefox prefs for a machine whose only network is loopback, like CHROMIUM_ARGS: no update,
- * captive-portal or telemetry traffic hammering closed ports. puppeteer-core's own Firefox
+ * Firefox prefs for a machine whose only network is loopback, like CHROMIUM_ARGS: no update or
+ * captive-portal checks hammering closed ports. puppeteer-core's own Firefox
  * profile already turns off most background services.
  */
 const FIREFOX_PREFS: Record<string, unknown> = {
