@@ -18,7 +18,10 @@ export default defineConfig({
   // the URLs a site would write, which Vite must not rewrite.
   publicDir: 'demo/public',
   build: {
-    target: 'es2022',
+    // The oldest browsers with every API the widget needs (README, "Browsers"): module
+    // SharedWorker (Chrome 80, Firefox 114, Safari 16), crypto.randomUUID (Chrome 92),
+    // constructed stylesheets (Safari 16.4); newer syntax is lowered to these.
+    target: ['chrome92', 'firefox114', 'safari16.4'],
     sourcemap: true,
     rolldownOptions: {
       input: {

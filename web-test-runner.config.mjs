@@ -1,21 +1,26 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
-import { chromeLauncher } from '@web/test-runner-chrome';
 import { countReporter } from './test/support/count-reporter.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.ts';
+import { browserLauncher, excludedFiles, isBrowserName } from './test/support/browsers.ts';
 import { parleyServers } from './test/support/wtr-servers.ts';
 import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 
+const browser = process.env.PARLEY_BROWSER ?? 'chromium';
+if (!isBrowserName(browser)) throw new Error(`PARLEY_BROWSER is "${browser}"; it must be "chromium" or "firefox"`);
+
 /**
- * Browser tests, in Debian's Chromium, against the real demo relay. Run through test/run-all.ts.
+ * Browser tests against the real demo relay, brokers and XMPP server, in ONE browser per run:
+ * PARLEY_BROWSER (test/support/browsers.ts). `npm run test:browser` and test/run-all.ts run
+ * it once per browser, one after the other (test/support/browser-suites.ts): the tests share
+ * the servers and count their sockets, so two browsers at once would see each other.
  * Type-checked with the rest (tsconfig.json: checkJs).
  * @type {import('@web/test-runner').TestRunnerConfig}
  */
 export default {
-  files: 'test/browser/**/*.test.ts',
+  files: ['test/browser/**/*.test.ts', ...excludedFiles(browser).map((f) => `!${f}`)],
   // WTR_PORT lets two runs share a machine.
   port: Number(process.env.WTR_PORT ?? 8000),
   nodeResolve: true,
@@ -33,9 +38,7 @@ export default {
     xmppServers(),
     hostileJsonServer(),
   ],
-  browsers: [
-    chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--headless=new'] } }),
-  ],
+  browsers: [browserLauncher(browser)],
   reporters: [
     defaultReporter(),
     summaryReporter({ flatten: false }),

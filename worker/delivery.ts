@@ -104,12 +104,14 @@ export class Delivery {
   }
 
   async acked(id: string, cursor: Cursor | undefined): Promise<void> {
-    // Out of the outbox before out of #inflight, so that a drain never sees it as unsent.
-    const entry = await this.outbox.remove(id);
+    // Status, then out of the outbox, then out of #inflight (so that a drain never sees it as
+    // unsent). An engine that stops between two steps (its tab closed, without SharedWorker)
+    // leaves a confirmed message in the outbox, which the next drain drops; the other order
+    // left it `sending` for good. A second ack for the same id finds nothing queued.
+    const entry = await this.outbox.get(id);
+    if (entry) await this.#setStatus(entry.conversation, id, 'sent', undefined, cursor ? { cursor } : {});
+    await this.outbox.remove(id);
     this.#inflight.delete(id);
-    // A second ack for the same id (after a resend) finds nothing queued and changes nothing.
-    if (!entry) return;
-    await this.#setStatus(entry.conversation, id, 'sent', undefined, cursor ? { cursor } : {});
   }
 
   /** The peer got or read our message: never backwards (a late `delivered` does not undo `read`). */
@@ -124,9 +126,11 @@ export class Delivery {
 
   /** A refused message must not block the ones behind it; it waits for retry() or cancel(). */
   async rejected(id: string, error: ParleyError): Promise<void> {
-    const entry = await this.outbox.remove(id);
-    this.#inflight.delete(id);
+    // Status first, as in acked(): a `failed` message left in the outbox is dropped by a drain.
+    const entry = await this.outbox.get(id);
     if (entry) await this.#setStatus(entry.conversation, id, 'failed', error.toInfo());
+    await this.outbox.remove(id);
+    this.#inflight.delete(id);
   }
 
   async #drain(): Promise<void> {
@@ -137,7 +141,8 @@ export class Delivery {
     for (const entry of await this.outbox.pending(this.key)) {
       if (this.#inflight.has(entry.id)) continue;
       const message = await this.history.get(entry.conversation, entry.id);
-      if (!message) {
+      // Gone, or confirmed or refused by a server whose ack its engine did not finish (above).
+      if (!message || (message.status !== 'queued' && message.status !== 'sending')) {
         await this.outbox.remove(entry.id);
         continue;
       }

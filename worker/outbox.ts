@@ -36,6 +36,12 @@ export class Outbox {
     return db.getAllFromIndex('outbox', 'by-connection', connection);
   }
 
+  /** The queued entry of message `id`, if it is queued. */
+  async get(id: string): Promise<OutboxEntry | undefined> {
+    const db = await this.db();
+    return db.getFromIndex('outbox', 'by-id', id);
+  }
+
   async has(id: string): Promise<boolean> {
     const db = await this.db();
     return (await db.getKeyFromIndex('outbox', 'by-id', id)) !== undefined;

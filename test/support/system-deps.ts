@@ -11,7 +11,7 @@ export interface SystemDep {
 
 export const SYSTEM_DEPS: SystemDep[] = [
   { command: '/usr/bin/chromium', pkg: 'chromium', usedBy: 'browser and end-to-end tests' },
-  { command: '/usr/bin/firefox-esr', pkg: 'firefox-esr', usedBy: 'the Firefox end-to-end test' },
+  { command: '/usr/bin/firefox-esr', pkg: 'firefox-esr', usedBy: 'browser tests in Firefox and the Firefox end-to-end tests' },
   { command: '/usr/sbin/mosquitto', pkg: 'mosquitto', usedBy: 'MQTT browser tests (a real broker)' },
   { command: '/usr/bin/mosquitto_passwd', pkg: 'mosquitto', usedBy: 'MQTT browser tests (the wrong-password check)' },
   { command: '/usr/bin/mosquitto_pub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },

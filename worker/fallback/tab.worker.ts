@@ -95,6 +95,23 @@ function rejoin(): void {
     for (const o of opens) void call('open', [o.config, o.room]).catch(() => undefined);
   }
   for (const [id, p] of unanswered) if (p.method !== 'hello') void resend(id, p);
+  void resync();
+}
+
+/** How many of each conversation's newest messages resync() reports. */
+const RESYNC_PAGE = 100;
+
+/**
+ * The old leader may have stored an own message's new status (an ack) and died before telling
+ * this tab. Tell it every own message's status as stored; the widget ignores a report that
+ * would move a message backwards (worker/message-status.ts).
+ */
+async function resync(): Promise<void> {
+  for (const o of [...opens]) {
+    const page = (await call('history', [o.conversation, undefined, RESYNC_PAGE]).catch(() => undefined)) as HistoryPage | undefined;
+    for (const m of page?.messages ?? [])
+      if (m.mine && m.status) tab?.listener({ type: 'status', conversation: o.conversation, id: m.id, status: m.status, order: m.order, error: m.error });
+  }
 }
 
 channel.addEventListener('message', (event: MessageEvent<FallbackMessage>) => {

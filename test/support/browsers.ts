@@ -1,0 +1,57 @@
+import { chromeLauncher } from '@web/test-runner-chrome';
+import * as puppeteerCore from 'puppeteer-core';
+import type { BrowserLauncher } from '@web/test-runner';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
+
+/**
+ * The browsers the browser suite (test/browser) runs in, one @web/test-runner run each
+ * (test/support/browser-suites.ts): Debian's Chromium over the DevTools protocol, and Debian's
+ * Firefox ESR over WebDriver BiDi, both driven by puppeteer-core with the system binaries.
+ * Nothing here downloads a browser.
+ */
+export const BROWSER_NAMES = ['chromium', 'firefox'] as const;
+export type BrowserName = (typeof BROWSER_NAMES)[number];
+
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+/**
+ * Firefox prefs for a machine whose only network is loopback, like CHROMIUM_ARGS: no update or
+ * captive-portal checks hammering closed ports. puppeteer-core's own Firefox
+ * profile already turns off most background services.
+ */
+const FIREFOX_PREFS: Record<string, unknown> = {
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'app.update.auto': false,
+  'app.update.enabled': false,
+};
+
+/**
+ * Browser test files that run in Chromium only, each with why. Keep it short: it is for
+ * scenarios that need the Chrome DevTools Protocol (network emulation, throttling flags, heap
+ * measurement), never for a failure nobody has looked into.
+ */
+export const CHROMIUM_ONLY: readonly { file: string; reason: string }[] = [];
+
+export function isBrowserName(name: string): name is BrowserName {
+  return (BROWSER_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The launcher for one browser. Given a puppeteer instance, `chromeLauncher` launches with it
+ * and names the browser after `launchOptions.browser` ("Chromium", "Firefox"), which is the
+ * name each run's summary line carries.
+ */
+export function browserLauncher(name: BrowserName): BrowserLauncher {
+  const launchOptions: puppeteerCore.LaunchOptions =
+    name === 'chromium'
+      ? { browser: 'chrome', executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--headless=new'] }
+      : { browser: 'firefox', executablePath: FIREFOX_PATH, extraPrefsFirefox: FIREFOX_PREFS };
+  return chromeLauncher({ puppeteer: puppeteerCore, launchOptions });
+}
+
+/**
+ * Files left out of `name`'s run: the Chromium-only ones outside Chromium. A `--files` argument
+ * replaces the config's list, and these exclusions with it.
+ */
+export const excludedFiles = (name: BrowserName): string[] => (name === 'chromium' ? [] : CHROMIUM_ONLY.map((t) => t.file));
