@@ -38,7 +38,10 @@ describe('outbox and history, as the visitor sees them', () => {
     await waitFor(() => statuses(tab.chat).join() === 'sent,failed', 5_000, 'the next message is not blocked');
 
     // The same text would be refused again (worker/codes.ts, PERMANENT_REFUSALS): no Retry button.
-    const buttons = [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')].map((b) => b.textContent);
+    const buttons = await waitFor(() => {
+      const found = [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')].map((b) => b.textContent);
+      return found.length > 0 && found;
+    }, 5_000, 'the failed message drawn with its buttons');
     expect(buttons).to.deep.equal(['Edit', 'Delete']);
     // The engine still retries when asked: queued, then refused again, faster than polling can see.
     const failedId = tab.chat.messages.find((m) => m.status === 'failed')!.id;

@@ -102,15 +102,15 @@ function rejoin(): void {
 const RESYNC_PAGE = 100;
 
 /**
- * The old leader may have stored an own message's new status (an ack) and died before telling
- * this tab. Tell it every own message's status as stored; the widget ignores a report that
- * would move a message backwards (worker/message-status.ts).
+ * The old leader may have stored a message (a send of ours it answered by dying, one that
+ * arrived) or a new status (an ack) and died before telling this tab. Hand the tab the newest
+ * messages as stored: it merges them by id, and ignores a status that would move a message
+ * backwards (worker/message-status.ts), so what it already has is unchanged.
  */
 async function resync(): Promise<void> {
   for (const o of [...opens]) {
     const page = (await call('history', [o.conversation, undefined, RESYNC_PAGE]).catch(() => undefined)) as HistoryPage | undefined;
-    for (const m of page?.messages ?? [])
-      if (m.mine && m.status) tab?.listener({ type: 'status', conversation: o.conversation, id: m.id, status: m.status, order: m.order, error: m.error });
+    for (const message of [...(page?.messages ?? [])].reverse()) tab?.listener({ type: 'message', message });
   }
 }
 
