@@ -31,7 +31,12 @@ const FIREFOX_PREFS: Record<string, unknown> = {
  * scenarios that need the Chrome DevTools Protocol (network emulation, throttling flags, heap
  * measurement), never for a failure nobody has looked into.
  */
-export const CHROMIUM_ONLY: readonly { file: string; reason: string }[] = [];
+export const CHROMIUM_ONLY: readonly { file: string; reason: string }[] = [
+  {
+    file: 'test/browser/media-emulation.test.ts',
+    reason: 'emulates prefers-color-scheme and prefers-reduced-motion, which needs the DevTools protocol (emulateMedia)',
+  },
+];
 
 export function isBrowserName(name: string): name is BrowserName {
   return (BROWSER_NAMES as readonly string[]).includes(name);
