@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { DemoServer } from '../../demo/server.ts';
 import { benchContext, blankPage, enginePage, type PageBench } from './page.ts';
-import { median, percentile, repeat, type Section } from './results.ts';
+import { percentile, repeat, type Section } from './results.ts';
 
 /**
  * Item 3: one message at a time, from `send()` in tab A to its text in tab B's DOM, over the
@@ -39,14 +39,13 @@ export async function measureHop(server: DemoServer, browser: Browser, reps: num
 }
 
 /** The loop that runs in tab A: send `count` texts one by one, each after B reported the previous. */
-const loopInA = async (page: Page, channel: string, count: number, send: string): Promise<number[]> =>
+const loopInA = async (page: Page, channel: string, count: number): Promise<number[]> =>
   page.evaluate(
-    async ({ channel, count, send }) => {
+    async ({ channel, count }) => {
       const w = window as unknown as { hopSend: (text: string) => Promise<unknown> | void };
       const bc = new BroadcastChannel(channel);
       const sentAt: number[] = [];
       const latencies: number[] = [];
-      void send;
       const warmup = 5;
       for (let i = 0; i < count + warmup; i++) {
         const seen = new Promise<number>((resolve) => (bc.onmessage = (e: MessageEvent<{ i: number; at: number }>) => e.data.i === i && resolve(e.data.at)));
@@ -58,7 +57,7 @@ const loopInA = async (page: Page, channel: string, count: number, send: string)
       bc.close();
       return latencies;
     },
-    { channel, count, send },
+    { channel, count },
   );
 
 async function rawHop(server: DemoServer, browser: Browser, room: string, count: number): Promise<number[]> {
@@ -91,7 +90,7 @@ async function rawHop(server: DemoServer, browser: Browser, room: string, count:
       );
     await connect(b, 'raw-bob', true);
     await connect(a, 'raw-ann', false);
-    return await loopInA(a, room, count, 'raw');
+    return await loopInA(a, room, count);
   } finally {
     await context.close();
   }
@@ -104,7 +103,7 @@ async function parleyHop(server: DemoServer, browser: Browser, room: string, cou
     await b.evaluate(
       async ({ url, room, engine }) => {
         await import('/parley.js' as string);
-        const chat = document.createElement('parley-chat') as HTMLElement & Record<string, string>;
+        const chat = document.createElement('parley-chat');
         Object.assign(chat, { protocol: 'websocket', server: url, room, user: 'bob', engine });
         document.body.append(chat);
         const bc = new BroadcastChannel(room);
@@ -130,10 +129,8 @@ async function parleyHop(server: DemoServer, browser: Browser, room: string, cou
       },
       { url: server.relayUrl, room },
     );
-    return await loopInA(a, room, count, 'parley');
+    return await loopInA(a, room, count);
   } finally {
     await context.close();
   }
 }
-
-export const summary = (xs: number[]) => `p50 ${median(xs).toFixed(2)} ms, p95 ${percentile(xs, 95).toFixed(2)} ms`;

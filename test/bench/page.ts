@@ -2,18 +2,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 /**
  * Bench pages: a blank page on the demo server's origin (so the SharedWorker, IndexedDB and
- * `parley.js` are the site's own), answered by Playwright rather than a file in dist/.
+ * `parley.js` are the site's own). It is the server's own 404 for a path that dist/ lacks,
+ * emptied: a page that Playwright answered itself would have no address, and Chromium's
+ * local-network-access checks then block its WebSockets to 127.0.0.1.
  */
 export const BLANK = '/__bench.html';
 
-/** A fresh profile (its own SharedWorkers and IndexedDB) whose `BLANK` page is empty. */
-export async function benchContext(browser: Browser, origin: string): Promise<BrowserContext> {
+/** A fresh profile: its own SharedWorkers and IndexedDB. */
+export async function benchContext(browser: Browser, _origin: string): Promise<BrowserContext> {
   const context = await browser.newContext();
+  if (process.env.BENCH_DEBUG) context.on('console', (m) => console.error(`[bench page] ${m.text()}`));
   // tsx compiles with keepNames: functions handed to page.evaluate call esbuild's __name.
   await context.addInitScript('globalThis.__name = (f) => f;');
-  await context.route(`${origin}${BLANK}`, (route) =>
-    route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>bench</title><body></body>' }),
-  );
   return context;
 }
 
@@ -21,6 +21,7 @@ export async function blankPage(context: BrowserContext, origin: string): Promis
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[bench page] ${e.message}`));
   await page.goto(`${origin}${BLANK}`);
+  await page.evaluate(() => document.body.replaceChildren());
   return page;
 }
 

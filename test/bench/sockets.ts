@@ -16,7 +16,7 @@ export async function measureSockets(server: DemoServer, browser: Browser): Prom
       page.evaluate(
         async ({ url, i, tabs }) => {
           await import('/parley.js' as string);
-          const chat = document.createElement('parley-chat') as HTMLElement & Record<string, string>;
+          const chat = document.createElement('parley-chat');
           Object.assign(chat, { protocol: 'websocket', server: url, room: `sockets-${tabs}`, user: 'visitor', engine: `sockets-${tabs}` });
           document.body.append(chat);
           void i;
