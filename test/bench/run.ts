@@ -5,7 +5,10 @@
  * - BENCH_REPS: repetitions of each timed measurement (default 3);
  * - BENCH_MESSAGES: messages of the send path (default 1 000);
  * - BENCH_HOP: round trips of the worker-hop latency (default 1 000);
- * - BENCH_ONLY: comma-separated item numbers to run (default all).
+ * - BENCH_BURST: messages of the inbound burst (default 10 000);
+ * - BENCH_ONLY: comma-separated item numbers to run (default all);
+ * - BENCH_STEP_TIMEOUT: ms after which a measurement that has not finished is reported as
+ *   failed, and the next one starts (default 300 000).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { join } from 'node:path';
 import { startDemoServer } from '../../demo/server.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { measureHop } from './hop-latency.ts';
+import { measureInbound } from './inbound.ts';
 import { analyseMqttChunk } from './mqtt-analysis.ts';
 import { headline, printTable, writeHtml, writeJson } from './report.ts';
 import type { Section } from './results.ts';
@@ -25,6 +29,7 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const reps = env('BENCH_REPS', 3);
 const only = process.env.BENCH_ONLY?.split(',').map(Number);
 const wanted = (item: number) => !only || only.includes(item);
+const stepLimit = env('BENCH_STEP_TIMEOUT', 300_000);
 
 console.log('Building dist/ …');
 execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -35,7 +40,9 @@ const step = async (item: number, what: string, run: () => Promise<Section>) => 
   const t0 = performance.now();
   process.stdout.write(`item ${item}: ${what} … `);
   try {
-    sections.push(await run());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`no result in ${stepLimit} ms`)), stepLimit)));
+    sections.push(await Promise.race([run(), limit]).finally(() => clearTimeout(timer)));
     console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
     // One measurement that breaks must not lose the others' figures.
@@ -52,6 +59,7 @@ try {
   await step(4, 'send path', () => measureSendPath(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
   await step(3, 'worker hop latency', () => measureHop(server, browser, reps, env('BENCH_HOP', 1_000)));
   await step(2, 'sockets per tab count', () => measureSockets(server, browser));
+  await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000)));
 } finally {
   await browser.close();
   await server.close();
