@@ -3,7 +3,7 @@
  * Debian's Chromium against the local servers. Prints a table, writes bench/results.json and
  * bench/report.html. Asserts nothing about speed. Environment:
  * - BENCH_REPS: repetitions of each timed measurement (default 3);
- * - BENCH_MESSAGES: messages of the send path (default 1 000);
+ * - BENCH_MESSAGES: messages of the send path and of the outbox drain (default 1 000);
  * - BENCH_HOP: round trips of the worker-hop latency (default 1 000);
  * - BENCH_BURST: messages of the inbound burst (default 10 000);
  * - BENCH_ONLY: comma-separated item numbers to run (default all);
@@ -18,6 +18,7 @@ import { startDemoServer } from '../../demo/server.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { measureHop } from './hop-latency.ts';
 import { measureInbound } from './inbound.ts';
+import { measureOutboxDrain } from './outbox-drain.ts';
 import { analyseMqttChunk } from './mqtt-analysis.ts';
 import { headline, printTable, writeHtml, writeJson } from './report.ts';
 import type { Section } from './results.ts';
@@ -60,6 +61,7 @@ try {
   await step(3, 'worker hop latency', () => measureHop(server, browser, reps, env('BENCH_HOP', 1_000)));
   await step(2, 'sockets per tab count', () => measureSockets(server, browser));
   await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000)));
+  await step(7, 'outbox drain', () => measureOutboxDrain(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
 } finally {
   await browser.close();
   await server.close();
