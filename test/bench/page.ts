@@ -38,11 +38,11 @@ export async function enginePage(context: BrowserContext, origin: string, engine
     const { engineClient } = (await import(url)) as typeof import('../../widget/element.ts');
     const client = await engineClient(engine);
     const now = () => performance.timeOrigin + performance.now();
-    const bench = { client, messages: {} as Record<string, number>, sent: {} as Record<string, number>, lastAt: 0, states: [] as { to: string; reason: string; at: number }[] };
+    const bench = { client, messages: {} as Record<string, number>, sent: {} as Record<string, number>, lastAt: 0, states: [] as { to: string; reason: string; at: number; nextRetryAt?: number }[] };
     client.on((event) => {
       if (event.type === 'message') bench.messages[event.message.conversation] = (bench.messages[event.message.conversation] ?? 0) + 1;
       if (event.type === 'status' && event.status === 'sent') bench.sent[event.conversation] = (bench.sent[event.conversation] ?? 0) + 1;
-      if (event.type === 'state') bench.states.push({ to: event.change.to, reason: event.change.reason, at: now() });
+      if (event.type === 'state') bench.states.push({ to: event.change.to, reason: event.change.reason, at: now(), nextRetryAt: event.change.nextRetryAt });
       bench.lastAt = now();
     });
     (window as unknown as { bench: typeof bench }).bench = bench;
@@ -56,7 +56,7 @@ export interface PageBench {
   messages: Record<string, number>;
   sent: Record<string, number>;
   lastAt: number;
-  states: { to: string; reason: string; at: number }[];
+  states: { to: string; reason: string; at: number; nextRetryAt?: number }[];
 }
 
 /** Epoch ms with sub-ms precision, the same clock the pages use. */

@@ -19,6 +19,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { measureHop } from './hop-latency.ts';
 import { measureInbound } from './inbound.ts';
 import { measureOutboxDrain } from './outbox-drain.ts';
+import { measureRecovery } from './recovery.ts';
 import { analyseMqttChunk } from './mqtt-analysis.ts';
 import { headline, printTable, writeHtml, writeJson } from './report.ts';
 import type { Section } from './results.ts';
@@ -62,6 +63,7 @@ try {
   await step(2, 'sockets per tab count', () => measureSockets(server, browser));
   await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000)));
   await step(7, 'outbox drain', () => measureOutboxDrain(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
+  await step(8, 'recovery', () => measureRecovery(server, browser, reps));
 } finally {
   await browser.close();
   await server.close();
