@@ -6,6 +6,7 @@
  * - BENCH_MESSAGES: messages of the send path and of the outbox drain (default 1 000);
  * - BENCH_HOP: round trips of the worker-hop latency (default 1 000);
  * - BENCH_BURST: messages of the inbound burst (default 10 000);
+ * - BENCH_STORED: messages stored before the history measurement (default 100 000);
  * - BENCH_ONLY: comma-separated item numbers to run (default all);
  * - BENCH_STEP_TIMEOUT: ms after which a measurement that has not finished is reported as
  *   failed, and the next one starts (default 300 000).
@@ -20,6 +21,7 @@ import { measureHop } from './hop-latency.ts';
 import { measureInbound } from './inbound.ts';
 import { measureOutboxDrain } from './outbox-drain.ts';
 import { measureRecovery } from './recovery.ts';
+import { measureHistory } from './history.ts';
 import { analyseMqttChunk } from './mqtt-analysis.ts';
 import { headline, printTable, writeHtml, writeJson } from './report.ts';
 import type { Section } from './results.ts';
@@ -64,6 +66,7 @@ try {
   await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000)));
   await step(7, 'outbox drain', () => measureOutboxDrain(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
   await step(8, 'recovery', () => measureRecovery(server, browser, reps));
+  await step(6, 'history', () => measureHistory(server, browser, reps, env('BENCH_STORED', 100_000)));
 } finally {
   await browser.close();
   await server.close();
