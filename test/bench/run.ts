@@ -22,6 +22,7 @@ import { measureInbound } from './inbound.ts';
 import { measureOutboxDrain } from './outbox-drain.ts';
 import { measureRecovery } from './recovery.ts';
 import { measureHistory } from './history.ts';
+import { measureLoader } from './loader-trace.ts';
 import { analyseMqttChunk } from './mqtt-analysis.ts';
 import { headline, printTable, writeHtml, writeJson } from './report.ts';
 import type { Section } from './results.ts';
@@ -66,6 +67,7 @@ try {
   await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000)));
   await step(7, 'outbox drain', () => measureOutboxDrain(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
   await step(8, 'recovery', () => measureRecovery(server, browser, reps));
+  await step(9, 'loader trace', () => measureLoader(server, browser, reps));
   await step(6, 'history', () => measureHistory(server, browser, reps, env('BENCH_STORED', 100_000)));
 } finally {
   await browser.close();
