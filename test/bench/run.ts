@@ -4,6 +4,7 @@
  * bench/report.html. Asserts nothing about speed. Environment:
  * - BENCH_REPS: repetitions of each timed measurement (default 3);
  * - BENCH_MESSAGES: messages of the send path and of the outbox drain (default 1 000);
+ * - BENCH_TYPED: messages typed into the demo page's widget (default 300);
  * - BENCH_HOP: round trips of the worker-hop latency (default 1 000);
  * - BENCH_BURST: messages of the inbound burst (default 10 000);
  * - BENCH_STORED: messages stored before the history measurement (default 100 000);
@@ -23,6 +24,7 @@ import { measureOutboxDrain } from './outbox-drain.ts';
 import { measureRecovery } from './recovery.ts';
 import { measureHistory } from './history.ts';
 import { measureLoader } from './loader-trace.ts';
+import { measureTypedSend } from './typed-send.ts';
 import { analyseMqttChunk } from './mqtt-analysis.ts';
 import { headline, printTable, writeHtml, writeJson } from './report.ts';
 import type { Section } from './results.ts';
@@ -62,6 +64,7 @@ const server = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: mkdt
 const browser = await launchChromium();
 try {
   await step(4, 'send path', () => measureSendPath(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
+  await step(4, 'typed in the widget, relay one at a time', () => measureTypedSend(server, browser, reps, env('BENCH_TYPED', 300)));
   await step(3, 'worker hop latency', () => measureHop(server, browser, reps, env('BENCH_HOP', 1_000)));
   await step(2, 'sockets per tab count', () => measureSockets(server, browser));
   await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000)));

@@ -12,11 +12,9 @@ import { repeat, type Row, type Section } from './results.ts';
 export async function measureSendPath(server: DemoServer, browser: Browser, reps: number, count: number): Promise<Section> {
   const engine: number[] = [];
   const relay: number[] = [];
-  const acks: number[] = [];
   await repeat(reps, async (rep) => {
     const raw = await relayRate(server, count, `relay-${rep}-${Date.now()}`);
     relay.push(raw.rate);
-    acks.push(...raw.latencies);
     const context = await benchContext(browser, server.url);
     try {
       const page = await enginePage(context, server.url, `send-${rep}-${Date.now()}`);
@@ -52,5 +50,5 @@ export async function measureSendPath(server: DemoServer, browser: Browser, reps
       target: { kind: 'ratio', bound: 0.25, text: 'at least 25% of the relay\'s raw rate' },
     },
   ];
-  return { rows, distributions: [{ name: 'relay alone: ack latency (pipelined), ms', samples: acks }] };
+  return { rows };
 }
