@@ -16,7 +16,7 @@ const BATCH = 250;
  * writes of the same records (same key path and indexes as worker/db.ts), one transaction
  * per BATCH records, in a page of the same profile: the practical limit.
  */
-export async function measureInbound(server: DemoServer, browser: Browser, reps: number, count: number): Promise<Section> {
+export async function measureInbound(server: DemoServer, browser: Browser, reps: number, count: number, limit: number): Promise<Section> {
   const stored: number[] = [];
   const shown: number[] = [];
   const raw: number[] = [];
@@ -34,7 +34,7 @@ export async function measureInbound(server: DemoServer, browser: Browser, reps:
       await pusher.next((f) => f.type === 'joined');
       const t0 = now();
       for (let i = 0; i < count; i++) pusher.send({ type: 'msg', id: `burst-${i}`, room, text: `burst ${i}`, ts: Date.now() });
-      const done = await Promise.all(tabs.map((tab, i) => tab.evaluate(finished, i === 0)));
+      const done = await Promise.all(tabs.map((tab, i) => tab.evaluate(finished, { countStored: i === 0, limit })));
       pusher.close();
       stored.push(count / ((done[0]!.stored! - t0) / 1000));
       shown.push(count / ((Math.max(...done.map((d) => d.shown)) - t0) / 1000));
@@ -62,22 +62,37 @@ interface Watch {
 
 /** In each tab: open the room, and note when the `count`th message event arrives. */
 async function watch({ url, room, count, engine, first }: Watch): Promise<void> {
-  const w = window as unknown as { bench: PageBench; burst: { shown?: Promise<number>; count: number; engine: string; conversation: string } };
+  const w = window as unknown as { bench: PageBench; burst: Burst };
   const joined = new Promise<void>((resolve) => {
     const off = w.bench.client.on((e) => e.type === 'joined' && (off(), resolve()));
   });
   const { conversation } = await w.bench.client.api.open({ protocol: 'websocket', url, user: 'reader' }, room);
   if (first) await joined;
-  let seen = 0;
-  const shown = new Promise<number>((resolve) =>
-    w.bench.client.on((e) => e.type === 'message' && e.message.conversation === conversation && ++seen === count && resolve(performance.timeOrigin + performance.now())),
+  const burst = { shown: undefined as unknown as Promise<number>, seen: 0, count, engine, conversation };
+  burst.shown = new Promise<number>((resolve) =>
+    w.bench.client.on((e) => e.type === 'message' && e.message.conversation === conversation && ++burst.seen === count && resolve(performance.timeOrigin + performance.now())),
   );
-  w.burst = { shown, count, engine, conversation };
+  w.burst = burst;
 }
 
-/** Resolves when the burst is all shown (and, in tab 1, all stored), with the page times. */
-async function finished(countStored: boolean): Promise<{ shown: number; stored?: number }> {
-  const { burst } = window as unknown as { burst: { shown: Promise<number>; count: number; engine: string; conversation: string } };
+interface Burst {
+  shown: Promise<number>;
+  /** Message events of the burst's conversation so far. */
+  seen: number;
+  count: number;
+  engine: string;
+  conversation: string;
+}
+
+/**
+ * Resolves when the burst is all shown (and, in tab 1, all stored), with the page times;
+ * fails after `limit` ms saying how far it got, so that a stall is a figure too.
+ */
+async function finished({ countStored, limit }: { countStored: boolean; limit: number }): Promise<{ shown: number; stored?: number }> {
+  const { burst } = window as unknown as { burst: Burst };
+  const end = performance.now() + limit;
+  let n = 0;
+  const late = () => new Error(`after ${limit} ms, ${burst.seen} of ${burst.count} messages had reached a tab${countStored ? ` and ${n} were stored` : ''}`);
   let stored: number | undefined;
   if (countStored) {
     const db = await new Promise<IDBDatabase>((open, fail) => {
@@ -88,17 +103,19 @@ async function finished(countStored: boolean): Promise<{ shown: number; stored?:
     });
     const range = IDBKeyRange.bound([burst.conversation, ''], [burst.conversation, '\uffff']);
     for (;;) {
-      const n = await new Promise<number>((done) => {
+      n = await new Promise<number>((done) => {
         const req = db.transaction('messages').objectStore('messages').count(range);
         req.onsuccess = () => done(req.result);
       });
       if (n >= burst.count) break;
+      if (performance.now() > end) throw late();
       await new Promise((r) => setTimeout(r, 20));
     }
     stored = performance.timeOrigin + performance.now();
     db.close();
   }
-  return { shown: await burst.shown, stored };
+  const timeout = new Promise<never>((_, fail) => setTimeout(() => fail(late()), Math.max(0, end - performance.now())));
+  return { shown: await Promise.race([burst.shown, timeout]), stored };
 }
 
 /** The baseline: `count` records shaped as the engine stores them, BATCH per transaction; msg/s. */

@@ -52,8 +52,10 @@ const step = async (item: number, what: string, run: () => Promise<Section>) => 
     sections.push(await Promise.race([run(), limit]).finally(() => clearTimeout(timer)));
     console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
-    // One measurement that breaks must not lose the others' figures.
-    console.log(`FAILED: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    // One measurement that breaks must not lose the others' figures; the report says which.
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    console.log(`FAILED: ${why}`);
+    sections.push({ rows: [], tables: [{ title: `Item ${item} (${what}) gave no figure: ${why}`, head: [], body: [] }] });
   }
 };
 
@@ -67,7 +69,7 @@ try {
   await step(4, 'typed in the widget, relay one at a time', () => measureTypedSend(server, browser, reps, env('BENCH_TYPED', 300)));
   await step(3, 'worker hop latency', () => measureHop(server, browser, reps, env('BENCH_HOP', 1_000)));
   await step(2, 'sockets per tab count', () => measureSockets(server, browser));
-  await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000)));
+  await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000), stepLimit / reps));
   await step(7, 'outbox drain', () => measureOutboxDrain(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
   await step(8, 'recovery', () => measureRecovery(server, browser, reps));
   await step(9, 'loader trace', () => measureLoader(server, browser, reps));
