@@ -17,6 +17,7 @@ const GROUPS: [RegExp, string][] = [
   [/@jspm\/core\/nodelibs\/browser\/(buffer|chunk-)|polyfills\/buffer|safe-buffer|\/buffer\//, 'Buffer polyfill (@jspm/core, safe-buffer)'],
   [/@jspm\/core\/nodelibs\/browser\/process|polyfills\/(process|__dirname)|node_modules\/process\/|process-nextick-args/, 'process polyfill'],
   [/@jspm\/core\/nodelibs\/browser\/events|abort-controller/, 'events, AbortController polyfills'],
+  [/@jspm\/core\/nodelibs\/browser\/(url|punycode|net)|polyfills\/empty/, 'url, punycode, net polyfills (@jspm/core)'],
   [/readable-stream|string_decoder|inherits|\bbl\//, 'streams (readable-stream, bl, string_decoder)'],
   [/mqtt-packet/, 'mqtt-packet (encoder, parser)'],
   [/^build\/lib\/connect|build\/lib\/client|build\/mqtt|build\/index/, 'mqtt.js client and connect'],

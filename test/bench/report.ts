@@ -7,6 +7,11 @@ import { median, met, percentile, ratio, type Distribution, type Row, type Secti
 const fmt = (n: number): string => (Number.isNaN(n) ? '' : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
 const verdict = (row: Row) => ({ true: 'met', false: 'NOT met', undefined: '' })[String(met(row)) as 'true' | 'false' | 'undefined'];
 
+const difference = (r: Row) => {
+  const d = median(r.samples) - median(r.baseline!.samples);
+  return `${d >= 0 ? '+' : ''}${fmt(d)} ${r.unit}`;
+};
+
 export function tableLines(rows: Row[]): string[][] {
   return rows.map((r) => [
     String(r.item),
@@ -15,7 +20,7 @@ export function tableLines(rows: Row[]): string[][] {
     fmt(percentile(r.samples, 95)),
     r.baseline ? `${fmt(median(r.baseline.samples))} (${r.baseline.name})` : '',
     fmt(ratio(r)),
-    r.target ? `${r.target.text}: ${verdict(r)}` : '',
+    r.target ? `${r.target.text}: ${verdict(r)}${r.target.kind === 'difference' ? ` (${difference(r)})` : ''}` : '',
   ]);
 }
 
