@@ -1,81 +1,88 @@
 /**
- * `npm run bench`: figures the issues ask for, measured rather than asserted.
- * - bundle sizes (gzip -9) of every built file, from `vite build`;
- * - relay: acked messages per second and ack latency (p50/p95) for one Node client;
- * - engine: messages per second from the widget's Send to the relay's ack, through the
- *   SharedWorker, IndexedDB outbox and relay, in Debian's Chromium.
+ * `npm run bench` (issue 13): every figure beside its baseline, measured in the same run, in
+ * Debian's Chromium against the local servers. Prints a table, writes bench/results.json and
+ * bench/report.html. Asserts nothing about speed. Environment:
+ * - BENCH_REPS: repetitions of each timed measurement (default 3);
+ * - BENCH_MESSAGES: messages of the send path and of the outbox drain (default 1 000);
+ * - BENCH_TYPED: messages typed into the demo page's widget (default 300);
+ * - BENCH_HOP: round trips of the worker-hop latency (default 1 000);
+ * - BENCH_BURST: messages of the inbound burst (default 10 000);
+ * - BENCH_STORED: messages stored before the history measurement (default 100 000);
+ * - BENCH_ONLY: comma-separated item numbers to run (default all);
+ * - BENCH_STEP_TIMEOUT: ms after which a measurement that has not finished is reported as
+ *   failed, and the next one starts (default 300 000).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoServer } from '../../demo/server.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { RelayClient } from '../support/relay-client.ts';
+import { measureHop } from './hop-latency.ts';
+import { measureInbound } from './inbound.ts';
+import { measureOutboxDrain } from './outbox-drain.ts';
+import { measureRecovery } from './recovery.ts';
+import { measureHistory } from './history.ts';
+import { measureLoader } from './loader-trace.ts';
+import { measureTypedSend } from './typed-send.ts';
+import { analyseMqttChunk } from './mqtt-analysis.ts';
+import { headline, printTable, writeHtml, writeJson } from './report.ts';
+import type { Section } from './results.ts';
+import { measureSendPath } from './send-path.ts';
+import { measureSizes } from './sizes.ts';
+import { measureSockets } from './sockets.ts';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const reps = env('BENCH_REPS', 3);
+const only = process.env.BENCH_ONLY?.split(',').map(Number);
+const wanted = (item: number) => !only || only.includes(item);
+const stepLimit = env('BENCH_STEP_TIMEOUT', 300_000);
 
-console.log('== bundle sizes ==');
-const build = execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { encoding: 'utf8' });
-console.log(build.slice(build.indexOf('file sizes')));
+console.log('Building dist/ …');
+execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+
+const sections: Section[] = [];
+const step = async (item: number, what: string, run: () => Promise<Section>) => {
+  if (!wanted(item)) return;
+  const t0 = performance.now();
+  process.stdout.write(`item ${item}: ${what} … `);
+  try {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`no result in ${stepLimit} ms`)), stepLimit)));
+    sections.push(await Promise.race([run(), limit]).finally(() => clearTimeout(timer)));
+    console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    // One measurement that breaks must not lose the others' figures; the report says which.
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    console.log(`FAILED: ${why}`);
+    sections.push({ rows: [], tables: [{ title: `Item ${item} (${what}) gave no figure: ${why}`, head: [], body: [] }] });
+  }
+};
+
+await step(1, 'sizes', () => measureSizes());
+await step(1, 'MQTT chunk analysis', () => analyseMqttChunk());
 
 const server = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'parley-bench-')) });
+const browser = await launchChromium();
 try {
-  console.log('== relay ==');
-  const N = 5_000;
-  const client = await RelayClient.connect(server.relayUrl, 'bench');
-  client.send({ type: 'join', room: 'bench' });
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  client.ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as { type: string; id?: string };
-    if (frame.type === 'ack' && frame.id) latencies.push(performance.now() - sentAt.get(frame.id)!);
-  });
-  const start = performance.now();
-  for (let i = 0; i < N; i++) {
-    const id = `b-${i}`;
-    sentAt.set(id, performance.now());
-    client.send({ type: 'msg', id, room: 'bench', text: `message ${i}`, ts: Date.now() });
-  }
-  while (latencies.length < N) await new Promise((r) => setTimeout(r, 10));
-  const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  console.log(`${N} messages acked in ${seconds.toFixed(2)} s: ${Math.round(N / seconds)} msg/s; ack latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (pipelined)`);
-  const sequential: number[] = [];
-  for (let i = 0; i < 500; i++) {
-    const id = `s-${i}`;
-    const t0 = performance.now();
-    client.send({ type: 'msg', id, room: 'bench', text: `one at a time ${i}`, ts: Date.now() });
-    await client.next((f) => f.type === 'ack' && f.id === id);
-    sequential.push(performance.now() - t0);
-  }
-  sequential.sort((a, b) => a - b);
-  console.log(`one at a time: ack latency p50 ${percentile(sequential, 50).toFixed(2)} ms, p95 ${percentile(sequential, 95).toFixed(2)} ms`);
-  client.close();
-
-  console.log('== engine (widget → SharedWorker → IndexedDB → relay → ack) ==');
-  const browser = await launchChromium();
-  const page = await browser.newPage();
-  page.on('crash', () => console.error('The bench page crashed.'));
-  await page.goto(`${server.url}/?user=Bench&room=engine-bench`);
-  await page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected');
-  const M = Number(process.env.BENCH_MESSAGES ?? 300);
-  // A string, so that the bundler's helpers (esbuild's __name) are not needed in the page.
-  const ms = (await page.evaluate(`(async (count) => {
-    const root = document.querySelector('parley-chat').shadowRoot;
-    const box = root.querySelector('textarea');
-    const button = root.querySelector('button.primary');
-    const t0 = performance.now();
-    for (let i = 0; i < count; i++) {
-      box.value = 'engine ' + i;
-      button.click();
-      while (box.value !== '') await new Promise((r) => setTimeout(r, 0));
-    }
-    while (root.querySelectorAll('.status[data-status="sent"]').length < count) await new Promise((r) => setTimeout(r, 5));
-    return performance.now() - t0;
-  })(${M})`)) as number;
-  console.log(`${M} messages typed, stored and acked in ${(ms / 1000).toFixed(2)} s: ${Math.round(M / (ms / 1000))} msg/s`);
-  await browser.close();
+  await step(4, 'send path', () => measureSendPath(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
+  await step(4, 'typed in the widget, relay one at a time', () => measureTypedSend(server, browser, reps, env('BENCH_TYPED', 300)));
+  await step(3, 'worker hop latency', () => measureHop(server, browser, reps, env('BENCH_HOP', 1_000)));
+  await step(2, 'sockets per tab count', () => measureSockets(server, browser));
+  await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000), stepLimit / reps));
+  await step(7, 'outbox drain', () => measureOutboxDrain(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
+  await step(8, 'recovery', () => measureRecovery(server, browser, reps));
+  await step(9, 'loader trace', () => measureLoader(server, browser, reps));
+  await step(6, 'history', () => measureHistory(server, browser, reps, env('BENCH_STORED', 100_000)));
 } finally {
+  await browser.close();
   await server.close();
 }
+
+const meta = { date: new Date().toISOString(), reps, machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Chromium ${browser.version()}` };
+console.log('');
+printTable(sections);
+console.log(`\n${headline(sections.flatMap((s) => s.rows))}`);
+writeJson('bench/results.json', meta, sections);
+writeHtml('bench/report.html', meta, sections);
+console.log('Wrote bench/results.json and bench/report.html.');

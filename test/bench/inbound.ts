@@ -1,0 +1,147 @@
+import type { Browser, Page } from 'playwright-core';
+import type { DemoServer } from '../../demo/server.ts';
+import { RelayClient } from '../support/relay-client.ts';
+import { benchContext, blankPage, enginePage, now, type PageBench } from './page.ts';
+import { repeat, type Row, type Section } from './results.ts';
+
+const TABS = 3;
+/** Records per transaction of the raw IndexedDB baseline. */
+const BATCH = 250;
+
+/**
+ * Item 5: `count` messages pushed by the server (a Node client of the relay sends them
+ * pipelined to a room that 3 tabs of one engine show), in msg/s: until all are in the
+ * engine's IndexedDB (counted from tab 1, polled every 20 ms), and until all have reached the
+ * UI's model (the engine's `message` events) in every tab. Baseline: raw IndexedDB bulk
+ * writes of the same records (same key path and indexes as worker/db.ts), one transaction
+ * per BATCH records, in a page of the same profile: the practical limit.
+ */
+export async function measureInbound(server: DemoServer, browser: Browser, reps: number, count: number, limit: number): Promise<Section> {
+  const stored: number[] = [];
+  const shown: number[] = [];
+  const raw: number[] = [];
+  await repeat(reps, async (rep) => {
+    const context = await benchContext(browser, server.url);
+    try {
+      raw.push(await rawBulk(await blankPage(context, server.url), `raw-bulk-${rep}`, count));
+      const engine = `inbound-${rep}-${Date.now()}`;
+      const room = `burst-${engine}`;
+      const tabs: Page[] = [];
+      for (let i = 0; i < TABS; i++) tabs.push(await enginePage(context, server.url, engine));
+      for (const [i, tab] of tabs.entries()) await tab.evaluate(watch, { url: server.relayUrl, room, count, engine, first: i === 0 });
+      const pusher = await RelayClient.connect(server.relayUrl, 'pusher');
+      pusher.send({ type: 'join', room });
+      await pusher.next((f) => f.type === 'joined');
+      const t0 = now();
+      // Ids unique per run: the relay acks a known id again but does not pass it on (demo/relay.ts).
+      for (let i = 0; i < count; i++) pusher.send({ type: 'msg', id: `${room}-${i}`, room, text: `burst ${i}`, ts: Date.now() });
+      const done = await Promise.all(tabs.map((tab, i) => tab.evaluate(finished, { countStored: i === 0, limit })));
+      pusher.close();
+      stored.push(count / ((done[0]!.stored! - t0) / 1000));
+      shown.push(count / ((Math.max(...done.map((d) => d.shown)) - t0) / 1000));
+    } finally {
+      await context.close();
+    }
+  });
+  const baseline = { name: `raw IndexedDB bulk writes, ${BATCH} per transaction`, samples: raw };
+  const target = { kind: 'ratio' as const, bound: 0.5, text: 'at least 50% of raw bulk IndexedDB' };
+  const rows: Row[] = [
+    { item: 5, name: `inbound burst: ${count} pushed, all in IndexedDB`, unit: 'msg/s', direction: 'higher', samples: stored, baseline, target },
+    { item: 5, name: `inbound burst: ${count} pushed, all in the UI model of ${TABS} tabs`, unit: 'msg/s', direction: 'higher', samples: shown, baseline, target },
+  ];
+  return { rows };
+}
+
+interface Watch {
+  url: string;
+  room: string;
+  count: number;
+  engine: string;
+  /** Only the tab that opens the room first gets its `joined` event. */
+  first: boolean;
+}
+
+/** In each tab: open the room, and note when the `count`th message event arrives. */
+async function watch({ url, room, count, engine, first }: Watch): Promise<void> {
+  const w = window as unknown as { bench: PageBench; burst: Burst };
+  const joined = new Promise<void>((resolve) => {
+    const off = w.bench.client.on((e) => e.type === 'joined' && (off(), resolve()));
+  });
+  const { conversation } = await w.bench.client.api.open({ protocol: 'websocket', url, user: 'reader' }, room);
+  if (first) await joined;
+  const burst = { shown: undefined as unknown as Promise<number>, seen: 0, count, engine, conversation };
+  burst.shown = new Promise<number>((resolve) =>
+    w.bench.client.on((e) => e.type === 'message' && e.message.conversation === conversation && ++burst.seen === count && resolve(performance.timeOrigin + performance.now())),
+  );
+  w.burst = burst;
+}
+
+interface Burst {
+  shown: Promise<number>;
+  /** Message events of the burst's conversation so far. */
+  seen: number;
+  count: number;
+  engine: string;
+  conversation: string;
+}
+
+/**
+ * Resolves when the burst is all shown (and, in tab 1, all stored), with the page times;
+ * fails after `limit` ms saying how far it got, so that a stall is a figure too.
+ */
+async function finished({ countStored, limit }: { countStored: boolean; limit: number }): Promise<{ shown: number; stored?: number }> {
+  const { burst } = window as unknown as { burst: Burst };
+  const end = performance.now() + limit;
+  let n = 0;
+  const late = () => new Error(`after ${limit} ms, ${burst.seen} of ${burst.count} messages had reached a tab${countStored ? ` and ${n} were stored` : ''}`);
+  let stored: number | undefined;
+  if (countStored) {
+    const db = await new Promise<IDBDatabase>((open, fail) => {
+      // worker/engine-host.ts names the database after the engine.
+      const req = indexedDB.open(`parley:${burst.engine}`);
+      req.onsuccess = () => open(req.result);
+      req.onerror = () => fail(req.error);
+    });
+    const range = IDBKeyRange.bound([burst.conversation, ''], [burst.conversation, '\uffff']);
+    for (;;) {
+      n = await new Promise<number>((done) => {
+        const req = db.transaction('messages').objectStore('messages').count(range);
+        req.onsuccess = () => done(req.result);
+      });
+      if (n >= burst.count) break;
+      if (performance.now() > end) throw late();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    stored = performance.timeOrigin + performance.now();
+    db.close();
+  }
+  const timeout = new Promise<never>((_, fail) => setTimeout(() => fail(late()), Math.max(0, end - performance.now())));
+  return { shown: await Promise.race([burst.shown, timeout]), stored };
+}
+
+/** The baseline: `count` records shaped as the engine stores them, BATCH per transaction; msg/s. */
+const rawBulk = (page: Page, name: string, count: number): Promise<number> =>
+  page.evaluate(
+    async ({ name, count, batch }) => {
+      const db = await new Promise<IDBDatabase>((open) => {
+        const req = indexedDB.open(name, 1);
+        req.onupgradeneeded = () => {
+          const store = req.result.createObjectStore('messages', { keyPath: ['conversation', 'id'] });
+          store.createIndex('by-conversation-order', ['conversation', 'order', 'id']);
+          store.createIndex('by-conversation-time', ['conversation', 'ts', 'id']);
+        };
+        req.onsuccess = () => open(req.result);
+      });
+      const t0 = performance.now();
+      for (let start = 0; start < count; start += batch) {
+        const tx = db.transaction('messages', 'readwrite');
+        for (let i = start; i < Math.min(count, start + batch); i++)
+          tx.objectStore('messages').put({ id: `burst-${i}`, conversation: 'c', room: 'r', from: 'pusher', text: `burst ${i}`, ts: Date.now(), order: i + 1, cursor: { kind: 'seq', seq: i + 1 }, mine: false });
+        await new Promise((done) => (tx.oncomplete = done));
+      }
+      const ms = performance.now() - t0;
+      db.close();
+      return count / (ms / 1000);
+    },
+    { name, count, batch: BATCH },
+  );
