@@ -1,12 +1,13 @@
 import { customElementJsxPlugin } from 'custom-element-jsx-integration';
 
 /**
- * custom-elements.json, from the JSDoc of the element (widget/parley-chat.ts), and from it the
+ * custom-elements.json, from the JSDoc of the element (widget/parley-chat/parley-chat.component.ts,
+ * its attributes in properties.ts, defined in widget/index.ts), and from it the
  * JSX types of `<parley-chat>` (dist/types/jsx.d.ts; dist/types/react.d.ts puts them into
  * React's JSX). Run by `npm run build:package`.
  */
 export default {
-  globs: ['widget/parley-chat.ts', 'widget/index.ts'],
+  globs: ['widget/parley-chat.ts', 'widget/parley-chat/parley-chat.component.ts', 'widget/parley-chat/properties.ts', 'widget/index.ts'],
   outdir: '.',
   litelement: true,
   plugins: [

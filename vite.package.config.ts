@@ -24,7 +24,7 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
-  plugins: [bundlerFriendlyWorkerUrls()],
+  plugins: [bundlerFriendlyWorkerUrls(), ownPreloadHelper()],
 });
 
 /**
@@ -45,5 +45,20 @@ function bundlerFriendlyWorkerUrls(): Plugin {
       );
       return simple === code ? null : { code: simple, map: null };
     },
+  };
+}
+
+/**
+ * The element imports its message list and its languages on demand, and Vite wraps each such
+ * import() in a helper it declares as `__vitePreload`. When an app's own Vite bundles these
+ * modules it declares the same name again, and the build fails ("`__vitePreload` has already
+ * been declared"; test/e2e/react-pack.test.ts). Our copy gets a name of its own.
+ */
+function ownPreloadHelper(): Plugin {
+  return {
+    name: 'parley-own-preload-helper',
+    apply: 'build',
+        // Same length as the original, so every column, and so the source map, stays as it was.
+    renderChunk: (code) => (code.includes('__vitePreload') ? { code: code.replaceAll('__vitePreload', '__parleyPreld'), map: null } : null),
   };
 }

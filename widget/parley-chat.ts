@@ -6,7 +6,15 @@ import type { ParleyEventDetails } from './parley-chat/events.ts';
  * <parley-chat>; widget/element.ts is the package entry that defines nothing.
  */
 export { ParleyChat };
-export type { ParleyEventDetails, ParleyStateEventDetail } from './parley-chat/events.ts';
+export type {
+  ParleyCloseDetail,
+  ParleyErrorDetail,
+  ParleyEventDetails,
+  ParleyMessageDetail,
+  ParleyOpenDetail,
+  ParleyStateEventDetail,
+  ParleyUnreadDetail,
+} from './parley-chat/events.ts';
 export type { Strings } from './i18n/catalogue.ts';
 
 declare global {

@@ -10,7 +10,14 @@ export interface ParleyEventDetails {
   'parley-error': { error: ErrorInfo };
 }
 
+// One name per detail, for the element's JSDoc (`@event {ParleyMessageDetail} parley-message`):
+// the custom-elements manifest and the JSX types it makes import them by name.
+export type ParleyOpenDetail = ParleyEventDetails['parley-open'];
+export type ParleyCloseDetail = ParleyEventDetails['parley-close'];
+export type ParleyMessageDetail = ParleyEventDetails['parley-message'];
 export type ParleyStateEventDetail = ParleyEventDetails['parley-state'];
+export type ParleyUnreadDetail = ParleyEventDetails['parley-unread'];
+export type ParleyErrorDetail = ParleyEventDetails['parley-error'];
 
 export function fire<K extends keyof ParleyEventDetails>(target: EventTarget, type: K, detail: ParleyEventDetails[K]): void {
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));

@@ -33,12 +33,12 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signatu
  * in a panel (full screen at 480 px wide or less). The script-tag loader picks `launcher`.
  *
  * @summary Chat widget: an inline box, or a launcher button and panel.
- * @event parley-open - The panel opened; detail `{}`.
- * @event parley-close - The panel closed; detail `{}`.
- * @event parley-message - A message arrived or was sent; detail `{ message }`.
- * @event parley-state - The connection state changed; detail `{ change }`.
- * @event parley-unread - The unread count changed; detail `{ count }`.
- * @event parley-error - The engine reported an error; detail `{ error: { code, message } }`.
+ * @event {ParleyOpenDetail} parley-open - The panel opened; detail `{}`.
+ * @event {ParleyCloseDetail} parley-close - The panel closed; detail `{}`.
+ * @event {ParleyMessageDetail} parley-message - A message arrived or was sent; detail `{ message }`.
+ * @event {ParleyStateEventDetail} parley-state - The connection state changed; detail `{ change }`.
+ * @event {ParleyUnreadDetail} parley-unread - The unread count changed; detail `{ count }`.
+ * @event {ParleyErrorDetail} parley-error - The engine reported an error; detail `{ error: { code, message } }`.
  * @csspart launcher - The round button (launcher mode).
  * @csspart badge - The unread count on the launcher.
  * @csspart panel - The chat box.
