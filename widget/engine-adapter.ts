@@ -1,8 +1,5 @@
-import type { ChatMessage, ErrorInfo, HistoryPage, OpenResult } from '../worker/api.ts';
+import type { ChatMessage, HistoryPage, OpenResult } from '../worker/api.ts';
 import { PERMANENT_REFUSALS } from '../worker/codes.ts';
-
-/** Why a message failed, as code and words; `undefined` when it did not fail. */
-export const messageError = (m: ChatMessage): ErrorInfo | undefined => m.error;
 
 /** Whether Retry can help a failed message: not when the server would refuse it again. */
 export const canRetry = (m: ChatMessage): boolean => !m.error || !PERMANENT_REFUSALS.includes(m.error.code);

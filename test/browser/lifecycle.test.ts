@@ -4,7 +4,7 @@ import { engineClient } from '../../widget/engine-client.ts';
 import { connectionKey } from '../../worker/api.ts';
 import { DB_VERSION } from '../../worker/db.ts';
 import '../../widget/index.ts';
-import { env, eventually, openTab, reloadTab, sleep, startProxy, stateText, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { env, eventually, openTab, reloadTab, startProxy, stateText, texts, type, uniqueName, waitFor } from './tabs.ts';
 
 const connected = (chat: Parameters<typeof stateText>[0]) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
 
@@ -26,12 +26,13 @@ describe('engine lifecycle', () => {
     await connected(gus.chat);
     expect((await client.api.stats()).opens[gusKey], 'a reload reuses the open socket').to.equal(1);
 
+    // Gus's connection lingers for the grace period after the engine learns that its tab is gone
+    // (the tab lock, shortly after the close), then closes. The engine's own count, not the
+    // relay's, which other tests' engines also move.
+    const closedAt = performance.now();
     gus.close();
-    // A window in which nothing may happen: Gus's connection lingers for the grace period. The
-    // engine's own count, not the relay's, which other tests' engines also move.
-    await sleep(500);
-    expect((await client.api.stats()).connections, 'still open within the grace period').to.equal(2);
     await eventually(async () => (await client.api.stats()).connections === 1, 5_000, 'the idle connection closed');
+    expect(performance.now() - closedAt, 'ms it lingered').to.be.at.least(options.idleGrace);
     expect(stateText(hal.chat)).to.equal('Connected');
     hal.close();
   });
@@ -68,10 +69,11 @@ describe('engine lifecycle', () => {
     await connected(tab.chat);
     // The engine holds the database open; a newer widget asks for the next version.
     const newer = openDB(`parley:${engine}`, DB_VERSION + 1, { upgrade: (db) => void db.createObjectStore('v2') });
-    const db = await Promise.race([newer, sleep(3_000).then(() => undefined)]);
-    expect(db, 'the upgrade was not blocked').to.not.equal(undefined);
-    expect([...db!.objectStoreNames]).to.include('v2');
-    db!.close();
+    let upgraded: Awaited<typeof newer> | undefined;
+    void newer.then((db) => (upgraded = db));
+    const db = await waitFor(() => upgraded, 3_000, 'the upgrade, not blocked by the engine');
+    expect([...db.objectStoreNames]).to.include('v2');
+    db.close();
     tab.close();
   });
 

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { openTab, sleep, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { openTab, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
 import { FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
 
 const senders = (chat: ParleyChat): string[] =>
@@ -78,15 +78,20 @@ describe('XMPP chat', () => {
   });
 
   it('fails with the server\'s reason, and no retry loop, when the password is wrong', async () => {
-    const { url } = await xmppEnv();
+    const { url, password } = await xmppEnv();
     const ann = await xmppUser('ann');
     const tab = await openTab({ engine: uniqueName('xmpp'), protocol: 'xmpp', server: url, user: ann, password: 'nope', room: 'x@localhost', options: FAST });
     await waitFor(() => stateText(tab.chat).startsWith("Can't connect"), 15_000, 'the failed state');
     expect(stateText(tab.chat)).to.contain('not-authorized');
-    // Not a wait for something to happen but a window in which nothing may: a retry loop
-    // (backoffBase 200 ms) would have left `failed` by now.
-    await sleep(1_500);
+    const after: string[] = [];
+    tab.chat.addEventListener('parley-state', (e) => after.push(e.detail.change.to));
+    // The same account with the right password logs in meanwhile (a page, a worker and a
+    // login): a retry loop (backoffBase 200 ms) would have dialled again by then.
+    const right = await openTab({ engine: uniqueName('xmpp'), protocol: 'xmpp', server: url, user: ann, password, room: 'x@localhost', options: FAST });
+    await waitFor(() => stateText(right.chat) === 'Connected', 15_000, 'the right password to connect');
+    expect(after, 'no attempt after the refusal').to.deep.equal([]);
     expect(stateText(tab.chat)).to.match(/^Can't connect: The XMPP server refused the user name or password/);
+    right.close();
     tab.close();
   });
 });

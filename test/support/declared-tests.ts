@@ -26,7 +26,7 @@ export function sourceFiles(dir: string): string[] {
  */
 const DECLARED = /(?<![\w$.])(?:it|test)(?:\.(?:only|skip|todo))?\(\s*['"`]/g;
 
-/** `describe.only(`, `it.only(`, `test.only(`, `{ only: true }`: a focused test hides the others. */
+/** A focused test (`only` on describe, it or test, or an `only: true` option) hides the others. */
 const FOCUSED = /(?<![\w$])(?:describe|suite|context|it|test|specify)\.only\s*\(|\bonly\s*:\s*true\b/;
 
 export function declaredTests(files: string[]): number {

@@ -1,6 +1,6 @@
 import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
 import type { ChatMessage, MessageStatus } from '../../worker/api.ts';
-import { canRetry, messageError } from '../engine-adapter.ts';
+import { canRetry } from '../engine-adapter.ts';
 import type { DateFormats } from '../i18n/dates.ts';
 import { validTime } from '../i18n/dates.ts';
 import type { Strings } from '../i18n/catalogue.ts';
@@ -79,7 +79,7 @@ function actions(m: ChatMessage, { strings, act }: RowContext): TemplateResult |
   if (m.status === 'queued' || m.status === 'sending')
     return html`<div class="actions"><button class="link" @click=${() => act('cancel', m)}>${strings.cancel}</button></div>`;
   if (m.status !== 'failed') return nothing;
-  const reason = messageError(m)?.message ?? '';
+  const reason = m.error?.message ?? '';
   return html`
     <div class="actions">
       <span class="reason">${strings.notSent(reason)}</span>
