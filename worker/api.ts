@@ -151,7 +151,10 @@ export type EngineEvent =
   | { type: 'message'; message: ChatMessage }
   /** An own message moved along worker/message-status.ts; `order` is its place once the server confirmed it. */
   | { type: 'status'; conversation: string; id: string; status: MessageStatus; order: number; error?: ErrorInfo }
-  /** The room is subscribed and live on the current link: what is sent now reaches it. */
+  /**
+   * The room is subscribed and live on the current link: what is sent now reaches it, and the
+   * catch-up received before the join's answer is stored.
+   */
   | { type: 'joined'; conversation: string }
   | { type: 'removed'; conversation: string; id: string }
   | { type: 'state'; change: StateChange }

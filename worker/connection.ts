@@ -251,8 +251,13 @@ export class Connection {
     const conversation = this.#rooms.get(room);
     if (!conversation) return;
     this.#live.add(room);
-    this.deps.emit({ type: 'joined', conversation });
     void this.delivery.flush();
+    // Announced once the catch-up that came before it is stored: a tab that sees `joined` can
+    // count on the room's cursor, so a link lost right after it does not skip what was missed.
+    const generation = this.#generation;
+    void this.delivery.stored().then(() => {
+      if (generation === this.#generation) this.deps.emit({ type: 'joined', conversation });
+    });
   }
 
   /** The link broke. Reconnect after a backoff delay, unless we have run out of attempts. */

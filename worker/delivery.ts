@@ -54,6 +54,11 @@ export class Delivery {
     return this.#draining;
   }
 
+  /** Settles once every inbound message and cursor received so far is stored (or has failed). */
+  stored(): Promise<void> {
+    return this.#storing;
+  }
+
   /** The link dropped: what went out unacknowledged waits for the next link. */
   dropped(): void {
     const unacked = [...this.#inflight];

@@ -77,8 +77,9 @@ export const stateText = (chat: ParleyChat): string =>
   (chat.shadowRoot!.querySelector('.banner-text') ?? chat.shadowRoot!.querySelector('.state-text'))?.textContent ?? '';
 
 /** Resolves once the widget says Connected; fails after `timeout` ms. */
+/** Connected, and the room joined: what is missed from here on is caught up after a drop. */
 export const connected = (chat: ParleyChat, timeout = 15_000): Promise<true> =>
-  waitFor(() => stateText(chat) === 'Connected', timeout, 'Connected');
+  waitFor(() => stateText(chat) === 'Connected' && chat.session.joined, timeout, 'Connected and the room joined');
 
 /** Types into the widget and presses Send, as a visitor would. */
 export async function type(chat: ParleyChat, text: string): Promise<void> {

@@ -16,7 +16,9 @@ export interface Transport {
   open(): void;
   /**
    * Subscribes to a room. `after` is the newest cursor the engine stored for it, for catch-up.
-   * Reports `joined(room)` once the room is live, then `caughtUp` where the protocol can.
+   * Reports `joined(room)` once the room is live, and `caughtUp` where the protocol can: before
+   * `joined` when the join's answer carries the cursor (JSON), later when catch-up is a query
+   * of its own (XMPP MAM). The engine's `joined` event waits for what was queued to store.
    */
   join(room: string, after?: Cursor): void;
   /** Sends one chat message; its `id` comes back in `ack` or `reject`. */

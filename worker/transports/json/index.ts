@@ -110,9 +110,9 @@ class JsonTransport implements Transport {
         });
       case 'joined': {
         if (typeof frame.room !== 'string') return this.#bad('a "joined" frame without a room');
-        this.events.joined(frame.room);
-        if (!Number.isSafeInteger(frame.seq)) return;
-        return this.events.caughtUp(frame.room, { kind: 'seq', seq: frame.seq });
+        // The cursor first: `joined` waits for what is queued to store before it.
+        if (Number.isSafeInteger(frame.seq)) this.events.caughtUp(frame.room, { kind: 'seq', seq: frame.seq });
+        return this.events.joined(frame.room);
       }
       case 'history-end':
         if (typeof frame.room !== 'string') return this.#bad('a "history-end" frame without a room');
