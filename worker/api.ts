@@ -35,6 +35,11 @@ export interface ConnectionConfig {
   nickname?: string;
   /** XMPP: JID of the HTTP File Upload service (XEP-0363). Default: found by service discovery. */
   uploadService?: string;
+  /**
+   * Relay and MQTT: where files are uploaded, by a `multipart/form-data` POST with one `file`
+   * field; the server answers `{ url }` (docs/attachments.md). XMPP asks for a XEP-0363 slot instead.
+   */
+  uploadUrl?: string;
   /** Engine tuning; see {@link EngineOptions}. */
   options?: Partial<EngineOptions>;
 }
@@ -59,6 +64,8 @@ export interface EngineOptions {
   outboxLimit: number;
   /** Longest message text, in characters. Default 10 000. */
   maxTextLength: number;
+  /** Largest attachment, in bytes. Default 10 485 760 (10 MB). */
+  maxFileSize: number;
 }
 
 export const CONNECTION_STATES = [
@@ -98,6 +105,38 @@ export interface Capabilities {
   upload: boolean;
 }
 
+/**
+ * A file a message carries. The engine uploads it first and sends its URL (docs/attachments.md).
+ * Everything here came from a peer as well as from us: the widget puts only http(s) URLs, and
+ * the engine's own `data:image/` previews and `blob:` URLs, into `src` or `href`.
+ */
+export interface Attachment {
+  /** Where the file can be fetched; '' until the upload has finished. */
+  url: string;
+  name: string;
+  /** MIME type; '' when unknown. */
+  type: string;
+  /** Bytes. */
+  size: number;
+  /** Images and videos: intrinsic size in pixels, so the layout does not jump while they load. */
+  width?: number;
+  height?: number;
+  /** Audio and video, in ms. */
+  duration?: number;
+  /** Images: a `data:image/` URL of about 2 KB at most; videos: a poster frame. Made by the engine. */
+  preview?: string;
+}
+
+/** An upload in progress, as `upload-progress` events report it. */
+export interface UploadProgress {
+  conversation: string;
+  /** The message that carries the files. */
+  id: string;
+  /** Bytes sent so far and in all, over every file of the message. */
+  sent: number;
+  total: number;
+}
+
 /** One chat message as history and the UI see it. */
 export interface ChatMessage {
   /** Client id (`crypto.randomUUID()`), set before the message is stored; the dedup key. */
@@ -109,8 +148,10 @@ export interface ChatMessage {
   from: string;
   /** The sender's display name, where it differs from `from`. Show `name ?? from`. */
   name?: string;
-  /** Plain text. Never interpreted as HTML. */
+  /** Plain text. Never interpreted as HTML. May be '' when the message carries attachments. */
   text: string;
+  /** Files the message carries, in the order the sender attached them. */
+  attachments?: Attachment[];
   /** Creation time (own messages) or server time (others'), ms since the epoch. */
   ts: number;
   /**
@@ -163,7 +204,21 @@ export type EngineEvent =
   | { type: 'history-end'; conversation: string }
   | { type: 'error'; conversation?: string; error: ErrorInfo }
   /** A connection's figures changed: sent at most once a second per connection. */
-  | { type: 'health'; health: LinkHealth };
+  | { type: 'health'; health: LinkHealth }
+  /** Bytes of an own message's files uploaded so far. */
+  | { type: 'upload-progress'; progress: UploadProgress }
+  /**
+   * The visitor's read cursor moved (in any tab), or messages arrived after it: `unread` counts
+   * others' messages after `read`, the order of the newest message seen.
+   */
+  | { type: 'unread'; conversation: string; read: number; unread: number }
+  /** The conversation's draft changed in another tab. */
+  | { type: 'draft'; conversation: string; text: string }
+  /**
+   * A new message from someone else that this browser should alert for (sound, Notification).
+   * Sent to one tab only, a visible one if there is any, so that each message alerts once.
+   */
+  | { type: 'alert'; message: ChatMessage };
 
 export type EngineListener = (event: EngineEvent) => void;
 

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { ChatMessage, Cursor } from './api.ts';
+import type { Attachment, ChatMessage, Cursor } from './api.ts';
 import { pendingOrder } from './order.ts';
 import { repairStored } from './stored-message.ts';
 
@@ -33,6 +33,21 @@ export interface ParleySchema extends DBSchema {
     key: number;
     value: { record: unknown; reason: string; at: number };
   };
+  /** Per conversation: the order of the newest message the visitor has seen (worker/order.ts). */
+  reads: {
+    key: string;
+    value: { conversation: string; order: number };
+  };
+  /** Per conversation: the composer's unsent text, shared by every tab. `at`: ms since the epoch. */
+  drafts: {
+    key: string;
+    value: { conversation: string; text: string; at: number };
+  };
+  /** The files of own messages that wait in the outbox, by message id, until every one is uploaded. */
+  uploads: {
+    key: string;
+    value: UploadRecord;
+  };
   /** Small settings that outlive the engine, such as this browser profile's device id. */
   meta: {
     key: string;
@@ -47,9 +62,20 @@ export interface OutboxEntry {
   conversation: string;
 }
 
+/**
+ * An own message's files while they upload. `attachments[i]` describes `files[i]`; its `url`
+ * is '' until that file is uploaded, so a restart uploads only what is missing.
+ */
+export interface UploadRecord {
+  id: string;
+  conversation: string;
+  files: Blob[];
+  attachments: Attachment[];
+}
+
 export type ParleyDb = IDBPDatabase<ParleySchema>;
 
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb> {
   return openDB<ParleySchema>(name, DB_VERSION, {
@@ -71,6 +97,11 @@ export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb
         messages.createIndex('by-conversation-time', ['conversation', 'ts', 'id']);
       }
       if (oldVersion < 3) void upgradeTo3(tx);
+      if (oldVersion < 4) {
+        db.createObjectStore('reads', { keyPath: 'conversation' });
+        db.createObjectStore('drafts', { keyPath: 'conversation' });
+        db.createObjectStore('uploads', { keyPath: 'id' });
+      }
     },
     // A newer widget in another context wants to upgrade: step aside instead of wedging it.
     blocking(_current, _next, event) {

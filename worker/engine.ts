@@ -31,6 +31,7 @@ export const defaultOptions: EngineOptions = {
   idleGrace: 10_000,
   outboxLimit: 1_000,
   maxTextLength: 10_000,
+  maxFileSize: 10 * 1024 * 1024,
 };
 
 export interface EngineDeps {

@@ -1,4 +1,4 @@
-import type { Capabilities, ConnectionConfig, Cursor } from '../api.ts';
+import type { Attachment, Capabilities, ConnectionConfig, Cursor } from '../api.ts';
 
 export type { Capabilities, Cursor };
 import type { ParleyError } from '../errors.ts';
@@ -30,6 +30,11 @@ export interface Transport {
   ping(): void;
   /** Closes without reporting `close`. */
   close(): void;
+  /**
+   * Only if `capabilities.readMarkers`: the visitor has read `room` up to the message `id` (and
+   * everything before it, as XEP-0333 `displayed` means). Peers' markers come back as `receipt`.
+   */
+  markRead?(room: string, id: string): void;
   /** Only if `capabilities.upload`: a place to upload a file before sending its URL (XMPP: XEP-0363). */
   uploadSlot?(file: FileInfo): Promise<UploadSlot>;
 }
@@ -58,6 +63,8 @@ export interface OutgoingMessage {
   /** The sender's display name, where the protocol carries one (MQTT payloads). */
   name?: string;
   text: string;
+  /** Uploaded files, each with its URL: the JSON `attachments` array, MQTT's payload, XMPP OOB (XEP-0066). */
+  attachments?: Attachment[];
   ts: number;
 }
 
