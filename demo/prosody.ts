@@ -24,6 +24,11 @@ export interface ProsodyOptions {
    * listens on loopback only. Default false: accounts come from `register()`.
    */
   openLogin?: boolean;
+  /**
+   * Offer stream management (XEP-0198, mod_smacks). Default true; false plays a server without
+   * it, on which the transport acks by ping (worker/transports/xmpp/ping-acks.ts).
+   */
+  streamManagement?: boolean;
   /** Log level written to `prosody.log` in the data folder. Default `warn`. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -41,7 +46,7 @@ const freePort = (): Promise<number> =>
     });
   });
 
-const config = (dir: string, domain: string, http: number, c2s: number, level: string, hibernation: number, open: boolean) => `
+const config = (dir: string, domain: string, http: number, c2s: number, level: string, hibernation: number, open: boolean, smacks: boolean) => `
 -- Written by demo/prosody.ts; loopback only.
 run_as_root = true
 daemonize = false
@@ -56,7 +61,7 @@ http_ports = { ${http} }
 http_interfaces = { "127.0.0.1" }
 https_ports = {}
 s2s_ports = {}
-modules_enabled = { "roster"; "saslauth"; "disco"; "carbons"; "ping"; "smacks"; "mam"; "websocket"; "time"; "version" }
+modules_enabled = { "roster"; "saslauth"; "disco"; "carbons"; "ping";${smacks ? ' "smacks";' : ''} "mam"; "websocket"; "time"; "version" }
 modules_disabled = { "s2s"; "tls" }
 ${open ? 'authentication = "insecure"\ninsecure_open_authentication = "Yes please, I know what I\'m doing!"' : 'authentication = "internal_hashed"'}
 c2s_require_encryption = false
@@ -97,7 +102,7 @@ export class Prosody {
     const http = options.httpPort || (await freePort());
     const c2s = await freePort();
     const file = join(dir, 'prosody.cfg.lua');
-    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 20_000, options.openLogin ?? false));
+    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 20_000, options.openLogin ?? false, options.streamManagement ?? true));
     const prosody = new Prosody(dir, file, domain, http, c2s);
     await prosody.resume();
     return prosody;

@@ -134,8 +134,17 @@ export class Delivery {
     // Status first, as in acked(): a `failed` message left in the outbox is dropped by a drain.
     const entry = await this.outbox.get(id);
     if (entry) await this.#setStatus(entry.conversation, id, 'failed', error.toInfo());
+    else await this.#bounced(id, error);
     await this.outbox.remove(id);
     this.#inflight.delete(id);
+  }
+
+  /** The server acked the message and bounced it later (worker/message-status.ts): `sent → failed`. */
+  async #bounced(id: string, error: ParleyError): Promise<void> {
+    for (const conversation of this.link.conversations()) {
+      const message = await this.history.get(conversation, id);
+      if (message?.mine) return void (await this.#setStatus(conversation, id, 'failed', error.toInfo()));
+    }
   }
 
   async #drain(): Promise<void> {

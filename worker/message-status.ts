@@ -9,7 +9,12 @@ import type { MessageStatus } from './api.ts';
  *     ▲  ╲       │  ╲      ▲ ╲___________________▲
  *     │   ╲      ▼   ╲     │
  *     └─── failed ◀───┘────┘  (an ack that arrives after a refusal still wins)
+ *            ▲               │
+ *            └───────────────┘  (a bounce after the ack: `sent → failed`)
  *
+ * A server may accept a message and bounce it later: XMPP's stream management acks a stanza the
+ * server has handled, and a remote server's error (RFC 6120 §8.3) can follow it. So `sent` may
+ * still become `failed`; `delivered` and `read` may not, since a peer has shown it by then.
  * `sending` goes back to `queued` when the link drops before the ack: the outbox resends it.
  * Every move forward may skip steps: an ack may overtake the `sending` write, and a peer's
  * receipt (XEP-0184) may overtake the server's ack (XEP-0198), so `sending` may go straight
@@ -18,7 +23,7 @@ import type { MessageStatus } from './api.ts';
 const NEXT: Record<MessageStatus, readonly MessageStatus[]> = {
   queued: ['sending', 'sent', 'delivered', 'read', 'failed'],
   sending: ['queued', 'sent', 'delivered', 'read', 'failed'],
-  sent: ['delivered', 'read'],
+  sent: ['delivered', 'read', 'failed'],
   delivered: ['read'],
   read: [],
   failed: ['queued', 'sent', 'delivered', 'read'],

@@ -20,12 +20,16 @@ export interface XmppEnv {
 
 /**
  * A private Prosody beside @web/test-runner, with server commands for browser tests:
- * `xmpp-env`, `xmpp-user` (registers a fresh account), `prosody-kill` (SIGKILL),
+ * `xmpp-env`, `xmpp-user` (registers a fresh account), `xmpp-plain-user` (an account on a
+ * second Prosody without XEP-0198), `prosody-kill` (SIGKILL),
  * `prosody-start`, `xmpp-proxy` (forward | blackhole | refuse) and `peer-*`, which drive a
  * slixmpp client (a real, non-Parley XMPP client).
  */
 export function xmppServers(): TestRunnerPlugin {
   let prosody: Prosody | undefined;
+  /** A second Prosody without stream management (XEP-0198), started on first use. */
+  let plain: Promise<Prosody> | undefined;
+  const plainProsody = () => (plain ??= Prosody.start({ streamManagement: false }));
   let proxy: TcpProxy | undefined;
   const peers = new Map<string, XmppPeer>();
   const jid = (user: string) => `${user}@${prosody!.domain}`;
@@ -48,6 +52,7 @@ export function xmppServers(): TestRunnerPlugin {
       await Promise.all([...peers.values()].map((p) => p.stop()));
       await proxy?.close();
       await prosody?.stop();
+      await (await plain)?.stop();
     },
     async executeCommand({ command, payload }) {
       const args = (payload ?? {}) as Record<string, string | number | undefined>;
@@ -63,6 +68,12 @@ export function xmppServers(): TestRunnerPlugin {
         case 'xmpp-user':
           prosody!.register(String(args.name), XMPP_PASSWORD);
           return jid(String(args.name));
+        case 'xmpp-plain-user': {
+          // `{ url, jid }` of a fresh account on the Prosody without stream management.
+          const server = await plainProsody();
+          server.register(String(args.name), XMPP_PASSWORD);
+          return { url: server.websocketUrl, jid: `${args.name}@${server.domain}` };
+        }
         case 'prosody-kill':
           await prosody!.kill();
           return true;

@@ -25,7 +25,9 @@ export type PeerCommand =
   | { op: 'displayed'; to: string; id: string }
   /** A stanza sent exactly as written, to play a hostile peer. */
   | { op: 'raw'; xml: string }
-  | { op: 'sync' };
+  | { op: 'sync' }
+  /** Answer XEP-0184 receipt requests (the default) or not, as a client that never confirms. */
+  | { op: 'receipts'; on: boolean };
 
 export class XmppPeer {
   readonly received: PeerMessage[] = [];

@@ -8,6 +8,9 @@ const REACHABLE = new Map<MessageStatus, Set<MessageStatus>>(
     const queue: MessageStatus[] = [from];
     while (queue.length) {
       const at = queue.shift()!;
+      // The walk stops at `failed`, which a sent message reaches only by a bounce: through it,
+      // everything would be reachable, and a stale `sending` could move a sent message back.
+      if (at !== from && at === 'failed') continue;
       for (const to of MESSAGE_STATUSES) if (canMove(at, to) && !seen.has(to)) (seen.add(to), queue.push(to));
     }
     return [from, seen];

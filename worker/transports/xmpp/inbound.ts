@@ -20,7 +20,8 @@ export interface InboundDeps {
   /** A live chat message, to show (or hold while its room syncs). */
   route: (message: InboundMessage) => void;
   ack: (id: string) => void;
-  reject: (id: string, error: ParleyError) => void;
+  /** A message of ours bounced; `from` is who says so (absent: our own server). */
+  reject: (id: string, error: ParleyError, from: string | undefined) => void;
   error: (error: ParleyError) => void;
   /** Our own presence came back from a MUC room: we are in it (XEP-0045 §7.2.2). */
   joined: (room: string) => void;
@@ -89,7 +90,7 @@ export function inbound({ self, mam, receipts, route, ack, reject, error, joined
       // The message came back (RFC 6120 §8.3): it fails, with the condition, until retried.
       const id = stanza.getChild('origin-id', NS.sid)?.attrs.id ?? stanza.attrs.id;
       const { condition, detail } = stanzaError(stanza);
-      if (id) reject(id, new ValidationError(rejectCode(condition), `The server refused the message (${detail}).`));
+      if (id) reject(id, new ValidationError(rejectCode(condition), `The server refused the message (${detail}).`), stanza.attrs.from);
       return;
     }
     const copy = carbon(stanza);

@@ -18,6 +18,7 @@ import { closeInfo } from './errors.ts';
 import { mam, type Mam } from './mam.ts';
 import { inbound } from './inbound.ts';
 import { chatStanza, type Self } from './message.ts';
+import { pingAcks } from './ping-acks.ts';
 import { receipts, type Receipts } from './receipts.ts';
 import { createClient, forget, newSession, remember, whenReady, type XmppClient, type XmppSession } from './session.ts';
 import { catchUp } from './sync.ts';
@@ -59,6 +60,8 @@ export class XmppTransport implements Transport {
   #mam?: Mam;
   #receipts?: Receipts;
   #upload?: (file: FileInfo) => Promise<UploadSlot>;
+  /** Acks one-to-one messages by a ping where the stream has no XEP-0198 (./ping-acks.ts). */
+  #pingAck?: (id: string) => void;
 
   constructor(
     readonly config: ConnectionConfig,
@@ -116,6 +119,7 @@ export class XmppTransport implements Transport {
       done: (peer, room) => peer.kind === 'chat' && this.events.joined(this.#given(room)),
     });
     this.#upload = upload(request, this.#domain, this.config.uploadService);
+    this.#pingAck = pingAcks(() => request(this.#pingStanza()), (id) => this.events.ack(id, {}));
 
     whenReady(xmpp, (resumed) => {
       this.#resumed = resumed;
@@ -132,7 +136,7 @@ export class XmppTransport implements Transport {
       receipts: this.#receipts,
       route: (m) => this.#sync.route(m),
       ack: (id) => this.events.ack(id, {}),
-      reject: (id, error) => this.events.reject(id, error),
+      reject: (id, error, from) => this.session.bounces.mayBounce(id, from, this.#domain) && this.events.reject(id, error),
       error: (error) => this.events.error(error),
       joined: (room) => this.events.joined(this.#given(room)),
     });
@@ -170,7 +174,10 @@ export class XmppTransport implements Transport {
     // After a resume xmpp.js has already resent what the server had not acked (XEP-0198 §5).
     if (this.#resumed && this.#xmpp?.streamManagement.outbound_q.some((q) => q.stanza.attrs.id === message.id)) return;
     if (peer.kind === 'muc') this.#enter(peer);
+    this.session.bounces.sent(message.id, peer.jid);
     this.#send(chatStanza(peer, message));
+    // A room echoes our message back (the ack, in ./inbound.ts); a peer does not.
+    if (peer.kind === 'chat' && !this.#xmpp?.streamManagement.enabled) this.#pingAck?.(message.id);
   }
 
   typing(room: string, typing: boolean): void {
@@ -187,9 +194,12 @@ export class XmppTransport implements Transport {
   /** XEP-0198 `<r/>` when stream management is on (answered by `<a/>`), else an XEP-0199 ping. */
   ping(): void {
     if (this.#xmpp?.streamManagement.enabled) return this.#send(xml('r', { xmlns: SM }));
-    this.#xmpp?.iqCaller
-      .request(xml('iq', { type: 'get', to: this.#domain, id: crypto.randomUUID() }, xml('ping', { xmlns: 'urn:xmpp:ping' })))
-      .catch(() => undefined);
+    this.#xmpp?.iqCaller.request(this.#pingStanza()).catch(() => undefined);
+  }
+
+  /** XEP-0199 §4: a ping to our server. */
+  #pingStanza(): Element {
+    return xml('iq', { type: 'get', to: this.#domain, id: crypto.randomUUID() }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
   }
 
   /** XEP-0363: a place to PUT a file and the URL to share. */

@@ -14,6 +14,7 @@ import {
   type IqCaller,
   type StreamManagement,
 } from './lib.ts';
+import { Bounces } from './bounces.ts';
 import { Clock } from './clock.ts';
 
 export interface SessionOptions {
@@ -47,9 +48,11 @@ export interface Resumable {
 export interface XmppSession {
   resumable?: Resumable;
   clock: Clock;
+  /** Where each sent message went, to tell a true bounce from a forged one. */
+  bounces: Bounces;
 }
 
-export const newSession = (): XmppSession => ({ clock: new Clock() });
+export const newSession = (): XmppSession => ({ clock: new Clock(), bounces: new Bounces() });
 
 /** Keeps what a later attempt needs to resume this stream; forgets a stream that was not resumable. */
 export function remember(session: XmppSession, sm: StreamManagement): void {
