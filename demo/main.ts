@@ -7,6 +7,13 @@ const server = await startDemoServer({
   dataDir: process.env.PARLEY_DATA_DIR,
   identitySecret: process.env.PARLEY_IDENTITY_SECRET,
   controls: true,
+  // A public demo relay must hold its own against one noisy visitor (docs/relay.md).
+  limits: {
+    allowedOrigins: process.env.PARLEY_ALLOWED_ORIGINS?.split(/\s+/).filter(Boolean),
+    maxConnectionsPerIp: 50,
+    messagesPerSecond: 20,
+    messageBurst: 100,
+  },
   // What the browser fetched, as the server saw it: requests made inside a SharedWorker do not
   // show up in a page's network events (test/e2e/mqtt-demo.test.ts reads this).
   onRequest: process.env.PARLEY_LOG_REQUESTS ? (path) => console.log(`GET ${path}`) : undefined,

@@ -8,6 +8,7 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from '../worker/transports/json/wire.ts';
+import { relayGuards, type RelayLimits } from './relay-guards.ts';
 import type { RelayStore } from './relay-store.ts';
 
 export interface RelayOptions {
@@ -22,6 +23,8 @@ export interface RelayOptions {
    * Default: ids are taken as given, so anyone may claim any id.
    */
   identitySecret?: string;
+  /** Who may connect, and how fast each socket may send; see demo/relay-guards.ts. */
+  limits?: RelayLimits;
 }
 
 /** The signature a site's backend gives a visitor: hex HMAC-SHA256 of the user id. */
@@ -39,7 +42,14 @@ interface Client {
   user?: string;
   name?: string;
   rooms: Set<string>;
+  /** Chat messages over the socket's rate, handled in order as the rate allows. */
+  waiting: ClientFrame[];
+  /** The timer that handles `waiting` next, while there is one. */
+  drain?: ReturnType<typeof setTimeout>;
 }
+
+/** Messages a socket may have waiting over its rate; beyond it the relay closes the socket. */
+const MAX_WAITING = 1_000;
 
 /**
  * The demo JSON relay: broadcasts each message to the others in its room, acks the sender
@@ -49,6 +59,7 @@ export function createRelay(options: RelayOptions): WebSocketServer {
   const { store, token } = options;
   const maxText = options.maxTextLength ?? 10_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const guards = relayGuards(options.limits);
   const clients = new Map<WebSocket, Client>();
 
   const send = (ws: WebSocket, frame: ServerFrame) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
@@ -132,21 +143,56 @@ export function createRelay(options: RelayOptions): WebSocketServer {
     }
   }
 
-  wss.on('connection', (ws: WebSocket, _req: IncomingMessage) => {
-    const client: Client = { rooms: new Set() };
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const refusal = guards.admit(req);
+    if (refusal) {
+      send(ws, { type: 'error', code: refusal.code, message: refusal.message, fatal: refusal.fatal || undefined });
+      // RFC 6455 §7.4.1: 1008 policy violation; 1013 try again later.
+      return void ws.close(refusal.fatal ? 1008 : 1013, refusal.code);
+    }
+    const released = guards.opened(req);
+    const client: Client = { rooms: new Set(), waiting: [] };
+    const bucket = guards.bucket();
     clients.set(ws, client);
-    ws.on('message', (data, isBinary) => {
-      const frame = parseFrame<ClientFrame>(isBinary ? null : data.toString());
-      if (typeof frame === 'string') return void send(ws, { type: 'error', code: 'bad-frame', message: frame });
+    const safely = (frame: ClientFrame) => {
       // A hostile frame that slips past the checks must cost its sender an error, not the relay.
       try {
         handle(ws, client, frame);
       } catch (e) {
         send(ws, { type: 'error', code: 'bad-frame', message: `The relay could not handle that frame: ${e instanceof Error ? e.message : e}` });
       }
+    };
+    // Messages over the rate wait their turn rather than being refused: nothing is lost and the
+    // order holds, while pings and typing notices are answered at once.
+    const drain = () => {
+      client.drain = undefined;
+      let wait = 0;
+      while (client.waiting.length && !(wait = bucket.take())) safely(client.waiting.shift()!);
+      if (client.waiting.length) client.drain = setTimeout(drain, wait);
+    };
+    ws.on('message', (data, isBinary) => {
+      const frame = parseFrame<ClientFrame>(isBinary ? null : data.toString());
+      if (typeof frame === 'string') return void send(ws, { type: 'error', code: 'bad-frame', message: frame });
+      if (frame.type !== 'msg') return safely(frame);
+      if (!client.waiting.length) {
+        const wait = bucket.take();
+        if (!wait) return safely(frame);
+        send(ws, { type: 'error', code: 'rate-limited', message: `Messages are sent more slowly: at most ${bucket.rate} a second.` });
+        client.drain = setTimeout(drain, wait);
+      }
+      if (client.waiting.length >= MAX_WAITING) {
+        send(ws, { type: 'error', code: 'rate-limited', message: `Over ${MAX_WAITING} messages are waiting; the relay closes this link.` });
+        return void ws.close(1013, 'rate-limited');
+      }
+      client.waiting.push(frame);
     });
-    ws.on('close', () => clients.delete(ws));
-    ws.on('error', () => clients.delete(ws));
+    const gone = () => {
+      clearTimeout(client.drain);
+      clients.delete(ws);
+      released();
+    };
+    ws.on('close', gone);
+    ws.on('error', gone);
   });
   return wss;
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { startMqttBroker } from './mqtt-broker.ts';
 import { demoControls } from './controls.ts';
 import { createRelay } from './relay.ts';
+import type { RelayLimits } from './relay-guards.ts';
 import { RelayStore } from './relay-store.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -21,6 +22,8 @@ export interface DemoServerOptions {
   token?: string;
   /** If set, the relay accepts only user ids signed with it (docs/identity.md). */
   identitySecret?: string;
+  /** The relay's limits on origins, sockets per address and message rate (demo/relay-guards.ts). Default: none. */
+  limits?: RelayLimits;
   /** Offer the demo page's buttons that break the server on purpose (demo/controls.ts). Default false. */
   controls?: boolean;
   /** Called with the path of every HTTP request, before it is served (logs, tests). Default: none. */
@@ -49,7 +52,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const dataDir = resolve(options.dataDir ?? '.parley-data');
   mkdirSync(dataDir, { recursive: true });
   const store = new RelayStore(join(dataDir, 'relay.sqlite'));
-  const relay = createRelay({ store, token: options.token, identitySecret: options.identitySecret });
+  const relay = createRelay({ store, token: options.token, identitySecret: options.identitySecret, limits: options.limits });
   const mqtt = await startMqttBroker({ token: options.token });
   let relayOpens = 0;
   const files = serveStatic(resolve(options.staticDir ?? 'dist'));

@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   // The server refused one message (`reject`).
   'not-joined',
   'refused',
+  // The server slows our messages down (the relay's rate limit); they wait their turn there.
+  'rate-limited',
   // Something arrived that we could not use; the link stays up.
   'bad-frame',
   'bad-payload',

@@ -14,6 +14,8 @@ export interface Env {
   /** A relay that refuses any token but `guardedToken`. */
   guardedRelayUrl: string;
   guardedToken: string;
+  /** A relay that takes 10 messages a second, after a burst of 5 (demo/relay-guards.ts). */
+  limitedRelayUrl: string;
 }
 
 export const env = (): Promise<Env> => executeServerCommand('parley-env') as Promise<Env>;

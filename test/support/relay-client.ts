@@ -13,15 +13,17 @@ export class RelayClient {
     });
   }
 
-  /** Connected, before any hello: the test says hello itself. */
-  static async raw(url: string): Promise<RelayClient> {
-    const ws = new WebSocket(url);
+  /** Connected, before any hello: the test says hello itself. `origin`: the Origin header a page would send. */
+  static async raw(url: string, origin?: string): Promise<RelayClient> {
+    const ws = new WebSocket(url, origin ? { origin } : {});
+    // Listening before the open: a frame sent at once can arrive in the same read as the upgrade.
+    const client = new RelayClient(ws);
     await new Promise((open, fail) => ws.once('open', open).once('error', fail));
-    return new RelayClient(ws);
+    return client;
   }
 
-  static async connect(url: string, user: string, token?: string): Promise<RelayClient> {
-    const client = await RelayClient.raw(url);
+  static async connect(url: string, user: string, token?: string, origin?: string): Promise<RelayClient> {
+    const client = await RelayClient.raw(url, origin);
     client.send({ type: 'hello', v: 1, user, token });
     await client.next((f) => f.type === 'welcome' || f.type === 'error');
     return client;

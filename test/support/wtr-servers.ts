@@ -19,6 +19,8 @@ export function parleyServers(): TestRunnerPlugin {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-wtr-'));
   let demo: DemoServer | undefined;
   let guarded: DemoServer | undefined;
+  /** A relay with a low message rate (demo/relay-guards.ts), for the widget's side of the limit. */
+  let limited: DemoServer | undefined;
   let port = 0;
   const proxies = new Map<number, TcpProxy>();
   const start = async () => {
@@ -35,18 +37,26 @@ export function parleyServers(): TestRunnerPlugin {
     async serverStart() {
       await start();
       guarded = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: join(dataDir, 'guarded'), staticDir: dataDir, token: GUARDED_TOKEN });
+      limited = await startDemoServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: join(dataDir, 'limited'),
+        staticDir: dataDir,
+        limits: { messagesPerSecond: 10, messageBurst: 5 },
+      });
     },
     async serverStop() {
       for (const p of proxies.values()) await p.close();
       await demo?.close();
       await guarded?.close();
+      await limited?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
     async executeCommand({ command, payload }) {
       const args = (payload ?? {}) as { id?: number; mode?: ProxyMode };
       switch (command) {
         case 'parley-env':
-          return { relayUrl: `ws://127.0.0.1:${port}/relay`, guardedRelayUrl: guarded?.relayUrl, guardedToken: GUARDED_TOKEN };
+          return { relayUrl: `ws://127.0.0.1:${port}/relay`, guardedRelayUrl: guarded?.relayUrl, guardedToken: GUARDED_TOKEN, limitedRelayUrl: limited?.relayUrl };
         case 'relay-stats':
           return demo?.stats() ?? { relayClients: 0 };
         case 'relay-stop':

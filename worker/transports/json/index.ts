@@ -12,7 +12,7 @@ import {
 import type { CloseInfo, Cursor, OutgoingMessage, Transport, TransportEvents, TransportModule } from '../transport.ts';
 
 /** Relay refusals that end the link for good, mapped onto worker/codes.ts; any other fatal one is `closed-by-server`. */
-const FATAL: Record<string, CloseCode> = { auth: 'auth', banned: 'banned', version: 'version', 'bad-user': 'config' };
+const FATAL: Record<string, CloseCode> = { auth: 'auth', banned: 'banned', version: 'version', 'bad-user': 'config', origin: 'config' };
 /** Relay refusals of one message (`error` with an `id`); any other code is `refused`. */
 const REJECT: Record<string, ErrorCode> = { 'not-joined': 'not-joined', empty: 'empty', 'too-long': 'too-long' };
 /** Shown as the sender of a message whose frame names none. */
@@ -151,6 +151,7 @@ class JsonTransport implements Transport {
     const fatal = FATAL[frame.code];
     // The relay closes the socket next; report the refusal as the reason then.
     if (frame.fatal || fatal) this.#refusal = { code: fatal ?? 'closed-by-server', reason: words, fatal: true };
+    else if (frame.code === 'rate-limited') this.events.error(new ProtocolError('rate-limited', words));
     else this.events.error(new ProtocolError('refused', `The relay refused a request: ${words}.`));
   }
 
