@@ -278,6 +278,8 @@ export interface EngineStats {
   opens: Record<string, number>;
   /** How this tab reaches the engine: a SharedWorker, or (without one) as the leader tab or a follower. */
   mode?: 'shared' | 'leader' | 'follower';
+  /** Errors that escaped every handler in the engine's worker (worker/uncaught.ts); should stay 0. */
+  uncaught: { count: number; last?: string };
 }
 
 export interface StateRecord {

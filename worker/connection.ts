@@ -205,7 +205,13 @@ export class Connection {
     const guard =
       <A extends unknown[]>(fn: (...args: A) => unknown) =>
       (...args: A): void => {
-        if (live()) void Promise.resolve(fn(...args)).catch((e: unknown) => this.#report(e));
+        if (!live()) return;
+        // A handler may throw before it returns a promise; neither may escape into the transport.
+        try {
+          void Promise.resolve(fn(...args)).catch((e: unknown) => this.#report(e));
+        } catch (e) {
+          this.#report(e);
+        }
       };
     return {
       open: guard(() => this.#opened()),

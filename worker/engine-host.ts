@@ -2,6 +2,7 @@
 import type { EngineApi } from './api.ts';
 import { Engine } from './engine.ts';
 import { loadTransport } from './transports/load.ts';
+import { watchUncaught } from './uncaught.ts';
 
 /**
  * What every engine entry shares: the SharedWorker (engine.worker.ts) and the leader of the
@@ -14,6 +15,7 @@ export function createEngine(name: string): Engine {
     load: loadTransport,
     online: () => navigator.onLine,
   });
+  engine.uncaught = watchUncaught(self);
   self.addEventListener('online', () => engine.wake('network-online'));
   self.addEventListener('offline', () => engine.offline());
   return engine;

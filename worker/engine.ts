@@ -20,6 +20,7 @@ import { pendingOrder } from './order.ts';
 import { Tabs } from './tabs.ts';
 import { realTimers, Timer, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
+import type { UncaughtErrors } from './uncaught.ts';
 
 export const defaultOptions: EngineOptions = {
   heartbeatInterval: 15_000,
@@ -65,6 +66,8 @@ export class Engine {
   readonly tabs: Tabs;
   readonly #timers: Timers;
   readonly history: History;
+  /** Set by the worker that runs the engine (worker/engine-host.ts). */
+  uncaught: UncaughtErrors = { count: 0 };
   #db?: Promise<ParleyDb>;
 
   constructor(readonly deps: EngineDeps) {
@@ -230,7 +233,7 @@ export class Engine {
   stats(): EngineStats {
     const opens: Record<string, number> = {};
     for (const [key, { connection }] of this.#connections) opens[key] = connection.opens;
-    return { tabs: this.tabs.size, connections: this.#connections.size, opens };
+    return { tabs: this.tabs.size, connections: this.#connections.size, opens, uncaught: { ...this.uncaught } };
   }
 
   #find(conversation: string): { connection: Connection; outbox: Outbox; room: string } {

@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,8 +9,10 @@ import { parseFrame, type ClientFrame } from '../../worker/transports/json/wire.
  * joins like the relay, and then sends whatever frames a test hands it, however malformed.
  * Server commands:
  * - `hostile-json-url` → its ws:// URL;
- * - `hostile-json-send {room, frames}`: sends each frame (any JSON value, as given) to every
- *   socket that joined `room`; returns how many sockets it reached.
+ * - `hostile-json-send {room, frames, raw?, binary?}`: sends each frame (any JSON value, as given;
+ *   with `raw`, each string exactly as written, valid JSON or not) and then `binary` frames of
+ *   random bytes, to every socket that joined `room`; returns how many sockets it reached;
+ * - `fuzz-seed` → PARLEY_FUZZ_SEED if set, else a fresh seed (test/support/fuzz.ts).
  */
 export function hostileJsonServer(): TestRunnerPlugin {
   let wss: WebSocketServer | undefined;
@@ -42,12 +45,14 @@ export function hostileJsonServer(): TestRunnerPlugin {
     },
     async executeCommand({ command, payload }) {
       if (command === 'hostile-json-url') return `ws://127.0.0.1:${(wss!.address() as AddressInfo).port}/`;
+      if (command === 'fuzz-seed') return Number(process.env.PARLEY_FUZZ_SEED) || randomInt(1, 2 ** 31);
       if (command !== 'hostile-json-send') return undefined;
-      const { room, frames } = payload as { room: string; frames: unknown[] };
+      const { room, frames, raw, binary = 0 } = payload as { room: string; frames: unknown[]; raw?: boolean; binary?: number };
       let reached = 0;
       for (const [ws, joined] of rooms)
         if (joined.has(room)) {
-          for (const frame of frames) ws.send(JSON.stringify(frame));
+          for (const frame of frames) ws.send(raw ? String(frame) : JSON.stringify(frame));
+          for (let i = 0; i < binary; i++) ws.send(randomBytes(randomInt(1, 2_000)));
           reached += 1;
         }
       return reached;

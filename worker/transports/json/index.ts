@@ -30,6 +30,8 @@ const seqOf = (cursor: Cursor | undefined): number | undefined => (cursor?.kind 
 class JsonTransport implements Transport {
   #socket?: WebSocket;
   #refusal?: CloseInfo;
+  /** The server's `welcome` came: the link is open, and a second one means nothing. */
+  #welcomed = false;
   constructor(
     readonly config: ConnectionConfig,
     readonly events: TransportEvents,
@@ -99,6 +101,8 @@ class JsonTransport implements Transport {
     }
     switch (frame.type) {
       case 'welcome':
+        if (this.#welcomed) return this.#bad('a second "welcome"');
+        this.#welcomed = true;
         return this.events.open();
       case 'msg':
         return this.#message(frame);
