@@ -1,4 +1,5 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
+import { connectAsync } from 'mqtt';
 import { AedesServer } from './aedes-server.ts';
 import { Mosquitto, GUARDED_USER } from './mosquitto.ts';
 
@@ -96,6 +97,22 @@ export function mqttServers(): TestRunnerPlugin {
      * mosquitto_sub that counts itself. Its retained value may predate that mosquitto_sub; the
      * next one (sys_interval 1) includes it, so we take the last value seen and subtract 1.
      */
+    /**
+     * Publishes `payloads` (base64, any bytes) to `topics` (one each, in turn) with mqtt.js over
+     * the broker's TCP port: QoS 1 on the first topic (chat, as Parley sends it), QoS 0 on the
+     * others (typing). Hostile input for test/browser/fuzz-mqtt.test.ts.
+     */
+    'mqtt-publish-raw': async (p) => {
+      const client = await connectAsync(`mqtt://127.0.0.1:${tcpPort(p.broker)}`, { clientId: `fuzz-${++nextId}`, reconnectPeriod: 0 });
+      const topics = p.topics as string[];
+      const payloads = p.payloads as string[];
+      await Promise.all(
+        payloads.map((b64, i) => client.publishAsync(topics[i % topics.length]!, Buffer.from(b64, 'base64'), { qos: i % topics.length ? 0 : 1 })),
+      );
+      await client.endAsync();
+    },
+    /** What Mosquitto logged (warnings and notices), for failure messages. */
+    'mosquitto-log': async () => mosquitto!.log,
     'mqtt-clients': async (p) => {
       if (p.broker === 'aedes') return aedes!.broker.clients();
       const values = await mosquittoSys(mosquitto!.tcpPort, '$SYS/broker/clients/connected', 2, 3);
