@@ -7,6 +7,8 @@ const server = await startDemoServer({
   dataDir: process.env.PARLEY_DATA_DIR,
   identitySecret: process.env.PARLEY_IDENTITY_SECRET,
   controls: true,
+  // Origins of other sites that embed the widget and may upload files (docs/attachments.md).
+  allowedOrigins: process.env.PARLEY_ALLOWED_ORIGINS?.split(/[\s,]+/).filter(Boolean),
   // What the browser fetched, as the server saw it: requests made inside a SharedWorker do not
   // show up in a page's network events (test/e2e/mqtt-demo.test.ts reads this).
   onRequest: process.env.PARLEY_LOG_REQUESTS ? (path) => console.log(`GET ${path}`) : undefined,

@@ -7,6 +7,7 @@ import { demoControls } from './controls.ts';
 import { createRelay } from './relay.ts';
 import { RelayStore } from './relay-store.ts';
 import { serveStatic } from './static-files.ts';
+import { uploadEndpoint } from './upload.ts';
 
 export interface DemoServerOptions {
   /** TCP port; 0 picks a free one. Default 8080. */
@@ -25,6 +26,14 @@ export interface DemoServerOptions {
   controls?: boolean;
   /** Called with the path of every HTTP request, before it is served (logs, tests). Default: none. */
   onRequest?: (path: string) => void;
+  /**
+   * Origins (`https://shop.example`) whose pages and engines may upload files and read them with
+   * CORS, besides the server's own origin, which always may. Default: none. The page-side twin
+   * is bridge.html's `parley-allow` list (docs/embedding.md); list the same origins in both.
+   */
+  allowedOrigins?: string[];
+  /** Largest uploaded file, in bytes. Default 10 485 760 (10 MB), the engine's `maxFileSize`. */
+  maxUploadBytes?: number;
 }
 
 export interface DemoServer {
@@ -34,6 +43,8 @@ export interface DemoServer {
   relayUrl: string;
   /** ws://host:port/mqtt: the embedded MQTT broker (aedes). */
   mqttUrl: string;
+  /** http://host:port/upload: where the engine POSTs files (demo/upload.ts). */
+  uploadUrl: string;
   port: number;
   /**
    * Open relay sockets and connected MQTT clients, and relay sockets accepted since the start
@@ -43,7 +54,7 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/** The demo: static files, the JSON relay on `/relay` and an MQTT broker on `/mqtt`, on one port. */
+/** The demo: static files, the JSON relay on `/relay`, an MQTT broker on `/mqtt` and file uploads on `/upload`, on one port. */
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const host = options.host ?? 'localhost';
   const dataDir = resolve(options.dataDir ?? '.parley-data');
@@ -54,9 +65,17 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   let relayOpens = 0;
   const files = serveStatic(resolve(options.staticDir ?? 'dist'));
   const controls = options.controls ? demoControls() : undefined;
+  let base = '';
+  const uploads = uploadEndpoint({
+    dir: join(dataDir, 'uploads'),
+    maxBytes: options.maxUploadBytes,
+    allowOrigin: (origin) => origin === base || (options.allowedOrigins ?? []).includes(origin),
+    baseUrl: () => base,
+  });
   const server: Server = createServer((req, res) => {
     options.onRequest?.(req.url ?? '/');
     if (controls?.handle(req, res)) return;
+    if (uploads(req, res)) return;
     // dist/ again under /parley/, as a site that copied it into a folder (demo/public/embed/subpath.html).
     if (req.url?.startsWith('/parley/')) req.url = req.url.slice('/parley'.length);
     return files(req, res);
@@ -74,10 +93,12 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     server.listen(options.port ?? 8080, host, ready);
   });
   const { port } = server.address() as AddressInfo;
+  base = `http://${host}:${port}`;
   return {
     url: `http://${host}:${port}`,
     relayUrl: `ws://${host}:${port}/relay`,
     mqttUrl: `ws://${host}:${port}/mqtt`,
+    uploadUrl: `${base}/upload`,
     port,
     stats: () => ({ relayClients: relay.clients.size, mqttClients: mqtt.clients(), relayOpens }),
     async close() {
