@@ -26,7 +26,7 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'
 
 function form(bytes: Buffer, name: string, type: string): FormData {
   const body = new FormData();
-  body.append('file', new Blob([bytes], { type }), name);
+  body.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
   return body;
 }
 
