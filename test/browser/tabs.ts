@@ -14,6 +14,10 @@ export interface Env {
   /** A relay that refuses any token but `guardedToken`. */
   guardedRelayUrl: string;
   guardedToken: string;
+  /** The demo server's POST /upload (demo/upload.ts), which allows the test page's origin. */
+  uploadUrl: string;
+  /** The demo server's MQTT broker (aedes over WebSocket). */
+  mqttUrl: string;
 }
 
 export const env = (): Promise<Env> => executeServerCommand('parley-env') as Promise<Env>;

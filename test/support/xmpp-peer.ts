@@ -16,6 +16,8 @@ export interface PeerMessage {
   text: string;
   id: string;
   type: string;
+  /** URLs of the message's XEP-0066 Out of Band Data elements. */
+  oob?: string[];
 }
 
 export type PeerCommand =
