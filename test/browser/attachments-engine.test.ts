@@ -127,6 +127,10 @@ describe('attachments on the JSON relay', () => {
       const file = await pngFile(300, 200, 'from-the-tab.png');
       const sent = await client.api.sendFiles(conversation, [file], 'uploaded by a tab');
       await waitFor(async () => (await gate.stats()).requests === 1, 10_000, 'the upload held at the gate');
+      // Text sent meanwhile goes ahead; the message with the file waits for its URL.
+      const meanwhile = await stays.api.send(stays.conversation, 'meanwhile');
+      await waitFor(() => bob.message(meanwhile.id), 10_000, 'the text sent during the upload');
+      expect(bob.count(sent.id), 'the file message before its upload finished').to.equal(0);
       if (ending === 'reloads') tab = await reloadTab(tab);
       else tab.close();
       await gate.set(true);

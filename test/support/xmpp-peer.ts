@@ -51,7 +51,7 @@ export class XmppPeer {
         if (event.event === 'ready') {
           clearTimeout(timer);
           resolve();
-        } else if (event.event === 'message') peer.received.push({ from: event.from, text: event.text, id: event.id, type: event.type });
+        } else if (event.event === 'message') peer.received.push({ from: event.from, text: event.text, id: event.id, type: event.type, oob: event.oob });
         else if (event.event === 'synced') peer.synced += 1;
         else if (event.event === 'error') reject(new Error(`slixmpp peer ${jid}: ${event.message}`));
       });
