@@ -1,5 +1,7 @@
 import { expect } from '@esm-bundle/chai';
-import type { ConnectionConfig, EngineEvent, UploadProgress } from '../../worker/api.ts';
+import { connectionKey, conversationKey, type ChatMessage, type ConnectionConfig, type EngineEvent, type UploadProgress } from '../../worker/api.ts';
+import { openParleyDb } from '../../worker/db.ts';
+import { pendingOrder } from '../../worker/order.ts';
 import { bytesAt, bytesOf, pdfFile, pngFile, side, statusesOf, uploadGate, wavFile } from './attachment-fixtures.ts';
 import { env, FAST, openTab, reloadTab, uniqueName, waitFor } from './tabs.ts';
 
@@ -107,6 +109,45 @@ describe('attachments on the JSON relay', () => {
     // Still running: a plain message goes out.
     const text = await ann.api.send(ann.conversation, 'still here');
     await waitFor(() => statusesOf(ann, text.id).includes('sent'), 10_000, 'a message after the refusals');
+  });
+
+  it('an engine that starts finds a half-uploaded message in its database: it uploads only the missing file, then sends it', async () => {
+    const gate = await uploadGate();
+    await gate.set(true);
+    const engine = uniqueName('restart');
+    const room = uniqueName('room');
+    const config = await relay('ann', gate.url);
+    const bob = await side(uniqueName('bob'), await relay('bob'), room);
+    // What an engine that stopped mid-upload left behind: the first file has its URL already.
+    const first = pdfFile('first.pdf');
+    const form = new FormData();
+    form.append('file', first, first.name);
+    const earlier = await fetch((await env()).uploadUrl, { method: 'POST', body: form });
+    const firstUrl = ((await earlier.json()) as { url: string }).url;
+    const second = await pngFile(40, 40, 'second.png');
+    const key = connectionKey(config);
+    const conversation = conversationKey(key, room);
+    const ts = Date.now();
+    const attachments = [
+      { url: firstUrl, name: first.name, type: first.type, size: first.size },
+      { url: '', name: second.name, type: second.type, size: second.size },
+    ];
+    const message: ChatMessage = { id: crypto.randomUUID(), conversation, room, from: config.user, text: 'left behind', attachments, ts, order: pendingOrder(ts), status: 'sending', mine: true };
+    const db = await openParleyDb(`parley:${engine}`, () => undefined);
+    const tx = db.transaction(['messages', 'outbox', 'uploads'], 'readwrite');
+    await tx.objectStore('messages').put(message);
+    await tx.objectStore('outbox').add({ id: message.id, connection: key, conversation });
+    await tx.objectStore('uploads').put({ id: message.id, conversation, files: [first, second], attachments });
+    await tx.done;
+    db.close();
+
+    const ann = await side(engine, config, room);
+    const got = await waitFor(() => bob.message(message.id), 20_000, 'the left-behind message at Bob\'s');
+    expect(got.attachments!.map((a) => a.name)).to.deep.equal(['first.pdf', 'second.png']);
+    expect(got.attachments![0]!.url).to.equal(firstUrl);
+    expect(await bytesAt(got.attachments![1]!.url)).to.deep.equal(await bytesOf(second));
+    expect((await gate.stats()).forwarded, 'only the missing file uploaded').to.equal(1);
+    await waitFor(() => statusesOf(ann, message.id).includes('sent'), 10_000, 'sent');
   });
 
   for (const ending of ['reloads', 'closes'] as const) {
