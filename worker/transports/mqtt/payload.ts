@@ -104,7 +104,8 @@ export function parseChat(payload: Uint8Array, room: string, now: number): Parse
       : value.attachments !== undefined && !(Array.isArray(value.attachments) && value.attachments.every(isAttachment))
         ? { ok: false as const, error: bad('"attachments" must be an array of objects with a string "url"') }
         : checkInbound({ id: value.id ?? crypto.randomUUID(), room, from: value.from, name: value.name, text: value.text, ts: value.ts, attachments: value.attachments }, rules);
-  return checked.ok ? { ok: true, value: checked.message, warning: checked.warning } : checked;
+  if (!checked.ok) return checked;
+  return checked.warning ? { ok: true, value: checked.message, warning: checked.warning } : { ok: true, value: checked.message };
 }
 
 const isAttachment = (a: unknown): a is WireAttachment =>
