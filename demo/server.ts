@@ -65,12 +65,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   let relayOpens = 0;
   const files = serveStatic(resolve(options.staticDir ?? 'dist'));
   const controls = options.controls ? demoControls() : undefined;
-  let base = '';
   const uploads = uploadEndpoint({
     dir: join(dataDir, 'uploads'),
     maxBytes: options.maxUploadBytes,
-    allowOrigin: (origin) => origin === base || (options.allowedOrigins ?? []).includes(origin),
-    baseUrl: () => base,
+    allowOrigin: (origin) => (options.allowedOrigins ?? []).includes(origin),
   });
   const server: Server = createServer((req, res) => {
     options.onRequest?.(req.url ?? '/');
@@ -93,12 +91,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     server.listen(options.port ?? 8080, host, ready);
   });
   const { port } = server.address() as AddressInfo;
-  base = `http://${host}:${port}`;
   return {
     url: `http://${host}:${port}`,
     relayUrl: `ws://${host}:${port}/relay`,
     mqttUrl: `ws://${host}:${port}/mqtt`,
-    uploadUrl: `${base}/upload`,
+    uploadUrl: `http://${host}:${port}/upload`,
     port,
     stats: () => ({ relayClients: relay.clients.size, mqttClients: mqtt.clients(), relayOpens }),
     async close() {

@@ -11,10 +11,11 @@ export interface UploadOptions {
   dir: string;
   /** Largest file, in bytes. Default 10 485 760 (10 MB), the engine's default `maxFileSize`. */
   maxBytes?: number;
-  /** Whether a page (or worker) of `origin` may upload and read files with CORS. */
+  /**
+   * Whether a page (or worker) of `origin` may upload and read files with CORS, besides the
+   * server's own origin (`http://` and the request's Host), which always may.
+   */
   allowOrigin: (origin: string) => boolean;
-  /** The server's public base URL (`http://host:port`), for the URLs it answers with. */
-  baseUrl: () => string;
 }
 
 /** The field that carries the file; the engine sends exactly one (worker/uploads/http-upload.ts). */
@@ -54,10 +55,18 @@ export function uploadEndpoint(options: UploadOptions): (req: IncomingMessage, r
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
   mkdirSync(options.dir, { recursive: true });
 
+  /**
+   * The server as this request reached it. A browser sets Host to the server it talks to, so a
+   * page of another origin can never match it; a URL answered to a client that lies about Host
+   * only misleads that client.
+   */
+  const base = (req: IncomingMessage) => `http://${req.headers.host ?? 'localhost'}`;
+  const allowed = (req: IncomingMessage, origin: string) => origin === base(req) || options.allowOrigin(origin);
+
   /** CORS headers for an allowed origin; none for others, so the browser withholds the answer. */
   const cors = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
-    return origin && options.allowOrigin(origin) ? { 'access-control-allow-origin': origin, vary: 'origin' } : { vary: 'origin' };
+    return origin && allowed(req, origin) ? { 'access-control-allow-origin': origin, vary: 'origin' } : { vary: 'origin' };
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse, status: number, body: object, close = false) => {
@@ -78,7 +87,7 @@ export function uploadEndpoint(options: UploadOptions): (req: IncomingMessage, r
     const origin = req.headers.origin;
     // A browser always names the origin of a cross-origin POST; a client without one (curl) is
     // not a page, and CORS could not stop it anyway.
-    if (origin && !options.allowOrigin(origin))
+    if (origin && !allowed(req, origin))
       return refuse(req, res, refusal(403, 'origin', `Pages of ${origin} may not upload here: it is not in the server's allowed origins.`), true);
     if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? ''))
       return refuse(req, res, refusal(415, 'not-multipart', 'Send the file as multipart/form-data with one "file" field.'), true);
@@ -127,7 +136,7 @@ export function uploadEndpoint(options: UploadOptions): (req: IncomingMessage, r
       const result = await kept;
       if ('status' in result) return refuse(req, res, result, true);
       if (failed) return;
-      const url = `${options.baseUrl()}/files/${result.name}`;
+      const url = `${base(req)}/files/${result.name}`;
       answer(req, res, 201, { url, type: result.kind.type, size: result.size });
     });
     req.pipe(parser);

@@ -196,7 +196,7 @@ export class Engine {
       if (file.size > maxFileSize)
         throw new ValidationError('too-large', `${name} has ${file.size} bytes; files can be at most ${maxFileSize} bytes (${(maxFileSize / 1048576).toFixed(1)} MB).`);
     }
-    if (!connection.config.uploadUrl && !(await connection.capabilities()).upload)
+    if (!(await connection.capabilities()).upload && !connection.config.uploadUrl)
       throw new ValidationError('config', 'This chat has no upload-url, so files cannot be sent.');
     const attachments = await Promise.all(files.map((file, i) => describeFile(file, measured[i])));
     const message: ChatMessage = {

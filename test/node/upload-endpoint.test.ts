@@ -130,6 +130,10 @@ describe('POST /upload', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), null);
     const preflight = await fetch(server.uploadUrl, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+    // The server's own origin needs no listing: the demo page's engine uploads from there.
+    const own = await upload(PNG, 'a.png', 'image/png', server.url);
+    assert.equal(own.res.status, 201);
+    assert.equal(own.res.headers.get('access-control-allow-origin'), server.url);
   });
 
   it('serves nothing outside the upload folder', async () => {

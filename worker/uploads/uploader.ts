@@ -162,14 +162,14 @@ export class Uploader {
     this.deps.flush();
   }
 
-  /** Where file goes: the configured upload URL (relay, MQTT), or a XEP-0363 slot (XMPP). */
+  /** Where a file goes: a slot where the protocol offers them (XMPP: XEP-0363), else the configured upload URL. */
   async #request(file: Blob, name: string, type: string): Promise<UploadRequest> {
-    const config = this.deps.config();
-    if (config.uploadUrl) return { method: 'POST', url: config.uploadUrl, file, name };
     if ((await this.deps.capabilities()).upload) {
       const slot = await this.deps.slot({ name, size: file.size, type });
       return { method: 'PUT', url: slot.put, get: slot.get, headers: slot.headers, file, type };
     }
+    const { uploadUrl } = this.deps.config();
+    if (uploadUrl) return { method: 'POST', url: uploadUrl, file, name };
     throw new UploadError('config', 'This chat has no upload-url, so files cannot be sent.', true);
   }
 
