@@ -48,6 +48,22 @@ describe('attachments on the JSON relay', () => {
     expect(ann.message(sent.id)!.attachments!.every((a) => a.url.startsWith('http'))).to.equal(true);
   });
 
+  it('keeps what the tab measured of a video, which a worker cannot decode, and drops a poster that is not an image', async () => {
+    const room = uniqueName('video');
+    const ann = await side(uniqueName('ann'), await relay('ann'), room);
+    const bob = await side(uniqueName('bob'), await relay('bob'), room);
+    // The EBML magic of a WebM file, enough for the server's content check.
+    const video = new File([new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0, 0, 0, 0, 0, 0, 0])], 'clip.webm', { type: 'video/webm' });
+    const poster = 'data:image/jpeg;base64,/9j/4AAQSkZJRg==';
+    const sent = await ann.api.sendFiles(ann.conversation, [video, video], '', [
+      { width: 1280, height: 720, duration: 4_321.4, preview: poster },
+      { width: -3, height: 720, duration: Infinity, preview: 'data:text/html;base64,PHNjcmlwdD4=' },
+    ]);
+    const got = await waitFor(() => bob.message(sent.id), 20_000, "the videos at Bob's");
+    expect(got.attachments![0]).to.include({ type: 'video/webm', width: 1280, height: 720, duration: 4_321, preview: poster });
+    expect(got.attachments![1]).to.deep.equal({ url: got.attachments![1]!.url, name: 'clip.webm', type: 'video/webm', size: video.size });
+  });
+
   it('cancel aborts the upload under way, and the peer never gets the message', async () => {
     const gate = await uploadGate();
     const room = uniqueName('cancel');
