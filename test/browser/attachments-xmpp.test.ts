@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { bytesAt, bytesOf, pdfFile, pngFile, side, statusesOf } from './attachment-fixtures.ts';
 import { uniqueName, waitFor } from './tabs.ts';
-import { FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
+import { command, FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
 
 /** Attachments on XMPP: a XEP-0363 slot on Prosody, the URL in the body and in XEP-0066 OOB (docs/xmpp.md). */
 describe('attachments on XMPP', () => {
@@ -22,6 +22,29 @@ describe('attachments on XMPP', () => {
       expect(own.attachments!.map((a) => a.url)).to.deep.equal(got.oob);
       expect(own.text, 'the text without the URL lines').to.equal('see these');
     } finally {
+      await peer.stop();
+    }
+  });
+
+  it('a file sent while the XMPP link is down waits for the link, then uploads and goes out once', async () => {
+    const { proxyUrl, password } = await xmppEnv();
+    const peer = await startPeer('peer');
+    try {
+      const user = await xmppUser('ann');
+      const ann = await side(uniqueName('ann'), { protocol: 'xmpp', url: proxyUrl, user, password, options: FAST }, peer.jid);
+      await command('xmpp-proxy', { mode: 'refuse' });
+      await waitFor(() => ann.events.some((e) => e.type === 'state' && e.change.to === 'reconnecting'), 10_000, 'the link down');
+      const file = await pngFile(30, 30, 'offline.png');
+      const sent = await ann.api.sendFiles(ann.conversation, [file]);
+      // No slot without a link: back to the queue, to wait for it.
+      await waitFor(() => statusesOf(ann, sent.id).includes('queued'), 10_000, 'the upload back in the queue');
+      await command('xmpp-proxy', { mode: 'forward' });
+      const got = await waitFor(async () => (await peer.received()).find((m) => m.id === sent.id), 30_000, 'the file at the peer once the link is back');
+      expect(await bytesAt(got.oob![0]!)).to.deep.equal(await bytesOf(file));
+      await peer.sync();
+      expect((await peer.received()).filter((m) => m.id === sent.id)).to.have.length(1);
+    } finally {
+      await command('xmpp-proxy', { mode: 'forward' });
       await peer.stop();
     }
   });
