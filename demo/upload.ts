@@ -123,7 +123,11 @@ export function uploadEndpoint(options: UploadOptions): (req: IncomingMessage, r
         return fail(refusal(400, 'bad-name', `Refused the file name: ${nameProblem}.`));
       }
       kept = keep(stream);
-      void kept.then((result) => 'status' in result && result.error === 'too-large' && refuse(req, res, result, true));
+      void kept.then(async (result) => {
+        if ('status' in result) return result.error === 'too-large' && refuse(req, res, result, true);
+        // Kept, but the request failed after it (a second file): nobody learns its URL.
+        if (failed) await rm(join(options.dir, result.name), { force: true });
+      });
     });
     parser.on('field', () => fail(refusal(400, 'bad-field', `Send only one "${FILE_FIELD}" field.`)));
     parser.on('filesLimit', () => fail(refusal(400, 'too-many-files', 'Send one file per request.')));
@@ -149,6 +153,14 @@ export function uploadEndpoint(options: UploadOptions): (req: IncomingMessage, r
       let head = Buffer.alloc(0);
       let size = 0;
       let over = false;
+      let abandoned = false;
+      // The client went away mid-file (a cancelled upload): nothing of it is kept.
+      req.once('close', () => {
+        if (req.complete || out.writableFinished) return;
+        abandoned = true;
+        stream.unpipe(out);
+        out.destroy();
+      });
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
@@ -165,16 +177,22 @@ export function uploadEndpoint(options: UploadOptions): (req: IncomingMessage, r
       });
       stream.pipe(out);
       return new Promise<{ name: string; kind: FileKind; size: number } | Refusal>((done) => {
-        out.on('error', (e) => done(refusal(500, 'storage', `The server could not store the file: ${e.message}.`)));
+        let broken: Refusal | undefined;
+        // A write error is followed by `close`, which then deletes the part.
+        out.on('error', (e) => (broken = refusal(500, 'storage', `The server could not store the file: ${e.message}.`)));
         out.on('close', async () => {
           const kind = sniff(head);
-          const problem = over
-            ? tooLarge(maxBytes)
-            : size === 0
-              ? refusal(400, 'empty', 'The file is empty.')
-              : !kind
-                ? refusal(415, 'type', 'Only images (PNG, JPEG, GIF, WebP), PDF, audio (MP3, WAV, Ogg, M4A) and video (MP4, WebM) may be uploaded; the content of this file is none of them, whatever its name or declared type.')
-                : undefined;
+          const problem =
+            broken ??
+            (abandoned
+              ? refusal(400, 'aborted', 'The upload was cut off.')
+              : over
+                ? tooLarge(maxBytes)
+                : size === 0
+                  ? refusal(400, 'empty', 'The file is empty.')
+                  : !kind
+                    ? refusal(415, 'type', 'Only images (PNG, JPEG, GIF, WebP), PDF, audio (MP3, WAV, Ogg, M4A) and video (MP4, WebM) may be uploaded; the content of this file is none of them, whatever its name or declared type.')
+                    : undefined);
           if (problem || !kind) {
             await rm(partial, { force: true });
             return done(problem!);

@@ -123,6 +123,20 @@ describe('POST /upload', () => {
     assert.ok(!storedFiles().some((f) => f.endsWith('.part')), 'the partial file is deleted');
   });
 
+  it('keeps nothing of an upload the client cuts off', async () => {
+    const boundary = 'parleyboundary';
+    const req = request(server.uploadUrl, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' } });
+    req.on('error', () => undefined);
+    req.write(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="half.png"\r\ncontent-type: image/png\r\n\r\n`);
+    req.write(PNG);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(storedFiles().some((f) => f.endsWith('.part')), 'the part is being written');
+    req.destroy();
+    const deadline = Date.now() + 5_000;
+    while (storedFiles().some((f) => f.endsWith('.part')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(storedFiles().filter((f) => f.endsWith('.part')), [], 'the part is deleted');
+  });
+
   it('gives a disallowed origin a 403 and no CORS header', async () => {
     const { res, body } = await upload(PNG, 'a.png', 'image/png', 'https://evil.example');
     assert.equal(res.status, 403);
