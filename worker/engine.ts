@@ -23,7 +23,7 @@ import { realTimers, Timer, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
 import { describeFile } from './uploads/describe.ts';
 import { Uploader } from './uploads/uploader.ts';
-import { ATTACHMENT_LIMITS } from './transports/attachments.ts';
+import { ATTACHMENT_LIMITS, httpUrl } from './transports/attachments.ts';
 
 export const defaultOptions: EngineOptions = {
   heartbeatInterval: 15_000,
@@ -196,8 +196,11 @@ export class Engine {
       if (file.size > maxFileSize)
         throw new ValidationError('too-large', `${name} has ${file.size} bytes; files can be at most ${maxFileSize} bytes (${(maxFileSize / 1048576).toFixed(1)} MB).`);
     }
-    if (!(await connection.capabilities()).upload && !connection.config.uploadUrl)
-      throw new ValidationError('config', 'This chat has no upload-url, so files cannot be sent.');
+    if (!(await connection.capabilities()).upload) {
+      const { uploadUrl } = connection.config;
+      if (!uploadUrl) throw new ValidationError('config', 'This chat has no upload-url, so files cannot be sent.');
+      if (!httpUrl(uploadUrl)) throw new ValidationError('config', `The upload-url "${uploadUrl.slice(0, 200)}" is not an http(s) URL.`);
+    }
     const attachments = await Promise.all(files.map((file, i) => describeFile(file, measured[i])));
     const message: ChatMessage = {
       id: crypto.randomUUID(),

@@ -122,6 +122,10 @@ describe('attachments on the JSON relay', () => {
     const config = await noUrl.api.sendFiles(noUrl.conversation, [pdfFile()]).then(() => undefined, (e: { code?: string; message: string }) => e);
     expect(config?.code).to.equal('config');
     expect(config?.message).to.match(/upload-url/);
+    const badUrl = await side(uniqueName('dee'), { ...(await relay('dee')), uploadUrl: 'javascript:alert(1)' }, uniqueName('bad-url'));
+    const scheme = await badUrl.api.sendFiles(badUrl.conversation, [pdfFile()]).then(() => undefined, (e: { code?: string; message: string }) => e);
+    expect(scheme?.code).to.equal('config');
+    expect(scheme?.message).to.match(/not an http\(s\) URL/);
     // Still running: a plain message goes out.
     const text = await ann.api.send(ann.conversation, 'still here');
     await waitFor(() => statusesOf(ann, text.id).includes('sent'), 10_000, 'a message after the refusals');

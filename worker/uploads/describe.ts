@@ -19,7 +19,8 @@ export async function describeFile(file: Blob, measured?: MeasuredMedia): Promis
   Object.assign(attachment, fromTab(measured));
   if (type.startsWith('image/') && type !== 'image/svg+xml') Object.assign(attachment, await image(file));
   if (type === 'audio/wav' || type === 'audio/x-wav' || type === 'audio/wave') {
-    const duration = await wavDuration(file);
+    // A broken header only costs the duration.
+    const duration = await wavDuration(file).catch(() => undefined);
     if (duration !== undefined) attachment.duration ??= duration;
   }
   return attachment;
@@ -98,7 +99,7 @@ export async function wavDuration(file: Blob): Promise<number | undefined> {
   for (let at = 12; at + 8 <= view.byteLength; ) {
     const id = tag(at);
     const size = view.getUint32(at + 4, true);
-    if (id === 'fmt ' && at + 16 <= view.byteLength) byteRate = view.getUint32(at + 16, true);
+    if (id === 'fmt ' && at + 20 <= view.byteLength) byteRate = view.getUint32(at + 16, true);
     // The data chunk may claim more than the file holds (a recording cut short): the file wins.
     if (id === 'data') return byteRate ? Math.round((Math.min(size, file.size - at - 8) / byteRate) * 1000) : undefined;
     at += 8 + size + (size % 2);
