@@ -66,6 +66,8 @@ export function startUpload(request: UploadRequest, progress: (sent: number) => 
       clearTimeout(stall);
       reject(error);
     };
+    // Every byte is out: the watch now bounds the wait for the server's answer.
+    xhr.upload.onload = watch;
     xhr.upload.onprogress = (event) => {
       watch();
       progress(Math.min(event.loaded, request.file.size));
