@@ -40,6 +40,10 @@ function apply(): void {
   chat.room = room;
   chat.user = visitorId();
   chat.name = user;
+  // Relay and MQTT upload files to this server's POST /upload (docs/attachments.md); XMPP asks
+  // Prosody for XEP-0363 slots instead.
+  if (chat.protocol === 'xmpp') chat.removeAttribute('upload-url');
+  else chat.setAttribute('upload-url', `${location.origin}/upload`);
   if (chat.protocol === 'xmpp') {
     // demo:xmpp's Prosody lets any name in: the name becomes a JID, the room a MUC room.
     const local = user.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');

@@ -7,9 +7,10 @@ const server = await startDemoServer({
   dataDir: process.env.PARLEY_DATA_DIR,
   identitySecret: process.env.PARLEY_IDENTITY_SECRET,
   controls: true,
+  // Origins of other sites that embed the widget and may upload files (docs/attachments.md).
+  allowedOrigins: process.env.PARLEY_ALLOWED_ORIGINS?.split(/[\s,]+/).filter(Boolean),
   // A public demo relay must hold its own against one noisy visitor (docs/relay.md).
   limits: {
-    allowedOrigins: process.env.PARLEY_ALLOWED_ORIGINS?.split(/\s+/).filter(Boolean),
     maxConnectionsPerIp: 50,
     messagesPerSecond: 20,
     messageBurst: 100,

@@ -3,12 +3,13 @@ import type { IncomingMessage } from 'node:http';
 /** The relay's limits on who may connect and how fast they may write (docs/relay.md). */
 export interface RelayLimits {
   /**
-   * Page origins (the upgrade's `Origin` header, e.g. `https://shop.example`) allowed to open a
-   * relay socket. Default: any. A browser always sends Origin, so this keeps other sites' pages
-   * from using the relay with their visitors' connections; it is no defence against a non-browser
-   * client, which can send any header.
+   * Whether a page from another origin (the upgrade's `Origin` header, e.g.
+   * `https://shop.example`) may open a relay socket. The server's own origin always may.
+   * Default: any. A browser always sends Origin, so this keeps other sites' pages from using the
+   * relay with their visitors' connections; it is no defence against a program that is not a
+   * browser, which can send any header.
    */
-  allowedOrigins?: readonly string[];
+  allowOrigin?: (origin: string) => boolean;
   /** Most relay sockets open at once from one IP address. Default: no limit (`npm start` sets 50). */
   maxConnectionsPerIp?: number;
   /** Chat messages one socket may send per second, sustained. Default: no limit (`npm start` sets 20). */
@@ -55,6 +56,15 @@ export interface Refusal {
   fatal: boolean;
 }
 
+/** A page or worker of the server's own origin: its Origin names the host the request went to. */
+const sameOrigin = (req: IncomingMessage, origin: string): boolean => {
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+};
+
 /** Counts sockets per IP and checks each upgrade against the limits. */
 export function relayGuards(limits: RelayLimits = {}) {
   const perIp = new Map<string, number>();
@@ -64,7 +74,7 @@ export function relayGuards(limits: RelayLimits = {}) {
     /** Checks an upgrade before it is accepted; undefined if it may proceed. */
     admit(req: IncomingMessage): Refusal | undefined {
       const origin = req.headers.origin;
-      if (limits.allowedOrigins && origin !== undefined && !limits.allowedOrigins.includes(origin))
+      if (limits.allowOrigin && origin !== undefined && !sameOrigin(req, origin) && !limits.allowOrigin(origin))
         return { code: 'origin', message: `This relay does not serve pages from ${origin}.`, fatal: true };
       if ((perIp.get(ipOf(req)) ?? 0) >= maxPerIp)
         return { code: 'too-many-connections', message: `At most ${maxPerIp} connections per address are allowed; try again later.`, fatal: false };

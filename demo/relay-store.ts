@@ -3,10 +3,17 @@ import type { WireMessage } from '../worker/transports/json/wire.ts';
 
 type Stored = WireMessage & { seq: number };
 
-/** SQLite gives NULL for a message stored without a display name; the wire leaves it out. */
-const row = (r: Stored & { name?: string | null }): Stored => {
-  if (r.name === null) delete r.name;
-  return r as Stored;
+/** A row as SQLite gives it: NULL for no name, attachments as JSON text. */
+type Row = Omit<Stored, 'attachments'> & { name?: string | null; attachments?: string | null };
+
+/** SQLite gives NULL for a message stored without a display name or files; the wire leaves them out. */
+const row = (r: Row): Stored => {
+  const { attachments, ...rest } = r;
+  if (rest.name === null) delete rest.name;
+  const message = rest as Stored;
+  // Written by add() below from checked attachments, so it parses.
+  if (attachments) message.attachments = JSON.parse(attachments) as Stored['attachments'];
+  return message;
 };
 
 /**
@@ -36,8 +43,10 @@ export class RelayStore {
     // Display names came after ids (docs/identity.md): a history from before has none.
     const known = (this.#db.prepare('PRAGMA table_info(messages)').all() as { name: string }[]).map((c) => c.name);
     if (!known.includes('name')) this.#db.exec('ALTER TABLE messages ADD COLUMN name TEXT');
-    const columns = 'seq, id, room, sender AS "from", name, text, ts';
-    this.#insert = this.#db.prepare('INSERT OR IGNORE INTO messages (id, room, sender, name, text, ts) VALUES (?, ?, ?, ?, ?, ?)');
+    // Files came later still (docs/attachments.md): a JSON array, NULL for a message without.
+    if (!known.includes('attachments')) this.#db.exec('ALTER TABLE messages ADD COLUMN attachments TEXT');
+    const columns = 'seq, id, room, sender AS "from", name, text, ts, attachments';
+    this.#insert = this.#db.prepare('INSERT OR IGNORE INTO messages (id, room, sender, name, text, ts, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.#byId = this.#db.prepare(`SELECT ${columns} FROM messages WHERE id = ?`);
     this.#after = this.#db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?`);
     this.#latest = this.#db.prepare(
@@ -53,22 +62,23 @@ export class RelayStore {
   add(message: Omit<WireMessage, 'seq'>): { stored: Stored; fresh: boolean } {
     // Looked up first: an ignored INSERT still advances the AUTOINCREMENT counter, and a resend
     // must not leave a gap in seq (one message, one seq; test/node/relay.test.ts).
-    const known = this.#byId.get(message.id) as Stored | undefined;
+    const known = this.#byId.get(message.id) as Row | undefined;
     if (known) return { stored: row(known), fresh: false };
-    const { changes } = this.#insert.run(message.id, message.room, message.from, message.name ?? null, message.text, message.ts);
-    return { stored: row(this.#byId.get(message.id) as Stored), fresh: changes === 1 };
+    const files = message.attachments?.length ? JSON.stringify(message.attachments) : null;
+    const { changes } = this.#insert.run(message.id, message.room, message.from, message.name ?? null, message.text, message.ts, files);
+    return { stored: row(this.#byId.get(message.id) as Row), fresh: changes === 1 };
   }
 
   after(room: string, seq: number, limit: number): Stored[] {
-    return (this.#after.all(room, seq, limit) as Stored[]).map(row);
+    return (this.#after.all(room, seq, limit) as Row[]).map(row);
   }
 
   latest(room: string, limit: number): Stored[] {
-    return (this.#latest.all(room, limit) as Stored[]).map(row);
+    return (this.#latest.all(room, limit) as Row[]).map(row);
   }
 
   before(room: string, seq: number, limit: number): Stored[] {
-    return (this.#before.all(room, seq, limit) as Stored[]).map(row);
+    return (this.#before.all(room, seq, limit) as Row[]).map(row);
   }
 
   /** The newest sequence number in any room; 0 when empty. */

@@ -9,6 +9,7 @@ import {
   type ServerFrame,
 } from '../worker/transports/json/wire.ts';
 import { relayGuards, type RelayLimits } from './relay-guards.ts';
+import { checkAttachments } from '../worker/transports/attachments.ts';
 import type { RelayStore } from './relay-store.ts';
 
 export interface RelayOptions {
@@ -110,9 +111,13 @@ export function createRelay(options: RelayOptions): WebSocketServer {
         const reject = (code: string, message: string) => send(ws, { type: 'error', code, message, id });
         if (!client.rooms.has(frame.room)) return void reject('not-joined', 'Join the room before sending to it.');
         if (typeof frame.text !== 'string') return void reject('bad-frame', "A message's text must be a string.");
-        if (!frame.text.trim()) return void reject('empty', 'The message is empty.');
+        // The same schema the engine reads them with; anything it would drop is refused here.
+        const files = checkAttachments(frame.attachments);
+        if (files.dropped.length) return void reject('bad-attachments', `Refused the message's files: ${files.dropped.join('; ')}.`);
+        const attachments = files.attachments.length ? files.attachments : undefined;
+        if (!frame.text.trim() && !attachments) return void reject('empty', 'The message is empty.');
         if (frame.text.length > maxText) return void reject('too-long', `Messages can be at most ${maxText} characters.`);
-        const { stored, fresh } = store.add({ id, room: frame.room, from: client.user, name: client.name, text: frame.text, ts: Date.now() });
+        const { stored, fresh } = store.add({ id, room: frame.room, from: client.user, name: client.name, text: frame.text, ts: Date.now(), attachments });
         send(ws, { type: 'ack', id, seq: stored.seq, ts: stored.ts });
         // A resend of a stored id is acked again but not shown twice.
         if (fresh) toRoom(frame.room, ws, { type: 'msg', ...stored });

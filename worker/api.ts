@@ -127,6 +127,13 @@ export interface Attachment {
   preview?: string;
 }
 
+/**
+ * What the tab measured of a file before handing it over, where the engine cannot: a worker has
+ * no <video> or <audio> element, and no OfflineAudioContext (docs/attachments.md). The engine
+ * keeps only bounded whole numbers and a small `data:image/` poster.
+ */
+export type MeasuredMedia = Partial<Pick<Attachment, 'width' | 'height' | 'duration' | 'preview'>>;
+
 /** An upload in progress, as `upload-progress` events report it. */
 export interface UploadProgress {
   conversation: string;
@@ -254,9 +261,17 @@ export interface EngineApi {
   leave(conversation: string): Promise<void>;
   /** Stores the message, then sends it when the link is open. Rejects if it cannot be queued. */
   send(conversation: string, text: string): Promise<ChatMessage>;
+  /**
+   * Stores a message with files (and optional text) with its Blobs in the outbox, uploads them
+   * in the engine, and sends the message once every file has a URL (docs/attachments.md).
+   * `measured[i]`, if given, is what the tab measured of `files[i]` (video size and duration,
+   * audio duration, a poster). Rejects if it cannot be queued: no file, a file over
+   * `maxFileSize`, no upload URL or service.
+   */
+  sendFiles(conversation: string, files: Blob[], text?: string, measured?: (MeasuredMedia | undefined)[]): Promise<ChatMessage>;
   /** Sends a `failed` message again. */
   retry(conversation: string, id: string): Promise<void>;
-  /** Withdraws a message that is not yet sent, or failed. */
+  /** Withdraws a message that is not yet sent, or failed; aborts and forgets its uploads. */
   cancel(conversation: string, id: string): Promise<void>;
   /** Newest first; only messages before `before` (the oldest one shown) when given. */
   history(conversation: string, before?: HistoryCursor, limit?: number): Promise<HistoryPage>;

@@ -55,6 +55,10 @@ export const ERROR_CODES = [
   'outbox-full',
   'not-cancellable',
   'unknown-conversation',
+  // A file is over the size limit: the engine's `maxFileSize` or the upload server's (HTTP 413).
+  'too-large',
+  // The upload server or XMPP upload service refused a file for good (HTTP 4xx; XEP-0363 slot error).
+  'upload-refused',
   // The server refused one message (`reject`).
   'not-joined',
   'refused',
@@ -79,7 +83,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * Refusals that the same message would meet again: Retry cannot help, only Edit or Delete.
  * Everything else (a server hiccup, a room not yet joined) may pass on a retry.
  */
-export const PERMANENT_REFUSALS: readonly ErrorCode[] = ['too-long', 'empty', 'refused'];
+export const PERMANENT_REFUSALS: readonly ErrorCode[] = ['too-long', 'empty', 'refused', 'too-large', 'upload-refused'];
 
 export const isErrorCode = (code: unknown): code is ErrorCode =>
   typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);

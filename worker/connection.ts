@@ -10,7 +10,7 @@ import { Heartbeat } from './heartbeat.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
 import { Timer, type Timers } from './timers.ts';
-import type { Transport, TransportEvents, TransportModule } from './transports/transport.ts';
+import type { FileInfo, Transport, TransportEvents, TransportModule, UploadSlot } from './transports/transport.ts';
 
 export interface ConnectionDeps {
   timers: Timers;
@@ -124,6 +124,13 @@ export class Connection {
     if (!conversation || this.#machine.state !== 'open' || !(await this.capabilities()).serverHistory) return;
     const before = await this.deps.history.oldestCursor(conversation);
     if (before && this.#machine.state === 'open') this.#transport?.older(room, before, limit);
+  }
+
+  /** A XEP-0363 upload slot on the current link (worker/uploads/uploader.ts); rejects without one. */
+  uploadSlot(file: FileInfo): Promise<UploadSlot> {
+    const transport = this.#transport;
+    if (!transport?.uploadSlot || this.#machine.state !== 'open') return Promise.reject(new Error('The connection is not open.'));
+    return transport.uploadSlot(file);
   }
 
   /** The visitor pressed "Retry now": skip the wait, and start again even after `failed`. */

@@ -77,8 +77,8 @@ export class Delivery {
       if (generation !== this.link.generation()) throw new StorageError('storage', 'The link closed before this message was stored.');
       const conversation = this.link.conversationOf(inbound.room);
       if (!conversation) return;
-      const { id, room, from, name, text, ts, cursor } = inbound;
-      const message = { id, room, from, name, text, ts, cursor, conversation, mine: from === this.link.user() };
+      const { id, room, from, name, text, ts, cursor, attachments } = inbound;
+      const message = { id, room, from, name, text, ts, cursor, conversation, mine: from === this.link.user(), ...(attachments ? { attachments } : {}) };
       try {
         const shown = await this.history.receive(message, inbound.older ? 'oldest' : 'newest');
         if (shown) this.link.emit({ type: 'message', message: shown });
@@ -161,6 +161,9 @@ export class Delivery {
         continue;
       }
       if (held.has(message.room)) continue;
+      // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when they
+      // are done. The room is not held: text sent meanwhile need not wait for a large file.
+      if (message.attachments?.some((a) => !a.url)) continue;
       // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
       if (!this.link.isLive(message.room)) {
         held.add(message.room);
@@ -171,12 +174,12 @@ export class Delivery {
       // Already `sending`: an engine that stopped mid-send left it so; send it again (ids dedupe).
       // Not movable to `sending` (a refused message): it waits for Retry and blocks nothing.
       const sending = message.status === 'sending' || (await this.#setStatus(message.conversation, message.id, 'sending'));
-      const { id, room, from, name, text, ts } = message;
+      const { id, room, from, name, text, ts, attachments } = message;
       if (!sending || !(await this.outbox.has(id))) {
         this.#inflight.delete(id);
         continue;
       }
-      if (!this.link.send({ id, room, from, name, text, ts })) {
+      if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) {
         this.#inflight.delete(id);
         held.add(room);
       } else this.traffic?.message('out', text);

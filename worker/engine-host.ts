@@ -32,6 +32,7 @@ export function invoke(engine: Engine, tabId: string, method: CallMethod, args: 
     open: (config, room) => engine.open(tabId, config, room),
     leave: (conversation) => engine.leave(tabId, conversation),
     send: (conversation, text) => engine.send(conversation, text),
+    sendFiles: (conversation, files, text, measured) => engine.sendFiles(conversation, files, text, measured),
     retry: (conversation, id) => engine.retry(conversation, id),
     cancel: (conversation, id) => engine.cancel(conversation, id),
     history: (conversation, before, limit) => engine.page(conversation, before, limit),
@@ -45,4 +46,4 @@ export function invoke(engine: Engine, tabId: string, method: CallMethod, args: 
   return (async () => (table[method] as (...x: never[]) => unknown)(...a))();
 }
 
-export const CALL_METHODS: readonly CallMethod[] = ['open', 'leave', 'send', 'retry', 'cancel', 'history', 'typing', 'reconnectNow', 'wake', 'stats', 'health'];
+export const CALL_METHODS: readonly CallMethod[] = ['open', 'leave', 'send', 'sendFiles', 'retry', 'cancel', 'history', 'typing', 'reconnectNow', 'wake', 'stats', 'health'];

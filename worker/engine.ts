@@ -9,11 +9,12 @@ import {
   type EngineStats,
   type HistoryCursor,
   type HistoryPage,
+  type MeasuredMedia,
   type OpenResult,
 } from './api.ts';
 import { Connection } from './connection.ts';
 import { openParleyDb, type ParleyDb } from './db.ts';
-import { ParleyError, ValidationError } from './errors.ts';
+import { ParleyError, toInfo, ValidationError } from './errors.ts';
 import { History, type StorageFault } from './history.ts';
 import { Outbox } from './outbox.ts';
 import { pendingOrder } from './order.ts';
@@ -21,6 +22,9 @@ import { Tabs } from './tabs.ts';
 import { realTimers, Timer, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
 import type { UncaughtErrors } from './uncaught.ts';
+import { describeFile } from './uploads/describe.ts';
+import { Uploader } from './uploads/uploader.ts';
+import { ATTACHMENT_LIMITS, httpUrl } from './transports/attachments.ts';
 
 export const defaultOptions: EngineOptions = {
   heartbeatInterval: 15_000,
@@ -56,6 +60,8 @@ interface Entry {
   health: Timer;
   /** Closes the connection once no tab has used it for `idleGrace` ms. */
   idle: Timer;
+  /** Its messages' files (worker/uploads/uploader.ts). */
+  uploader: Uploader;
 }
 
 /** The engine: every connection, the tabs that use them, and the shared stores. */
@@ -113,8 +119,23 @@ export class Engine {
         online: this.deps.online ?? (() => true),
         emit: (event) => this.#emit(key, event),
       });
-      entry = { connection, outbox, idle: new Timer(this.#timers), health: new Timer(this.#timers) };
+      const uploader = new Uploader({
+        db: () => this.#open(),
+        history: this.history,
+        config: () => connection.config,
+        capabilities: () => connection.capabilities(),
+        slot: (file) => connection.uploadSlot(file),
+        pending: () => outbox.pending(key),
+        flush: () => void connection.delivery.flush(),
+        emit: (event) => this.#emit(key, event),
+        timers: this.#timers,
+        random: this.deps.random ?? Math.random,
+        backoff: { base: options.backoffBase, cap: options.backoffCap },
+      });
+      entry = { connection, outbox, uploader, idle: new Timer(this.#timers), health: new Timer(this.#timers) };
       this.#connections.set(key, entry);
+      // Files a closed engine or connection left half uploaded go on now (docs/attachments.md).
+      void uploader.resume().catch((e: unknown) => this.#emit(key, { type: 'error', error: toInfo(e) }));
     }
     entry.idle.stop();
     entry.connection.updateCredentials(config.password);
@@ -157,11 +178,61 @@ export class Engine {
     return message;
   }
 
+  /**
+   * A message with files: described here (worker/uploads/describe.ts), stored with its Blobs,
+   * then uploaded by the connection's Uploader, which lets the outbox send it once every file
+   * has a URL.
+   */
+  async sendFiles(conversation: string, files: Blob[], text = '', measured: (MeasuredMedia | undefined)[] = []): Promise<ChatMessage> {
+    const { connection, outbox, room, uploader } = this.#find(conversation);
+    const { maxTextLength, maxFileSize } = connection.options;
+    if (!Array.isArray(files) || files.length === 0) throw new ValidationError('empty', 'Choose a file first.');
+    if (files.length > ATTACHMENT_LIMITS.count)
+      throw new ValidationError('too-large', `A message can carry at most ${ATTACHMENT_LIMITS.count} files; this one has ${files.length}.`);
+    if (typeof text !== 'string') throw new ValidationError('empty', 'The text of a message with files must be a string.');
+    if (text.length > maxTextLength)
+      throw new ValidationError('too-long', `Messages can be at most ${maxTextLength} characters; this one has ${text.length}.`);
+    for (const file of files) {
+      if (!(file instanceof Blob)) throw new ValidationError('empty', 'Each file must be a File or Blob.');
+      const name = file instanceof File ? `"${file.name}"` : 'A file';
+      if (file.size === 0) throw new ValidationError('empty', `${name} is empty.`);
+      if (file.size > maxFileSize)
+        throw new ValidationError('too-large', `${name} has ${file.size} bytes; files can be at most ${maxFileSize} bytes (${(maxFileSize / 1048576).toFixed(1)} MB).`);
+    }
+    if (!(await connection.capabilities()).upload) {
+      const { uploadUrl } = connection.config;
+      if (!uploadUrl) throw new ValidationError('config', 'This chat has no upload-url, so files cannot be sent.');
+      if (!httpUrl(uploadUrl)) throw new ValidationError('config', `The upload-url "${uploadUrl.slice(0, 200)}" is not an http(s) URL.`);
+    }
+    const attachments = await Promise.all(files.map((file, i) => describeFile(file, measured[i])));
+    const message: ChatMessage = {
+      id: crypto.randomUUID(),
+      conversation,
+      room,
+      from: connection.config.user,
+      name: connection.config.name,
+      text,
+      attachments,
+      ts: this.#timers.now(),
+      order: 0,
+      status: 'queued',
+      mine: true,
+    };
+    message.order = pendingOrder(message.ts);
+    // Message, queue entry and Blobs in one transaction, before any byte goes out.
+    await outbox.add(message, connection.key, { id: message.id, conversation, files, attachments });
+    this.#emit(connection.key, { type: 'message', message });
+    uploader.start(message.id);
+    return message;
+  }
+
   async retry(conversation: string, id: string): Promise<void> {
-    const { connection, outbox } = this.#find(conversation);
+    const { connection, outbox, uploader } = this.#find(conversation);
     const queued = await outbox.requeue(conversation, id, connection.key);
     if (!queued) return;
     this.#emit(connection.key, { type: 'status', conversation, id, status: 'queued', order: queued.order });
+    // A message whose files are not all uploaded starts with them; Delivery skips it till then.
+    if (queued.attachments?.some((a) => !a.url)) uploader.start(id);
     void connection.delivery.flush();
   }
 
@@ -169,10 +240,13 @@ export class Engine {
     const message = await this.history.get(conversation, id);
     if (!message?.mine) return;
     // Once a message is on the wire the server may store it; deleting it here would only
-    // hide it until the next sync brings it back.
-    if (message.status !== 'queued' && message.status !== 'failed')
+    // hide it until the next sync brings it back. While its files upload it is not.
+    const uploading = message.attachments?.some((a) => !a.url) === true && message.status === 'sending';
+    if (message.status !== 'queued' && message.status !== 'failed' && !uploading)
       throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
-    const { connection, outbox } = this.#find(message.conversation);
+    const { connection, outbox, uploader } = this.#find(message.conversation);
+    // Aborts the upload and drops its Blobs first, so that it cannot finish and flush the message.
+    await uploader.cancel(id);
     await outbox.remove(id);
     await this.history.delete(conversation, id);
     this.#emit(connection.key, { type: 'removed', conversation: message.conversation, id });
@@ -236,17 +310,19 @@ export class Engine {
     return { tabs: this.tabs.size, connections: this.#connections.size, opens, uncaught: { ...this.uncaught } };
   }
 
-  #find(conversation: string): { connection: Connection; outbox: Outbox; room: string } {
+  #find(conversation: string): { connection: Connection; outbox: Outbox; room: string; uploader: Uploader } {
     const known = this.#conversations.get(conversation);
     const entry = known && this.#connections.get(known.key);
     if (!known || !entry) throw new ValidationError('unknown-conversation', 'Open the conversation before using it.');
-    return { connection: entry.connection, outbox: entry.outbox, room: known.room };
+    return { connection: entry.connection, outbox: entry.outbox, room: known.room, uploader: entry.uploader };
   }
 
   #onConnection = (key: string) => (conversation: string) => this.#conversations.get(conversation)?.key === key;
 
   #emit(key: string, event: EngineEvent): void {
     this.#healthChanged(key);
+    // A new link: uploads that waited for it (an XMPP slot) or backed off go at once.
+    if (event.type === 'state' && event.change.to === 'open') void this.#connections.get(key)?.uploader.resume().catch(() => undefined);
     if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
     else if ('conversation' in event && event.conversation) this.tabs.broadcast((c) => c === event.conversation, event);
     else this.tabs.broadcast(this.#onConnection(key), event);
@@ -275,6 +351,7 @@ export class Engine {
     for (const [key, entry] of this.#connections) {
       if (this.tabs.uses(this.#onConnection(key)) || entry.idle.pending) continue;
       entry.idle.start(entry.connection.options.idleGrace, () => {
+        entry.uploader.close();
         entry.connection.close();
         this.#connections.delete(key);
         for (const [conversation, c] of this.#conversations) if (c.key === key) this.#conversations.delete(conversation);

@@ -1,5 +1,5 @@
 import type { ChatMessage } from './api.ts';
-import type { OutboxEntry, ParleyDb } from './db.ts';
+import type { OutboxEntry, ParleyDb, UploadRecord } from './db.ts';
 import { ValidationError } from './errors.ts';
 
 /**
@@ -12,10 +12,14 @@ export class Outbox {
     readonly limit: number,
   ) {}
 
-  /** Stores the message and queues it, atomically. Rejects, dropping nothing, when full. */
-  async add(message: ChatMessage, connection: string): Promise<void> {
+  /**
+   * Stores the message and queues it, atomically, with its files' Blobs if it has any
+   * (worker/uploads/uploader.ts). Rejects, dropping nothing, when full.
+   */
+  async add(message: ChatMessage, connection: string, upload?: UploadRecord): Promise<void> {
     const db = await this.db();
-    const tx = db.transaction(['messages', 'outbox'], 'readwrite');
+    const stores: ('messages' | 'outbox' | 'uploads')[] = upload ? ['messages', 'outbox', 'uploads'] : ['messages', 'outbox'];
+    const tx = db.transaction(stores, 'readwrite');
     const queued = await tx.objectStore('outbox').index('by-connection').count(connection);
     if (queued >= this.limit) {
       tx.abort();
@@ -27,6 +31,7 @@ export class Outbox {
     }
     await tx.objectStore('messages').put(message);
     await tx.objectStore('outbox').add({ id: message.id, connection, conversation: message.conversation });
+    if (upload) await tx.objectStore('uploads').put(upload);
     await tx.done;
   }
 

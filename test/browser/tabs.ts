@@ -16,6 +16,10 @@ export interface Env {
   guardedToken: string;
   /** A relay that takes 10 messages a second, after a burst of 5 (demo/relay-guards.ts). */
   limitedRelayUrl: string;
+  /** The demo server's POST /upload (demo/upload.ts), which allows the test page's origin. */
+  uploadUrl: string;
+  /** The demo server's MQTT broker (aedes over WebSocket). */
+  mqttUrl: string;
 }
 
 export const env = (): Promise<Env> => executeServerCommand('parley-env') as Promise<Env>;

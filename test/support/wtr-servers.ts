@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
+import { UploadGate } from './upload-gate.ts';
 
 const GUARDED_TOKEN = 'contract-token';
 
@@ -23,9 +24,17 @@ export function parleyServers(): TestRunnerPlugin {
   let limited: DemoServer | undefined;
   let port = 0;
   const proxies = new Map<number, TcpProxy>();
+  const gates = new Map<number, UploadGate>();
+  /** The test page's origin, whose engine uploads files (demo/upload.ts allows only listed origins). */
+  let allowedOrigins: string[] = [];
   const start = async () => {
-    demo = await startDemoServer({ port, host: '127.0.0.1', dataDir, staticDir: dataDir });
+    demo = await startDemoServer({ port, host: '127.0.0.1', dataDir, staticDir: dataDir, allowedOrigins });
     port = demo.port;
+  };
+  const gate = (id: unknown) => {
+    const found = gates.get(Number(id));
+    if (!found) throw new Error(`no upload gate ${id}`);
+    return found;
   };
   const proxy = (id: unknown) => {
     const found = proxies.get(Number(id));
@@ -34,7 +43,8 @@ export function parleyServers(): TestRunnerPlugin {
   };
   return {
     name: 'parley-servers',
-    async serverStart() {
+    async serverStart({ config }) {
+      allowedOrigins = [`http://${config.hostname ?? 'localhost'}:${config.port}`, `http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
       await start();
       guarded = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: join(dataDir, 'guarded'), staticDir: dataDir, token: GUARDED_TOKEN });
       limited = await startDemoServer({
@@ -47,16 +57,24 @@ export function parleyServers(): TestRunnerPlugin {
     },
     async serverStop() {
       for (const p of proxies.values()) await p.close();
+      for (const g of gates.values()) await g.close();
       await demo?.close();
       await guarded?.close();
       await limited?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
     async executeCommand({ command, payload }) {
-      const args = (payload ?? {}) as { id?: number; mode?: ProxyMode };
+      const args = (payload ?? {}) as { id?: number; mode?: ProxyMode; open?: boolean; fail?: number };
       switch (command) {
         case 'parley-env':
-          return { relayUrl: `ws://127.0.0.1:${port}/relay`, guardedRelayUrl: guarded?.relayUrl, guardedToken: GUARDED_TOKEN, limitedRelayUrl: limited?.relayUrl };
+          return {
+            relayUrl: `ws://127.0.0.1:${port}/relay`,
+            guardedRelayUrl: guarded?.relayUrl,
+            guardedToken: GUARDED_TOKEN,
+            uploadUrl: `http://127.0.0.1:${port}/upload`,
+            mqttUrl: `ws://127.0.0.1:${port}/mqtt`,
+            limitedRelayUrl: limited?.relayUrl,
+          };
         case 'relay-stats':
           return demo?.stats() ?? { relayClients: 0 };
         case 'relay-stop':
@@ -76,6 +94,18 @@ export function parleyServers(): TestRunnerPlugin {
           return true;
         case 'proxy-stats':
           return { accepted: proxy(args.id).accepted };
+        case 'upload-gate-start': {
+          const g = await UploadGate.start(`http://127.0.0.1:${port}`);
+          const id = Number(new URL(g.url).port);
+          gates.set(id, g);
+          return { id, url: g.url };
+        }
+        case 'upload-gate-set':
+          gate(args.id).set(args.open ?? true);
+          if (args.fail !== undefined) gate(args.id).failNext = args.fail;
+          return true;
+        case 'upload-gate-stats':
+          return gate(args.id).stats;
         default:
           return undefined;
       }

@@ -16,6 +16,8 @@ export interface PeerMessage {
   text: string;
   id: string;
   type: string;
+  /** URLs of the message's XEP-0066 Out of Band Data elements. */
+  oob?: string[];
 }
 
 export type PeerCommand =
@@ -51,7 +53,7 @@ export class XmppPeer {
         if (event.event === 'ready') {
           clearTimeout(timer);
           resolve();
-        } else if (event.event === 'message') peer.received.push({ from: event.from, text: event.text, id: event.id, type: event.type });
+        } else if (event.event === 'message') peer.received.push({ from: event.from, text: event.text, id: event.id, type: event.type, oob: event.oob });
         else if (event.event === 'synced') peer.synced += 1;
         else if (event.event === 'error') reject(new Error(`slixmpp peer ${jid}: ${event.message}`));
       });

@@ -64,10 +64,12 @@ function dispatch(id: string, p: Pending): void {
 
 /** A call the old leader left unanswered. A send it may have stored is looked up, not repeated. */
 async function resend(id: string, p: Pending): Promise<void> {
-  if (p.method === 'send' && p.sentTo) {
-    const [conversation, text] = p.args as [string, string];
+  if ((p.method === 'send' || p.method === 'sendFiles') && p.sentTo) {
+    const [conversation, text, files] = (p.method === 'send' ? p.args : [p.args[0], p.args[2] ?? '', p.args[1]]) as [string, string, Blob[]?];
     const page = (await call('history', [conversation, undefined, 50]).catch(() => undefined)) as HistoryPage | undefined;
-    const stored = page?.messages.find((m) => m.mine && m.text === text && m.ts >= p.at - 1000 && !sent.has(m.id));
+    // A message with files is the same one if it also carries as many files.
+    const same = (m: ChatMessage) => m.text === text && (files === undefined || m.attachments?.length === files.length);
+    const stored = page?.messages.find((m) => m.mine && same(m) && m.ts >= p.at - 1000 && !sent.has(m.id));
     if (stored && pending.delete(id)) return p.resolve(stored);
   }
   if (pending.has(id)) dispatch(id, p);
@@ -156,6 +158,12 @@ api.leave = async (conversation) => {
 };
 api.send = async (conversation, text) => {
   const message = (await call('send', [conversation, text])) as ChatMessage;
+  sent.add(message.id);
+  if (sent.size > 1000) sent.delete(sent.values().next().value!);
+  return message;
+};
+api.sendFiles = async (conversation, files, text, measured) => {
+  const message = (await call('sendFiles', [conversation, files, text, measured])) as ChatMessage;
   sent.add(message.id);
   if (sent.size > 1000) sent.delete(sent.values().next().value!);
   return message;

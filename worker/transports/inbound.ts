@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors.ts';
+import { checkAttachments } from './attachments.ts';
 import type { Cursor, InboundMessage } from './transport.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface RawInbound {
   /** The server's or sender's time, ms since the epoch; anything else is replaced. */
   ts: unknown;
   cursor?: unknown;
+  /** The message's files, checked by worker/transports/attachments.ts. */
+  attachments?: unknown;
 }
 
 export interface InboundRules {
@@ -50,7 +53,11 @@ export interface InboundRules {
   unknownSender: string;
 }
 
-export type Checked = { ok: true; message: InboundMessage } | { ok: false; error: ProtocolError };
+/**
+ * `warning`: something was dropped from a message that is kept (an attachment with a `javascript:`
+ * URL, an oversized preview); the transport reports it as an `error` event.
+ */
+export type Checked = { ok: true; message: InboundMessage; warning?: ProtocolError } | { ok: false; error: ProtocolError };
 
 const refuse = (reason: string): Checked => ({ ok: false, error: new ProtocolError('bad-message', `Ignored a message: ${reason}.`) });
 
@@ -95,5 +102,9 @@ export function checkInbound(raw: RawInbound, rules: InboundRules): Checked {
   // A display name is a courtesy: one that is not a bounded string is dropped, not refused.
   if (bounded(raw.name, INBOUND_LIMITS.name) && raw.name !== from) message.name = raw.name;
   if (ts === undefined) message.tsReplaced = true;
-  return { ok: true, message };
+  const { attachments, dropped } = checkAttachments(raw.attachments);
+  if (attachments.length) message.attachments = attachments;
+  if (!dropped.length) return { ok: true, message };
+  const warning = new ProtocolError('bad-message', `Kept message ${raw.id} without some of its files: ${dropped.join('; ')}.`);
+  return { ok: true, message, warning };
 }

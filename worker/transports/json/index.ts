@@ -63,7 +63,8 @@ class JsonTransport implements Transport {
   }
 
   send(message: OutgoingMessage): void {
-    this.#write({ type: 'msg', id: message.id, room: message.room, text: message.text, ts: message.ts });
+    const { id, room, text, ts, attachments } = message;
+    this.#write({ type: 'msg', id, room, text, ts, ...(attachments?.length ? { attachments } : {}) });
   }
 
   typing(room: string, typing: boolean): void {
@@ -136,10 +137,20 @@ class JsonTransport implements Transport {
 
   #message(frame: Partial<Record<keyof WireMessage, unknown>>): void {
     const checked = checkInbound(
-      { id: frame.id, room: frame.room, from: frame.from, name: frame.name, text: frame.text, ts: frame.ts, cursor: { kind: 'seq', seq: frame.seq } },
+      {
+        id: frame.id,
+        room: frame.room,
+        from: frame.from,
+        name: frame.name,
+        text: frame.text,
+        ts: frame.ts,
+        cursor: { kind: 'seq', seq: frame.seq },
+        attachments: frame.attachments,
+      },
       { now: Date.now(), unknownSender: UNKNOWN_SENDER },
     );
     if (!checked.ok) return this.events.error(checked.error);
+    if (checked.warning) this.events.error(checked.warning);
     // Nothing to withhold if the engine cannot store it: the relay wants no acknowledgement,
     // and the Connection drops the link and keeps the room's cursor before the lost message
     // (worker/delivery.ts queues `caughtUp` behind the stores), so the next link's join, with

@@ -11,6 +11,8 @@
  * the site's own backend computes for a signed-in visitor (docs/identity.md). Messages carry the
  * sender's id in `from` and the name to show in `name`.
  */
+import type { Attachment } from '../../api.ts';
+
 export const JSON_PROTOCOL_VERSION = 1;
 
 /** Largest frame either side accepts, in bytes. */
@@ -23,15 +25,18 @@ export interface WireMessage {
   from: string;
   /** The sender's display name, if it differs from `from`. */
   name?: string;
+  /** May be '' when the message carries attachments. */
   text: string;
   ts: number;
   seq?: number;
+  /** Uploaded files, each with an http(s) URL (worker/transports/attachments.ts; docs/attachments.md). */
+  attachments?: Attachment[];
 }
 
 export type ClientFrame =
   | { type: 'hello'; v: number; user: string; name?: string; token?: string; signature?: string }
   | { type: 'join'; room: string; after?: number }
-  | { type: 'msg'; id: string; room: string; text: string; ts: number }
+  | { type: 'msg'; id: string; room: string; text: string; ts: number; attachments?: Attachment[] }
   | { type: 'older'; room: string; before: number; limit: number }
   | { type: 'typing'; room: string; typing: boolean }
   | { type: 'ping' };

@@ -162,7 +162,10 @@ class MqttTransport implements Transport {
       return;
     }
     const chat = parseChat(payload, target.room, Date.now());
-    if (chat.ok === true) return this.events.message(chat.value);
+    if (chat.ok === true) {
+      if (chat.warning) this.#bad(topic, chat.warning);
+      return this.events.message(chat.value);
+    }
     if (chat.ok === false) this.#bad(topic, chat.error);
   }
 

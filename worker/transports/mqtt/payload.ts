@@ -13,6 +13,13 @@ export interface WireAttachment {
   type?: string;
   /** In bytes. */
   size?: number;
+  /** Images and videos, in pixels. */
+  width?: number;
+  height?: number;
+  /** Audio and video, in ms. */
+  duration?: number;
+  /** A small `data:image/` URL (docs/attachments.md). */
+  preview?: string;
 }
 
 export interface ChatPayload {
@@ -43,7 +50,8 @@ export const UNKNOWN_SENDER = 'MQTT client';
 /** The fields that mark a JSON object as a Parley payload, which must then be well formed. */
 const OUR_FIELDS = ['id', 'from', 'text', 'ts', 'attachments'] as const;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ProtocolError } | { ok: 'ignore' };
+/** `warning`: the value is kept without something it carried (worker/transports/inbound.ts). */
+export type Parsed<T> = { ok: true; value: T; warning?: ProtocolError } | { ok: false; error: ProtocolError } | { ok: 'ignore' };
 
 const bad = (reason: string) => new ProtocolError('bad-payload', `Ignored a payload: ${reason}.`);
 
@@ -51,7 +59,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
 export const encodeChat = (m: OutgoingMessage): Uint8Array =>
-  encoder.encode(JSON.stringify({ id: m.id, from: m.from, name: m.name, text: m.text, ts: m.ts, attachments: [] } satisfies ChatPayload));
+  encoder.encode(JSON.stringify({ id: m.id, from: m.from, name: m.name, text: m.text, ts: m.ts, attachments: m.attachments ?? [] } satisfies ChatPayload));
 
 export const encodeTyping = (t: TypingPayload): Uint8Array => encoder.encode(JSON.stringify(t));
 
@@ -95,8 +103,9 @@ export function parseChat(payload: Uint8Array, room: string, now: number): Parse
       ? checkInbound({ id: crypto.randomUUID(), room, from: UNKNOWN_SENDER, text: text.value, ts: now }, rules)
       : value.attachments !== undefined && !(Array.isArray(value.attachments) && value.attachments.every(isAttachment))
         ? { ok: false as const, error: bad('"attachments" must be an array of objects with a string "url"') }
-        : checkInbound({ id: value.id ?? crypto.randomUUID(), room, from: value.from, name: value.name, text: value.text, ts: value.ts }, rules);
-  return checked.ok ? { ok: true, value: checked.message } : checked;
+        : checkInbound({ id: value.id ?? crypto.randomUUID(), room, from: value.from, name: value.name, text: value.text, ts: value.ts, attachments: value.attachments }, rules);
+  if (!checked.ok) return checked;
+  return checked.warning ? { ok: true, value: checked.message, warning: checked.warning } : { ok: true, value: checked.message };
 }
 
 const isAttachment = (a: unknown): a is WireAttachment =>

@@ -56,6 +56,7 @@ export function inbound({ self, mam, receipts, route, ack, reject, error, joined
     const checked = readChat(stanza, self, delayStamp(stanza) ?? now, archiveId(stanza, archive));
     if (!checked) return;
     if (!checked.ok) return error(checked.error);
+    if (checked.warning) error(checked.warning);
     const message = checked.message;
     // A sender can write any <delay/> into a live stanza. The schema replaced an absurd one;
     // one still ahead of us would sort the message below all others and hold the sync cursor

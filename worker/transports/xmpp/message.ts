@@ -10,6 +10,8 @@ export const NS = {
   markers: 'urn:xmpp:chat-markers:0',
   chatStates: 'http://jabber.org/protocol/chatstates',
   hints: 'urn:xmpp:hints',
+  /** XEP-0066 Out of Band Data, as a message child. */
+  oob: 'jabber:x:oob',
 } as const;
 
 /** Who we are, to tell our own messages (and echoes of them) from others'. */
@@ -26,15 +28,37 @@ export interface Self {
  */
 export function chatStanza(peer: Peer, message: OutgoingMessage): Element {
   const oneToOne = peer.kind === 'chat';
+  const files = message.attachments ?? [];
   return xml(
     'message',
     { type: oneToOne ? 'chat' : 'groupchat', to: peer.jid, id: message.id },
-    xml('body', {}, message.text),
+    xml('body', {}, bodyWithUrls(message.text, files.map((a) => a.url))),
+    // XEP-0066 §3: one <x/> per file, so that other clients show it inline; the URLs are in the
+    // body too, for clients that know no OOB (docs/xmpp.md, "Files").
+    ...files.map((a) => xml('x', { xmlns: NS.oob }, xml('url', {}, a.url), xml('desc', {}, a.name))),
     xml('origin-id', { xmlns: NS.sid, id: message.id }),
     oneToOne && xml('request', { xmlns: NS.receipts }),
     oneToOne && xml('markable', { xmlns: NS.markers }),
     xml('active', { xmlns: NS.chatStates }),
   );
+}
+
+/** The text, then each file's URL on a line of its own. */
+export const bodyWithUrls = (text: string, urls: string[]): string => [text, ...urls].filter(Boolean).join('\n');
+
+/**
+ * The files of a message's XEP-0066 <x/> children, and its text without the URL lines that
+ * {@link bodyWithUrls} (or another client, which often sends the URL alone) added to it.
+ */
+export function readOob(message: Element, body: string): { text: string; attachments: unknown[] } {
+  const attachments = message
+    .getChildren('x', NS.oob)
+    .map((x) => ({ url: x.getChildText('url') ?? '', name: x.getChildText('desc') || undefined }));
+  if (!attachments.length) return { text: body, attachments };
+  const urls = new Set(attachments.map((a) => a.url));
+  const lines = body.split('\n');
+  while (lines.length && urls.has(lines[lines.length - 1]!.trim())) lines.pop();
+  return { text: lines.join('\n'), attachments };
 }
 
 /**
@@ -68,8 +92,9 @@ export const archiveId = (message: Element, archive: string): string | undefined
  * (ms since the epoch, or anything the schema must replace); `archive` its MAM id, if known.
  */
 export function readChat(message: Element, self: Self, ts: unknown, archive?: string): Checked | undefined {
-  const text = message.getChildText('body');
-  if (text === null) return undefined;
+  const body = message.getChildText('body');
+  if (body === null) return undefined;
+  const { text, attachments } = readOob(message, body);
   const from = message.attrs.from ?? self.user;
   const muc = message.attrs.type === 'groupchat';
   const room = muc
@@ -85,6 +110,7 @@ export function readChat(message: Element, self: Self, ts: unknown, archive?: st
       text,
       ts,
       cursor: archive === undefined ? undefined : { kind: 'archive', id: archive },
+      attachments,
     },
     { now: Date.now(), unknownSender: ROOM_SENDER },
   );
