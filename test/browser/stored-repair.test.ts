@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { DB_VERSION } from '../../worker/db.ts';
 import { connectionKey, conversationKey, type ConnectionConfig } from '../../worker/api.ts';
 import { EARLIEST_TS } from '../../worker/transports/inbound.ts';
 import { env, openTab, texts, uniqueName, waitFor } from './tabs.ts';
@@ -66,7 +67,7 @@ describe('stored messages from an older engine', () => {
         const request = key === undefined ? db.transaction(store).objectStore(store).getAll() : db.transaction(store).objectStore(store).get(key);
         request.onsuccess = () => done(request.result as T);
       });
-    expect(db.version).to.equal(3);
+    expect(db.version).to.equal(DB_VERSION);
     const boom = await read<{ ts: number; cursor: object; order: number }>('messages', [conversation, 'b']);
     expect(boom.order).to.equal(2);
     expect(boom.ts).to.be.within(before, Date.now());
