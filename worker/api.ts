@@ -254,6 +254,11 @@ export interface EngineApi {
   leave(conversation: string): Promise<void>;
   /** Stores the message, then sends it when the link is open. Rejects if it cannot be queued. */
   send(conversation: string, text: string): Promise<ChatMessage>;
+  /**
+   * Stores the message and its files in the outbox, then uploads them in the engine and sends
+   * the message once every URL exists. `upload-progress` events report the bytes; `cancel()` aborts.
+   */
+  sendFiles(conversation: string, files: Blob[], text?: string): Promise<ChatMessage>;
   /** Sends a `failed` message again. */
   retry(conversation: string, id: string): Promise<void>;
   /** Withdraws a message that is not yet sent, or failed. */
