@@ -1,16 +1,6 @@
 import type { Strings } from '../i18n/catalogue.ts';
+import { DEFAULT_ACCEPT } from './defaults.ts';
 import { formatSize } from './format.ts';
-
-/**
- * What the paperclip offers and what the widget lets through by default: images, audio, video,
- * PDF and common office and text documents. The syntax of `<input accept>` (HTML §4.10.5.1.18):
- * MIME types, `type/*`, or extensions with their dot.
- */
-export const DEFAULT_ACCEPT =
-  'image/*,audio/*,video/*,application/pdf,text/plain,text/csv,.pdf,.txt,.csv,.rtf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp';
-
-/** The engine's default largest file (worker/api.ts, EngineOptions.maxFileSize), in bytes. */
-export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 export interface FileRules {
   /** `<input accept>` syntax; empty means the default. */

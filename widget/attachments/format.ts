@@ -13,12 +13,12 @@ export function formatSize(bytes: number, locale: string | undefined): string {
     value /= 1024;
     unit++;
   }
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', maximumFractionDigits: unit ? 1 : 0 }).format(value);
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: UNITS[unit], unitDisplay: unit ? 'short' : 'long', maximumFractionDigits: unit ? 1 : 0 }).format(value);
 }
 
-/** A duration in ms as `m:ss` (or `h:mm:ss`), as players show it. */
+/** A duration in ms as `m:ss` (or `h:mm:ss`), whole seconds elapsed, as players show it. */
 export function formatDuration(ms: number): string {
-  const total = Number.isFinite(ms) && ms > 0 ? Math.round(ms / 1000) : 0;
+  const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
   const [h, m, s] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
   const ss = String(s).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;

@@ -23,6 +23,8 @@ export class ParleyChatProperties extends LitElement {
     lang: { reflect: true },
     debug: { type: Boolean, reflect: true },
     strings: { attribute: false },
+    accept: {},
+    maxFileSize: { attribute: 'max-file-size', type: Number },
     _strings: { state: true },
     _error: { state: true },
     _now: { state: true },
@@ -59,6 +61,14 @@ export class ParleyChatProperties extends LitElement {
   declare isOpen: boolean;
   /** Overrides of the catalogue's strings (widget/i18n/en.ts lists them). */
   declare strings: Partial<Strings> | undefined;
+
+  /**
+   * The files a visitor may attach, in `<input accept>` syntax (MIME types, `type/*`, `.ext`).
+   * Default: images, audio, video, PDF and common documents (widget/attachments/defaults.ts).
+   */
+  declare accept: string | undefined;
+  /** Largest file a visitor may attach, in bytes (attribute `max-file-size`). Default `options.maxFileSize`, else 10 485 760 (10 MB). */
+  declare maxFileSize: number | undefined;
 
   declare _strings: Strings;
   declare _error: string;

@@ -1,0 +1,107 @@
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { ChatMessage, UploadProgress } from '../../worker/api.ts';
+import type { Strings } from '../i18n/catalogue.ts';
+import { renderAttachments, renderProgress } from './attachment-view.ts';
+import { attachmentStyles } from './attachments.styles.ts';
+import { refusal, type FileRules } from './file-rules.ts';
+import { OfflineCache } from './offline-cache.ts';
+import { VoiceRecorder } from './recorder.ts';
+import { pendingFile, renderTray, type PendingFile } from './tray.ts';
+import { Viewer } from './viewer.ts';
+
+export { attachmentStyles };
+
+export interface AttachmentsHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+export interface AttachmentsDeps {
+  strings(): Strings;
+  locale(): string | undefined;
+  rules(): FileRules;
+  /** Sends a voice note as a message of its own. */
+  sendNote(note: File): Promise<unknown>;
+  /** Shows an error under the list (a refused file, a refused microphone), or clears it with ''. */
+  error(message: string): void;
+  /** Draws the message list's lines again: a file's offline copy is ready. */
+  redraw(): void;
+}
+
+/**
+ * The attachment UI, loaded the first time a visitor attaches a file, records, or the list
+ * shows a message with files (widget/parley-chat/attachments-link.ts): the tray of pending
+ * files, the recorder, the received files and the viewer.
+ */
+export class AttachmentsUi {
+  pending: PendingFile[] = [];
+  readonly recorder: VoiceRecorder;
+  readonly viewer: Viewer;
+  readonly cache = new OfflineCache();
+  /** url → what to show: a blob: URL of the offline copy, or the URL itself if there is none. */
+  readonly #shown = new Map<string, string>();
+
+  constructor(
+    private readonly host: AttachmentsHost,
+    private readonly deps: AttachmentsDeps,
+  ) {
+    this.recorder = new VoiceRecorder(host, (note) => void deps.sendNote(note), deps.error, deps.strings);
+    this.viewer = new Viewer(host);
+  }
+
+  /** Adds the files that may be sent to the tray; the error names each refused one and the limit. */
+  add(files: readonly File[]): void {
+    const strings = this.deps.strings();
+    const refused: string[] = [];
+    for (const file of files) {
+      const why = refusal(file, this.deps.rules(), strings, this.deps.locale());
+      if (why) refused.push(why);
+      else this.pending = [...this.pending, pendingFile(file)];
+    }
+    this.deps.error(refused.join(' '));
+    this.host.requestUpdate();
+  }
+
+  remove = (key: string): void => {
+    const gone = this.pending.find((p) => p.key === key);
+    if (gone?.thumbnail) URL.revokeObjectURL(gone.thumbnail);
+    this.pending = this.pending.filter((p) => p !== gone);
+    this.host.requestUpdate();
+  };
+
+  /** Empties the tray, once the engine has stored the message that carries its files. */
+  clear(): void {
+    for (const p of this.pending) if (p.thumbnail) URL.revokeObjectURL(p.thumbnail);
+    this.pending = [];
+    this.host.requestUpdate();
+  }
+
+  renderComposerExtras(): TemplateResult {
+    const strings = this.deps.strings();
+    return html`${renderTray(this.pending, strings, this.deps.locale(), this.remove)}${this.recorder.render(strings)}${this.viewer.render(strings)}`;
+  }
+
+  /** A message's files, and the upload bar while an own message's files are on their way. */
+  renderMessage(m: ChatMessage, progress: UploadProgress | undefined): TemplateResult | typeof nothing {
+    const files = Array.isArray(m.attachments) ? m.attachments : [];
+    if (!files.length) return nothing;
+    const strings = this.deps.strings();
+    const locale = this.deps.locale();
+    const uploading = m.mine && (m.status === 'queued' || m.status === 'sending') && files.some((a) => !a.url);
+    return html`
+      ${renderAttachments(m.id, files, { strings, locale, resolve: this.#resolve, view: (a, src, trigger) => this.viewer.open(a, src, trigger) })}
+      ${uploading ? renderProgress(progress, files.map((a) => a.name).join(', '), strings, locale) : nothing}
+    `;
+  }
+
+  /** The offline copy's URL once known; the first ask fetches it and draws again. */
+  #resolve = (url: string): string | undefined => {
+    if (url.startsWith('blob:')) return url;
+    const known = this.#shown.get(url);
+    if (known) return known;
+    void this.cache.objectUrl(url).then((copy) => {
+      this.#shown.set(url, copy ?? url);
+      this.deps.redraw();
+    });
+    return undefined;
+  };
+}
