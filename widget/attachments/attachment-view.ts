@@ -100,7 +100,7 @@ function fileCard(a: Attachment, href: string | undefined, { strings, locale }: 
       <span class="att-name" dir="auto">${a.name}</span>
       <span class="att-details">${strings.fileDetails(formatSize(a.size, locale), type)}</span>
     </span>
-    ${href ? html`<a class="att-download" href=${href} download=${a.name} target="_blank" rel="noopener noreferrer" aria-label=${strings.download(a.name)}>↓</a>` : nothing}
+    ${href ? html`<a class="att-download" href=${href} download=${a.name} target="_blank" rel="noopener noreferrer">${strings.download}<span class="sr-only"> ${a.name}</span></a>` : nothing}
   </div>`;
 }
 

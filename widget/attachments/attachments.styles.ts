@@ -8,7 +8,8 @@ export const attachmentStyles = css`
   .tray-text { display: flex; flex-direction: column; min-width: 0; }
   .tray-name { max-width: 14em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .tray-size { color: var(--_muted); font-size: 0.9em; }
-  .tray-remove { border: none; font-size: 1.3em; line-height: 1; padding: 2px 8px; }
+  .tray-remove { border: none; padding: 4px; display: grid; place-items: center; }
+  .tray-remove svg { width: 18px; height: 18px; fill: currentColor; }
   .icon { width: 24px; height: 24px; fill: currentColor; flex: none; }
   .recorder { display: flex; align-items: center; gap: 8px; padding: 6px 8px 0; border-top: 1px solid var(--_border); }
   .rec-dot { width: 10px; height: 10px; border-radius: 50%; background: var(--_danger); }
@@ -29,7 +30,7 @@ export const attachmentStyles = css`
   .att-text { display: flex; flex-direction: column; min-width: 0; flex: 1; }
   .att-name { font-weight: 600; overflow-wrap: anywhere; }
   .att-details { font-size: 0.8em; color: var(--_muted); }
-  .att-download { color: var(--_accent); font-size: 1.2em; padding: 2px 8px; border: 1px solid var(--_accent); border-radius: 8px; text-decoration: none; }
+  .att-download { color: var(--_accent); font-size: 0.85em; padding: 2px 8px; border: 1px solid var(--_accent); border-radius: 8px; text-decoration: none; }
   .att-blocked { font-size: 0.85em; color: var(--_muted); overflow-wrap: anywhere; }
   .att-wait { color: var(--_muted); font-size: 0.85em; }
   progress.upload { display: block; width: 100%; accent-color: var(--_accent); }

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Strings } from '../i18n/catalogue.ts';
+import { cross } from '../parley-chat/launcher.ts';
 import { formatSize } from './format.ts';
 import { fileIcon } from './icons.ts';
 
@@ -35,7 +36,7 @@ export function renderTray(files: readonly PendingFile[], strings: Strings, loca
               <span class="tray-name" dir="auto" title=${p.file.name}>${p.file.name}</span>
               <span class="tray-size">${formatSize(p.file.size, locale)}</span>
             </span>
-            <button type="button" class="tray-remove" aria-label=${strings.removeFile(p.file.name)} @click=${() => remove(p.key)}>×</button>
+            <button type="button" class="tray-remove" aria-label=${strings.removeFile(p.file.name)} @click=${() => remove(p.key)}>${cross}</button>
           </li>
         `,
       )}

@@ -80,7 +80,7 @@ export class Viewer implements ReactiveController {
       <dialog class="viewer" aria-label=${strings.viewer(a.name)} @keydown=${this.#onKeydown} @cancel=${(e: Event) => (e.preventDefault(), this.close())}>
         <div class="viewer-bar">
           <span class="viewer-name" dir="auto">${a.name}</span>
-          <a class="viewer-download" href=${src} download=${a.name} target="_blank" rel="noopener noreferrer">${strings.download(a.name)}</a>
+          <a class="viewer-download" href=${src} download=${a.name} target="_blank" rel="noopener noreferrer">${strings.download}</a>
           <button class="viewer-close" aria-label=${strings.closeViewer} @click=${this.close}>${cross}</button>
         </div>
         <img class="viewer-image" src=${src} alt=${a.name} />

@@ -64,7 +64,7 @@ export const en = {
   openImage: (name: string) => `Open ${name} full size`,
   viewer: (name: string) => `Image: ${name}`,
   closeViewer: 'Close',
-  download: (name: string) => `Download ${name}`,
+  download: 'Download',
   fileDetails: (size: string, type: string) => (type ? `${size}, ${type}` : size),
   duration: (time: string) => `Duration ${time}`,
   blockedLink: 'link not shown: not a web address',

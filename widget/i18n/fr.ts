@@ -58,7 +58,7 @@ export const fr: Strings = {
   openImage: (name) => `Ouvrir ${name} en grand`,
   viewer: (name) => `Image : ${name}`,
   closeViewer: 'Fermer',
-  download: (name) => `Télécharger ${name}`,
+  download: 'Télécharger',
   fileDetails: (size, type) => (type ? `${size}, ${type}` : size),
   duration: (time) => `Durée ${time}`,
   blockedLink: 'lien non affiché : ce n’est pas une adresse web',

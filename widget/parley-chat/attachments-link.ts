@@ -143,7 +143,9 @@ export class AttachmentsLink implements ReactiveController {
   };
 
   #onPaste = (e: ClipboardEvent): void => {
-    const files = [...(e.clipboardData?.files ?? [])];
+    const data = e.clipboardData;
+    // Some browsers list a pasted image only among the items (Clipboard API §5.3).
+    const files = data?.files.length ? [...data.files] : [...(data?.items ?? [])].flatMap((i) => (i.kind === 'file' ? [i.getAsFile()!].filter(Boolean) : []));
     if (!this.deps.shown() || !files.length) return;
     // A pasted image is attached, not pasted as its file name.
     e.preventDefault();
