@@ -26,7 +26,7 @@ export const attachmentStyles = css`
   .att-video video { display: block; max-width: 100%; height: auto; border-radius: 8px; background: #000; }
   .att-audio audio { display: block; max-width: 100%; }
   figcaption { font-size: 0.8em; color: var(--_muted); overflow-wrap: anywhere; }
-  .att-file { display: flex; align-items: center; gap: 8px; padding: 6px 8px; border: 1px solid var(--_border); border-radius: 8px; background: var(--_bg); }
+  .att-file { min-width: min(250px, 100%); box-sizing: border-box; display: flex; align-items: center; gap: 8px; padding: 6px 8px; border: 1px solid var(--_border); border-radius: 8px; background: var(--_bg); }
   .att-text { display: flex; flex-direction: column; min-width: 0; flex: 1; }
   .att-name { font-weight: 600; overflow-wrap: anywhere; }
   .att-details { font-size: 0.8em; color: var(--_muted); }
