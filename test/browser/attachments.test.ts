@@ -316,6 +316,7 @@ describe('attachments', () => {
 });
 
 describe('offline copies of attachments', () => {
+  afterEach(() => document.querySelectorAll('parley-chat').forEach((c) => c.remove()));
   it('keeps fetched files in the Cache API and evicts the oldest once over the cap', async () => {
     const name = uniqueName('cache');
     const first = `${fixture('photo.png')}?${name}`;
@@ -330,6 +331,14 @@ describe('offline copies of attachments', () => {
     expect((await stored.keys()).map((r) => r.url), 'the oldest went').to.deep.equal([second]);
     expect(await cache.size()).to.equal(69);
     await caches.delete(name);
+  });
+
+  it('keeps nothing over the offline-cache-size attribute, and still shows the file', async () => {
+    const chat = await mount({ 'offline-cache-size': '1000' });
+    const url = `${fixture('photo.png')}?${uniqueName('small-cap')}`;
+    received(chat, [{ url, name: 'photo.png', type: 'image/png', size: 23_568, width: 640, height: 400 }]);
+    await waitFor(() => $(chat, '.att-full.loaded'), 10_000, 'the image');
+    expect(await (await caches.open('parley-attachments')).match(url), 'larger than the cap: not kept').to.equal(undefined);
   });
 
   it('shows a stored copy when the network cannot reach the file', async () => {

@@ -20,12 +20,12 @@ try {
     await page.evaluate(async ({ phone }) => {
       await customElements.whenDefined('parley-chat');
       document.body.innerHTML = '';
-      const chat = document.createElement('parley-chat') as HTMLElement & Record<string, unknown>;
+      const chat = document.createElement('parley-chat');
       Object.assign(chat, { server: `ws://${location.host}/relay`, room: `screens-${Math.random()}`, user: 'Ann', heading: 'Support' });
       if (phone) chat.setAttribute('mode', 'launcher');
-      else Object.assign(chat.style, { width: '400px', margin: '40px auto', '--parley-height': '700px' }), chat.style.setProperty('--parley-height', '700px');
+      else Object.assign(chat.style, { width: '400px', margin: '40px auto' }), chat.style.setProperty('--parley-height', '700px');
       document.body.append(chat);
-      if (phone) (chat.open as () => void)();
+      if (phone) chat.open();
     }, { phone: label === 'phone' });
     await page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.state-text')?.textContent === 'Connected');
     // An image drawn here stands in for an uploaded one: a blob: URL of this page's origin.
@@ -44,8 +44,8 @@ try {
       g.arc(440, 200, 60, 0, Math.PI * 2);
       g.fill();
       const url = URL.createObjectURL(await canvas.convertToBlob({ type: 'image/png' }));
-      const chat = document.querySelector('parley-chat') as HTMLElement & { conversation: string; session: { merge(m: unknown[]): void } };
-      const base = { conversation: chat.conversation, room: 'r', from: 'Bob', mine: false, ts: Date.now() };
+      const chat = document.querySelector('parley-chat')!;
+      const base = { conversation: chat.conversation!, room: 'r', from: 'Bob', mine: false, ts: Date.now() };
       chat.session.merge([
         { ...base, id: 'a', order: 1, text: 'Here is the view from the office 🌅', attachments: [{ url, name: 'sunset.png', type: 'image/png', size: 182_000, width: 640, height: 400 }] },
         { ...base, id: 'b', order: 2, text: 'And the quote we discussed:', attachments: [{ url: 'https://files.example/quote-2026-11.pdf', name: 'quote-2026-11.pdf', type: 'application/pdf', size: 248_311 }] },

@@ -4,7 +4,7 @@ import type { Strings } from '../i18n/catalogue.ts';
 import { renderAttachments, renderProgress } from './attachment-view.ts';
 import { attachmentStyles } from './attachments.styles.ts';
 import { refusal, type FileRules } from './file-rules.ts';
-import { OfflineCache } from './offline-cache.ts';
+import { DEFAULT_CACHE_CAP, OfflineCache } from './offline-cache.ts';
 import { VoiceRecorder } from './recorder.ts';
 import { pendingFile, renderTray, type PendingFile } from './tray.ts';
 import { Viewer } from './viewer.ts';
@@ -25,6 +25,8 @@ export interface AttachmentsDeps {
   error(message: string): void;
   /** Draws the message list's lines again: a file's offline copy is ready. */
   redraw(): void;
+  /** Bytes of received files kept offline; undefined for the default. */
+  cacheCap(): number | undefined;
 }
 
 /**
@@ -36,7 +38,7 @@ export class AttachmentsUi {
   pending: PendingFile[] = [];
   readonly recorder: VoiceRecorder;
   readonly viewer: Viewer;
-  readonly cache = new OfflineCache();
+  readonly cache: OfflineCache;
   /** url → what to show: a blob: URL of the offline copy, or the URL itself if there is none. */
   readonly #shown = new Map<string, string>();
 
@@ -46,6 +48,8 @@ export class AttachmentsUi {
   ) {
     this.recorder = new VoiceRecorder(host, (note) => void deps.sendNote(note), deps.error, deps.strings);
     this.viewer = new Viewer(host);
+    const cap = deps.cacheCap();
+    this.cache = new OfflineCache(undefined, cap !== undefined && cap >= 0 ? cap : DEFAULT_CACHE_CAP);
   }
 
   /** Adds the files that may be sent to the tray; the error names each refused one and the limit. */

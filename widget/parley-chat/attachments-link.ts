@@ -16,6 +16,7 @@ export interface AttachmentsLinkHost extends ReactiveControllerHost, HTMLElement
   readonly isOpen: boolean;
   readonly accept: string | undefined;
   readonly maxFileSize: number | undefined;
+  readonly offlineCacheSize: number | undefined;
   readonly options: Partial<EngineOptions> | undefined;
   _strings: Strings;
   _error: string;
@@ -101,6 +102,7 @@ export class AttachmentsLink implements ReactiveController {
         sendNote: (note) => d.session.sendFiles([note]).catch((e) => d.error(e instanceof Error ? e.message : String(e))),
         error: d.error,
         redraw: () => d.session.redraw(),
+        cacheCap: () => this.host.offlineCacheSize,
       });
       this.host.requestUpdate();
       return this.ui;

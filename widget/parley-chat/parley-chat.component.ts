@@ -32,6 +32,8 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signatu
  * `mode="inline"` (the element's default, so that existing pages keep their box) draws the chat
  * where the element is; `mode="launcher"` draws a round button in a corner that opens the chat
  * in a panel (full screen at 480 px wide or less). The script-tag loader picks `launcher`.
+ * Visitors attach files (paperclip, drop, paste) and voice notes; `accept` and `max-file-size`
+ * (bytes, default 10 MB) limit them before any upload (docs/widget.md, "Attachments").
  *
  * @summary Chat widget: an inline box, or a launcher button and panel.
  * @event {ParleyOpenDetail} parley-open - The panel opened; detail `{}`.

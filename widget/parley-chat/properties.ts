@@ -25,6 +25,7 @@ export class ParleyChatProperties extends LitElement {
     strings: { attribute: false },
     accept: {},
     maxFileSize: { attribute: 'max-file-size', type: Number },
+    offlineCacheSize: { attribute: 'offline-cache-size', type: Number },
     _strings: { state: true },
     _error: { state: true },
     _now: { state: true },
@@ -69,6 +70,8 @@ export class ParleyChatProperties extends LitElement {
   declare accept: string | undefined;
   /** Largest file a visitor may attach, in bytes (attribute `max-file-size`). Default `options.maxFileSize`, else 10 485 760 (10 MB). */
   declare maxFileSize: number | undefined;
+  /** Bytes of received files kept for offline reading (Cache API), oldest evicted first (attribute `offline-cache-size`). Default 52 428 800 (50 MB). */
+  declare offlineCacheSize: number | undefined;
 
   declare _strings: Strings;
   declare _error: string;
