@@ -252,8 +252,9 @@ describe('attachments', () => {
       return out.stream;
     };
     const sent: Blob[][] = [];
+    const measured: unknown[] = [];
     // Until the engine's sendFiles lands on this branch, the session's call is where the note is caught.
-    chat.session.sendFiles = async (files: Blob[]) => (sent.push(files), received(chat, [], { mine: true }));
+    chat.session.sendFiles = async (files: Blob[], _text?: string, m?: unknown[]) => (sent.push(files), measured.push(...(m ?? [])), received(chat, [], { mine: true }));
     try {
       await waitFor(() => $(chat, 'button.record'), 5_000, 'the record button');
       $<HTMLButtonElement>(chat, 'button.record')!.click();
@@ -278,10 +279,49 @@ describe('attachments', () => {
       await player.play();
       await ended;
       expect(player.currentTime, 'about two seconds of sound').to.be.within(1.5, 3.5);
+      const { duration } = measured[0] as { duration: number };
+      expect(duration, 'its length goes with it, in ms').to.be.within(1_500, 3_500);
       expect(!$(chat, '.recorder') && streams[1]!.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
     } finally {
       await audio.close();
     }
+  });
+
+  it('sends the files in the tray with the text as one message, with what the tab measured, and empties the tray and the box', async function () {
+    this.timeout(30_000);
+    const chat = await mount();
+    // A real WebM video: a canvas recorded for half a second.
+    const canvas = document.createElement('canvas');
+    Object.assign(canvas, { width: 320, height: 180 });
+    const g = canvas.getContext('2d')!;
+    const recorder = new MediaRecorder(canvas.captureStream(30));
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (e) => chunks.push(e.data);
+    const painting = setInterval(() => ((g.fillStyle = `hsl(${Date.now() % 360} 80% 50%)`), g.fillRect(0, 0, 320, 180)), 30);
+    recorder.start();
+    await new Promise((r) => setTimeout(r, 500));
+    const stopped = new Promise((r) => (recorder.onstop = r));
+    recorder.stop();
+    await stopped;
+    clearInterval(painting);
+    const video = new File(chunks, 'clip.webm', { type: 'video/webm' });
+    const calls: { files: Blob[]; text?: string; measured?: unknown[] }[] = [];
+    chat.session.sendFiles = async (files: Blob[], text?: string, measured?: unknown[]) => (calls.push({ files, text, measured }), received(chat, [], { mine: true }));
+    await waitFor(() => $(chat, 'input.picker'), 5_000, 'the picker');
+    pick(chat, [video, new File(['%PDF-1.4'], 'notes.pdf', { type: 'application/pdf' })]);
+    await waitFor(() => trayNames(chat).length === 2, 5_000, 'the tray');
+    $<HTMLTextAreaElement>(chat, 'textarea')!.value = 'Two files';
+    $<HTMLButtonElement>(chat, 'button.primary')!.click();
+    await waitFor(() => calls.length === 1 && !$(chat, '.tray'), 10_000, 'sent, and the tray empty');
+    expect($<HTMLTextAreaElement>(chat, 'textarea')!.value).to.equal('');
+    const [call] = calls;
+    expect(call!.files.map((f) => (f as File).name)).to.deep.equal(['clip.webm', 'notes.pdf']);
+    expect(call!.text).to.equal('Two files');
+    const [clip, pdf] = call!.measured as [{ width: number; height: number; preview: string }, undefined];
+    expect([clip.width, clip.height]).to.deep.equal([320, 180]);
+    expect(clip.preview).to.match(/^data:image\/jpeg;base64,/);
+    expect(clip.preview.length).to.be.at.most(2_048);
+    expect(pdf, 'nothing to measure in a PDF').to.equal(undefined);
   });
 
   it('explains a refused microphone instead of failing silently', async () => {

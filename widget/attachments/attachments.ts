@@ -4,6 +4,7 @@ import type { Strings } from '../i18n/catalogue.ts';
 import { renderAttachments, renderProgress } from './attachment-view.ts';
 import { attachmentStyles } from './attachments.styles.ts';
 import { refusal, type FileRules } from './file-rules.ts';
+import { measure, type Measured } from './measure.ts';
 import { DEFAULT_CACHE_CAP, OfflineCache } from './offline-cache.ts';
 import { VoiceRecorder } from './recorder.ts';
 import { pendingFile, renderTray, type PendingFile } from './tray.ts';
@@ -19,8 +20,8 @@ export interface AttachmentsDeps {
   strings(): Strings;
   locale(): string | undefined;
   rules(): FileRules;
-  /** Sends a voice note as a message of its own. */
-  sendNote(note: File): Promise<unknown>;
+  /** Sends a voice note as a message of its own, with what was measured of it. */
+  sendNote(note: File, measured: Measured): Promise<unknown>;
   /** Shows an error under the list (a refused file, a refused microphone), or clears it with ''. */
   error(message: string): void;
   /** Draws the message list's lines again: a file's offline copy is ready. */
@@ -46,7 +47,7 @@ export class AttachmentsUi {
     private readonly host: AttachmentsHost,
     private readonly deps: AttachmentsDeps,
   ) {
-    this.recorder = new VoiceRecorder(host, (note) => void deps.sendNote(note), deps.error, deps.strings);
+    this.recorder = new VoiceRecorder(host, (note, duration) => void this.#sendNote(note, duration), deps.error, deps.strings);
     this.viewer = new Viewer(host);
     const cap = deps.cacheCap();
     this.cache = new OfflineCache(undefined, cap !== undefined && cap >= 0 ? cap : DEFAULT_CACHE_CAP);
@@ -63,6 +64,19 @@ export class AttachmentsUi {
     }
     this.deps.error(refused.join(' '));
     this.host.requestUpdate();
+  }
+
+  /** What the engine cannot measure itself, file by file (widget/attachments/measure.ts). */
+  measure(files: readonly Blob[]): Promise<(Measured | undefined)[]> {
+    return Promise.all(files.map(measure));
+  }
+
+  /** A voice note goes out at once, unless it is over the size limit; its length is the recorder's count if the file states none. */
+  async #sendNote(note: File, duration: number): Promise<void> {
+    const why = refusal(note, { ...this.deps.rules(), accept: 'audio/*' }, this.deps.strings(), this.deps.locale());
+    if (why) return this.deps.error(why);
+    const measured = await measure(note);
+    await this.deps.sendNote(note, { duration, ...measured });
   }
 
   remove = (key: string): void => {

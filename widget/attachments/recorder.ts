@@ -35,7 +35,8 @@ export class VoiceRecorder implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly send: (note: File) => void,
+    /** Gets the note and how long it was recorded, in ms. */
+    private readonly send: (note: File, duration: number) => void,
     private readonly fail: (message: string) => void,
     private readonly strings: () => Strings,
   ) {
@@ -86,11 +87,12 @@ export class VoiceRecorder implements ReactiveController {
     const stopped = new Promise((resolve) => recorder.addEventListener('stop', resolve, { once: true }));
     recorder.stop();
     await stopped;
+    const duration = Math.round(performance.now() - this.#started);
     const type = recorder.mimeType || this.#chunks[0]?.type || 'audio/webm';
     const extension = type.includes('ogg') ? 'ogg' : type.includes('mp4') ? 'm4a' : 'webm';
     const note = new File(this.#chunks, `${this.strings().voiceNote} ${new Date().toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '-')}.${extension}`, { type });
     this.#stop();
-    this.send(note);
+    this.send(note, duration);
   };
 
   #stop(): void {

@@ -99,7 +99,7 @@ export class AttachmentsLink implements ReactiveController {
         strings: d.strings,
         locale: d.locale,
         rules: () => ({ accept: d.accept() ?? '', maxFileSize: d.maxFileSize() ?? DEFAULT_MAX_FILE_SIZE }),
-        sendNote: (note) => d.session.sendFiles([note]).catch((e) => d.error(e instanceof Error ? e.message : String(e))),
+        sendNote: (note, measured) => d.session.sendFiles([note], '', [measured]).catch((e) => d.error(e instanceof Error ? e.message : String(e))),
         error: d.error,
         redraw: () => d.session.redraw(),
         cacheCap: () => this.host.offlineCacheSize,
@@ -120,7 +120,8 @@ export class AttachmentsLink implements ReactiveController {
 
   /** Sends the tray's files with `text`; the tray empties once the engine has stored the message. */
   async send(text: string): Promise<void> {
-    await this.deps.session.sendFiles(this.files, text);
+    const files = this.files;
+    await this.deps.session.sendFiles(files, text, await this.ui?.measure(files));
     this.ui?.clear();
   }
 

@@ -24,7 +24,7 @@ import { Session } from './session.ts';
 
 /** The engine's default longest text (worker/api.ts, EngineOptions.maxTextLength). */
 const DEFAULT_MAX_TEXT = 10_000;
-const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix'] as const;
+const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix', 'uploadUrl', 'uploadService'] as const;
 
 /**
  * A chat room, drawn in shadow DOM. Every tab's widgets share one connection engine.
@@ -200,9 +200,9 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   #attach(): void {
-    const { protocol, server: url, user, name, signature, password, topicPrefix, options, engine } = this;
+    const { protocol, server: url, user, name, signature, password, topicPrefix, options, engine, uploadUrl, uploadService } = this;
     this.#scroll.reset();
-    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, options, engine }, this.room).then(
+    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, options, engine, uploadUrl, uploadService }, this.room).then(
       () => {
         const draft = this.#drafts.load();
         if (draft && !this.#composer.value) void this.updateComplete.then(() => (this.#composer.value = draft));

@@ -13,6 +13,8 @@ export class ParleyChatProperties extends LitElement {
     signature: {},
     password: {},
     topicPrefix: { attribute: 'topic-prefix' },
+    uploadUrl: { attribute: 'upload-url' },
+    uploadService: { attribute: 'upload-service' },
     heading: {},
     engine: {},
     options: { attribute: false },
@@ -47,6 +49,14 @@ export class ParleyChatProperties extends LitElement {
   declare password: string | undefined;
   /** MQTT only: topic prefix of the rooms. Default `parley/rooms` (docs/mqtt.md). */
   declare topicPrefix: string | undefined;
+  /**
+   * Relay and MQTT: where the engine uploads files, by a `multipart/form-data` POST with one
+   * `file` field answered with `{ url }` (attribute `upload-url`). Without it, attaching fails
+   * with the engine's readable error. XMPP uses XEP-0363 slots instead.
+   */
+  declare uploadUrl: string | undefined;
+  /** XMPP only: the JID of the HTTP File Upload service (XEP-0363). Default: found by service discovery. */
+  declare uploadService: string | undefined;
   /** Title shown in the header. Default: the room name. */
   declare heading: string | undefined;
   /** Name of the SharedWorker (and its database). Default `parley`. */

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, LinkHealth, OpenResult, StateChange, UploadProgress } from '../../worker/api.ts';
+import type { Measured } from '../attachments/measure.ts';
 import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
 import { validTime } from '../i18n/dates.ts';
@@ -218,12 +219,18 @@ export class Session implements ReactiveController {
     return message;
   }
 
-  /** Sends files, with `text` if any, as one message; the engine uploads them first. */
-  async sendFiles(files: Blob[], text = ''): Promise<ChatMessage> {
+  /**
+   * Sends files, with `text` if any, as one message; the engine uploads them first.
+   * `measured[i]` is what the tab measured of `files[i]` (widget/attachments/measure.ts).
+   */
+  async sendFiles(files: Blob[], text = '', measured?: (Measured | undefined)[]): Promise<ChatMessage> {
     await this.ready;
     const api = this.#api();
     if (!api) throw new Error('The chat is not connected to a conversation yet.');
-    const message = await api.sendFiles(this.conversation!, files, text || undefined);
+    // The engine's sendFiles takes the tab's measurements as a fourth argument (a worker cannot
+    // measure audio or video); an engine without it ignores the extra argument.
+    const sendFiles = api.sendFiles as (c: string, f: Blob[], t?: string, m?: (Measured | undefined)[]) => Promise<ChatMessage>;
+    const message = await sendFiles.call(api, this.conversation!, files, text || undefined, measured);
     this.merge([message]);
     this.#typingNotifier.stop();
     return message;
