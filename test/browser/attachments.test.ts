@@ -151,6 +151,7 @@ describe('attachments', () => {
     await waitFor(() => alertText(chat).includes('notes.pdf'), 5_000, 'the type error for accept');
     expect(alertText(chat)).to.equal('“notes.pdf” cannot be sent: this chat accepts image/*, .txt.');
     expect($<HTMLInputElement>(chat, 'input.picker')!.accept).to.equal('image/*, .txt');
+    expect($(chat, 'button.record'), 'no voice notes where audio is not accepted').to.equal(null);
     chat.lang = 'fr';
     await waitFor(() => $(chat, 'button.primary')?.textContent === 'Envoyer', 5_000, 'French');
     pick(chat, [new File([new Uint8Array(4096)], 'gros.png', { type: 'image/png' })]);

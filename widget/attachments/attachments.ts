@@ -1,5 +1,5 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { ChatMessage, UploadProgress } from '../../worker/api.ts';
+import type { Attachment, ChatMessage, UploadProgress } from '../../worker/api.ts';
 import type { Strings } from '../i18n/catalogue.ts';
 import { renderAttachments, renderProgress } from './attachment-view.ts';
 import { attachmentStyles } from './attachments.styles.ts';
@@ -100,11 +100,13 @@ export class AttachmentsUi {
 
   /** A message's files, and the upload bar while an own message's files are on their way. */
   renderMessage(m: ChatMessage, progress: UploadProgress | undefined): TemplateResult | typeof nothing {
-    const files = Array.isArray(m.attachments) ? m.attachments : [];
+    // A peer may send anything: an entry that is not an object is left out, not drawn.
+    const files = (Array.isArray(m.attachments) ? m.attachments : []).filter((a): a is Attachment => typeof a === 'object' && a !== null);
     if (!files.length) return nothing;
     const strings = this.deps.strings();
     const locale = this.deps.locale();
-    const uploading = m.mine && (m.status === 'queued' || m.status === 'sending') && files.some((a) => !a.url);
+    // Files are uploaded before the message goes out: until it is sent, the bar shows.
+    const uploading = m.mine && (m.status === 'queued' || m.status === 'sending');
     return html`
       ${renderAttachments(m.id, files, { strings, locale, resolve: this.#resolve, view: (a, src, trigger) => this.viewer.open(a, src, trigger) })}
       ${uploading ? renderProgress(progress, files.map((a) => a.name).join(', '), strings, locale) : nothing}

@@ -1,5 +1,5 @@
 import type { Strings } from '../i18n/catalogue.ts';
-import { DEFAULT_ACCEPT } from './defaults.ts';
+import { accepts, DEFAULT_ACCEPT } from './defaults.ts';
 import { formatSize } from './format.ts';
 
 export interface FileRules {
@@ -7,21 +7,6 @@ export interface FileRules {
   accept: string;
   /** Bytes. */
   maxFileSize: number;
-}
-
-/** Whether `file` matches one item of an accept list, by MIME type, wildcard or extension. */
-export function accepts(accept: string, file: { name: string; type: string }): boolean {
-  const type = file.type.toLowerCase();
-  const name = file.name.toLowerCase();
-  return accept
-    .split(',')
-    .map((item) => item.trim().toLowerCase())
-    .some((item) => {
-      if (!item) return false;
-      if (item.startsWith('.')) return name.endsWith(item);
-      if (item.endsWith('/*')) return type.startsWith(item.slice(0, -1));
-      return type === item;
-    });
 }
 
 /**

@@ -1,11 +1,13 @@
 import { html, nothing, svg, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { ChatMessage, EngineOptions } from '../../worker/api.ts';
 import type { AttachmentsUi } from '../attachments/attachments.ts';
-import { DEFAULT_ACCEPT, DEFAULT_MAX_FILE_SIZE } from '../attachments/defaults.ts';
+import { accepts, DEFAULT_ACCEPT, DEFAULT_MAX_FILE_SIZE } from '../attachments/defaults.ts';
 import type { Strings } from '../i18n/catalogue.ts';
 import type { Session } from './session.ts';
 
 const paperclip = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9V15.5a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg>`;
+/** What a voice note is, for `accept`: a page that accepts no audio gets no record button. */
+const VOICE_NOTE = { name: 'voice.webm', type: 'audio/webm' };
 const mic = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 15a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v7a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V22h2v-3.1a7 7 0 0 0 6-6.9z"/></svg>`;
 
 /** What the link reads of <parley-chat> (widget/parley-chat/properties.ts). */
@@ -175,8 +177,10 @@ export class AttachmentsLink implements ReactiveController {
       <input class="picker" type="file" multiple hidden accept=${this.deps.accept() || DEFAULT_ACCEPT} @change=${this.#picked} />
       <button type="button" class="tool attach" aria-label=${strings.attach} title=${strings.attach}
         @click=${() => this.host.renderRoot.querySelector<HTMLInputElement>('input.picker')?.click()}>${paperclip}</button>
-      <button type="button" class="tool record" aria-label=${strings.record} title=${strings.record}
-        @click=${() => void this.load().then((ui) => ui.recorder.start())}>${mic}</button>
+      ${accepts(this.deps.accept() || DEFAULT_ACCEPT, VOICE_NOTE)
+        ? html`<button type="button" class="tool record" aria-label=${strings.record} title=${strings.record}
+            @click=${() => void this.load().then((ui) => ui.recorder.start())}>${mic}</button>`
+        : nothing}
     `;
   }
 
