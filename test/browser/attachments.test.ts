@@ -175,11 +175,14 @@ describe('attachments', () => {
     await waitFor(() => thumb.complete && thumb.naturalWidth === 640, 5_000, 'the thumbnail');
     const removes = $$<HTMLButtonElement>(chat, 'button.tray-remove');
     expect(removes.map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Remove photo.png', 'Remove report.pdf']);
+    removes[0]!.focus();
     removes[0]!.click();
     await waitFor(() => trayNames(chat).length === 1, 5_000, 'one file left');
     expect(trayNames(chat)).to.deep.equal(['report.pdf']);
+    await waitFor(() => root(chat).activeElement?.getAttribute('aria-label') === 'Remove report.pdf', 2_000, 'focus on the next remove button');
     $<HTMLButtonElement>(chat, 'button.tray-remove')!.click();
     await waitFor(() => !$(chat, '.tray'), 5_000, 'the tray gone');
+    await waitFor(() => root(chat).activeElement?.localName === 'textarea', 2_000, 'focus on the text box');
   });
 
   it('attaches files dropped on the panel and an image pasted into the text box', async () => {
@@ -261,8 +264,10 @@ describe('attachments', () => {
       $<HTMLButtonElement>(chat, 'button.record')!.click();
       await waitFor(() => $(chat, '.rec-time')?.textContent === '0:01', 5_000, 'one second elapsed');
       expect($(chat, '.rec-time')!.getAttribute('role')).to.equal('timer');
+      expect(root(chat).activeElement?.className, 'focus on Send voice note').to.contain('rec-send');
       $<HTMLButtonElement>(chat, 'button.rec-cancel')!.click();
       await waitFor(() => !$(chat, '.recorder'), 5_000, 'the recorder gone');
+      await waitFor(() => root(chat).activeElement?.classList.contains('record'), 2_000, 'focus back on the record button');
       expect(streams[0]!.getTracks().every((t) => t.readyState === 'ended'), 'the microphone released').to.equal(true);
       expect(sent, 'a cancelled note is not sent').to.deep.equal([]);
 

@@ -80,10 +80,16 @@ export class AttachmentsUi {
   }
 
   remove = (key: string): void => {
-    const gone = this.pending.find((p) => p.key === key);
+    const index = this.pending.findIndex((p) => p.key === key);
+    const gone = this.pending[index];
     if (gone?.thumbnail) URL.revokeObjectURL(gone.thumbnail);
     this.pending = this.pending.filter((p) => p !== gone);
     this.host.requestUpdate();
+    // The button pressed is gone: focus the next file's, else the text box, never <body>.
+    void this.host.updateComplete.then(() => {
+      const buttons = this.host.renderRoot.querySelectorAll<HTMLElement>('button.tray-remove');
+      (buttons[Math.min(index, buttons.length - 1)] ?? this.host.renderRoot.querySelector<HTMLElement>('textarea'))?.focus();
+    });
   };
 
   /** Empties the tray, once the engine has stored the message that carries its files. */

@@ -23,6 +23,10 @@ export function micError(error: unknown, strings: Strings): string {
  * A voice note: MediaRecorder (MediaStream Recording) on the microphone, with the elapsed time,
  * Cancel and Send. Send stops the recorder and hands the note over as a File.
  */
+export interface RecorderHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
 export class VoiceRecorder implements ReactiveController {
   state: 'idle' | 'starting' | 'recording' = 'idle';
   /** ms since recording started. */
@@ -34,7 +38,7 @@ export class VoiceRecorder implements ReactiveController {
   #timer?: ReturnType<typeof setInterval>;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: RecorderHost,
     /** Gets the note and how long it was recorded, in ms. */
     private readonly send: (note: File, duration: number) => void,
     private readonly fail: (message: string) => void,
@@ -72,6 +76,7 @@ export class VoiceRecorder implements ReactiveController {
       this.host.requestUpdate();
     }, TICK);
     this.host.requestUpdate();
+    this.#focus('button.rec-send');
   }
 
   /** Stops and throws the recording away. */
@@ -102,8 +107,15 @@ export class VoiceRecorder implements ReactiveController {
     this.#stream = undefined;
     this.#recorder = undefined;
     this.#chunks = [];
+    const wasRecording = this.state === 'recording';
     this.state = 'idle';
     this.host.requestUpdate();
+    // Its buttons are gone: focus goes back to the record button.
+    if (wasRecording) this.#focus('button.record');
+  }
+
+  #focus(selector: string): void {
+    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>(selector)?.focus());
   }
 
   render(strings: Strings): TemplateResult | typeof nothing {
