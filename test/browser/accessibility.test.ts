@@ -96,6 +96,9 @@ describe('accessibility', () => {
     ]);
     await waitFor(() => root(chat).querySelector('.att-full.loaded') && root(chat).querySelector('.att-file a'), 10_000, 'the image and the card');
     await audit(chat, 'image and document card');
+    chat.theme = 'dark';
+    await audit(chat, 'image and document card, dark');
+    chat.theme = 'light';
 
     const input = root(chat).querySelector<HTMLInputElement>('input.picker')!;
     const list = new DataTransfer();
