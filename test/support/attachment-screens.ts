@@ -52,7 +52,11 @@ try {
         { ...base, id: 'c', order: 3, text: '', attachments: [{ url: 'javascript:alert(1)', name: 'totally-safe.pdf', type: 'application/pdf', size: 10 }] },
       ]);
     });
-    await page.waitForFunction(() => document.querySelector('parley-chat')?.shadowRoot?.querySelector('.att-full.loaded'));
+    // Loaded, and faded in over the preview.
+    await page.waitForFunction(() => {
+      const full = document.querySelector('parley-chat')?.shadowRoot?.querySelector('.att-full.loaded');
+      return full && getComputedStyle(full).opacity === '1';
+    });
     await page.screenshot({ path: join(out, `${label}-messages.png`) });
 
     await page.locator('parley-chat input.picker').setInputFiles([
