@@ -266,7 +266,8 @@ export interface EngineApi {
    * in the engine, and sends the message once every file has a URL (docs/attachments.md).
    * `measured[i]`, if given, is what the tab measured of `files[i]` (video size and duration,
    * audio duration, a poster). Rejects if it cannot be queued: no file, a file over
-   * `maxFileSize`, no upload URL or service.
+   * `maxFileSize`, no upload URL or service. `upload-progress` events report the bytes;
+   * `cancel()` aborts.
    */
   sendFiles(conversation: string, files: Blob[], text?: string, measured?: (MeasuredMedia | undefined)[]): Promise<ChatMessage>;
   /** Sends a `failed` message again. */

@@ -10,12 +10,12 @@ declare const axe: typeof import('axe-core');
 const root = (chat: ParleyChat) => chat.shadowRoot!;
 
 /** Every rule axe has for WCAG 2.x A and AA, plus its best practices; nothing left for a human to review. */
-async function audit(chat: ParleyChat, state: string): Promise<void> {
+async function audit(chat: ParleyChat, state: string, context: import('axe-core').ElementContext = chat): Promise<void> {
   await chat.updateComplete;
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   // Colours are measured once the panel has finished fading in.
   await Promise.all(root(chat).getAnimations().map((a) => a.finished));
-  const results = await axe.run(chat, { resultTypes: ['violations', 'incomplete'] });
+  const results = await axe.run(context, { resultTypes: ['violations', 'incomplete'] });
   const show = (list: typeof results.violations) =>
     list.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')}: ${[...n.any, ...n.all].map((c) => c.message).join('; ')}`).join(', ')})`);
   expect(show(results.violations), `violations, ${state}`).to.deep.equal([]);
@@ -80,6 +80,39 @@ describe('accessibility', () => {
     const empty = mount({ ...props, engine: uniqueName('a11y-empty'), room: uniqueName('room'), server: (await env()).relayUrl });
     await waitFor(() => stateText(empty) === 'Connected' && root(empty).querySelector('.empty'), 10_000, 'the empty list');
     await audit(empty, 'empty');
+  });
+
+  it('has no axe violations and nothing to review with attachments: an image, a document card, the tray, the viewer open', async function () {
+    this.timeout(60_000);
+    const props = { engine: uniqueName('a11y-files'), server: (await env()).relayUrl, room: uniqueName('room'), user: 'Ada', heading: 'Support' };
+    const chat = mount(props, { mode: 'launcher' });
+    chat.open();
+    await waitFor(() => stateText(chat) === 'Connected', 10_000, 'Connected');
+    const fixture = (name: string) => new URL(`/test/browser/fixtures/${name}`, location.href).href;
+    const base = { conversation: chat.conversation!, room: props.room, from: 'Bob', mine: false, ts: Date.now() };
+    chat.session.merge([
+      { ...base, id: 'img', order: 1, text: 'The view from here', attachments: [{ url: fixture('photo.png'), name: 'sea.png', type: 'image/png', size: 23_568, width: 640, height: 400 }] },
+      { ...base, id: 'doc', order: 2, text: '', attachments: [{ url: fixture('notes.pdf'), name: 'notes.pdf', type: 'application/pdf', size: 69 }] },
+    ]);
+    await waitFor(() => root(chat).querySelector('.att-full.loaded') && root(chat).querySelector('.att-file a'), 10_000, 'the image and the card');
+    await audit(chat, 'image and document card');
+    chat.theme = 'dark';
+    await audit(chat, 'image and document card, dark');
+    chat.theme = 'light';
+
+    const input = root(chat).querySelector<HTMLInputElement>('input.picker')!;
+    const list = new DataTransfer();
+    list.items.add(new File([await (await fetch(fixture('photo.png'))).blob()], 'photo.png', { type: 'image/png' }));
+    list.items.add(new File(['%PDF-1.4'], 'report.pdf', { type: 'application/pdf' }));
+    input.files = list.files;
+    input.dispatchEvent(new Event('change'));
+    await waitFor(() => root(chat).querySelectorAll('.tray-item').length === 2, 5_000, 'the tray');
+    await audit(chat, 'tray');
+
+    root(chat).querySelector<HTMLButtonElement>('button.att-image')!.click();
+    await waitFor(() => root(chat).querySelector<HTMLImageElement>('dialog.viewer[open] img')?.complete, 5_000, 'the viewer');
+    // A modal dialog makes the rest of the page inert (HTML §6.3): only the dialog can be read or reached.
+    await audit(chat, 'viewer open', { fromShadowDom: ['parley-chat', 'dialog.viewer'] });
   });
 
   it('announces only newly arrived messages, with their sender; never history, status marks or the countdown', async () => {

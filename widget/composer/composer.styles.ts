@@ -20,6 +20,10 @@ export const composerStyles = css`
     overflow-y: auto;
   }
   textarea[aria-invalid='true'] { border-color: var(--_danger); }
+  button.tool { border: none; padding: 6px; display: grid; place-items: center; align-self: flex-end; }
+  button.tool svg { width: 22px; height: 22px; fill: currentColor; }
+  :host([dropping]) .panel { outline: 3px dashed var(--_accent); outline-offset: -3px; }
+  .drop-hint { padding: 6px 12px; font-size: 0.85em; color: var(--_accent); font-weight: 600; }
   .counter { order: 3; flex-basis: 100%; text-align: end; font-size: 0.75em; color: var(--_muted); }
   .counter.over { color: var(--_danger); font-weight: 600; }
 `;

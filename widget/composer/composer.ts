@@ -65,12 +65,14 @@ export class Composer implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  render(strings: Strings, max: number, number: (n: number) => string, onSubmit: (e: Event) => void): TemplateResult {
+  /** `tools`: buttons before the text box (attach, record). */
+  render(strings: Strings, max: number, number: (n: number) => string, onSubmit: (e: Event) => void, tools: unknown = nothing): TemplateResult {
     const over = this.length > max;
     const counter = this.length >= max * COUNTER_FROM;
     return html`
       ${over ? html`<div class="error" id="too-long" role="alert">${strings.tooLong(number(max), number(this.length))}</div>` : nothing}
       <form class="composer" part="composer" @submit=${onSubmit}>
+        ${tools}
         <textarea
           part="input"
           rows="1"

@@ -15,6 +15,8 @@ export interface RowContext {
   /** ms since the epoch, for "Today" and "Yesterday". */
   now: number;
   act(action: MessageAction, message: ChatMessage): void;
+  /** The message's files, and their upload bar (widget/parley-chat/attachments-link.ts). */
+  attachments?(message: ChatMessage): unknown;
 }
 
 /**
@@ -57,9 +59,10 @@ function messageTemplate({ message: m, dayStart, groupStart }: Row, ctx: RowCont
         ${m.mine
           ? html`<span class="sr-only">${strings.you}: </span>`
           : html`<div class="from${groupStart ? '' : ' sr-only'}" dir="auto">${m.name ?? m.from}</div>`}
-        <div class="text" dir="auto">${linkify(m.text).map((p) =>
+        ${m.text || !m.attachments?.length ? html`<div class="text" dir="auto">${linkify(m.text).map((p) =>
           p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text,
-        )}</div>
+        )}</div>` : nothing}
+        ${m.attachments ? ctx.attachments?.(m) : nothing}
         <div class="meta">
           <time datetime=${new Date(ts).toISOString()} title=${dates.full(ts)}>${dates.time(ts)}</time>
           ${m.mine && m.status ? status(m.status, strings) : nothing}

@@ -23,3 +23,12 @@ export function renderLauncher(open: boolean, unread: number, strings: Strings, 
     </button>
   `;
 }
+
+/** The panel's Escape: in launcher mode it closes the panel (focus goes back to the launcher). */
+export const escapeCloses =
+  (chat: { mode: string; isOpen: boolean; close(): void }) =>
+  (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || chat.mode !== 'launcher' || !chat.isOpen) return;
+    event.stopPropagation();
+    chat.close();
+  };

@@ -12,10 +12,11 @@ import { listStyles } from '../message-list/message-list.styles.ts';
 import type { MessageAction } from '../message-list/message-row.ts';
 import { buildRows, type Row } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
+import { AttachmentsLink, spoken } from './attachments-link.ts';
 import { announceLink, linkKind } from './banner.ts';
 import { fire } from './events.ts';
 import { HealthView } from './health-details.ts';
-import { renderLauncher } from './launcher.ts';
+import { escapeCloses, renderLauncher } from './launcher.ts';
 import { renderPanel } from './panel.ts';
 import { ParleyChatProperties } from './properties.ts';
 import { styles } from './parley-chat.styles.ts';
@@ -23,7 +24,7 @@ import { Session } from './session.ts';
 
 /** The engine's default longest text (worker/api.ts, EngineOptions.maxTextLength). */
 const DEFAULT_MAX_TEXT = 10_000;
-const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix'] as const;
+const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix', 'uploadUrl', 'uploadService'] as const;
 
 /**
  * A chat room, drawn in shadow DOM. Every tab's widgets share one connection engine.
@@ -31,6 +32,8 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signatu
  * `mode="inline"` (the element's default, so that existing pages keep their box) draws the chat
  * where the element is; `mode="launcher"` draws a round button in a corner that opens the chat
  * in a panel (full screen at 480 px wide or less). The script-tag loader picks `launcher`.
+ * Visitors attach files (paperclip, drop, paste) and voice notes; `accept` and `max-file-size`
+ * (bytes, default 10 MB) limit them before any upload (docs/widget.md, "Attachments").
  *
  * @summary Chat widget: an inline box, or a launcher button and panel.
  * @event {ParleyOpenDetail} parley-open - The panel opened; detail `{}`.
@@ -96,6 +99,7 @@ export class ParleyChat extends ParleyChatProperties {
   readonly #list = new LazyModule(this, () => import('../message-list/message-list.ts'));
   readonly #viewport = new VisualViewportController(this); // a full-screen panel ends above the keyboard
   readonly #health = new HealthView(this, this.session); // "Connection details" (worker/health.ts)
+  readonly #files = new AttachmentsLink(this); // paperclip, voice notes, drop and paste; the UI loads on first use
 
   /** The conversation key, once the engine has opened it. */
   get conversation(): string | undefined {
@@ -196,9 +200,9 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   #attach(): void {
-    const { protocol, server: url, user, name, signature, password, topicPrefix, options, engine } = this;
+    const { protocol, server: url, user, name, signature, password, topicPrefix, options, engine, uploadUrl, uploadService } = this;
     this.#scroll.reset();
-    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, options, engine }, this.room).then(
+    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, options, engine, uploadUrl, uploadService }, this.room).then(
       () => {
         const draft = this.#drafts.load();
         if (draft && !this.#composer.value) void this.updateComplete.then(() => (this.#composer.value = draft));
@@ -210,7 +214,7 @@ export class ParleyChat extends ParleyChatProperties {
   #arrived(message: ChatMessage, fresh: boolean): void {
     fire(this, 'parley-message', { message });
     if (!fresh) return;
-    if (this.#open && document.visibilityState === 'visible') this.#announcer.say(`${String(message.name ?? message.from)}: ${String(message.text)}`);
+    if (this.#open && document.visibilityState === 'visible') this.#announcer.say(`${String(message.name ?? message.from)}: ${spoken(message)}`);
     else if (!this.#open) this.#setUnread(this._unread + 1);
   }
 
@@ -222,13 +226,14 @@ export class ParleyChat extends ParleyChatProperties {
 
   async #submit(): Promise<void> {
     const text = this.#composer.value;
-    if (!text.trim() || this.#storing) return;
+    const files = this.#files.files;
+    if ((!text.trim() && !files.length) || this.#storing) return;
     // Over the limit: the error under the box already says so; nothing is sent.
     if (Composer.tooLong(text, this.#max)) return void this.#composer.box?.focus();
     // The text stays in the box until the engine has stored it, so a reload loses nothing.
     this.#storing = true;
     try {
-      await this.session.send(text);
+      await (files.length ? this.#files.send(text) : this.session.send(text));
       this.#composer.value = '';
       this._error = '';
     } catch (e) {
@@ -249,13 +254,6 @@ export class ParleyChat extends ParleyChatProperties {
     const call = action === 'retry' ? this.session.retry(m.id) : this.session.cancel(m.id);
     void call?.catch((e) => this.#fail(e));
     this.#composer.box?.focus();
-  };
-
-  #onKeydown = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && this.mode === 'launcher' && this.isOpen) {
-      event.stopPropagation();
-      this.close();
-    }
   };
 
   override render() {
@@ -286,15 +284,16 @@ export class ParleyChat extends ParleyChatProperties {
         dates: this.#dates,
         now: Date.now(),
         act: this.#act,
+        attachments: this.#files.renderMessage,
         onScroll: this.#scroll.onScroll,
         loadOlder: () => void s.loadOlder(),
         jumpToNewest: () => void this.#scroll.toBottom(),
       },
-      composer: this.#composer.render(strings, this.#max, this.#dates.number, (e) => (e.preventDefault(), void this.#submit())),
+      composer: html`${this.#files.renderExtras(strings)}${this.#composer.render(strings, this.#max, this.#dates.number, (e) => (e.preventDefault(), void this.#submit()), this.#files.renderButtons(strings))}`,
       ...this.#health.view(this.debug),
       close: () => this.close(),
       retryNow: () => void s.reconnectNow()?.catch((e) => this.#fail(e)),
-      onKeydown: this.#onKeydown,
+      onKeydown: escapeCloses(this),
     });
   }
 }

@@ -13,6 +13,8 @@ export class ParleyChatProperties extends LitElement {
     signature: {},
     password: {},
     topicPrefix: { attribute: 'topic-prefix' },
+    uploadUrl: { attribute: 'upload-url' },
+    uploadService: { attribute: 'upload-service' },
     heading: {},
     engine: {},
     options: { attribute: false },
@@ -23,6 +25,9 @@ export class ParleyChatProperties extends LitElement {
     lang: { reflect: true },
     debug: { type: Boolean, reflect: true },
     strings: { attribute: false },
+    accept: {},
+    maxFileSize: { attribute: 'max-file-size', type: Number },
+    offlineCacheSize: { attribute: 'offline-cache-size', type: Number },
     _strings: { state: true },
     _error: { state: true },
     _now: { state: true },
@@ -44,6 +49,14 @@ export class ParleyChatProperties extends LitElement {
   declare password: string | undefined;
   /** MQTT only: topic prefix of the rooms. Default `parley/rooms` (docs/mqtt.md). */
   declare topicPrefix: string | undefined;
+  /**
+   * Relay and MQTT: where the engine uploads files, by a `multipart/form-data` POST with one
+   * `file` field answered with `{ url }` (attribute `upload-url`). Without it, attaching fails
+   * with the engine's readable error. XMPP uses XEP-0363 slots instead.
+   */
+  declare uploadUrl: string | undefined;
+  /** XMPP only: the JID of the HTTP File Upload service (XEP-0363). Default: found by service discovery. */
+  declare uploadService: string | undefined;
   /** Title shown in the header. Default: the room name. */
   declare heading: string | undefined;
   /** Name of the SharedWorker (and its database). Default `parley`. */
@@ -59,6 +72,16 @@ export class ParleyChatProperties extends LitElement {
   declare isOpen: boolean;
   /** Overrides of the catalogue's strings (widget/i18n/en.ts lists them). */
   declare strings: Partial<Strings> | undefined;
+
+  /**
+   * The files a visitor may attach, in `<input accept>` syntax (MIME types, `type/*`, `.ext`).
+   * Default: images, audio, video, PDF and common documents (widget/attachments/defaults.ts).
+   */
+  declare accept: string | undefined;
+  /** Largest file a visitor may attach, in bytes (attribute `max-file-size`). Default `options.maxFileSize`, else 10 485 760 (10 MB). */
+  declare maxFileSize: number | undefined;
+  /** Bytes of received files kept for offline reading (Cache API), oldest evicted first (attribute `offline-cache-size`). Default 52 428 800 (50 MB). */
+  declare offlineCacheSize: number | undefined;
 
   declare _strings: Strings;
   declare _error: string;

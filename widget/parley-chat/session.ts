@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, LinkHealth, OpenResult, StateChange } from '../../worker/api.ts';
+import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, LinkHealth, OpenResult, StateChange, UploadProgress } from '../../worker/api.ts';
+import type { Measured } from '../attachments/measure.ts';
 import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
 import { validTime } from '../i18n/dates.ts';
@@ -37,6 +38,8 @@ export class Session implements ReactiveController {
   health?: LinkHealth;
   typing: string[] = [];
   conversation?: string;
+  /** Own messages whose files are uploading, by id: the engine's last `upload-progress`. */
+  uploads = new Map<string, UploadProgress>();
 
   #client?: EngineClient;
   #opened?: OpenResult;
@@ -104,6 +107,12 @@ export class Session implements ReactiveController {
     return this.conversation ? this.#client?.api : undefined;
   }
 
+  /** Draws the list's lines again (an upload's progress, a file's offline copy): the list redraws on a new array. */
+  redraw(): void {
+    this.messages = [...this.messages];
+    this.host.requestUpdate();
+  }
+
   /** Adds messages once each, in list order; a stale copy never moves a status backwards. */
   merge(incoming: readonly ChatMessage[]): void {
     const byId = new Map(this.messages.map((m) => [m.id, m]));
@@ -136,8 +145,13 @@ export class Session implements ReactiveController {
         const known = this.messages.find((m) => m.id === event.id);
         // The ack also gives an own message its place in the server's order (worker/order.ts).
         if (known && isForward(known.status, event.status)) this.merge([{ ...known, status: event.status, error: event.error, order: event.order }]);
+        if (event.status !== 'queued' && event.status !== 'sending') this.uploads.delete(event.id);
         return;
       }
+      case 'upload-progress':
+        if (event.progress.conversation !== this.conversation) return;
+        this.uploads.set(event.progress.id, event.progress);
+        return this.redraw();
       case 'health':
         if (event.health.connection !== this.#opened?.connection) return;
         this.health = event.health;
@@ -147,6 +161,7 @@ export class Session implements ReactiveController {
         this.joined = true;
         return this.host.requestUpdate();
       case 'removed':
+        this.uploads.delete(event.id);
         this.messages = this.messages.filter((m) => m.id !== event.id);
         return this.host.requestUpdate();
       case 'typing':
@@ -199,6 +214,21 @@ export class Session implements ReactiveController {
     const api = this.#api();
     if (!api) throw new Error('The chat is not connected to a conversation yet.');
     const message = await api.send(this.conversation!, text);
+    this.merge([message]);
+    this.#typingNotifier.stop();
+    return message;
+  }
+
+  /**
+   * Sends files, with `text` if any, as one message; the engine uploads them first.
+   * `measured[i]` is what the tab measured of `files[i]` (widget/attachments/measure.ts).
+   */
+  async sendFiles(files: Blob[], text = '', measured?: (Measured | undefined)[]): Promise<ChatMessage> {
+    await this.ready;
+    const api = this.#api();
+    if (!api) throw new Error('The chat is not connected to a conversation yet.');
+    // The tab measures what a worker cannot (audio and video); the engine bounds it.
+    const message = await api.sendFiles(this.conversation!, files, text || undefined, measured);
     this.merge([message]);
     this.#typingNotifier.stop();
     return message;

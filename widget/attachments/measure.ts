@@ -1,0 +1,67 @@
+import type { MeasuredMedia } from '../../worker/api.ts';
+
+/**
+ * What the tab measured of a file, where the engine cannot: a worker has no `<video>` or
+ * `<audio>` element to read a duration or draw a frame. Handed to the engine with the files.
+ */
+export type Measured = MeasuredMedia;
+
+/** Longest wait for a file's metadata or a frame, in ms: a file the browser cannot play is sent unmeasured. */
+const TIMEOUT = 3_000;
+/** A poster's longest side, tried in turn until its data URL fits, in pixels. */
+const SIDES = [64, 48, 32, 24];
+/** Longest poster, in characters of its data URL: the engine keeps none longer. */
+const PREVIEW_MAX = 2_048;
+
+/** Size, duration and a poster frame of a video; the duration of audio; nothing for other files. */
+export async function measure(file: Blob): Promise<Measured | undefined> {
+  const kind = file.type.split('/')[0];
+  if (kind !== 'video' && kind !== 'audio') return undefined;
+  const media = document.createElement(kind);
+  const url = URL.createObjectURL(file);
+  media.muted = true;
+  media.preload = 'metadata';
+  media.src = url;
+  try {
+    await once(media, 'loadedmetadata');
+    const out: Measured = {};
+    // A recorder's WebM often states no duration (Infinity): then the recorder's own count is used.
+    if (Number.isFinite(media.duration) && media.duration > 0) out.duration = Math.round(media.duration * 1000);
+    if (media instanceof HTMLVideoElement && media.videoWidth && media.videoHeight) {
+      out.width = media.videoWidth;
+      out.height = media.videoHeight;
+      out.preview = await poster(media);
+    }
+    return out;
+  } catch {
+    return undefined;
+  } finally {
+    media.removeAttribute('src');
+    media.load();
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** The first frame worth showing, as a small JPEG data URL, or undefined if none fits. */
+async function poster(video: HTMLVideoElement): Promise<string | undefined> {
+  video.currentTime = Math.min(0.1, video.duration / 2 || 0);
+  await once(video, 'seeked');
+  const canvas = document.createElement('canvas');
+  for (const side of SIDES) {
+    const scale = side / Math.max(video.videoWidth, video.videoHeight);
+    canvas.width = Math.max(1, Math.round(video.videoWidth * scale));
+    canvas.height = Math.max(1, Math.round(video.videoHeight * scale));
+    canvas.getContext('2d')?.drawImage(video, 0, 0, canvas.width, canvas.height);
+    const url = canvas.toDataURL('image/jpeg', 0.6);
+    if (url.startsWith('data:image/jpeg;base64,') && url.length <= PREVIEW_MAX) return url;
+  }
+  return undefined;
+}
+
+function once(target: HTMLMediaElement, type: 'loadedmetadata' | 'seeked'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} in ${TIMEOUT} ms`)), TIMEOUT);
+    target.addEventListener(type, () => (clearTimeout(timer), resolve()), { once: true });
+    target.addEventListener('error', () => (clearTimeout(timer), reject(new Error(`cannot read the file (${type})`))), { once: true });
+  });
+}
