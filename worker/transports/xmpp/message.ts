@@ -1,6 +1,7 @@
 import { xml, type Element } from './lib.ts';
 import { bare, resourceOf, roomFor, type Peer } from './address.ts';
 import { checkInbound, type Checked } from '../inbound.ts';
+import { fileSharing, readFileSharing } from './file-sharing.ts';
 import type { OutgoingMessage } from '../transport.ts';
 
 export const NS = {
@@ -36,6 +37,8 @@ export function chatStanza(peer: Peer, message: OutgoingMessage): Element {
     // XEP-0066 §3: one <x/> per file, so that other clients show it inline; the URLs are in the
     // body too, for clients that know no OOB (docs/xmpp.md, "Files").
     ...files.map((a) => xml('x', { xmlns: NS.oob }, xml('url', {}, a.url), xml('desc', {}, a.name))),
+    // XEP-0447 with XEP-0446 metadata: type, size, dimensions, length and a thumbnail.
+    ...files.map(fileSharing),
     xml('origin-id', { xmlns: NS.sid, id: message.id }),
     oneToOne && xml('request', { xmlns: NS.receipts }),
     oneToOne && xml('markable', { xmlns: NS.markers }),
@@ -51,9 +54,13 @@ export const bodyWithUrls = (text: string, urls: string[]): string => [text, ...
  * {@link bodyWithUrls} (or another client, which often sends the URL alone) added to it.
  */
 export function readOob(message: Element, body: string): { text: string; attachments: unknown[] } {
-  const attachments = message
+  // XEP-0447 says more about a file than OOB; OOB covers the files it does not describe.
+  const described = readFileSharing(message);
+  const oob = message
     .getChildren('x', NS.oob)
-    .map((x) => ({ url: x.getChildText('url') ?? '', name: x.getChildText('desc') || undefined }));
+    .map((x) => ({ url: x.getChildText('url') ?? '', name: x.getChildText('desc') || undefined }))
+    .filter((o) => !described.some((d) => d.url === o.url));
+  const attachments = [...described, ...oob];
   if (!attachments.length) return { text: body, attachments };
   const urls = new Set(attachments.map((a) => a.url));
   const lines = body.split('\n');
