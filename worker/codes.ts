@@ -55,6 +55,8 @@ export const ERROR_CODES = [
   'outbox-full',
   'not-cancellable',
   'unknown-conversation',
+  'bad-order',
+  'bad-draft',
   // The server refused one message (`reject`).
   'not-joined',
   'refused',
