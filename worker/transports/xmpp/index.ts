@@ -177,6 +177,12 @@ export class XmppTransport implements Transport {
     if (this.#receipts) this.#send(this.#receipts.typingStanza(parseRoom(room), typing));
   }
 
+  markRead(room: string, id: string): void {
+    const peer = parseRoom(room);
+    // A room we have not entered on this stream would refuse the marker (XEP-0045 §7.4).
+    if (this.#receipts && (peer.kind === 'chat' || this.#joined.has(peer.jid))) this.#send(this.#receipts.displayedStanza(peer, id));
+  }
+
   /** Only an archive id is a place in MAM; the engine has none for a room whose messages all came without one. */
   older(given: string, before: Cursor, limit: number): void {
     if (before.kind !== 'archive') return;
