@@ -26,7 +26,9 @@ export class ParleyChatProperties extends LitElement {
     _strings: { state: true },
     _error: { state: true },
     _now: { state: true },
-    _unread: { state: true },
+    titleBadge: { type: Boolean, attribute: 'title-badge' },
+    sound: { type: Boolean },
+    notifications: { type: Boolean },
   };
 
   /** `websocket` (JSON), `mqtt` or `xmpp`. Default `websocket`. */
@@ -63,7 +65,15 @@ export class ParleyChatProperties extends LitElement {
   declare _strings: Strings;
   declare _error: string;
   declare _now: number;
-  declare _unread: number;
+  /** Puts the unread count before the page title, "(2) ", while the page is hidden. Default false. */
+  declare titleBadge: boolean;
+  /** Beeps (WebAudio) for each new message from someone else, in one tab of the browser. Default false. */
+  declare sound: boolean;
+  /**
+   * Shows a system notification for each new message from someone else, in one tab of the
+   * browser. Permission is asked when the visitor clicks the launcher (or sends, inline). Default false.
+   */
+  declare notifications: boolean;
   /** Shows the connection details (worker/health.ts) at all times, for a site owner. Default false. */
   declare debug: boolean;
 
@@ -83,6 +93,8 @@ export class ParleyChatProperties extends LitElement {
     this._strings = en;
     this._error = '';
     this._now = Date.now();
-    this._unread = 0;
+    this.titleBadge = false;
+    this.sound = false;
+    this.notifications = false;
   }
 }
