@@ -130,10 +130,11 @@ export class Connection {
 
   /** A peer read up to `id`: our messages up to it are read (worker/read-receipts.ts). */
   async #readUpTo(id: string): Promise<void> {
-    await this.delivery.receipted(id, 'read');
     const db = await this.deps.history.db();
-    for (const conversation of this.#rooms.values())
-      for (const own of await ownReadUpTo(db, conversation, id)) await this.delivery.receipted(own, 'read');
+    const earlier: string[] = [];
+    for (const conversation of this.#rooms.values()) earlier.push(...(await ownReadUpTo(db, conversation, id)));
+    await this.delivery.receipted(id, 'read');
+    for (const own of earlier) await this.delivery.receipted(own, 'read');
   }
 
   /** Asks the server for messages older than the oldest we hold; they arrive as messages. */
