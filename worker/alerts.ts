@@ -5,7 +5,7 @@ export const ALERT_WINDOW = 60_000;
 
 interface View {
   visible: boolean;
-  /** When the tab was last visible, ms since the epoch; 0 if never. */
+  /** When the tab was last visible (or its last report while visible), ms since the epoch; 0 if never. */
   seenAt: number;
   /** Conversations the tab shows on screen. */
   looking: ReadonlySet<string>;
@@ -25,7 +25,9 @@ export class Alerts {
 
   visibility(tabId: string, visible: boolean, looking: readonly string[] = []): void {
     const before = this.#views.get(tabId) ?? HIDDEN;
-    this.#views.set(tabId, { visible, seenAt: visible ? this.now() : before.seenAt, looking: new Set(looking) });
+    // A tab that was visible until now was seen now, whether it shows or hides.
+    const seenAt = visible || before.visible ? this.now() : before.seenAt;
+    this.#views.set(tabId, { visible, seenAt, looking: new Set(looking) });
   }
 
   gone(tabId: string): void {

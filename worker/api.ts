@@ -228,6 +228,11 @@ export interface OpenResult {
   state: StateChange;
   /** What the protocol can do: server history, receipts, read markers, uploads. */
   capabilities: Capabilities;
+  /**
+   * The room was live already (another tab had opened it): no `joined` event follows for it
+   * until the link drops and comes back.
+   */
+  joined?: boolean;
 }
 
 /** A place in a conversation's history: the oldest message shown, by `order` and, for ties, id. */

@@ -115,6 +115,11 @@ export class Connection {
     return conversation;
   }
 
+  /** The server has confirmed the room on the current link. */
+  isLive(room: string): boolean {
+    return this.#live.has(room);
+  }
+
   typing(room: string, typing: boolean): void {
     if (this.#machine.state === 'open') this.#transport?.typing(room, typing);
   }

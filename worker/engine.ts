@@ -136,7 +136,7 @@ export class Engine {
     this.tabs.subscribe(tabId, conversation);
     entry.connection.start();
     const capabilities = await entry.connection.capabilities();
-    return { conversation, connection: key, state: entry.connection.state, capabilities };
+    return { conversation, connection: key, state: entry.connection.state, capabilities, joined: entry.connection.isLive(room) };
   }
 
   leave(tabId: string, conversation: string): void {

@@ -88,6 +88,8 @@ export class Session implements ReactiveController {
     this.#attachedAt = Date.now();
     this.conversation = opened.conversation;
     this.state = opened.state;
+    // Another tab had the room live already: its `joined` went out before this tab opened it.
+    this.joined = opened.joined === true;
     const page = await client.api.history(opened.conversation);
     this.merge(page.messages);
     this.more = page.more;
