@@ -27,7 +27,7 @@ import { watchVisibility } from './visibility.ts';
 
 /** The engine's default longest text (worker/api.ts, EngineOptions.maxTextLength). */
 const DEFAULT_MAX_TEXT = 10_000;
-const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix'] as const;
+const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix', 'nickname'] as const;
 
 /**
  * A chat room, drawn in shadow DOM. Every tab's widgets share one connection engine.
@@ -225,13 +225,13 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   #attach(): void {
-    const { protocol, server: url, user, name, signature, password, topicPrefix, options, engine } = this;
+    const { protocol, server: url, user, name, signature, password, topicPrefix, nickname, options, engine } = this;
     this.#scroll.reset();
     this.#seen.reset();
     this.#unread.set(0);
     this.#visibility?.stop();
     this.#visibility = undefined;
-    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, options, engine }, this.room).then(
+    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, nickname, options, engine }, this.room).then(
       async () => {
         const client = this.session.client;
         if (!client) return;

@@ -13,6 +13,7 @@ export class ParleyChatProperties extends LitElement {
     signature: {},
     password: {},
     topicPrefix: { attribute: 'topic-prefix' },
+    nickname: {},
     heading: {},
     engine: {},
     options: { attribute: false },
@@ -46,6 +47,8 @@ export class ParleyChatProperties extends LitElement {
   declare password: string | undefined;
   /** MQTT only: topic prefix of the rooms. Default `parley/rooms` (docs/mqtt.md). */
   declare topicPrefix: string | undefined;
+  /** XMPP only: the nickname to ask MUC rooms for. Default: the local part of `user`. Never decides which messages are the visitor's. */
+  declare nickname: string | undefined;
   /** Title shown in the header. Default: the room name. */
   declare heading: string | undefined;
   /** Name of the SharedWorker (and its database). Default `parley`. */

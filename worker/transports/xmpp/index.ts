@@ -67,7 +67,7 @@ export class XmppTransport implements Transport {
     readonly session: XmppSession,
   ) {
     this.#domain = config.domain ?? domainOf(config.user);
-    this.#self = { user: config.user, nickname: config.nickname ?? localOf(config.user) };
+    this.#self = { user: config.user, nickname: config.nickname ?? localOf(config.user), occupantIds: session.occupantIds };
   }
 
   open(): void {
@@ -135,6 +135,7 @@ export class XmppTransport implements Transport {
       reject: (id, error) => this.events.reject(id, error),
       error: (error) => this.events.error(error),
       joined: (room) => this.events.joined(this.#given(room)),
+      occupantIds: this.session.occupantIds,
     });
     xmpp.on('stanza', handle);
     let streamError: Error | undefined;

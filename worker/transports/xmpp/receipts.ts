@@ -1,6 +1,6 @@
 import { xml, type Element } from './lib.ts';
 import { bare, resourceOf, roomFor, type Peer } from './address.ts';
-import { NS, type Self } from './message.ts';
+import { echoOfOurs, NS, type Self } from './message.ts';
 
 export interface ReceiptDeps {
   self: Self;
@@ -41,7 +41,7 @@ export function receipts({ self, send, receipt, typing }: ReceiptDeps) {
       const from = stanza.attrs.from ?? '';
       // Our own marker, echoed by a MUC room or copied from another device (XEP-0280), says
       // nothing of what a peer has read.
-      const ours = stanza.attrs.type === 'groupchat' ? resourceOf(from) === self.nickname : bare(from) === bare(self.user);
+      const ours = stanza.attrs.type === 'groupchat' ? echoOfOurs(stanza, self) : bare(from) === bare(self.user);
       for (const name of ['displayed', 'acknowledged'])
         if (!ours && stanza.getChild(name, NS.markers)?.attrs.id) receipt(stanza.getChild(name, NS.markers)!.attrs.id!, 'read');
       const state = STATES.find((s) => stanza.getChild(s, NS.chatStates));
@@ -49,7 +49,7 @@ export function receipts({ self, send, receipt, typing }: ReceiptDeps) {
         const muc = stanza.attrs.type === 'groupchat';
         const nick = resourceOf(from);
         // Our own state echoed by a MUC room is not news.
-        if (!(muc && nick === self.nickname))
+        if (!(muc && echoOfOurs(stanza, self)))
           typing(roomFor({ kind: muc ? 'muc' : 'chat', jid: bare(from) }), muc ? nick : bare(from), state === COMPOSING);
       }
       acknowledge(stanza);

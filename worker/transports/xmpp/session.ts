@@ -47,9 +47,14 @@ export interface Resumable {
 export interface XmppSession {
   resumable?: Resumable;
   clock: Clock;
+  /**
+   * Our XEP-0421 occupant id per MUC room (bare JID), from the room's self-presence: stable for
+   * one account in one room, so it outlives each link and tells our messages from others'.
+   */
+  occupantIds: Map<string, string>;
 }
 
-export const newSession = (): XmppSession => ({ clock: new Clock() });
+export const newSession = (): XmppSession => ({ clock: new Clock(), occupantIds: new Map() });
 
 /** Keeps what a later attempt needs to resume this stream; forgets a stream that was not resumable. */
 export function remember(session: XmppSession, sm: StreamManagement): void {
