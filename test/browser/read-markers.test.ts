@@ -14,6 +14,12 @@ const root = (chat: ParleyChat) => chat.shadowRoot!;
 const badge = (chat: ParleyChat) => root(chat).querySelector('.badge')?.textContent ?? '';
 const joined = (chat: ParleyChat, what: string) => waitFor(() => chat.session.joined, 15_000, `${what}: the room joined`);
 const launcher = (o: TabOptions) => openTab({ ...o, attrs: { mode: 'launcher', ...o.attrs } });
+/** The tab's page turns hidden or visible, as when the visitor switches tabs. */
+function setVisible(tab: Tab, visible: boolean): void {
+  const doc = tab.frame.contentDocument!;
+  Object.defineProperty(doc, 'visibilityState', { configurable: true, get: () => (visible ? 'visible' : 'hidden') });
+  doc.dispatchEvent(new Event('visibilitychange'));
+}
 const glyphs = (chat: ParleyChat) => [...root(chat).querySelectorAll('.message svg.status')].map((el) => el.getAttribute('data-status'));
 
 describe('read markers and unread count', () => {
@@ -106,6 +112,34 @@ describe('read markers and unread count', () => {
       (e: Error) => e.message,
     );
     expect(refused).to.match(/A read position must be the order of a message the server has placed/);
+  });
+
+  it('title-badge: puts "(2) " before the title while the page is hidden, and takes it off when the page shows', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('room');
+    const bob = await launcher({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room, attrs: { 'title-badge': '' } });
+    const ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: relayUrl, room });
+    tabs.push(bob, ann);
+    await Promise.all([joined(bob.chat, 'Bob'), joined(ann.chat, 'Ann')]);
+    const doc = bob.frame.contentDocument!;
+    const plain = doc.title;
+    // The visitor switches to another tab.
+    setVisible(bob, false);
+    await type(ann.chat, 'one');
+    await type(ann.chat, 'two');
+    await waitFor(() => doc.title === `(2) ${plain}`, 10_000, 'the badge in the title');
+    // Back: the title is the page's own again, though the messages are still unread.
+    setVisible(bob, true);
+    expect(doc.title).to.equal(plain);
+    expect(bob.chat.unread).to.equal(2);
+    // The page retitles itself while hidden: the badge goes before the new title, and leaves it.
+    setVisible(bob, false);
+    await waitFor(() => doc.title === `(2) ${plain}`, 5_000, 'the badge again');
+    doc.title = 'Inbox';
+    await type(ann.chat, 'three');
+    await waitFor(() => doc.title === '(3) Inbox', 10_000, "the badge before the page's new title");
+    setVisible(bob, true);
+    expect(doc.title).to.equal('Inbox');
   });
 
   it('MQTT: a read marker on <prefix>/<room>/read marks the message read', async () => {
