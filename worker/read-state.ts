@@ -4,6 +4,9 @@ import { ValidationError } from './errors.ts';
 import { isPending, PENDING_BASE } from './order.ts';
 
 /** What a forward move of the cursor tells the caller. */
+/** The count stops here: the badge shows "99+" long before, and a count runs after every message. */
+export const UNREAD_MAX = 1_000;
+
 export interface ReadMove {
   /** The cursor moved. */
   moved: boolean;
@@ -66,15 +69,21 @@ export class ReadState {
     return true;
   }
 
-  /** The cursor and the number of others' messages after it. */
+  /**
+   * The cursor and the number of others' messages after it, up to UNREAD_MAX. Before the
+   * conversation's first join has set a cursor (`start`), nothing is unread: what is stored
+   * then is the backlog.
+   */
   async count(conversation: string): Promise<UnreadCount> {
     const db = await this.db();
     const tx = db.transaction(['reads', 'messages']);
-    const read = (await tx.objectStore('reads').get(conversation))?.order ?? 0;
+    const record = await tx.objectStore('reads').get(conversation);
+    if (!record) return (await tx.done, { read: 0, unread: 0 });
+    const { order: read } = record;
     let unread = 0;
     const after = IDBKeyRange.bound([conversation, read, []], [conversation, Infinity], true, false);
-    for (let row = await tx.objectStore('messages').index('by-conversation-order').openCursor(after); row; row = await row.continue())
-      if (!row.value.mine) unread += 1;
+    let row = await tx.objectStore('messages').index('by-conversation-order').openCursor(after);
+    for (; row && unread < UNREAD_MAX; row = await row.continue()) if (!row.value.mine) unread += 1;
     await tx.done;
     return { read, unread };
   }
