@@ -27,6 +27,8 @@ export interface SeenDeps {
  */
 export class SeenController implements ReactiveController {
   #observer?: IntersectionObserver;
+  /** The virtualiser adds lines on its own, after the host's render: watch for them too. */
+  #added?: MutationObserver;
   #log?: Element;
   /** Ids of the lines at least SEEN_SHARE on screen now. */
   readonly #inView = new Set<string>();
@@ -53,18 +55,27 @@ export class SeenController implements ReactiveController {
     this.#timer = undefined;
   }
 
-  /** After each render: watch the lines the virtualiser has put in the DOM. */
+  /** After each render: watch the lines in the DOM, and those the virtualiser adds later. */
   hostUpdated(): void {
     const log = this.host.renderRoot.querySelector('.log') ?? undefined;
     if (log !== this.#log) {
       this.#disconnect();
       this.#log = log;
-      // Root: the viewport, so that an inline chat scrolled off the page sees nothing; the
-      // list's own overflow clips the lines scrolled out of it.
-      if (log) this.#observer = new IntersectionObserver(this.#seen, { threshold: SEEN_SHARE });
+      if (log) {
+        // Root: the viewport, so that an inline chat scrolled off the page sees nothing; the
+        // list's own overflow clips the lines scrolled out of it.
+        this.#observer = new IntersectionObserver(this.#seen, { threshold: SEEN_SHARE });
+        this.#added = new MutationObserver(() => this.#watch());
+        this.#added.observe(log, { childList: true, subtree: true });
+      }
     }
-    if (!log || !this.#observer) return;
-    for (const line of log.querySelectorAll<HTMLElement>('[data-id]')) this.#observer.observe(line);
+    this.#watch();
+  }
+
+  /** Observing a line twice is a no-op (IntersectionObserver), so every pass takes them all. */
+  #watch(): void {
+    if (!this.#log || !this.#observer) return;
+    for (const line of this.#log.querySelectorAll<HTMLElement>('[data-id]')) this.#observer.observe(line);
     this.#check();
   }
 
@@ -114,6 +125,8 @@ export class SeenController implements ReactiveController {
   #disconnect(): void {
     this.#observer?.disconnect();
     this.#observer = undefined;
+    this.#added?.disconnect();
+    this.#added = undefined;
     this.#inView.clear();
   }
 }
