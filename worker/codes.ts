@@ -57,6 +57,7 @@ export const ERROR_CODES = [
   'unknown-conversation',
   'bad-order',
   'bad-draft',
+  'bad-visibility',
   // The server refused one message (`reject`).
   'not-joined',
   'refused',

@@ -202,7 +202,7 @@ export class Engine {
 
   visibility(tabId: string, visible: boolean, looking?: string[]): void {
     if (typeof visible !== 'boolean' || (looking !== undefined && !(Array.isArray(looking) && looking.every((c) => typeof c === 'string'))))
-      throw new ValidationError('bad-frame', 'visibility() takes a boolean and a list of conversation keys.');
+      throw new ValidationError('bad-visibility', 'visibility() takes a boolean and a list of conversation keys.');
     this.#alerts.visibility(tabId, visible, looking);
   }
 
