@@ -7,6 +7,7 @@ import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
+import { browserConditions } from './test/support/wtr-browser-conditions.ts';
 
 const browser = process.env.PARLEY_BROWSER ?? 'chromium';
 if (!isBrowserName(browser)) throw new Error(`PARLEY_BROWSER is "${browser}"; it must be "chromium" or "firefox"`);
@@ -37,6 +38,7 @@ export default {
     mqttServers(),
     xmppServers(),
     hostileJsonServer(),
+    browserConditions(),
   ],
   browsers: [browserLauncher(browser)],
   reporters: [

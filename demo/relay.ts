@@ -141,6 +141,15 @@ export function createRelay(options: RelayOptions): WebSocketServer {
         // rejoin after a reconnect, and nobody there would see it anyway.
         if (client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'typing', room: frame.room, from: client.user, name: client.name, typing: frame.typing });
         return;
+      case 'read': {
+        if (typeof frame.room !== 'string' || !frame.room)
+          return void send(ws, { type: 'error', code: 'bad-room', message: 'A read marker needs a room name.' });
+        if (typeof frame.id !== 'string' || !frame.id || frame.id.length > 100)
+          return void send(ws, { type: 'error', code: 'bad-frame', message: 'A read marker needs the id of a message, of at most 100 characters.' });
+        // Like typing: a marker for a room this socket has not joined reaches nobody.
+        if (client.rooms.has(frame.room)) toRoom(frame.room, ws, { type: 'read', room: frame.room, from: client.user, id: frame.id });
+        return;
+      }
       case 'ping':
         return void send(ws, { type: 'pong' });
       default:

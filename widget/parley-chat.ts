@@ -7,6 +7,7 @@ import type { ParleyEventDetails } from './parley-chat/events.ts';
  */
 export { ParleyChat };
 export type {
+  ParleyAlertDetail,
   ParleyCloseDetail,
   ParleyErrorDetail,
   ParleyEventDetails,
@@ -28,6 +29,7 @@ declare global {
     'parley-state': CustomEvent<ParleyEventDetails['parley-state']>;
     'parley-unread': CustomEvent<ParleyEventDetails['parley-unread']>;
     'parley-error': CustomEvent<ParleyEventDetails['parley-error']>;
+    'parley-alert': CustomEvent<ParleyEventDetails['parley-alert']>;
   }
 }
 

@@ -235,6 +235,11 @@ export interface OpenResult {
   state: StateChange;
   /** What the protocol can do: server history, receipts, read markers, uploads. */
   capabilities: Capabilities;
+  /**
+   * The room was live already (another tab had opened it): no `joined` event follows for it
+   * until the link drops and comes back.
+   */
+  joined?: boolean;
 }
 
 /** A place in a conversation's history: the oldest message shown, by `order` and, for ties, id. */
@@ -285,6 +290,34 @@ export interface EngineApi {
   stats(): Promise<EngineStats>;
   /** State, drops, round trips, traffic and outbox of every connection (docs/engine.md, "Health"). */
   health(): Promise<EngineHealth>;
+
+  // Issue 9: read cursor, unread count, drafts and alerts, kept by the engine so that every tab
+  // agrees (docs/engine.md, "Read cursor", "Drafts", "Alerts").
+  /**
+   * The visitor has seen the conversation up to `order` (a message's `order`). The cursor only
+   * moves forward; an order at or before it is ignored. Sends a read marker where the protocol
+   * has them (`capabilities.readMarkers`) and an `unread` event to every tab.
+   */
+  markRead(conversation: string, order: number): Promise<void>;
+  /** The read cursor (`read`, an order; 0 before any) and the others' messages after it. */
+  unread(conversation: string): Promise<UnreadCount>;
+  /** The composer's unsent text for the conversation; '' when there is none. */
+  draft(conversation: string): Promise<string>;
+  /** Keeps the unsent text ('' deletes it) and sends a `draft` event to the other tabs. */
+  setDraft(conversation: string, text: string): Promise<void>;
+  /**
+   * The tab became visible or hidden (`document.visibilityState`); `looking` lists the
+   * conversations it shows on screen (an open panel, an inline box), for which nothing alerts.
+   */
+  visibility(visible: boolean, looking?: string[]): Promise<void>;
+}
+
+/** What `EngineApi.unread()` and the `unread` event report. */
+export interface UnreadCount {
+  /** The order of the newest message the visitor has seen; 0 before any. */
+  read: number;
+  /** Others' messages after `read`. */
+  unread: number;
 }
 
 export interface EngineStats {

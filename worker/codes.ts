@@ -59,6 +59,9 @@ export const ERROR_CODES = [
   'too-large',
   // The upload server or XMPP upload service refused a file for good (HTTP 4xx; XEP-0363 slot error).
   'upload-refused',
+  'bad-order',
+  'bad-draft',
+  'bad-visibility',
   // The server refused one message (`reject`).
   'not-joined',
   'refused',

@@ -7,6 +7,7 @@ import { Delivery } from './delivery.ts';
 import { toInfo, type ParleyError } from './errors.ts';
 import { HealthRecorder } from './health.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { ownReadUpTo } from './read-receipts.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
 import { Timer, type Timers } from './timers.ts';
@@ -114,8 +115,31 @@ export class Connection {
     return conversation;
   }
 
+  /** The server has confirmed the room on the current link. */
+  isLive(room: string): boolean {
+    return this.#live.has(room);
+  }
+
   typing(room: string, typing: boolean): void {
     if (this.#machine.state === 'open') this.#transport?.typing(room, typing);
+  }
+
+  /**
+   * Tells the room's peers that the visitor read it up to the message `id`, where the protocol
+   * can (`capabilities.readMarkers`). A marker while the link is down is not kept: the next one
+   * covers it, since a marker means "up to here".
+   */
+  markRead(room: string, id: string): void {
+    if (this.#machine.state === 'open' && this.#live.has(room) && this.#module?.capabilities.readMarkers) this.#transport?.markRead?.(room, id);
+  }
+
+  /** A peer read up to `id`: our messages up to it are read (worker/read-receipts.ts). */
+  async #readUpTo(id: string): Promise<void> {
+    const db = await this.deps.history.db();
+    const earlier: string[] = [];
+    for (const conversation of this.#rooms.values()) earlier.push(...(await ownReadUpTo(db, conversation, id)));
+    await this.delivery.receipted(id, 'read');
+    for (const own of earlier) await this.delivery.receipted(own, 'read');
   }
 
   /** Asks the server for messages older than the oldest we hold; they arrive as messages. */
@@ -231,7 +255,7 @@ export class Connection {
         const conversation = this.#rooms.get(room);
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, name, typing });
       }),
-      receipt: guard((id, status) => this.delivery.receipted(id, status)),
+      receipt: guard((id, status) => (status === 'read' ? this.#readUpTo(id) : this.delivery.receipted(id, status))),
       historyEnd: guard((room) => {
         this.#exhausted.add(room);
         const conversation = this.#rooms.get(room);

@@ -31,7 +31,7 @@ export function invoke(engine: Engine, tabId: string, method: CallMethod, args: 
   const table: { [M in CallMethod]: (...args: CallArgs<M>) => unknown } = {
     open: (config, room) => engine.open(tabId, config, room),
     leave: (conversation) => engine.leave(tabId, conversation),
-    send: (conversation, text) => engine.send(conversation, text),
+    send: (conversation, text) => engine.send(conversation, text, tabId),
     sendFiles: (conversation, files, text, measured) => engine.sendFiles(conversation, files, text, measured),
     retry: (conversation, id) => engine.retry(conversation, id),
     cancel: (conversation, id) => engine.cancel(conversation, id),
@@ -41,9 +41,32 @@ export function invoke(engine: Engine, tabId: string, method: CallMethod, args: 
     wake: (reason) => engine.wake(reason),
     stats: () => engine.stats(),
     health: () => engine.health(),
+    markRead: (conversation, order) => engine.markRead(conversation, order),
+    unread: (conversation) => engine.unread(conversation),
+    draft: (conversation) => engine.draft(conversation),
+    setDraft: (conversation, text) => engine.setDraft(tabId, conversation, text),
+    visibility: (visible, looking) => engine.visibility(tabId, visible, looking),
   };
   // An async wrapper, so that a synchronous throw becomes a rejection like any other.
   return (async () => (table[method] as (...x: never[]) => unknown)(...a))();
 }
 
-export const CALL_METHODS: readonly CallMethod[] = ['open', 'leave', 'send', 'sendFiles', 'retry', 'cancel', 'history', 'typing', 'reconnectNow', 'wake', 'stats', 'health'];
+export const CALL_METHODS: readonly CallMethod[] = [
+  'open',
+  'leave',
+  'send',
+  'sendFiles',
+  'retry',
+  'cancel',
+  'history',
+  'typing',
+  'reconnectNow',
+  'wake',
+  'stats',
+  'health',
+  'markRead',
+  'unread',
+  'draft',
+  'setDraft',
+  'visibility',
+];

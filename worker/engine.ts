@@ -11,13 +11,17 @@ import {
   type HistoryPage,
   type MeasuredMedia,
   type OpenResult,
+  type UnreadCount,
 } from './api.ts';
+import { Alerts } from './alerts.ts';
 import { Connection } from './connection.ts';
 import { openParleyDb, type ParleyDb } from './db.ts';
+import { Drafts } from './drafts.ts';
 import { ParleyError, toInfo, ValidationError } from './errors.ts';
 import { History, type StorageFault } from './history.ts';
 import { Outbox } from './outbox.ts';
 import { pendingOrder } from './order.ts';
+import { ReadState } from './read-state.ts';
 import { Tabs } from './tabs.ts';
 import { realTimers, Timer, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
@@ -75,11 +79,23 @@ export class Engine {
   /** Set by the worker that runs the engine (worker/engine-host.ts). */
   uncaught: UncaughtErrors = { count: 0 };
   #db?: Promise<ParleyDb>;
+  // Issue 9: the read cursor, drafts and alerts (docs/engine.md).
+  readonly reads = new ReadState(() => this.#open());
+  readonly drafts = new Drafts(() => this.#open());
+  readonly #alerts: Alerts;
+  /** Unread counts being computed, per conversation; `again` when something changed meanwhile. */
+  readonly #counting = new Map<string, { again: boolean }>();
+  /** The count last sent per conversation, so that tabs hear only of changes. */
+  readonly #unreadSent = new Map<string, string>();
 
   constructor(readonly deps: EngineDeps) {
     this.#timers = deps.timers ?? realTimers;
     this.history = new History(() => this.#open(), deps.storageFault);
-    this.tabs = new Tabs(() => this.#closeUnused());
+    this.#alerts = new Alerts(() => this.#timers.now());
+    this.tabs = new Tabs((tabId) => {
+      this.#alerts.gone(tabId);
+      this.#closeUnused();
+    });
   }
 
   #open(): Promise<ParleyDb> {
@@ -144,7 +160,7 @@ export class Engine {
     this.tabs.subscribe(tabId, conversation);
     entry.connection.start();
     const capabilities = await entry.connection.capabilities();
-    return { conversation, connection: key, state: entry.connection.state, capabilities };
+    return { conversation, connection: key, state: entry.connection.state, capabilities, joined: entry.connection.isLive(room) };
   }
 
   leave(tabId: string, conversation: string): void {
@@ -152,7 +168,8 @@ export class Engine {
     this.#closeUnused();
   }
 
-  async send(conversation: string, text: string): Promise<ChatMessage> {
+  /** `tabId`: the tab that sent it, which clears its own composer; the others hear of the cleared draft. */
+  async send(conversation: string, text: string, tabId?: string): Promise<ChatMessage> {
     const { connection, outbox, room } = this.#find(conversation);
     const { maxTextLength } = connection.options;
     if (!text.trim()) throw new ValidationError('empty', 'Type a message first.');
@@ -175,6 +192,8 @@ export class Engine {
     await outbox.add(message, connection.key);
     this.#emit(connection.key, { type: 'message', message });
     void connection.delivery.flush();
+    // Sent, so no longer a draft; a failure here must not fail a message that is queued.
+    void this.setDraft(tabId, conversation, '').catch(() => undefined);
     return message;
   }
 
@@ -224,6 +243,39 @@ export class Engine {
     this.#emit(connection.key, { type: 'message', message });
     uploader.start(message.id);
     return message;
+  }
+
+  /** Moves the read cursor forward, tells the room's peers (a read marker), and the tabs the new count. */
+  async markRead(conversation: string, order: number): Promise<void> {
+    const { connection, room } = this.#find(conversation);
+    const move = await this.reads.advance(conversation, order);
+    if (!move.moved) return;
+    if (move.marker) connection.markRead(room, move.marker.id);
+    await this.#countUnread(conversation);
+  }
+
+  unread(conversation: string): Promise<UnreadCount> {
+    this.#find(conversation);
+    return this.reads.count(conversation);
+  }
+
+  draft(conversation: string): Promise<string> {
+    this.#find(conversation);
+    return this.drafts.get(conversation);
+  }
+
+  /** Stores the draft and sends it to the tabs that show the conversation, but `tabId`, whose composer it came from. */
+  async setDraft(tabId: string | undefined, conversation: string, text: string): Promise<void> {
+    this.#find(conversation);
+    if (!(await this.drafts.set(conversation, text, this.#timers.now()))) return;
+    for (const other of this.tabs.showing(conversation))
+      if (other !== tabId) this.tabs.sendTo(other, { type: 'draft', conversation, text });
+  }
+
+  visibility(tabId: string, visible: boolean, looking?: string[]): void {
+    if (typeof visible !== 'boolean' || (looking !== undefined && !(Array.isArray(looking) && looking.every((c) => typeof c === 'string'))))
+      throw new ValidationError('bad-visibility', 'visibility() takes a boolean and a list of conversation keys.');
+    this.#alerts.visibility(tabId, visible, looking);
   }
 
   async retry(conversation: string, id: string): Promise<void> {
@@ -326,6 +378,40 @@ export class Engine {
     if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
     else if ('conversation' in event && event.conversation) this.tabs.broadcast((c) => c === event.conversation, event);
     else this.tabs.broadcast(this.#onConnection(key), event);
+    if (event.type === 'message' && !event.message.mine) this.#arrived(event.message);
+    // The first join's catch-up is stored by now: it starts out read (worker/read-state.ts).
+    if (event.type === 'joined')
+      void this.reads.start(event.conversation).then((set) => (set ? this.#countUnread(event.conversation) : undefined), () => undefined);
+  }
+
+  /** Someone else's message is stored: the count changes, and one tab may alert (worker/alerts.ts). */
+  #arrived(message: ChatMessage): void {
+    void this.#countUnread(message.conversation).catch(() => undefined);
+    const target = this.#alerts.target(message, this.tabs.showing(message.conversation));
+    if (target) this.tabs.sendTo(target, { type: 'alert', message });
+  }
+
+  /**
+   * Counts again and tells every tab of the conversation if the count changed. A burst of
+   * messages costs one count at a time, and one more after it if any arrived meanwhile.
+   */
+  async #countUnread(conversation: string): Promise<void> {
+    const running = this.#counting.get(conversation);
+    if (running) return void (running.again = true);
+    const state = { again: true };
+    this.#counting.set(conversation, state);
+    try {
+      while (state.again) {
+        state.again = false;
+        const { read, unread } = await this.reads.count(conversation);
+        const key = `${read}:${unread}`;
+        if (state.again || this.#unreadSent.get(conversation) === key) continue;
+        this.#unreadSent.set(conversation, key);
+        this.tabs.broadcast((c) => c === conversation, { type: 'unread', conversation, read, unread });
+      }
+    } finally {
+      this.#counting.delete(conversation);
+    }
   }
 
   /** Something changed on connection `key`: its figures go to its tabs within HEALTH_EVERY ms. */

@@ -64,6 +64,17 @@ export class Tabs {
     }
   }
 
+  /** The tabs that show `conversation`. */
+  showing(conversation: string): string[] {
+    return [...this.#tabs].flatMap(([id, tab]) => (tab.conversations.has(conversation) ? [id] : []));
+  }
+
+  /** Sends the event to this tab only: an alert, or a draft for every tab but the one that typed it. */
+  sendTo(tabId: string, event: EngineEvent): void {
+    const tab = this.#tabs.get(tabId);
+    if (tab) Promise.resolve(tab.listener(event)).catch(() => undefined);
+  }
+
   #tab(tabId: string): Tab {
     const tab = this.#tabs.get(tabId);
     if (!tab) throw new Error('Parley: call hello() before anything else.');

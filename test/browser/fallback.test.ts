@@ -66,6 +66,35 @@ describe('without SharedWorker', () => {
     a.frame.remove();
   });
 
+  it("passes a follower's read cursor and draft through the leader: the peer gets the marker, the leader's tab the draft", async () => {
+    const { relayUrl } = await env();
+    const engine = uniqueName('fallback');
+    const room = uniqueName('room');
+    const a = await openTab(engine, room, 'Ada', relayUrl);
+    const b = await openTab(engine, room, 'Ada', relayUrl);
+    expect((await b.client.api.stats()).mode).to.equal('follower');
+    // Another visitor, straight on the relay: writes one message, then waits for a read marker.
+    const ws = new WebSocket(relayUrl);
+    const frames: { type: string; from?: string; id?: string }[] = [];
+    ws.onmessage = (e) => frames.push(JSON.parse(e.data as string));
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', v: 1, user: 'Ola' }));
+    await waitFor(() => frames.some((f) => f.type === 'welcome'), 5_000, 'welcome');
+    ws.send(JSON.stringify({ type: 'join', room }));
+    await waitFor(() => frames.some((f) => f.type === 'joined'), 5_000, 'joined');
+    ws.send(JSON.stringify({ type: 'msg', id: 'from-ola', room, text: 'from Ola', ts: Date.now() }));
+    const message = await waitFor(() => b.chat.messages.find((m) => m.id === 'from-ola'), 5_000, 'the message at the follower');
+
+    await b.chat.session.markRead(message.order);
+    await waitFor(() => frames.some((f) => f.type === 'read' && f.id === 'from-ola' && f.from === 'Ada'), 5_000, 'the read marker at Ola');
+    expect(await a.client.api.unread(a.chat.conversation!)).to.deep.equal({ read: message.order, unread: 0 });
+
+    await b.chat.session.setDraft('drafted in the follower');
+    await waitFor(() => a.chat.shadowRoot!.querySelector('textarea')!.value === 'drafted in the follower', 5_000, "the draft in the leader's tab");
+    ws.close();
+    b.frame.remove();
+    a.frame.remove();
+  });
+
   it('hands over within 2 s when the leader tab closes during a send burst; nothing lost, nothing doubled', async () => {
     const { relayUrl } = await env();
     const engine = uniqueName('takeover');

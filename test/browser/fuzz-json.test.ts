@@ -63,8 +63,13 @@ describe('fuzzing the JSON transport', () => {
       const reached = await executeServerCommand('hostile-json-send', { room, frames: frames.map((x) => x.raw), raw: true, binary: 5 });
       expect(reached, 'the engine is still joined').to.be.greaterThan(0);
     }
-    await waitFor(() => good.every((t) => texts(tab.chat).includes(t)), 30_000, 'every valid message among the hostile ones').catch((e) => {
-      throw new Error(`${e.message}: ${good.filter((t) => !texts(tab.chat).includes(t)).length} of ${good.length} missing (seed ${seed})`);
+    await waitFor(() => good.every((t) => texts(tab.chat).includes(t)), 30_000, 'every valid message among the hostile ones').catch(async (e) => {
+      const link = (await (await engineClient(engine)).api.health()).connections[0];
+      const missing = good.filter((t) => !texts(tab.chat).includes(t));
+      throw new Error(
+        `${e.message}: ${missing.length} of ${good.length} missing, e.g. ${missing.slice(0, 3)} (seed ${seed}); ` +
+          `link: ${link?.changes.map((c) => `${c.to}:${c.reason}`).join(' ')}`,
+      );
     });
 
     const client = await engineClient(engine);

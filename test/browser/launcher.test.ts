@@ -41,7 +41,7 @@ describe('launcher and panel', () => {
     await setViewport({ width: 800, height: 600 });
   });
 
-  it('counts messages that arrive while closed, opens from the keyboard, sends with Enter, closes with Escape', async () => {
+  it('counts messages that arrive while closed until they are seen, opens from the keyboard, sends with Enter, closes with Escape', async () => {
     await setViewport({ width: 1280, height: 800 });
     const room = uniqueName('room');
     const chat = await mount(room);
@@ -65,8 +65,8 @@ describe('launcher and panel', () => {
     await sendKeys({ press: 'Enter' });
     await waitFor(() => focused(chat)?.tagName === 'TEXTAREA', 5_000, 'focus in the text box');
     expect(chat.isOpen).to.equal(true);
-    expect(chat.unread).to.equal(0);
-    expect(root(chat).querySelector('.badge')).to.equal(null);
+    // Read once on screen: the engine's cursor moves, and its count comes back as 0.
+    await waitFor(() => chat.unread === 0 && !root(chat).querySelector('.badge'), 5_000, 'the messages read');
     expect(root(chat).querySelector('[role=dialog]')!.getAttribute('aria-label')).to.equal('Support');
 
     await sendKeys({ type: 'line one' });

@@ -32,6 +32,8 @@ export interface TabOptions {
   protocol?: string;
   password?: string;
   options?: object;
+  /** Attributes of the element, as a page writes them: `{ mode: 'launcher', sound: '' }`. */
+  attrs?: Record<string, string>;
 }
 
 export interface Tab {
@@ -51,6 +53,7 @@ export async function openTab(o: TabOptions): Promise<Tab> {
     protocol: o.protocol ?? 'websocket',
     options: JSON.stringify(o.options ?? {}),
     ...(o.password === undefined ? {} : { password: o.password }),
+    ...(o.attrs === undefined ? {} : { attrs: JSON.stringify(o.attrs) }),
   });
   frame.src = `/test/browser/fixtures/tab.html?${query}`;
   // Room for the whole 480 px widget: the list draws only the lines inside the viewport.

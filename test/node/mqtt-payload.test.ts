@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeChat, MAX_PAYLOAD_BYTES, parseChat, parseTyping, UNKNOWN_SENDER } from '../../worker/transports/mqtt/payload.ts';
+import { encodeRead, parseRead } from '../../worker/transports/mqtt/read-marker.ts';
 import { topicMap } from '../../worker/transports/mqtt/topics.ts';
 
 /** The MQTT payload and topic rules of docs/mqtt.md. */
@@ -84,7 +85,20 @@ describe('MQTT topics', () => {
     assert.equal(topics.typing('lobby'), 'acme/chat/lobby/typing');
     assert.deepEqual(topics.parse('acme/chat/sales%2Feu%20%231%2B'), { room: 'sales/eu #1+', kind: 'chat' });
     assert.deepEqual(topics.parse('acme/chat/lobby/typing'), { room: 'lobby', kind: 'typing' });
+    assert.equal(topics.read('sales/eu'), 'acme/chat/sales%2Feu/read');
+    assert.deepEqual(topics.parse('acme/chat/sales%2Feu/read'), { room: 'sales/eu', kind: 'read' });
     for (const other of ['acme/other/lobby', 'acme/chat/lobby/x', 'acme/chat/a/typing/b', 'acme/chat/%E0%A4%A', 'acme/chat/'])
       assert.equal(topics.parse(other), undefined, other);
+  });
+});
+
+describe('MQTT read markers', () => {
+  it('round-trips {from, id} and refuses a marker without a string id, with a readable error', () => {
+    assert.deepEqual(parseRead(encodeRead({ from: 'bob', id: 'm-1' })), { from: 'bob', id: 'm-1' });
+    for (const payload of ['{"from":"bob"}', '{"from":"bob","id":7}', 'not json', `{"from":"bob","id":"${'x'.repeat(300)}"}`]) {
+      const parsed = parseRead(new TextEncoder().encode(payload));
+      assert.ok(parsed instanceof Error, payload);
+      assert.match(parsed.message, /read marker needs JSON with a string "from" and a string "id"/);
+    }
   });
 });

@@ -116,6 +116,32 @@ describe('demo relay', () => {
     c.close();
   });
 
+  it('forwards a read marker, with the reader as sender, to the others in the room only, and refuses a malformed one', async () => {
+    const ann = await RelayClient.connect(server.relayUrl, 'Ann');
+    const bob = await RelayClient.connect(server.relayUrl, 'Bob');
+    const out = await RelayClient.connect(server.relayUrl, 'Out');
+    await joinRoom(ann, 'r-read');
+    await joinRoom(bob, 'r-read');
+    await joinRoom(out, 'r-other');
+    // A `from` in the frame is ignored: the relay names the socket's own user.
+    bob.send({ type: 'read', room: 'r-read', id: 'm-9', from: 'Mallory' } as never);
+    assert.deepEqual(await ann.next((f) => f.type === 'read'), { type: 'read', room: 'r-read', from: 'Bob', id: 'm-9' });
+    assert.deepEqual(await errorFor(bob, { type: 'read', room: 'r-read', id: 42 }), {
+      type: 'error',
+      code: 'bad-frame',
+      message: 'A read marker needs the id of a message, of at most 100 characters.',
+    });
+    assert.deepEqual(await errorFor(bob, { type: 'read', room: '', id: 'm-9' }), { type: 'error', code: 'bad-room', message: 'A read marker needs a room name.' });
+    // A marker for a room the socket never joined reaches nobody; a ping proves the relay moved on.
+    bob.send({ type: 'read', room: 'r-other', id: 'm-9' });
+    bob.send({ type: 'ping' });
+    await bob.next((f) => f.type === 'pong');
+    out.send({ type: 'ping' });
+    await out.next((f) => f.type === 'pong');
+    assert.deepEqual([bob, out].map((c) => c.frames.filter((f) => f.type === 'read').length), [0, 0], 'not to the reader, not to other rooms');
+    for (const c of [ann, bob, out]) c.close();
+  });
+
   it('refuses a bad token with a fatal auth error', async () => {
     const guarded = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'parley-auth-')), staticDir: dataDir, token: 's3cret' });
     const c = await RelayClient.connect(guarded.relayUrl, 'Ann', 'wrong');

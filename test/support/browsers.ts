@@ -36,6 +36,14 @@ export const CHROMIUM_ONLY: readonly { file: string; reason: string }[] = [
     file: 'test/browser/media-emulation.test.ts',
     reason: 'emulates prefers-color-scheme and prefers-reduced-motion, which needs the DevTools protocol (emulateMedia)',
   },
+  {
+    file: 'test/browser/offline-banner.test.ts',
+    reason: "takes the engine's SharedWorker offline and fires its offline and online events, which needs the DevTools protocol",
+  },
+  {
+    file: 'test/browser/notifications.test.ts',
+    reason: "sets the site's notification permission as the visitor's answer would, which needs the DevTools protocol",
+  },
 ];
 
 export function isBrowserName(name: string): name is BrowserName {

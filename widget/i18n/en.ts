@@ -34,6 +34,9 @@ export const en = {
   notConnected: 'Not connected',
   retryNow: 'Retry now',
   startFailed: (reason: string) => `Could not start the chat engine: ${reason}`,
+  // Alerts (attribute `notifications`).
+  notificationsBlocked: "Notifications are blocked for this site. To hear of new messages while you're away, allow notifications in your browser's site settings.",
+  notificationsUnsupported: "This browser can't show notifications here.",
   // Statuses: the accessible names of the glyphs.
   status: { queued: 'Waiting to send', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' },
   notSent: (reason: string) => (reason ? `Not sent: ${reason}` : 'Not sent'),

@@ -31,6 +31,8 @@ export const fr: Strings = {
   notConnected: 'Non connecté',
   retryNow: 'Réessayer',
   startFailed: (reason) => `Impossible de démarrer la discussion : ${reason}`,
+  notificationsBlocked: 'Les notifications sont bloquées pour ce site. Pour être prévenu des nouveaux messages, autorisez-les dans les réglages du site de votre navigateur.',
+  notificationsUnsupported: 'Ce navigateur ne peut pas afficher de notifications ici.',
   status: { queued: 'En attente d’envoi', sending: 'Envoi', sent: 'Envoyé', delivered: 'Remis', read: 'Lu', failed: 'Non envoyé' },
   notSent: (reason) => (reason ? `Non envoyé : ${reason}` : 'Non envoyé'),
   retry: 'Réessayer',

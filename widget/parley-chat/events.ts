@@ -8,6 +8,7 @@ export interface ParleyEventDetails {
   'parley-state': { change: StateChange };
   'parley-unread': { count: number };
   'parley-error': { error: ErrorInfo };
+  'parley-alert': { message: ChatMessage };
 }
 
 // One name per detail, for the element's JSDoc (`@event {ParleyMessageDetail} parley-message`):
@@ -18,6 +19,7 @@ export type ParleyMessageDetail = ParleyEventDetails['parley-message'];
 export type ParleyStateEventDetail = ParleyEventDetails['parley-state'];
 export type ParleyUnreadDetail = ParleyEventDetails['parley-unread'];
 export type ParleyErrorDetail = ParleyEventDetails['parley-error'];
+export type ParleyAlertDetail = ParleyEventDetails['parley-alert'];
 
 export function fire<K extends keyof ParleyEventDetails>(target: EventTarget, type: K, detail: ParleyEventDetails[K]): void {
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));

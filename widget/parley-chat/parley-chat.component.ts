@@ -5,6 +5,7 @@ import { Composer } from '../composer/composer.ts';
 import { Announcer } from '../controllers/announcer.ts';
 import { DraftStore } from '../controllers/draft-store.ts';
 import { LazyModule } from '../controllers/lazy-module.ts';
+import { SeenController } from '../controllers/seen-controller.ts';
 import { VisualViewportController } from '../controllers/visual-viewport.ts';
 import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
 import { DateFormats } from '../i18n/dates.ts';
@@ -13,6 +14,7 @@ import type { MessageAction } from '../message-list/message-row.ts';
 import { buildRows, type Row } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
 import { AttachmentsLink, spoken } from './attachments-link.ts';
+import { Alerter } from './alerts.ts';
 import { announceLink, linkKind } from './banner.ts';
 import { fire } from './events.ts';
 import { HealthView } from './health-details.ts';
@@ -21,10 +23,12 @@ import { renderPanel } from './panel.ts';
 import { ParleyChatProperties } from './properties.ts';
 import { styles } from './parley-chat.styles.ts';
 import { Session } from './session.ts';
+import { UnreadCounter } from './unread.ts';
+import { watchVisibility } from './visibility.ts';
 
 /** The engine's default longest text (worker/api.ts, EngineOptions.maxTextLength). */
 const DEFAULT_MAX_TEXT = 10_000;
-const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix', 'uploadUrl', 'uploadService'] as const;
+const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix', 'nickname', 'uploadUrl', 'uploadService'] as const;
 
 /**
  * A chat room, drawn in shadow DOM. Every tab's widgets share one connection engine.
@@ -40,7 +44,8 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signatu
  * @event {ParleyCloseDetail} parley-close - The panel closed; detail `{}`.
  * @event {ParleyMessageDetail} parley-message - A message arrived or was sent; detail `{ message }`.
  * @event {ParleyStateEventDetail} parley-state - The connection state changed; detail `{ change }`.
- * @event {ParleyUnreadDetail} parley-unread - The unread count changed; detail `{ count }`.
+ * @event {ParleyUnreadDetail} parley-unread - The unread count changed (the engine's, shared by every tab); detail `{ count }`.
+ * @event {ParleyAlertDetail} parley-alert - A new message from someone else, fired in one tab of the browser only; detail `{ message }`.
  * @event {ParleyErrorDetail} parley-error - The engine reported an error; detail `{ error: { code, message } }`.
  * @csspart launcher - The round button (launcher mode).
  * @csspart badge - The unread count on the launcher.
@@ -84,11 +89,32 @@ export class ParleyChat extends ParleyChatProperties {
       console.warn(`[parley] ${error.code}: ${error.message}`);
       fire(this, 'parley-error', { error });
     },
+    unread: ({ read, unread }) => {
+      this.#seen.known(read);
+      this.#unread.set(unread);
+    },
+    draft: (text) => this.#applyDraft(text),
+    alert: (message) => {
+      fire(this, 'parley-alert', { message });
+      this.#alerter.alert(message);
+    },
   });
   readonly #announcer = new Announcer(this);
   readonly #scroll = new ScrollKeeper(this, () => this.renderRoot.querySelector<HTMLElement>('.log'), () => void this.session.loadOlder(), (el) => this.#list.value?.virtualOf(el));
-  readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#drafts.save(text));
-  readonly #drafts = new DraftStore(() => this.session.conversation && `parley-draft:${this.engine}:${this.session.conversation}`);
+  readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#applyingDraft || this.#drafts.save(text));
+  /** The draft lives in the engine (worker/drafts.ts), shared by every tab. */
+  readonly #drafts = new DraftStore({ save: (text) => this.session.setDraft(text), load: () => this.session.draft() });
+  /** A draft from another tab is going into the box: not a change to save again. */
+  #applyingDraft = false;
+  /** What the visitor has seen moves the engine's read cursor (worker/read-state.ts). */
+  readonly #seen = new SeenController(this, {
+    messages: () => this.session.messages,
+    showing: () => this.#open,
+    report: (order) => void this.session.markRead(order)?.catch((e: unknown) => console.warn('[parley] could not mark messages read:', e)),
+  });
+  readonly #unread = new UnreadCounter(this, (count) => fire(this, 'parley-unread', { count }));
+  readonly #alerter = new Alerter(this, (text) => (this._error = text), () => this.open());
+  #visibility?: { changed(): void; stop(): void };
   #dates = new DateFormats('');
   #messages?: readonly ChatMessage[];
   #rows: Row[] = [];
@@ -111,9 +137,9 @@ export class ParleyChat extends ParleyChatProperties {
     return this.session.messages;
   }
 
-  /** Messages from others that arrived while the panel was closed. */
+  /** Others' messages after the visitor's read cursor: the engine's count, the same in every tab. */
   get unread(): number {
-    return this._unread;
+    return this.#unread.count;
   }
 
   get #open(): boolean {
@@ -124,7 +150,7 @@ export class ParleyChat extends ParleyChatProperties {
     if (this.mode !== 'launcher' || this.isOpen) return;
     this.isOpen = true;
     fire(this, 'parley-open', {});
-    this.#setUnread(0);
+    this.#visibility?.changed();
     // The list is drawn afresh: start it at the newest message.
     this.#scroll.reset();
     this.#messages = undefined;
@@ -136,6 +162,7 @@ export class ParleyChat extends ParleyChatProperties {
     if (this.mode !== 'launcher' || !this.isOpen) return;
     this.isOpen = false;
     fire(this, 'parley-close', {});
+    this.#visibility?.changed();
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus());
   }
 
@@ -172,6 +199,8 @@ export class ParleyChat extends ParleyChatProperties {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#clock);
+    this.#visibility?.stop();
+    this.#visibility = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -200,12 +229,23 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   #attach(): void {
-    const { protocol, server: url, user, name, signature, password, topicPrefix, options, engine, uploadUrl, uploadService } = this;
+    const { protocol, server: url, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService } = this;
     this.#scroll.reset();
-    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, options, engine, uploadUrl, uploadService }, this.room).then(
-      () => {
-        const draft = this.#drafts.load();
-        if (draft && !this.#composer.value) void this.updateComplete.then(() => (this.#composer.value = draft));
+    this.#seen.reset();
+    this.#unread.set(0);
+    this.#visibility?.stop();
+    this.#visibility = undefined;
+    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService }, this.room).then(
+      async () => {
+        const client = this.session.client;
+        if (!client) return;
+        this.#visibility = watchVisibility(client, () => (this.#open ? this.session.conversation : undefined));
+        const [draft, count] = await Promise.all([this.#drafts.load(), this.session.unread()]);
+        if (count) {
+          this.#seen.known(count.read);
+          this.#unread.set(count.unread);
+        }
+        if (draft && !this.#composer.value) void this.updateComplete.then(() => this.#applyDraft(draft));
       },
       (e) => (this._error = this._strings.startFailed(e instanceof Error ? e.message : String(e))),
     );
@@ -215,13 +255,19 @@ export class ParleyChat extends ParleyChatProperties {
     fire(this, 'parley-message', { message });
     if (!fresh) return;
     if (this.#open && document.visibilityState === 'visible') this.#announcer.say(`${String(message.name ?? message.from)}: ${spoken(message)}`);
-    else if (!this.#open) this.#setUnread(this._unread + 1);
   }
 
-  #setUnread(count: number): void {
-    if (count === this._unread) return;
-    this._unread = count;
-    fire(this, 'parley-unread', { count });
+  /** Another tab's draft goes into the box, unless the visitor is typing in it here. */
+  #applyDraft(text: string): void {
+    const box = this.#composer.box;
+    if (!box || box.value === text) return;
+    if (this.shadowRoot?.activeElement === box && document.hasFocus()) return;
+    this.#applyingDraft = true;
+    try {
+      this.#composer.value = text;
+    } finally {
+      this.#applyingDraft = false;
+    }
   }
 
   async #submit(): Promise<void> {
@@ -232,11 +278,16 @@ export class ParleyChat extends ParleyChatProperties {
     if (Composer.tooLong(text, this.#max)) return void this.#composer.box?.focus();
     // The text stays in the box until the engine has stored it, so a reload loses nothing.
     this.#storing = true;
+    // Sending clears the engine's draft: a save still waiting must not bring the text back.
+    this.#drafts.cancel();
     try {
       await (files.length ? this.#files.send(text) : this.session.send(text));
       this.#composer.value = '';
       this._error = '';
+      // Still within the gesture's activation (a few seconds): an inline chat has no launcher click.
+      void this.#alerter.askPermission(this._strings);
     } catch (e) {
+      this.#drafts.save(text);
       this.#fail(e);
     } finally {
       this.#storing = false;
@@ -256,11 +307,17 @@ export class ParleyChat extends ParleyChatProperties {
     this.#composer.box?.focus();
   };
 
+  /** A click: the moment to ask for notification permission (browsers allow it only on a gesture). */
+  #launcherClicked = (): void => {
+    void this.#alerter.askPermission(this._strings);
+    this.toggle();
+  };
+
   override render() {
     const strings = this._strings;
     const launcher = this.mode === 'launcher';
     return html`
-      ${launcher ? renderLauncher(this.isOpen, this._unread, strings, () => this.toggle(), this.#dates.number) : nothing}
+      ${launcher ? renderLauncher(this.isOpen, this.#unread.count, strings, this.#launcherClicked, this.#dates.number) : nothing}
       ${this.#open ? this.#renderPanel(strings, launcher) : nothing}
       ${this.#announcer.render()}
     `;

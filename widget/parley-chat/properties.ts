@@ -15,6 +15,7 @@ export class ParleyChatProperties extends LitElement {
     topicPrefix: { attribute: 'topic-prefix' },
     uploadUrl: { attribute: 'upload-url' },
     uploadService: { attribute: 'upload-service' },
+    nickname: {},
     heading: {},
     engine: {},
     options: { attribute: false },
@@ -31,7 +32,9 @@ export class ParleyChatProperties extends LitElement {
     _strings: { state: true },
     _error: { state: true },
     _now: { state: true },
-    _unread: { state: true },
+    titleBadge: { type: Boolean, attribute: 'title-badge' },
+    sound: { type: Boolean },
+    notifications: { type: Boolean },
   };
 
   /** `websocket` (JSON), `mqtt` or `xmpp`. Default `websocket`. */
@@ -57,6 +60,8 @@ export class ParleyChatProperties extends LitElement {
   declare uploadUrl: string | undefined;
   /** XMPP only: the JID of the HTTP File Upload service (XEP-0363). Default: found by service discovery. */
   declare uploadService: string | undefined;
+  /** XMPP only: the nickname to ask MUC rooms for. Default: the local part of `user`. Never decides which messages are the visitor's. */
+  declare nickname: string | undefined;
   /** Title shown in the header. Default: the room name. */
   declare heading: string | undefined;
   /** Name of the SharedWorker (and its database). Default `parley`. */
@@ -86,7 +91,15 @@ export class ParleyChatProperties extends LitElement {
   declare _strings: Strings;
   declare _error: string;
   declare _now: number;
-  declare _unread: number;
+  /** Puts the unread count before the page title, "(2) ", while the page is hidden. Default false. */
+  declare titleBadge: boolean;
+  /** Beeps (WebAudio) for each new message from someone else, in one tab of the browser. Default false. */
+  declare sound: boolean;
+  /**
+   * Shows a system notification for each new message from someone else, in one tab of the
+   * browser. Permission is asked when the visitor clicks the launcher (or sends, inline). Default false.
+   */
+  declare notifications: boolean;
   /** Shows the connection details (worker/health.ts) at all times, for a site owner. Default false. */
   declare debug: boolean;
 
@@ -106,6 +119,8 @@ export class ParleyChatProperties extends LitElement {
     this._strings = en;
     this._error = '';
     this._now = Date.now();
-    this._unread = 0;
+    this.titleBadge = false;
+    this.sound = false;
+    this.notifications = false;
   }
 }

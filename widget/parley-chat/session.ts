@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, LinkHealth, OpenResult, StateChange, UploadProgress } from '../../worker/api.ts';
+import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, LinkHealth, OpenResult, StateChange, UnreadCount, UploadProgress } from '../../worker/api.ts';
 import type { Measured } from '../attachments/measure.ts';
 import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
@@ -21,6 +21,12 @@ export interface SessionEvents {
   message(message: ChatMessage, fresh: boolean): void;
   state(change: StateChange): void;
   error(error: ErrorInfo): void;
+  /** The engine's read cursor or unread count changed (any tab). */
+  unread?(count: UnreadCount): void;
+  /** Another tab changed the draft. */
+  draft?(text: string): void;
+  /** This tab is the one to alert for a new message (worker/alerts.ts). */
+  alert?(message: ChatMessage): void;
 }
 
 /** The widget's side of one conversation in the engine: its messages, link state and typists. */
@@ -85,6 +91,8 @@ export class Session implements ReactiveController {
     this.#attachedAt = Date.now();
     this.conversation = opened.conversation;
     this.state = opened.state;
+    // Another tab had the room live already: its `joined` went out before this tab opened it.
+    this.joined = opened.joined === true;
     const page = await client.api.history(opened.conversation);
     this.merge(page.messages);
     this.more = page.more;
@@ -173,6 +181,15 @@ export class Session implements ReactiveController {
         return this.host.requestUpdate();
       case 'error':
         if (!event.conversation || event.conversation === this.conversation) this.events.error(event.error);
+        return;
+      case 'unread':
+        if (event.conversation === this.conversation) this.events.unread?.({ read: event.read, unread: event.unread });
+        return;
+      case 'draft':
+        if (event.conversation === this.conversation) this.events.draft?.(event.text);
+        return;
+      case 'alert':
+        if (event.message.conversation === this.conversation) this.events.alert?.(event.message);
     }
   }
 
@@ -242,6 +259,15 @@ export class Session implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** The engine client this session uses, once attached: for calls of the whole tab (visibility). */
+  get client(): EngineClient | undefined {
+    return this.conversation ? this.#client : undefined;
+  }
+
+  markRead = (order: number) => this.#api()?.markRead(this.conversation!, order);
+  unread = () => this.#api()?.unread(this.conversation!);
+  draft = () => this.#api()?.draft(this.conversation!);
+  setDraft = (text: string) => this.#api()?.setDraft(this.conversation!, text);
   retry = (id: string) => this.#api()?.retry(this.conversation!, id);
   cancel = (id: string) => this.#api()?.cancel(this.conversation!, id);
   reconnectNow = () => this.#api()?.reconnectNow(this.conversation!);

@@ -20,7 +20,7 @@ export const UNKNOWN_SENDER = 'unknown';
 
 /** Parley's JSON protocol (see wire.ts) over one WebSocket. No per-connection state. */
 export const transport: TransportModule<undefined> = {
-  capabilities: { cursor: 'seq', serverHistory: true, receipts: false, readMarkers: false, upload: false },
+  capabilities: { cursor: 'seq', serverHistory: true, receipts: false, readMarkers: true, upload: false },
   session: () => undefined,
   create: (config, events) => new JsonTransport(config, events),
 };
@@ -76,6 +76,10 @@ class JsonTransport implements Transport {
     if (seq !== undefined) this.#write({ type: 'older', room, before: seq, limit });
   }
 
+  markRead(room: string, id: string): void {
+    this.#write({ type: 'read', room, id });
+  }
+
   ping(): void {
     this.#write({ type: 'ping' });
   }
@@ -126,6 +130,12 @@ class JsonTransport implements Transport {
         if (typeof frame.room !== 'string' || typeof frame.from !== 'string' || typeof frame.typing !== 'boolean')
           return this.#bad('a "typing" frame without a room, a sender or a boolean "typing"');
         return this.events.typing(frame.room, frame.from, frame.typing, typeof frame.name === 'string' ? frame.name.slice(0, 256) : undefined);
+      case 'read':
+        if (typeof frame.room !== 'string' || typeof frame.from !== 'string' || typeof frame.id !== 'string')
+          return this.#bad('a "read" frame without a room, a reader or a message id');
+        // Our own marker from another device says nothing about whether a peer read our messages.
+        if (frame.from !== this.config.user) this.events.receipt(frame.id, 'read');
+        return;
       case 'pong':
         return;
       case 'error':

@@ -2,8 +2,11 @@
  * Parley's JSON protocol over WebSocket, version 1: one JSON object per text frame. The demo
  * relay speaks it, and a site's own backend can too. Shared by the engine and the relay.
  *
- * Client → server: hello (first), join, msg, older, typing, ping.
- * Server → client: welcome, msg, ack, joined, history-end, typing, pong, error.
+ * Client → server: hello (first), join, msg, older, typing, read, ping.
+ * Server → client: welcome, msg, ack, joined, history-end, typing, read, pong, error.
+ * `read` is a read marker: the sender has seen the room up to the message `id` and everything
+ * before it. The server forwards it, with the reader's id in `from`, to the room's other sockets
+ * and stores nothing; a marker is best-effort, and the next one covers a lost one.
  * `seq` is the server's sequence number, increasing across all rooms.
  *
  * Identity: `user` in hello is a stable user id, never a display name (`name`). A server that
@@ -39,6 +42,8 @@ export type ClientFrame =
   | { type: 'msg'; id: string; room: string; text: string; ts: number; attachments?: Attachment[] }
   | { type: 'older'; room: string; before: number; limit: number }
   | { type: 'typing'; room: string; typing: boolean }
+  /** The visitor has read `room` up to the message `id` (its client id). */
+  | { type: 'read'; room: string; id: string }
   | { type: 'ping' };
 
 export type ServerFrame =
@@ -50,6 +55,8 @@ export type ServerFrame =
   /** Sent after a join's backlog: everything in the room up to `seq` has been sent. */
   | { type: 'joined'; room: string; seq: number }
   | { type: 'typing'; room: string; from: string; name?: string; typing: boolean }
+  /** `from` (a user id) has read `room` up to the message `id`. */
+  | { type: 'read'; room: string; from: string; id: string }
   | { type: 'pong' }
   /** `id` names the refused message; `fatal` means the server is closing the link for good. */
   | { type: 'error'; code: string; message: string; id?: string; fatal?: boolean };

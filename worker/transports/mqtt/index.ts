@@ -3,6 +3,7 @@ import type { MqttClient } from 'mqtt';
 import type { ConnectionConfig } from '../../api.ts';
 import { ProtocolError, ValidationError } from '../../errors.ts';
 import { encodeChat, encodeTyping, parseChat, parseTyping } from './payload.ts';
+import { encodeRead, parseRead } from './read-marker.ts';
 import { clientIdFor, clientOptions } from './session.ts';
 import { DEFAULT_TOPIC_PREFIX, topicMap, validPrefix, type TopicMap } from './topics.ts';
 import type { CloseCode } from '../../codes.ts';
@@ -24,7 +25,7 @@ const SUBACK_FAILURE = 128;
  * per-connection state here: the broker's persistent session is the state that outlives a link.
  */
 export const transport: TransportModule<undefined> = {
-  capabilities: { cursor: 'none', serverHistory: false, receipts: false, readMarkers: false, upload: false },
+  capabilities: { cursor: 'none', serverHistory: false, receipts: false, readMarkers: true, upload: false },
   session: () => undefined,
   create: (config, events, context) => new MqttTransport(config, events, context),
 };
@@ -92,9 +93,11 @@ class MqttTransport implements Transport {
   join(room: string): void {
     // A broker keeps no history to page through, so there is never anything older to show.
     this.events.historyEnd(room);
-    // QoS 1 for chat, so the session queues it while we are away; typing is ephemeral.
+    // QoS 1 for chat, so the session queues it while we are away; typing and read markers are
+    // ephemeral (a later marker covers a lost one).
     // SUBACK (§3.9) makes the room live: what is published to it from now on reaches us.
-    this.#client?.subscribe({ [this.#topics.chat(room)]: { qos: 1 }, [this.#topics.typing(room)]: { qos: 0 } }, (error, granted) => {
+    const topics = { [this.#topics.chat(room)]: { qos: 1 as const }, [this.#topics.typing(room)]: { qos: 0 as const }, [this.#topics.read(room)]: { qos: 0 as const } };
+    this.#client?.subscribe(topics, (error, granted) => {
       if (error || !granted || granted.some((g) => g.qos === SUBACK_FAILURE))
         this.events.error(
           new ProtocolError('subscribe-refused', `The broker refused a subscription to room "${room}"${error ? `: ${error.message}` : ''}.`),
@@ -120,6 +123,11 @@ class MqttTransport implements Transport {
     if (!this.#client?.connected) return;
     const payload = encodeTyping({ from: this.config.user, name: this.config.name, typing }) as Buffer;
     this.#client.publish(this.#topics.typing(room), payload, { qos: 0, retain: false });
+  }
+
+  markRead(room: string, id: string): void {
+    if (!this.#client?.connected) return;
+    this.#client.publish(this.#topics.read(room), encodeRead({ from: this.config.user, id }) as Buffer, { qos: 0, retain: false });
   }
 
   /** MQTT keeps no history to page through; a persistent session replays what was missed. */
@@ -155,6 +163,13 @@ class MqttTransport implements Transport {
   #receive(topic: string, payload: Uint8Array): Promise<void> | undefined {
     const target = this.#topics.parse(topic);
     if (!target) return;
+    if (target.kind === 'read') {
+      const read = parseRead(payload);
+      if (read instanceof ProtocolError) this.#bad(topic, read);
+      // Our own marker, from this or another device, says nothing of what a peer read.
+      else if (read.from !== this.config.user) this.events.receipt(read.id, 'read');
+      return;
+    }
     if (target.kind === 'typing') {
       const typing = parseTyping(payload);
       if (typing.ok === true) this.events.typing(target.room, typing.value.from, typing.value.typing, typing.value.name);

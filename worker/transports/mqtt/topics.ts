@@ -1,17 +1,19 @@
 /**
  * Where a Parley conversation lives on an MQTT broker (docs/mqtt.md):
  * - chat messages: `<prefix>/<room>`, QoS 1;
- * - typing state:  `<prefix>/<room>/typing`, QoS 0, never retained.
+ * - typing state:  `<prefix>/<room>/typing`, QoS 0, never retained;
+ * - read markers:  `<prefix>/<room>/read`, QoS 0, never retained.
  * The room is one topic level, percent-encoded (`encodeURIComponent`) so that a `/` in a room
  * name cannot make a new level and `+`/`#` cannot act as wildcards (MQTT 3.1.1 §4.7.1).
  */
 export const DEFAULT_TOPIC_PREFIX = 'parley/rooms';
 
-export type TopicKind = 'chat' | 'typing';
+export type TopicKind = 'chat' | 'typing' | 'read';
 
 export interface TopicMap {
   chat(room: string): string;
   typing(room: string): string;
+  read(room: string): string;
   /** The room and kind of a topic under the prefix, or undefined for any other topic. */
   parse(topic: string): { room: string; kind: TopicKind } | undefined;
 }
@@ -22,6 +24,7 @@ export function topicMap(prefix = DEFAULT_TOPIC_PREFIX): TopicMap {
   return {
     chat: (room) => `${head}${encodeURIComponent(room)}`,
     typing: (room) => `${head}${encodeURIComponent(room)}/typing`,
+    read: (room) => `${head}${encodeURIComponent(room)}/read`,
     parse(topic) {
       if (!topic.startsWith(head)) return undefined;
       const [level, suffix, ...rest] = topic.slice(head.length).split('/');
@@ -33,7 +36,7 @@ export function topicMap(prefix = DEFAULT_TOPIC_PREFIX): TopicMap {
         return undefined;
       }
       if (suffix === undefined) return { room, kind: 'chat' };
-      return suffix === 'typing' ? { room, kind: 'typing' } : undefined;
+      return suffix === 'typing' || suffix === 'read' ? { room, kind: suffix } : undefined;
     },
   };
 }

@@ -25,6 +25,8 @@ export interface InboundDeps {
   error: (error: ParleyError) => void;
   /** Our own presence came back from a MUC room: we are in it (XEP-0045 §7.2.2). */
   joined: (room: string) => void;
+  /** Where our occupant id per room goes (XmppSession.occupantIds; `self` reads it). */
+  occupantIds: Map<string, string>;
 }
 
 /** RFC 6120 §8.3.2: the defined condition of a stanza error, and its text. */
@@ -48,7 +50,7 @@ const rejectCode = (condition: string): ErrorCode => (condition === 'not-accepta
  * then chat messages. The order matters: a MAM result or a carbon wraps a message that must not
  * be read as if it came live from its original sender.
  */
-export function inbound({ self, mam, receipts, route, ack, reject, error, joined }: InboundDeps) {
+export function inbound({ self, mam, receipts, route, ack, reject, error, joined, occupantIds }: InboundDeps) {
   function chat(stanza: Element): void {
     const muc = stanza.attrs.type === 'groupchat';
     const archive = muc ? bare(stanza.attrs.from) : bare(self.user);
@@ -82,8 +84,13 @@ export function inbound({ self, mam, receipts, route, ack, reject, error, joined
       // XEP-0045 §7.2.8 and on: the room refused to let us in (nickname taken, members only…).
       if (stanza.attrs.type === 'error')
         error(new ProtocolError('muc-join', `Could not join ${bare(stanza.attrs.from)}: ${stanzaError(stanza).detail}.`));
-      else if (stanza.attrs.type !== 'unavailable' && isSelfPresence(stanza))
+      else if (stanza.attrs.type !== 'unavailable' && isSelfPresence(stanza)) {
+        // XEP-0421 §3: the room stamps our presence with our occupant id. The room answers
+        // the join presence before a MAM query sent after it, so the catch-up already knows it.
+        const id = stanza.getChild('occupant-id', NS.occupantId)?.attrs.id;
+        if (id) occupantIds.set(bare(stanza.attrs.from), id);
         joined(roomFor({ kind: 'muc', jid: bare(stanza.attrs.from) }));
+      }
       return;
     }
     if (!stanza.is('message') || mam.handle(stanza)) return;

@@ -70,7 +70,7 @@ export class XmppTransport implements Transport {
     readonly session: XmppSession,
   ) {
     this.#domain = config.domain ?? domainOf(config.user);
-    this.#self = { user: config.user, nickname: config.nickname ?? localOf(config.user) };
+    this.#self = { user: config.user, nickname: config.nickname ?? localOf(config.user), occupantIds: session.occupantIds };
   }
 
   open(): void {
@@ -139,6 +139,7 @@ export class XmppTransport implements Transport {
       reject: (id, error, from) => this.session.bounces.mayBounce(id, from, this.#domain) && this.events.reject(id, error),
       error: (error) => this.events.error(error),
       joined: (room) => this.events.joined(this.#given(room)),
+      occupantIds: this.session.occupantIds,
     });
     xmpp.on('stanza', handle);
     let streamError: Error | undefined;
@@ -182,6 +183,12 @@ export class XmppTransport implements Transport {
 
   typing(room: string, typing: boolean): void {
     if (this.#receipts) this.#send(this.#receipts.typingStanza(parseRoom(room), typing));
+  }
+
+  markRead(room: string, id: string): void {
+    const peer = parseRoom(room);
+    // A room we have not entered on this stream would refuse the marker (XEP-0045 §7.4).
+    if (this.#receipts && (peer.kind === 'chat' || this.#joined.has(peer.jid))) this.#send(this.#receipts.displayedStanza(peer, id));
   }
 
   /** Only an archive id is a place in MAM; the engine has none for a room whose messages all came without one. */

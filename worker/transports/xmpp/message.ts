@@ -13,14 +13,43 @@ export const NS = {
   hints: 'urn:xmpp:hints',
   /** XEP-0066 Out of Band Data, as a message child. */
   oob: 'jabber:x:oob',
+  occupantId: 'urn:xmpp:occupant-id:0',
+  mucUser: 'http://jabber.org/protocol/muc#user',
 } as const;
 
 /** Who we are, to tell our own messages (and echoes of them) from others'. */
 export interface Self {
   /** Our bare JID, as configured (`ConnectionConfig.user`). */
   user: string;
-  /** Our nickname in MUC rooms. */
+  /** Our nickname in MUC rooms: what we ask the room for, never what tells our messages apart. */
   nickname: string;
+  /** Our XEP-0421 occupant id per room (bare JID), once the room has told us (XmppSession). */
+  occupantIds: ReadonlyMap<string, string>;
+}
+
+/**
+ * Whether a groupchat stanza is ours. A nickname cannot say: another account may hold it later,
+ * or held it when an archived message was written. So by the XEP-0421 occupant id the room
+ * stamps on it, where the room gives us ours; else by the real JID a non-anonymous room shows
+ * (XEP-0045 §7.2.3, `<x xmlns='…muc#user'><item jid/>`); else it is not ours. (Our own
+ * messages are still known by their origin-id: history keeps them as ours.)
+ */
+export function fromUs(stanza: Element, self: Self): boolean {
+  const ours = self.occupantIds.get(bare(stanza.attrs.from));
+  const stamped = stanza.getChild('occupant-id', NS.occupantId)?.attrs.id;
+  if (ours !== undefined && stamped !== undefined) return stamped === ours;
+  const real = stanza.getChild('x', NS.mucUser)?.getChild('item')?.attrs.jid;
+  return real !== undefined && bare(real) === bare(self.user);
+}
+
+/**
+ * For signals that are not messages (a typing state, a read marker) echoed by the room: ours
+ * as `fromUs` says, or, in a room that gives neither occupant ids nor real JIDs, by nickname;
+ * getting one wrong costs a typing line, not a message shown as someone else's.
+ */
+export function echoOfOurs(stanza: Element, self: Self): boolean {
+  const known = self.occupantIds.has(bare(stanza.attrs.from)) || stanza.getChild('x', NS.mucUser)?.getChild('item')?.attrs.jid !== undefined;
+  return fromUs(stanza, self) || (!known && resourceOf(stanza.attrs.from ?? '') === self.nickname);
 }
 
 /**
@@ -108,7 +137,7 @@ export function readChat(message: Element, self: Self, ts: unknown, archive?: st
     ? roomFor({ kind: 'muc', jid: bare(from) })
     : roomFor({ kind: 'chat', jid: bare(from) === bare(self.user) ? bare(message.attrs.to) : bare(from) });
   const nick = resourceOf(from);
-  const sender = muc ? (nick === self.nickname ? self.user : nick) : bare(from);
+  const sender = muc ? (fromUs(message, self) ? self.user : nick) : bare(from);
   return checkInbound(
     {
       id: clientId(message) ?? archive ?? crypto.randomUUID(),

@@ -50,9 +50,14 @@ export interface XmppSession {
   clock: Clock;
   /** Where each sent message went, to tell a true bounce from a forged one. */
   bounces: Bounces;
+  /**
+   * Our XEP-0421 occupant id per MUC room (bare JID), from the room's self-presence: stable for
+   * one account in one room, so it outlives each link and tells our messages from others'.
+   */
+  occupantIds: Map<string, string>;
 }
 
-export const newSession = (): XmppSession => ({ clock: new Clock(), bounces: new Bounces() });
+export const newSession = (): XmppSession => ({ clock: new Clock(), bounces: new Bounces(), occupantIds: new Map() });
 
 /** Keeps what a later attempt needs to resume this stream; forgets a stream that was not resumable. */
 export function remember(session: XmppSession, sm: StreamManagement): void {
