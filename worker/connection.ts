@@ -11,6 +11,7 @@ import { ownReadUpTo } from './read-receipts.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
 import { Timer, type Timers } from './timers.ts';
+import { ErrorThrottle } from './error-throttle.ts';
 import type { FileInfo, Transport, TransportEvents, TransportModule, UploadSlot } from './transports/transport.ts';
 
 export interface ConnectionDeps {
@@ -37,6 +38,8 @@ export class Connection {
   readonly #backoff: Backoff;
   readonly #heartbeat: Heartbeat;
   readonly #retry: Timer;
+  /** Errors to the tabs, one code at most once a second (worker/error-throttle.ts). */
+  readonly #errors: ErrorThrottle;
   readonly #stable: Timer;
   /** room → conversation key */
   readonly #rooms = new Map<string, string>();
@@ -69,6 +72,7 @@ export class Connection {
     });
     this.#backoff = new Backoff({ base: options.backoffBase, cap: options.backoffCap, random: deps.random });
     this.#retry = new Timer(deps.timers);
+    this.#errors = new ErrorThrottle(deps.timers, (error) => deps.emit({ type: 'error', error }));
     this.#stable = new Timer(deps.timers);
     this.#heartbeat = new Heartbeat(deps.timers, {
       interval: options.heartbeatInterval,
@@ -332,6 +336,6 @@ export class Connection {
   }
 
   #report(e: unknown): void {
-    this.deps.emit({ type: 'error', error: toInfo(e) });
+    this.#errors.add(toInfo(e));
   }
 }

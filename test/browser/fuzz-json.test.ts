@@ -41,8 +41,12 @@ function frame(f: Fuzz, room: string, n: number): { raw: string; good?: string }
   }
 }
 
+/** Reports a flood of bad input may produce: a few codes, about one a second each, for well under a minute. */
+const MAX_REPORTS = 500;
+
 describe('fuzzing the JSON transport', () => {
-  it(`survives ${FRAMES} hostile frames: no uncaught error, the link stays usable, the outbox keeps its message, valid ones show`, async () => {
+  it(`survives ${FRAMES} hostile frames: no uncaught error, the link stays usable, the outbox keeps its message, valid ones show`, async function () {
+    this.timeout(240_000);
     const seed = (await executeServerCommand('fuzz-seed')) as number;
     console.log(`fuzz-json seed ${seed} (PARLEY_FUZZ_SEED=${seed} replays it)`);
     const f = new Fuzz(seed);
@@ -59,9 +63,16 @@ describe('fuzzing the JSON transport', () => {
     const good: string[] = [];
     for (let sent = 0; sent < FRAMES; sent += BATCH) {
       const frames = Array.from({ length: BATCH }, (_, i) => frame(f, room, sent + i));
-      good.push(...frames.flatMap((x) => (x.good ? [x.good] : [])));
+      const valid = frames.flatMap((x) => (x.good ? [x.good] : []));
+      good.push(...valid);
       const reached = await executeServerCommand('hostile-json-send', { room, frames: frames.map((x) => x.raw), raw: true, binary: 5 });
       expect(reached, 'the engine is still joined').to.be.greaterThan(0);
+      // One batch at a time: this backend keeps no history, so a frame in flight when a link
+      // dropped would be gone, which would be the test's loss, not the engine's.
+      await waitFor(() => valid.every((t) => texts(tab.chat).includes(t)), 20_000, `batch ${sent / BATCH + 1}`).catch(async (e) => {
+        const link = (await (await engineClient(engine)).api.health()).connections[0];
+        throw new Error(`${e.message}: ${valid.filter((t) => !texts(tab.chat).includes(t)).length} of ${valid.length} missing; ${link?.messages.in} in; ${texts(tab.chat).length} shown; link ${link?.changes.map((c) => c.to).join(" ")}`);
+      });
     }
     await waitFor(() => good.every((t) => texts(tab.chat).includes(t)), 30_000, 'every valid message among the hostile ones').catch(async (e) => {
       const link = (await (await engineClient(engine)).api.health()).connections[0];
@@ -78,7 +89,10 @@ describe('fuzzing the JSON transport', () => {
     const health = await client.api.health();
     expect(health.connections[0]?.outbox.depth, 'the unacked message is still in the outbox').to.equal(1);
     expect(statuses(tab.chat)).to.deep.equal(['sending']);
-    expect(errors.length, 'bad frames are reported').to.be.greaterThan(100);
+    // Reported, but not one event each: at most one a second per code (worker/error-throttle.ts).
+    expect(errors.length, 'bad input is reported').to.be.greaterThan(0);
+    expect(errors.length, 'without flooding the tab').to.be.below(MAX_REPORTS);
+    expect(errors.some((e) => / errors like this in the last second; the last: /.test(e.message)), 'a count of what was held back').to.equal(true);
     expect(new Set(errors.map((e) => e.code))).to.include('bad-frame');
     // Text stays text: nothing from the frames became markup, and nothing polluted a prototype.
     expect(tab.chat.shadowRoot!.querySelector('.message .text script, .message .text img')).to.equal(null);
