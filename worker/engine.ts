@@ -54,6 +54,9 @@ export interface EngineDeps {
   storageFault?: StorageFault;
 }
 
+/** Shortest time between two unread counts of one conversation during a burst, in ms. */
+const UNREAD_RECOUNT = 250;
+
 /** Shortest time between two `health` events of one connection, in ms. */
 const HEALTH_EVERY = 1_000;
 
@@ -405,6 +408,9 @@ export class Engine {
         state.again = false;
         const { read, unread } = await this.reads.count(conversation);
         const key = `${read}:${unread}`;
+        // A burst recounts at most every UNREAD_RECOUNT ms: a count in a loop would hold the
+        // messages store that every inbound write waits for.
+        if (state.again) await new Promise((done) => this.#timers.setTimeout(() => done(undefined), UNREAD_RECOUNT));
         if (state.again || this.#unreadSent.get(conversation) === key) continue;
         this.#unreadSent.set(conversation, key);
         this.tabs.broadcast((c) => c === conversation, { type: 'unread', conversation, read, unread });

@@ -3,9 +3,13 @@ import type { ParleyDb } from './db.ts';
 import { ValidationError } from './errors.ts';
 import { isPending, PENDING_BASE } from './order.ts';
 
+/**
+ * The count stops here, meaning "this many or more": every badge shows "99+" beyond 99, and a
+ * count reads the messages it passes, in the store that inbound messages are written to.
+ */
+export const UNREAD_MAX = 100;
+
 /** What a forward move of the cursor tells the caller. */
-/** The count stops here: the badge shows "99+" long before, and a count runs after every message. */
-export const UNREAD_MAX = 1_000;
 
 export interface ReadMove {
   /** The cursor moved. */
