@@ -85,7 +85,10 @@ export class History {
     const next = { ...current, ...also, status: to, error };
     // The server confirmed it (an ack, or a receipt that overtook the ack): it takes its place
     // in the server's order (worker/order.ts).
-    if ((to === 'sent' || to === 'delivered' || to === 'read') && isPending(current.order)) next.order = await placeOf(tx, next, 'newest');
+    if ((to === 'sent' || to === 'delivered' || to === 'read') && isPending(current.order)) {
+      if (next.cursor?.kind !== 'seq') await placeEarlierOwn(tx, current);
+      next.order = await placeOf(tx, next, 'newest');
+    }
     await messages.put(next);
     await tx.done;
     return next;
@@ -125,6 +128,22 @@ export class History {
 }
 
 type Tx = IDBPTransaction<ParleySchema, ('messages' | 'cursors')[], 'readwrite'>;
+
+/**
+ * Gives a place, before `message`'s, to the own messages written before it that still wait for
+ * theirs. The outbox sends a room's messages in written order, so the server got them first;
+ * but where the place comes from the order of confirmations (no sequence number), a peer's
+ * receipt or read marker for a later message (XEP-0184, XEP-0333) can overtake their acks, or a
+ * dropped link can delay them, and they would land after it. Their status does not change.
+ */
+async function placeEarlierOwn(tx: Tx, message: ChatMessage): Promise<void> {
+  const { conversation } = message;
+  const earlier = IDBKeyRange.bound([conversation, PENDING_BASE], [conversation, message.order, message.id], false, true);
+  const waiting = (await tx.objectStore('messages').index('by-conversation-order').getAll(earlier)).filter(
+    (m) => m.mine && (m.status === 'queued' || m.status === 'sending'),
+  );
+  for (const m of waiting) await tx.objectStore('messages').put({ ...m, order: await placeOf(tx, m, 'newest') });
+}
 
 /** The message's place in the server's order: see worker/order.ts. */
 async function placeOf(tx: Tx, message: Pick<ChatMessage, 'conversation' | 'cursor'>, place: Place): Promise<number> {

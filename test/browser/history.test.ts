@@ -61,6 +61,23 @@ describe('history', () => {
     expect(after.messages.map((m) => m.id).reverse()).to.deep.equal(['late-clock', 'early-clock', 'mine-2', 'mine-1']);
   });
 
+  it('keeps own messages in written order when a receipt for a later one overtakes the earlier acks (XMPP)', async () => {
+    const history = store();
+    const c = 'xmpp|ws://x|ann@localhost#receipts';
+    await history.receive(message(c, 'theirs', 1_000, archive('archive-1')));
+    const db = await history.db();
+    for (const [id, ts] of [['mine-1', 2_000], ['mine-2', 2_100], ['mine-3', 2_200]] as const)
+      await db.put('messages', { ...message(c, id, ts), mine: true, from: 'ann', status: 'sending', order: 2 ** 52 + ts });
+    // The peer's read marker for mine-3 arrives before the server's acks of mine-1 and mine-2
+    // (they went out on a link that then dropped, and are resent).
+    await history.transition(c, 'mine-3', ['sending'], 'read');
+    await history.transition(c, 'mine-1', ['sending'], 'sent');
+    await history.transition(c, 'mine-2', ['sending'], 'sent');
+    const page = await history.page(c);
+    expect(page.messages.map((m) => m.id).reverse()).to.deep.equal(['theirs', 'mine-1', 'mine-2', 'mine-3']);
+    expect(page.messages.map((m) => m.status).reverse()).to.deep.equal([undefined, 'sent', 'sent', 'read']);
+  });
+
   it('pages through messages that share a timestamp without skipping or repeating any', async () => {
     const history = store();
     const c = 'xmpp|ws://x|ann@localhost#ties';
