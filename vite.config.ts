@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { build as esbuild } from 'esbuild';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { mqttLiteAlias } from './worker/transports/mqtt/lite/aliases.ts';
 
 /**
  * Two entries: the demo page (index.html) and `parley.js`, the ES module that defines
@@ -42,11 +43,28 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
+    // The transports are the workers' chunks, built by this pipeline, not the page's.
+    plugins: () => [mqttLite()],
   },
   // examples/react imports the package by name; in the demo it is these sources.
   resolve: { alias: [{ find: /^parley\/define$/, replacement: '/widget/index.ts' }, { find: /^parley$/, replacement: '/widget/element.ts' }] },
-  plugins: [react(), scriptTagLoader(), gzipReport()],
+  plugins: [mqttLite(), react(), scriptTagLoader(), gzipReport()],
 });
+
+/**
+ * The MQTT chunk builds mqtt.js's client from its modules, with the Node-only ones it would
+ * reach mapped onto small stand-ins (worker/transports/mqtt/lite/aliases.ts, shared with the
+ * browser tests' bundler).
+ */
+function mqttLite(): Plugin {
+  return {
+    name: 'parley-mqtt-lite',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      return mqttLiteAlias(source, importer) ?? null;
+    },
+  };
+}
 
 /**
  * dist/loader.js, the script-tag loader: a classic script (an IIFE, so it runs from a plain

@@ -30,9 +30,10 @@ export default {
   // forbidOnly: a focused test (describe.only, it.only) fails its file instead of hiding the rest.
   testFramework: { config: { timeout: 120_000, forbidOnly: true } },
   testsFinishTimeout: 10 * 60_000,
-  // transports/xmpp/lib.ts gathers xmpp.js, which reaches CommonJS packages; see wtr-bundle.ts.
+  // transports/xmpp/lib.ts gathers xmpp.js, and transports/mqtt/lite/index.ts mqtt.js's client,
+  // which reach CommonJS packages; see wtr-bundle.ts.
   plugins: [
-    bundled(['/worker/transports/xmpp/lib.ts']),
+    bundled(['/worker/transports/xmpp/lib.ts', '/worker/transports/mqtt/lite/index.ts']),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     parleyServers(),
     mqttServers(),

@@ -1,73 +1,103 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { transform } from 'esbuild';
 import { compressed } from './compress.ts';
 import type { Section } from './results.ts';
 
 /**
  * Item 1's bundle analysis of the MQTT chunk: what each part of it weighs. The chunk is
- * worker/transports/mqtt/*.ts plus `mqtt/dist/mqtt.esm.js`, a minified prebuilt bundle with no
- * module markers. Its unminified twin, `mqtt/dist/mqtt.js` (the same build), marks each
- * module with a `// path` comment: we cut it there, minify each module alone with esbuild,
- * group modules into parts, and give each part its share of the minified total. A part's gzip
- * figure is that share of the chunk's real gzip size: an estimate, as gzip does not add up
- * across pieces.
+ * worker/transports/mqtt/*.ts plus mqtt.js's client built from its modules, with Node-only
+ * modules mapped onto worker/transports/mqtt/lite/. Its source map says which source each
+ * run of output characters came from: each part gets those characters, and its share of the
+ * chunk's real gzip size, an estimate, as gzip does not add up across pieces.
  */
 const GROUPS: [RegExp, string][] = [
-  [/@jspm\/core\/nodelibs\/browser\/(buffer|chunk-)|polyfills\/buffer|safe-buffer|\/buffer\//, 'Buffer polyfill (@jspm/core, safe-buffer)'],
-  [/@jspm\/core\/nodelibs\/browser\/process|polyfills\/(process|__dirname)|node_modules\/process\/|process-nextick-args/, 'process polyfill'],
-  [/@jspm\/core\/nodelibs\/browser\/events|abort-controller/, 'events, AbortController polyfills'],
-  [/@jspm\/core\/nodelibs\/browser\/(url|punycode|net)|polyfills\/empty/, 'url, punycode, net polyfills (@jspm/core)'],
-  [/readable-stream|string_decoder|inherits|\bbl\//, 'streams (readable-stream, bl, string_decoder)'],
-  [/mqtt-packet/, 'mqtt-packet (encoder, parser)'],
-  [/^build\/lib\/connect|build\/lib\/client|build\/mqtt|build\/index/, 'mqtt.js client and connect'],
-  [/^build\//, 'mqtt.js other modules (store, handlers, topic alias, validations)'],
-  [/ws\/browser/, 'ws (browser shim)'],
-  [/debug|\bms\//, 'debug, ms'],
-  [/lru-cache|rfdc|fast-unique-numbers|number-allocator|@babel\/runtime|worker-timers|broker-factory/, 'helpers (lru-cache, rfdc, babel runtime, worker-timers)'],
+  [/node_modules\/mqtt\/build\/lib\/client\.js/, 'mqtt.js client (lib/client)'],
+  [/node_modules\/mqtt\/build\/lib\/handlers\//, 'mqtt.js packet handlers (lib/handlers)'],
+  [/node_modules\/mqtt\/build\//, 'mqtt.js other modules (store, validations, topic aliases, ids)'],
+  [/node_modules\/mqtt-packet\//, 'mqtt-packet (encoder, parser)'],
+  [/node_modules\/(buffer|ieee754|base64-js)\//, 'Buffer (the buffer package, ieee754, base64-js)'],
+  [/node_modules\/bl\//, 'bl BufferList (mqtt-packet\'s parser)'],
+  [/node_modules\/events\//, 'events (EventEmitter)'],
+  [/node_modules\/rfdc\//, 'rfdc (deep copy)'],
+  [/worker\/transports\/mqtt\/lite\//, 'Parley\'s stand-ins and WebSocket stream (transports/mqtt/lite)'],
+  [/worker\/transports\/mqtt\//, 'Parley\'s own MQTT transport (transports/mqtt)'],
+  [/worker\//, 'Parley code shared with the engine'],
 ];
 
 export async function analyseMqttChunk(dist = 'dist'): Promise<Section> {
-  const source = readFileSync('node_modules/mqtt/dist/mqtt.js', 'utf8');
-  const pieces: { path: string; code: string }[] = [];
-  let current = { path: '(bundle prologue)', code: '' };
-  for (const line of source.split('\n')) {
-    const marker = line.match(/^\s*\/\/ ((?:node_modules|build|src)\/\S+\.(?:js|cjs|mjs|ts))$/);
-    if (marker) pieces.push(current), (current = { path: marker[1]!, code: '' });
-    else current.code += `${line}\n`;
-  }
-  pieces.push(current);
-  const parts = new Map<string, { modules: number; minified: number }>();
-  for (const piece of pieces) {
-    const minified = await transform(piece.code, { minify: true, loader: 'js', logLevel: 'silent' }).then(
-      (r) => r.code.length,
-      () => Buffer.byteLength(piece.code), // a piece esbuild cannot read alone counts as it is
-    );
-    const group = GROUPS.find(([re]) => re.test(piece.path))?.[1] ?? 'other (bundle glue, prologue)';
-    const part = parts.get(group) ?? { modules: 0, minified: 0 };
-    part.modules += 1;
-    part.minified += minified;
+  const assets = join(dist, 'assets');
+  const worker = readFileSync(join(assets, readdirSync(assets).find((f) => f.startsWith('engine.worker-') && f.endsWith('.js'))!), 'utf8');
+  const chunk = worker.match(/import\(`\.\/(mqtt-[^`]+\.js)`\)/)![1]!;
+  const code = readFileSync(join(assets, chunk), 'utf8');
+  const map = JSON.parse(readFileSync(join(assets, `${chunk}.map`), 'utf8')) as { sources: string[]; mappings: string };
+  const size = compressed(Buffer.from(code));
+  const bySource = charsBySource(code, map.mappings);
+  const parts = new Map<string, { modules: Set<string>; chars: number }>();
+  for (const [index, chars] of bySource) {
+    const source = index < 0 ? '(no source: bundle glue)' : map.sources[index]!.replace(/\\/g, '/');
+    const group = index < 0 ? 'bundle glue (imports, module wrappers)' : (GROUPS.find(([re]) => re.test(source))?.[1] ?? 'other');
+    const part = parts.get(group) ?? { modules: new Set<string>(), chars: 0 };
+    part.modules.add(source);
+    part.chars += chars;
     parts.set(group, part);
   }
-  const total = [...parts.values()].reduce((n, p) => n + p.minified, 0);
-  const worker = readFileSync(join(dist, 'assets', readdirSync(join(dist, 'assets')).find((f) => f.startsWith('engine.worker-') && f.endsWith('.js'))!), 'utf8');
-  const chunk = worker.match(/import\(`\.\/(mqtt-[^`]+\.js)`\)/)![1]!;
-  const chunkSize = compressed(readFileSync(join(dist, 'assets', chunk)));
-  const parley = ['index.ts', 'payload.ts', 'session.ts', 'topics.ts'].map((f) => readFileSync(`worker/transports/mqtt/${f}`, 'utf8')).join('\n');
-  const parleyMin = (await transform(parley, { minify: true, loader: 'ts', logLevel: 'silent' })).code.length;
-  const mqttShare = 1 - parleyMin / chunkSize.raw;
   const body = [...parts.entries()]
-    .sort((a, b) => b[1].minified - a[1].minified)
-    .map(([name, p]) => [name, p.modules, (p.minified / 1024).toFixed(1), `${((100 * p.minified) / total).toFixed(1)}%`, ((mqttShare * chunkSize.gzip * p.minified) / total / 1024).toFixed(1)]);
-  body.push(['Parley\'s own MQTT transport (worker/transports/mqtt)', 4, (parleyMin / 1024).toFixed(1), '', ((chunkSize.gzip * (1 - mqttShare)) / 1024).toFixed(1)]);
+    .sort((a, b) => b[1].chars - a[1].chars)
+    .map(([name, p]) => [name, p.modules.size, (p.chars / 1024).toFixed(1), `${((100 * p.chars) / code.length).toFixed(1)}%`, ((size.gzip * p.chars) / code.length / 1024).toFixed(1)]);
   return {
     rows: [],
     tables: [
       {
-        title: `MQTT chunk ${chunk}: ${(chunkSize.raw / 1024).toFixed(1)} kB raw, ${(chunkSize.gzip / 1024).toFixed(1)} kB gzip. Parts of mqtt.js ${JSON.parse(readFileSync('node_modules/mqtt/package.json', 'utf8')).version} (from its unminified dist/mqtt.js, each module minified alone; gzip is the part's share of the chunk's, an estimate)`,
-        head: ['part', 'modules', 'minified kB', 'share of mqtt.js', 'est. gzip kB in chunk'],
+        title: `MQTT chunk ${chunk}: ${(size.raw / 1024).toFixed(1)} kB raw, ${(size.gzip / 1024).toFixed(1)} kB gzip, parts by its source map (gzip is the part's share of the chunk's, an estimate)`,
+        head: ['part', 'modules', 'minified kB', 'share of chunk', 'est. gzip kB'],
         body,
       },
     ],
   };
+}
+
+/** Output characters per source index (-1: not mapped), from a source map's `mappings` (VLQ, as the spec has it). */
+function charsBySource(code: string, mappings: string): Map<number, number> {
+  const lines = code.split('\n');
+  const counts = new Map<number, number>();
+  const add = (source: number, n: number) => counts.set(source, (counts.get(source) ?? 0) + n);
+  let source = 0;
+  for (const [row, line] of mappings.split(';').entries()) {
+    const length = lines[row]?.length ?? 0;
+    let column = 0;
+    let start = 0;
+    let current = -1;
+    for (const segment of line.split(',')) {
+      if (!segment) continue;
+      const fields = vlq(segment);
+      column += fields[0]!;
+      add(current, column - start);
+      start = column;
+      if (fields.length >= 4) {
+        source += fields[1]!;
+        current = source;
+      } else current = -1;
+    }
+    add(current, length - start);
+  }
+  return counts;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function vlq(segment: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = BASE64.indexOf(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) shift += 5;
+    else {
+      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return out;
 }

@@ -1,9 +1,9 @@
-import mqtt from 'mqtt/dist/mqtt.esm';
 import type { MqttClient } from 'mqtt';
 import type { ConnectionConfig } from '../../api.ts';
 import { ProtocolError, ValidationError } from '../../errors.ts';
 import { encodeChat, encodeTyping, parseChat, parseTyping } from './payload.ts';
 import { encodeRead, parseRead } from './read-marker.ts';
+import { connect } from './lite/index.ts';
 import { clientIdFor, clientOptions } from './session.ts';
 import { DEFAULT_TOPIC_PREFIX, topicMap, validPrefix, type TopicMap } from './topics.ts';
 import type { CloseCode } from '../../codes.ts';
@@ -21,7 +21,7 @@ const REFUSALS: Record<number, { code: CloseCode; reason: string }> = {
 const SUBACK_FAILURE = 128;
 
 /**
- * Parley over MQTT 3.1.1 on a WebSocket, through mqtt.js; mapping in docs/mqtt.md. No
+ * Parley over MQTT 3.1.1 on a WebSocket, through mqtt.js's client (lite/index.ts); mapping in docs/mqtt.md. No
  * per-connection state here: the broker's persistent session is the state that outlives a link.
  */
 export const transport: TransportModule<undefined> = {
@@ -59,7 +59,7 @@ class MqttTransport implements Transport {
   }
 
   #connect(clientId: string): void {
-    const client = mqtt.connect(this.config.url, clientOptions(this.config, clientId, this.context.heartbeat));
+    const client = connect(this.config.url, clientOptions(this.config, clientId, this.context.heartbeat));
     this.#client = client;
     client.on('packetreceive', (packet) => {
       // Seen before mqtt.js handles the CONNACK: on a refusal it tears the stream down, and

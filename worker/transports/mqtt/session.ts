@@ -53,5 +53,4 @@ export const clientOptions = (config: ConnectionConfig, clientId: string, heartb
   queueQoSZero: false,
   // The Connection's heartbeat already bounds the handshake; this only must not fire first.
   connectTimeout: 2_147_483_647,
-  forceNativeWebSocket: true,
 });
