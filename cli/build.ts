@@ -6,12 +6,14 @@
  * dist/, which `vite build` empties.
  *
  * Each transport stays a chunk of its own (`splitting`), loaded on first use as in the engine
- * (worker/transports/load.ts). That is needed, not only thrifty: mqtt.js's browser build reads
- * `navigator` as it loads, so it must load after cli/doctor/tap.ts installed one; in a single
- * file, esbuild would hoist its import to the top.
+ * (worker/transports/load.ts), so that it loads after cli/doctor/tap.ts installed the browser
+ * globals it expects; in a single file, esbuild would hoist its import to the top. The MQTT
+ * client's modules are mapped as in the widget's build (worker/transports/mqtt/lite/aliases.ts),
+ * so the doctor runs the code that ships.
  */
 import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
+import { mqttLiteAlias } from '../worker/transports/mqtt/lite/aliases.ts';
 
 const outdir = 'dist-cli';
 const outfile = `${outdir}/parley.js`;
@@ -29,6 +31,17 @@ await build({
   // CommonJS inside an ES module bundle (xmpp.js, ws) needs a require() to reach Node's builtins.
   banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [
+    {
+      name: 'parley-mqtt-lite',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, ({ path, importer }) => {
+          const target = mqttLiteAlias(path, importer);
+          return target ? { path: target } : undefined;
+        });
+      },
+    },
+  ],
 });
 chmodSync(outfile, 0o755);
 console.log(`wrote ${outfile}`);

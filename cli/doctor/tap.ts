@@ -93,9 +93,9 @@ export class TappedWebSocket extends WebSocket {
 /**
  * Gives Node what the transports expect of a browser, before one is loaded:
  * - a global `WebSocket` (Node 20 has none): `ws`, tapped;
- * - a `navigator`: mqtt.js's browser build (worker/transports/mqtt/index.ts imports it by
- *   path) reads `navigator.language` in its `process` shim while it loads, and Node 20 has
- *   no `navigator`. Node 21+ has one, which is kept.
+ * - a `navigator`, as a browser library may read one while it loads, and Node 20 has none
+ *   (Node 21+ has one, which is kept). mqtt.js's prebuilt browser bundle did; the MQTT
+ *   transport now builds its client from mqtt.js's modules (worker/transports/mqtt/lite/).
  */
 export function installBrowserGlobals(): void {
   const g = globalThis as unknown as Record<string, unknown>;
