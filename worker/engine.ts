@@ -1,5 +1,6 @@
 import {
   connectionKey,
+  type Attachment,
   type ChatMessage,
   type ConnectionConfig,
   type EngineEvent,
@@ -178,19 +179,7 @@ export class Engine {
     if (!text.trim()) throw new ValidationError('empty', 'Type a message first.');
     if (text.length > maxTextLength)
       throw new ValidationError('too-long', `Messages can be at most ${maxTextLength} characters; this one has ${text.length}.`);
-    const message: ChatMessage = {
-      id: crypto.randomUUID(),
-      conversation,
-      room,
-      from: connection.config.user,
-      name: connection.config.name,
-      text,
-      ts: this.#timers.now(),
-      order: 0,
-      status: 'queued',
-      mine: true,
-    };
-    message.order = pendingOrder(message.ts);
+    const message = this.#ownMessage(connection, conversation, room, text);
     // Written to IndexedDB before any byte goes out; a reload from here on loses nothing.
     await outbox.add(message, connection.key);
     this.#emit(connection.key, { type: 'message', message });
@@ -227,20 +216,7 @@ export class Engine {
       if (!httpUrl(uploadUrl)) throw new ValidationError('config', `The upload-url "${uploadUrl.slice(0, 200)}" is not an http(s) URL.`);
     }
     const attachments = await Promise.all(files.map((file, i) => describeFile(file, measured[i])));
-    const message: ChatMessage = {
-      id: crypto.randomUUID(),
-      conversation,
-      room,
-      from: connection.config.user,
-      name: connection.config.name,
-      text,
-      attachments,
-      ts: this.#timers.now(),
-      order: 0,
-      status: 'queued',
-      mine: true,
-    };
-    message.order = pendingOrder(message.ts);
+    const message = this.#ownMessage(connection, conversation, room, text, attachments);
     // Message, queue entry and Blobs in one transaction, before any byte goes out.
     await outbox.add(message, connection.key, { id: message.id, conversation, files, attachments });
     this.#emit(connection.key, { type: 'message', message });
@@ -363,6 +339,13 @@ export class Engine {
     const opens: Record<string, number> = {};
     for (const [key, { connection }] of this.#connections) opens[key] = connection.opens;
     return { tabs: this.tabs.size, connections: this.#connections.size, opens, uncaught: { ...this.uncaught } };
+  }
+
+  /** A new own message, queued, after every confirmed one until the server places it (worker/order.ts). */
+  #ownMessage(connection: Connection, conversation: string, room: string, text: string, attachments?: Attachment[]): ChatMessage {
+    const ts = this.#timers.now();
+    const { user: from, name } = connection.config;
+    return { id: crypto.randomUUID(), conversation, room, from, name, text, ...(attachments ? { attachments } : {}), ts, order: pendingOrder(ts), status: 'queued', mine: true };
   }
 
   #find(conversation: string): { connection: Connection; outbox: Outbox; room: string; uploader: Uploader } {

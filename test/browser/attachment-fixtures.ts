@@ -42,6 +42,24 @@ export function wavFile(ms: number, name = 'voice.wav'): File {
   return new File([view.buffer], name, { type: 'audio/wav' });
 }
 
+/** A real WebM: a canvas recorded for half a second. */
+export async function webmFile(): Promise<File> {
+  const canvas = document.createElement('canvas');
+  Object.assign(canvas, { width: 320, height: 180 });
+  const g = canvas.getContext('2d')!;
+  const recorder = new MediaRecorder(canvas.captureStream(30));
+  const chunks: Blob[] = [];
+  recorder.ondataavailable = (e) => chunks.push(e.data);
+  const painting = setInterval(() => ((g.fillStyle = `hsl(${Date.now() % 360} 80% 50%)`), g.fillRect(0, 0, 320, 180)), 30);
+  recorder.start();
+  await new Promise((r) => setTimeout(r, 500));
+  const stopped = new Promise((r) => (recorder.onstop = r));
+  recorder.stop();
+  await stopped;
+  clearInterval(painting);
+  return new File(chunks, 'clip.webm', { type: 'video/webm' });
+}
+
 /** One engine's view of one conversation: its API and every event it got. */
 export interface Side {
   api: EngineApi;

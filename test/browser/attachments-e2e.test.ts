@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import '../../widget/index.ts';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { pdfFile, pngFile, wavFile } from './attachment-fixtures.ts';
+import { pdfFile, pngFile, wavFile, webmFile } from './attachment-fixtures.ts';
 import { brokerUrl } from './mqtt-env.ts';
 import { connected, env, FAST, statuses, uniqueName, waitFor } from './tabs.ts';
 import { xmppEnv, xmppUser } from './xmpp-env.ts';
@@ -34,24 +34,6 @@ async function mount(side: Side): Promise<ParleyChat> {
   document.body.append(chat);
   await connected(chat);
   return chat;
-}
-
-/** A real WebM: a canvas recorded for half a second. */
-async function webmFile(): Promise<File> {
-  const canvas = document.createElement('canvas');
-  Object.assign(canvas, { width: 320, height: 180 });
-  const g = canvas.getContext('2d')!;
-  const recorder = new MediaRecorder(canvas.captureStream(30));
-  const chunks: Blob[] = [];
-  recorder.ondataavailable = (e) => chunks.push(e.data);
-  const painting = setInterval(() => ((g.fillStyle = `hsl(${Date.now() % 360} 80% 50%)`), g.fillRect(0, 0, 320, 180)), 30);
-  recorder.start();
-  await new Promise((r) => setTimeout(r, 500));
-  const stopped = new Promise((r) => (recorder.onstop = r));
-  recorder.stop();
-  await stopped;
-  clearInterval(painting);
-  return new File(chunks, 'clip.webm', { type: 'video/webm' });
 }
 
 /** Picks files with the paperclip's input, types a line and presses Send, as a visitor does. */

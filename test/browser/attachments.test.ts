@@ -5,6 +5,7 @@ import '../../widget/index.ts';
 import { OfflineCache } from '../../widget/attachments/offline-cache.ts';
 import { microphone } from '../../widget/attachments/recorder.ts';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
+import { webmFile } from './attachment-fixtures.ts';
 import { env, stateText, tolerateResizeObserverNotice, uniqueName, waitFor } from './tabs.ts';
 
 const root = (chat: ParleyChat) => chat.shadowRoot!;
@@ -296,21 +297,7 @@ describe('attachments', () => {
   it('sends the files in the tray with the text as one message, with what the tab measured, and empties the tray and the box', async function () {
     this.timeout(30_000);
     const chat = await mount();
-    // A real WebM video: a canvas recorded for half a second.
-    const canvas = document.createElement('canvas');
-    Object.assign(canvas, { width: 320, height: 180 });
-    const g = canvas.getContext('2d')!;
-    const recorder = new MediaRecorder(canvas.captureStream(30));
-    const chunks: Blob[] = [];
-    recorder.ondataavailable = (e) => chunks.push(e.data);
-    const painting = setInterval(() => ((g.fillStyle = `hsl(${Date.now() % 360} 80% 50%)`), g.fillRect(0, 0, 320, 180)), 30);
-    recorder.start();
-    await new Promise((r) => setTimeout(r, 500));
-    const stopped = new Promise((r) => (recorder.onstop = r));
-    recorder.stop();
-    await stopped;
-    clearInterval(painting);
-    const video = new File(chunks, 'clip.webm', { type: 'video/webm' });
+    const video = await webmFile();
     const calls: { files: Blob[]; text?: string; measured?: unknown[] }[] = [];
     chat.session.sendFiles = async (files: Blob[], text?: string, measured?: unknown[]) => (calls.push({ files, text, measured }), received(chat, [], { mine: true }));
     await waitFor(() => $(chat, 'input.picker'), 5_000, 'the picker');
