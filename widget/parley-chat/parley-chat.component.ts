@@ -5,7 +5,6 @@ import { Composer } from '../composer/composer.ts';
 import { Announcer } from '../controllers/announcer.ts';
 import { DraftStore } from '../controllers/draft-store.ts';
 import { LazyModule } from '../controllers/lazy-module.ts';
-import { SeenController } from '../controllers/seen-controller.ts';
 import { VisualViewportController } from '../controllers/visual-viewport.ts';
 import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
 import { DateFormats } from '../i18n/dates.ts';
@@ -14,7 +13,6 @@ import type { MessageAction } from '../message-list/message-row.ts';
 import { buildRows, type Row } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
 import { AttachmentsLink, spoken } from './attachments-link.ts';
-import { Alerter } from './alerts.ts';
 import { announceLink, linkKind } from './banner.ts';
 import { fire } from './events.ts';
 import { HealthView } from './health-details.ts';
@@ -23,8 +21,7 @@ import { renderPanel } from './panel.ts';
 import { ParleyChatProperties } from './properties.ts';
 import { styles } from './parley-chat.styles.ts';
 import { Session } from './session.ts';
-import { UnreadCounter } from './unread.ts';
-import { watchVisibility } from './visibility.ts';
+import { ReadingLink } from './reading-link.ts';
 
 /** The engine's default longest text (worker/api.ts, EngineOptions.maxTextLength). */
 const DEFAULT_MAX_TEXT = 10_000;
@@ -89,15 +86,9 @@ export class ParleyChat extends ParleyChatProperties {
       console.warn(`[parley] ${error.code}: ${error.message}`);
       fire(this, 'parley-error', { error });
     },
-    unread: ({ read, unread }) => {
-      this.#seen.known(read);
-      this.#unread.set(unread);
-    },
+    unread: (count) => this.#reading.counted(count),
     draft: (text) => this.#applyDraft(text),
-    alert: (message) => {
-      fire(this, 'parley-alert', { message });
-      this.#alerter.alert(message);
-    },
+    alert: (message) => this.#reading.alert(message),
   });
   readonly #announcer = new Announcer(this);
   readonly #scroll = new ScrollKeeper(this, () => this.renderRoot.querySelector<HTMLElement>('.log'), () => void this.session.loadOlder(), (el) => this.#list.value?.virtualOf(el));
@@ -106,15 +97,8 @@ export class ParleyChat extends ParleyChatProperties {
   readonly #drafts = new DraftStore({ save: (text) => this.session.setDraft(text), load: () => this.session.draft() });
   /** A draft from another tab is going into the box: not a change to save again. */
   #applyingDraft = false;
-  /** What the visitor has seen moves the engine's read cursor (worker/read-state.ts). */
-  readonly #seen = new SeenController(this, {
-    messages: () => this.session.messages,
-    showing: () => this.#open,
-    report: (order) => void this.session.markRead(order)?.catch((e: unknown) => console.warn('[parley] could not mark messages read:', e)),
-  });
-  readonly #unread = new UnreadCounter(this, (count) => fire(this, 'parley-unread', { count }));
-  readonly #alerter = new Alerter(this, (text) => (this._error = text), () => this.open());
-  #visibility?: { changed(): void; stop(): void };
+  /** Read cursor, unread count and alerts (widget/parley-chat/reading-link.ts). */
+  readonly #reading = new ReadingLink(this, () => this.#open);
   #dates = new DateFormats('');
   #messages?: readonly ChatMessage[];
   #rows: Row[] = [];
@@ -139,7 +123,7 @@ export class ParleyChat extends ParleyChatProperties {
 
   /** Others' messages after the visitor's read cursor: the engine's count, the same in every tab. */
   get unread(): number {
-    return this.#unread.count;
+    return this.#reading.count;
   }
 
   get #open(): boolean {
@@ -150,7 +134,7 @@ export class ParleyChat extends ParleyChatProperties {
     if (this.mode !== 'launcher' || this.isOpen) return;
     this.isOpen = true;
     fire(this, 'parley-open', {});
-    this.#visibility?.changed();
+    this.#reading.shownChanged();
     // The list is drawn afresh: start it at the newest message.
     this.#scroll.reset();
     this.#messages = undefined;
@@ -162,7 +146,7 @@ export class ParleyChat extends ParleyChatProperties {
     if (this.mode !== 'launcher' || !this.isOpen) return;
     this.isOpen = false;
     fire(this, 'parley-close', {});
-    this.#visibility?.changed();
+    this.#reading.shownChanged();
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus());
   }
 
@@ -199,8 +183,7 @@ export class ParleyChat extends ParleyChatProperties {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#clock);
-    this.#visibility?.stop();
-    this.#visibility = undefined;
+    this.#reading.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -231,20 +214,11 @@ export class ParleyChat extends ParleyChatProperties {
   #attach(): void {
     const { protocol, server: url, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService } = this;
     this.#scroll.reset();
-    this.#seen.reset();
-    this.#unread.set(0);
-    this.#visibility?.stop();
-    this.#visibility = undefined;
+    this.#reading.reset();
     this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService }, this.room).then(
       async () => {
-        const client = this.session.client;
-        if (!client) return;
-        this.#visibility = watchVisibility(client, () => (this.#open ? this.session.conversation : undefined));
-        const [draft, count] = await Promise.all([this.#drafts.load(), this.session.unread()]);
-        if (count) {
-          this.#seen.known(count.read);
-          this.#unread.set(count.unread);
-        }
+        if (!this.session.client) return;
+        const [draft] = await Promise.all([this.#drafts.load(), this.#reading.attached()]);
         if (draft && !this.#composer.value) void this.updateComplete.then(() => this.#applyDraft(draft));
       },
       (e) => (this._error = this._strings.startFailed(e instanceof Error ? e.message : String(e))),
@@ -285,7 +259,7 @@ export class ParleyChat extends ParleyChatProperties {
       this.#composer.value = '';
       this._error = '';
       // Still within the gesture's activation (a few seconds): an inline chat has no launcher click.
-      void this.#alerter.askPermission(this._strings);
+      this.#reading.askPermission(this._strings);
     } catch (e) {
       this.#drafts.save(text);
       this.#fail(e);
@@ -309,7 +283,7 @@ export class ParleyChat extends ParleyChatProperties {
 
   /** A click: the moment to ask for notification permission (browsers allow it only on a gesture). */
   #launcherClicked = (): void => {
-    void this.#alerter.askPermission(this._strings);
+    this.#reading.askPermission(this._strings);
     this.toggle();
   };
 
@@ -317,7 +291,7 @@ export class ParleyChat extends ParleyChatProperties {
     const strings = this._strings;
     const launcher = this.mode === 'launcher';
     return html`
-      ${launcher ? renderLauncher(this.isOpen, this.#unread.count, strings, this.#launcherClicked, this.#dates.number) : nothing}
+      ${launcher ? renderLauncher(this.isOpen, this.#reading.count, strings, this.#launcherClicked, this.#dates.number) : nothing}
       ${this.#open ? this.#renderPanel(strings, launcher) : nothing}
       ${this.#announcer.render()}
     `;
