@@ -41,15 +41,6 @@ export const CHROMIUM_ONLY: readonly { file: string; reason: string }[] = [
     reason: "takes the engine's SharedWorker offline and fires its offline and online events, which needs the DevTools protocol",
   },
   {
-    file: 'test/browser/fuzz-json.test.ts',
-    reason:
-      'pushes 10 000 frames through the JSON transport, whose parsing is the same code in every browser; in Firefox the run takes over two minutes on two cores, past the suite budget',
-  },
-  {
-    file: 'test/browser/fuzz-mqtt.test.ts',
-    reason: 'the same for 10 000 MQTT payloads through mqtt.js',
-  },
-  {
     file: 'test/browser/notifications.test.ts',
     reason: "sets the site's notification permission as the visitor's answer would, which needs the DevTools protocol",
   },

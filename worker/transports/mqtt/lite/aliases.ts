@@ -20,7 +20,7 @@ export const MQTT_LITE_MODULES: Record<string, string> = {
   bl: fileURLToPath(new URL('../../../../node_modules/bl/BufferList.js', import.meta.url)),
 };
 
-/** mqtt.js's own `lib/shared`, required as `./shared` or `../shared` inside mqtt/build/lib. */
+/** The stand-in for mqtt.js's own `shared` module, which its build imports by a relative path (docs/mqtt.md, "Bundle"). */
 export const MQTT_SHARED = here('./shared.ts');
 
 /** The modules whose imports are mapped: mqtt.js, mqtt-packet and these stand-ins; nothing else in the build. */
