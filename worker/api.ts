@@ -8,11 +8,17 @@ import type { ErrorCode, StateReason } from './codes.ts';
 export const PROTOCOLS = ['websocket', 'mqtt', 'xmpp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-/** Where a connection goes and who speaks on it. Same protocol + url + user = same connection. */
+/** Where a connection goes and who speaks on it. Same protocol + server list + user = same connection. */
 export interface ConnectionConfig {
   protocol: Protocol;
   /** `ws://` or `wss://` URL of the relay, broker or XMPP WebSocket endpoint. */
   url: string;
+  /**
+   * Several URLs of one cluster, all of one protocol, tried in order; when given, `url` is
+   * ignored. A dropped link or a failed attempt moves to the next URL at once; only a whole
+   * round of failures waits out the backoff (worker/server-list.ts, docs/deploy.md).
+   */
+  urls?: string[];
   /**
    * Who speaks: a stable user id (relay, MQTT) or the bare JID (XMPP). Never a display name:
    * it decides which messages are the visitor's own (docs/identity.md).
@@ -193,6 +199,8 @@ export interface StateChange {
   nextRetryAt?: number;
   /** The server's or engine's explanation, when `failed`. */
   error?: ErrorInfo;
+  /** The server URL in use (`open`) or being tried (`connecting`), one of the server list. */
+  url?: string;
 }
 
 export type EngineEvent =
@@ -371,7 +379,13 @@ export interface EngineHealth {
   connections: LinkHealth[];
 }
 
-/** Stable keys. Kept here so tab and engine agree on them without sharing code. */
-export const connectionKey = (c: Pick<ConnectionConfig, 'protocol' | 'url' | 'user'>): string =>
-  `${c.protocol}|${c.url}|${c.user}`;
+/** The server list: `urls` when given, else `url` alone. */
+export const serverUrls = (c: Pick<ConnectionConfig, 'url' | 'urls'>): string[] => (c.urls?.length ? c.urls : [c.url]);
+
+/**
+ * Stable keys. Kept here so tab and engine agree on them without sharing code. A connection's
+ * key names its whole server list, so it stays the same whichever node is in use.
+ */
+export const connectionKey = (c: Pick<ConnectionConfig, 'protocol' | 'url' | 'urls' | 'user'>): string =>
+  `${c.protocol}|${serverUrls(c).join(' ')}|${c.user}`;
 export const conversationKey = (connection: string, room: string): string => `${connection}#${room}`;
