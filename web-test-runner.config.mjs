@@ -5,6 +5,7 @@ import { browserLauncher, excludedFiles, isBrowserName } from './test/support/br
 import { parleyServers } from './test/support/wtr-servers.ts';
 import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
+import { rabbitServers } from './test/support/wtr-rabbitmq.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 import { browserConditions } from './test/support/wtr-browser-conditions.ts';
@@ -38,6 +39,7 @@ export default {
     parleyServers(),
     mqttServers(),
     xmppServers(),
+    rabbitServers(),
     hostileJsonServer(),
     browserConditions(),
   ],

@@ -59,7 +59,12 @@ class MqttTransport implements Transport {
   }
 
   #connect(clientId: string): void {
-    const client = connect(this.config.url, clientOptions(this.config, clientId, this.context.heartbeat));
+    const client = connect(this.config.url, clientOptions(this.config, clientId, this.context.heartbeat), (code, reason) => {
+      // RabbitMQ's Web MQTT plugin refuses credentials by closing the WebSocket (1002
+      // "unauthenticated") instead of answering CONNACK 4 (docs/mqtt.md, "RabbitMQ").
+      if (this.#client === client && !client.connected && code === 1002 && /unauthenticated/i.test(reason))
+        this.#fail({ ...REFUSALS[4]!, fatal: true });
+    });
     this.#client = client;
     client.on('packetreceive', (packet) => {
       // Seen before mqtt.js handles the CONNACK: on a refusal it tears the stream down, and
