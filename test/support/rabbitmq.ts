@@ -84,6 +84,9 @@ export class RabbitCluster {
       return { name: `rabbit${i + 1}@localhost`, wsUrl: `ws://127.0.0.1:${wsPort}/ws`, mqttPort, amqpPort, distPort, dir: nodeDir, pidFile: join(nodeDir, 'pid') };
     });
     const cluster = new RabbitCluster(dir, epmdPort, nodes);
+    // A run that exits without stopping its servers (a crash, a runner that does not wait)
+    // must not leave VMs, an epmd or data behind.
+    process.once('exit', () => cluster.#killNow());
     try {
       await cluster.#boot();
     } catch (e) {
@@ -187,13 +190,17 @@ export class RabbitCluster {
     }
   }
 
-  /** The node's VM is running. */
+  /**
+   * The node's VM is running. A killed VM whose parent is gone stays a zombie until something
+   * reaps it, and `kill(pid, 0)` still finds a zombie, so read its state from /proc.
+   */
   alive(node: RabbitNode): boolean {
     const pid = this.#pid(node);
     if (!pid) return false;
     try {
-      process.kill(pid, 0);
-      return true;
+      // `pid (comm) S …`: the state follows the closing parenthesis.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return !/^\s*[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 1));
     } catch {
       return false;
     }
@@ -201,15 +208,16 @@ export class RabbitCluster {
 
   /**
    * The node dies as on a crash or power loss: SIGKILL to its VM, no goodbye to clients or
-   * peers. Resolves once the process is gone; returns when that was (ms since the epoch).
+   * peers. Resolves once the process is gone, with when the signal went (ms since the epoch).
    */
   async kill(index: number): Promise<number> {
     const node = this.nodes[index]!;
     const pid = this.#pid(node);
     if (!pid) throw new Error(`${node.name} has no pid file`);
+    const at = Date.now();
     process.kill(pid, 'SIGKILL');
-    while (this.alive(node)) await new Promise((r) => setTimeout(r, 10));
-    return Date.now();
+    while (this.alive(node)) await new Promise((r) => setTimeout(r, 5));
+    return at;
   }
 
   /** Stops the RabbitMQ application (its listeners close, clients are dropped); the VM stays. */
@@ -225,6 +233,16 @@ export class RabbitCluster {
     }
   }
 
+  /** The last resort, synchronous (a process `exit` handler): SIGKILL to every VM, then epmd, then the dir. */
+  #killNow(): void {
+    for (const node of this.nodes) {
+      const pid = this.#pid(node);
+      if (pid && this.alive(node)) process.kill(pid, 'SIGKILL');
+    }
+    if (this.#epmdStarted) spawnSync('epmd', ['-port', String(this.epmdPort), '-kill'], { env: this.#env });
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   /** Stops every node that runs (waiting for its VM to exit), then this cluster's epmd, and wipes the dir. */
   async close(): Promise<void> {
     await Promise.all(
@@ -237,6 +255,7 @@ export class RabbitCluster {
       }),
     );
     if (this.#epmdStarted) spawnSync('epmd', ['-port', String(this.epmdPort), '-kill'], { env: this.#env });
+    this.#epmdStarted = false;
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
-import { connectAsync } from 'mqtt';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { PEER_USER, RABBIT_PASSWORD, RABBIT_USERS, RabbitCluster } from './rabbitmq.ts';
 
 /**
@@ -22,7 +22,11 @@ type Payload = Record<string, unknown>;
 
 export function rabbitServers(): TestRunnerPlugin {
   const clusters = new Map<string, Promise<RabbitCluster>>();
+  /** Peers that record every payload they get, repeats included, by id. */
+  const subs = new Map<string, { client: MqttClient; messages: string[] }>();
   let nextId = 0;
+  /** The peer's publishing after the last kill. */
+  let peerAcks: Promise<{ ms: number } | { error: string }> | undefined;
 
   const str = (p: Payload, key: string) => {
     const value = p[key];
@@ -49,17 +53,62 @@ export function rabbitServers(): TestRunnerPlugin {
     }
     return started;
   };
+  /**
+   * The cluster if it is ready; undefined while it starts. A browser's server command times out
+   * after 20 s, and a cluster may take longer, so the browser asks again (test/browser/rabbit-env.ts).
+   */
+  const ready = async (p: Payload): Promise<RabbitCluster | undefined> => {
+    const starting = cluster(p);
+    const done = await Promise.race([starting, new Promise<undefined>((r) => setTimeout(r, 5_000, undefined))]);
+    return done;
+  };
+
+  /** `p.messages` (strings) to `p.topic`, QoS 1, one after the other, through node `p.node`'s plain MQTT port. */
+  const publish = async (c: RabbitCluster, p: Payload) => {
+    const node = c.nodes[index(p, c)]!;
+    const messages = p.messages;
+    if (!Array.isArray(messages) || !messages.every((m) => typeof m === 'string')) throw new Error('"messages" must be strings');
+    const client = await connectAsync(`mqtt://127.0.0.1:${node.mqttPort}`, {
+      clientId: `parleypeer${++nextId}`,
+      username: PEER_USER,
+      password: RABBIT_PASSWORD,
+      reconnectPeriod: 0,
+    });
+    try {
+      for (const m of messages) await client.publishAsync(str(p, 'topic'), m, { qos: 1 });
+    } finally {
+      await client.endAsync();
+    }
+  };
 
   const commands: Record<string, (p: Payload) => Promise<unknown>> = {
-    'rabbit-env': async (p): Promise<RabbitEnv> => {
-      const c = await cluster(p);
+    /** The cluster's URLs and accounts, once it is ready; `{ starting: true }` until then. */
+    'rabbit-env': async (p): Promise<RabbitEnv | { starting: true }> => {
+      const c = await ready(p);
+      if (!c) return { starting: true };
       return { nodes: c.nodes.map((n) => ({ name: n.name, url: n.wsUrl })), startupMs: c.startupMs, users: RABBIT_USERS, password: RABBIT_PASSWORD };
     },
-    /** SIGKILL to a node's VM; resolves with the time it was gone (ms since the epoch). */
+    /**
+     * SIGKILL to a node's VM; resolves with the time it was gone (ms since the epoch). With
+     * `then`, a peer starts publishing those messages through another node at once, before any
+     * browser can have noticed: what a room says while a session's node is down. The PUBACKs
+     * may take a while after a node's death, so this does not wait for them: `rabbit-peer-acks`.
+     */
     'rabbit-kill': async (p) => {
       const c = await cluster(p);
-      return c.kill(index(p, c));
+      const killedAt = await c.kill(index(p, c));
+      if (p.then) {
+        const started = Date.now();
+        peerAcks = publish(c, p.then as Payload).then(
+          () => ({ ms: Date.now() - started }),
+          (e: unknown) => ({ error: String(e) }),
+        );
+      }
+      return killedAt;
     },
+    /** How long the peer's publishing after a kill took to its last PUBACK; waits up to 15 s for it. */
+    'rabbit-peer-acks': async () =>
+      Promise.race([peerAcks ?? { error: 'nothing was published' }, new Promise((r) => setTimeout(r, 15_000, { pending: true }))]),
     'rabbit-stop-app': async (p) => {
       const c = await cluster(p);
       await c.stopApp(index(p, c));
@@ -69,23 +118,32 @@ export function rabbitServers(): TestRunnerPlugin {
       await c.startApp(index(p, c));
     },
     /** Publishes `messages` (strings) to `topic` with QoS 1 over a node's plain MQTT port, as any client could. */
-    'rabbit-pub': async (p) => {
+    'rabbit-pub': async (p) => publish(await cluster(p), p),
+    /**
+     * A peer on a node's plain MQTT port that records every payload on `topic` as it comes,
+     * repeats included (a widget's history keeps each id once, so it cannot count them).
+     * Resolves with its id once the broker granted the subscription.
+     */
+    'rabbit-sub-start': async (p) => {
       const c = await cluster(p);
       const node = c.nodes[index(p, c)]!;
-      const messages = p.messages;
-      if (!Array.isArray(messages) || !messages.every((m) => typeof m === 'string')) throw new Error('"messages" must be strings');
+      const id = `sub${++nextId}`;
       const client = await connectAsync(`mqtt://127.0.0.1:${node.mqttPort}`, {
-        clientId: `parleypeer${++nextId}`,
+        clientId: `parleysub${nextId}`,
         username: PEER_USER,
         password: RABBIT_PASSWORD,
         reconnectPeriod: 0,
       });
-      try {
-        // One after the other, so that they arrive in this order.
-        for (const m of messages) await client.publishAsync(str(p, 'topic'), m, { qos: 1 });
-      } finally {
-        await client.endAsync();
-      }
+      const sub = { client, messages: [] as string[] };
+      client.on('message', (_topic, payload) => sub.messages.push(payload.toString('utf8')));
+      await client.subscribeAsync(str(p, 'topic'), { qos: 1 });
+      subs.set(id, sub);
+      return id;
+    },
+    'rabbit-sub-read': async (p) => subs.get(str(p, 'id'))?.messages ?? null,
+    'rabbit-sub-stop': async (p) => {
+      await subs.get(str(p, 'id'))?.client.endAsync();
+      subs.delete(str(p, 'id'));
     },
     'rabbit-log': async (p) => {
       const c = await cluster(p);
@@ -96,6 +154,8 @@ export function rabbitServers(): TestRunnerPlugin {
   return {
     name: 'parley-rabbitmq',
     async serverStop() {
+      await Promise.all([...subs.values()].map((s) => s.client.endAsync(true)));
+      subs.clear();
       const all = await Promise.allSettled(clusters.values());
       clusters.clear();
       await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
