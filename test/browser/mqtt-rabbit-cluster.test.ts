@@ -73,8 +73,9 @@ describe('MQTT on a two-node RabbitMQ cluster (Web MQTT)', () => {
       await waitFor(() => texts(a.chat).includes('before'), 15_000, 'A to have the first message');
       await waitFor(() => statuses(b.chat).join() === 'sent', 10_000, "B's PUBACK");
 
-      // Right after the kill, a peer says three things through node 2, into A's session among
-      // others: RabbitMQ acks them and, with that session's node down, drops them for A.
+      // Once node 2 knows node 1 is gone, a peer says three things through node 2. Those that
+      // come before A's new session is subscribed go to A's old one, and RabbitMQ acks them
+      // and drops them for A; those after reach A. Either way B, on node 2, has them all.
       const whileAway = ['while away 1', 'while away 2', 'while away 3'];
       const payloads = whileAway.map((text) => JSON.stringify({ id: crypto.randomUUID(), from: 'mallory', text, ts: Date.now() }));
       // A's state changes and the moment its room is live again, as they happen.

@@ -24,8 +24,8 @@ export const rabbitEnv = async (cluster: string, size: 1 | 2 = 1): Promise<Rabbi
  */
 export const killRabbit = (cluster: string, node: number, then?: { node: number; topic: string; messages: string[] }) =>
   command<number>('rabbit-kill', { cluster, node, then });
-/** The peer's publishing after the last kill: ms to its last PUBACK, or why not (yet). */
-export const peerAcks = () => command<{ ms?: number; error?: string; pending?: true }>('rabbit-peer-acks');
+/** The peer's publishing after the last kill: when it started (ms after the kill), ms to its last PUBACK, or why not (yet). */
+export const peerAcks = () => command<{ afterKill?: number; ms?: number; error?: string; pending?: true }>('rabbit-peer-acks');
 export const stopRabbitApp = (cluster: string, node = 0) => command<void>('rabbit-stop-app', { cluster, node });
 export const startRabbitApp = (cluster: string, node = 0) => command<void>('rabbit-start-app', { cluster, node });
 export const rabbitPub = (cluster: string, topic: string, messages: string[], node = 0) =>

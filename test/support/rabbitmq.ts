@@ -220,6 +220,16 @@ export class RabbitCluster {
     return at;
   }
 
+  /** Resolves once node `observer` no longer counts node `gone` among its peers (Erlang `nodes()`). */
+  async nodeDown(observer: number, gone: number): Promise<void> {
+    const name = this.nodes[gone]!.name;
+    for (;;) {
+      const peers = await this.#ctl(this.nodes[observer]!, 'eval', 'nodes().');
+      if (!peers.includes(name)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Stops the RabbitMQ application (its listeners close, clients are dropped); the VM stays. */
   stopApp = (index: number) => this.#ctl(this.nodes[index]!, 'stop_app');
   startApp = (index: number) => this.#ctl(this.nodes[index]!, 'start_app');
