@@ -11,11 +11,32 @@ import { uniqueName } from './tabs.ts';
  */
 export type XmppServer = 'prosody' | 'ejabberd' | 'ejabberd-cluster';
 
-export const xmppEnv = (server: XmppServer = 'prosody'): Promise<XmppEnv> => executeServerCommand('xmpp-env', { server }) as Promise<XmppEnv>;
+const readiness = new Map<XmppServer, Promise<unknown>>();
+
+/**
+ * Resolves once `server` runs. Prosody starts with the test run; ejabberd on first use, and a
+ * cluster takes longer than one server command may (test/support/wtr-ejabberd.ts).
+ */
+const ready = (server: XmppServer): Promise<unknown> => {
+  if (server === 'prosody') return Promise.resolve();
+  let started = readiness.get(server);
+  if (!started) {
+    started = waitFor(() => executeServerCommand('ejabberd-ready', { server }) as Promise<boolean>, 120_000, `${server} to start`, 0);
+    readiness.set(server, started);
+  }
+  return started;
+};
+
+export const xmppEnv = async (server: XmppServer = 'prosody'): Promise<XmppEnv> => {
+  await ready(server);
+  return (await executeServerCommand('xmpp-env', { server })) as XmppEnv;
+};
 
 /** Registers a fresh account and returns its bare JID. */
-export const xmppUser = async (prefix: string, server: XmppServer = 'prosody'): Promise<string> =>
-  (await executeServerCommand('xmpp-user', { name: uniqueName(prefix), server })) as string;
+export const xmppUser = async (prefix: string, server: XmppServer = 'prosody'): Promise<string> => {
+  await ready(server);
+  return (await executeServerCommand('xmpp-user', { name: uniqueName(prefix), server })) as string;
+};
 
 /** A fresh MUC room, in the `room@service?join` form the transport reads as a MUC. */
 export const mucRoom = async (prefix = 'room', server: XmppServer = 'prosody'): Promise<string> =>
@@ -29,6 +50,7 @@ export const command = async (name: string, payload?: object): Promise<void> => 
  */
 export async function startPeer(prefix: string, server: XmppServer = 'prosody', node = 0) {
   const name = uniqueName(prefix);
+  await ready(server);
   const jid = (await executeServerCommand('peer-start', { name, server, node })) as string;
   return {
     jid,

@@ -6,6 +6,9 @@ import { XmppPeer, type PeerCommand } from './xmpp-peer.ts';
 
 /** Which ejabberd a command is for: one node, or the two-node cluster. */
 export type EjabberdServer = 'ejabberd' | 'ejabberd-cluster';
+/** How long one `ejabberd-ready` waits for the start before it answers false, in ms. */
+const READY_WAIT = 10_000;
+
 const isEjabberd = (server: unknown): server is EjabberdServer => server === 'ejabberd' || server === 'ejabberd-cluster';
 
 /**
@@ -13,12 +16,14 @@ const isEjabberd = (server: unknown): server is EjabberdServer => server === 'ej
  * Prosody (test/support/wtr-xmpp.ts). It answers the same commands as that plugin when their
  * payload names `server: 'ejabberd'` (one node) or `'ejabberd-cluster'` (two nodes on one
  * Mnesia database): `xmpp-env`, `xmpp-user`, `peer-start`, and `peer-*` for the peers it
- * started; and its own `ejabberd-kill` / `ejabberd-start` (`{ server, node }`, node 0-based),
- * and `ejabberd-report` (prints a figure for the run's notes). Listed before parley-xmpp in
+ * started; and its own `ejabberd-ready` (see below), `ejabberd-kill` / `ejabberd-start`
+ * (`{ server, node }`, node 0-based), and `ejabberd-report` (prints a figure for the run's notes). Listed before parley-xmpp in
  * web-test-runner.config.mjs, so that it sees these commands first.
  *
  * Each server set starts on its first use, so that runs without ejabberd tests don't pay for
- * it, and stops at serverStop, epmd included.
+ * it, and stops at serverStop, epmd included. A cluster takes longer to start than the 20 s
+ * @web/test-runner gives one command, so the browser first asks `ejabberd-ready` until it says
+ * true (test/browser/xmpp-env.ts); each answer comes within READY_WAIT ms.
  */
 export function ejabberdServers(): TestRunnerPlugin {
   const sets = new Map<EjabberdServer, Promise<{ cluster: EjabberdCluster; proxy: TcpProxy }>>();
@@ -30,8 +35,8 @@ export function ejabberdServers(): TestRunnerPlugin {
       set = (async () => {
         const cluster = await EjabberdCluster.start({ nodes: server === 'ejabberd' ? 1 : 2 });
         console.log(`[ejabberd] ${server}: ${cluster.nodes.length} node(s) started and clustered in ${cluster.startupMs} ms`);
-        // The contract suite's fixed users, as on the test Prosody.
-        for (const user of ['ann', 'bob', 'pinger', 'closer', 'survivor']) await cluster.register(user, XMPP_PASSWORD);
+        // The contract suite's fixed users, as on the test Prosody (it runs on one node).
+        if (server === 'ejabberd') await Promise.all(['ann', 'bob', 'pinger', 'closer', 'survivor'].map((user) => cluster.register(user, XMPP_PASSWORD)));
         return { cluster, proxy: await TcpProxy.start({ port: cluster.nodes[0]!.httpPort }) };
       })();
       sets.set(server, set);
@@ -73,6 +78,12 @@ export function ejabberdServers(): TestRunnerPlugin {
         }
       }
       if (!isEjabberd(args.server)) return undefined;
+      if (command === 'ejabberd-ready') {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<false>((done) => (timer = setTimeout(() => done(false), READY_WAIT)));
+        // A start that failed rejects here, and the test fails with its reason.
+        return await Promise.race([get(args.server).then(() => true), late]).finally(() => clearTimeout(timer));
+      }
       const { cluster, proxy } = await get(args.server);
       const jid = (user: string) => `${user}@${cluster.domain}`;
       switch (command) {
