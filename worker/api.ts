@@ -333,6 +333,8 @@ export interface EngineStats {
   connections: number;
   /** Transport opens since the engine started, per connection key. */
   opens: Record<string, number>;
+  /** The server URL in use (or being tried), per connection key: one of its server list. */
+  urls: Record<string, string>;
   /** How this tab reaches the engine: a SharedWorker, or (without one) as the leader tab or a follower. */
   mode?: 'shared' | 'leader' | 'follower';
   /** Errors that escaped every handler in the engine's worker (worker/uncaught.ts); should stay 0. */
@@ -352,8 +354,10 @@ export interface LinkHealth {
   /** The connection key (protocol, url, user); never a password or token. */
   connection: string;
   protocol: string;
-  /** The server URL in use. */
+  /** The server URL in use, or being tried: one of the server list. */
   url: string;
+  /** The whole server list, when it has more than one URL. */
+  urls?: string[];
   state: ConnectionState;
   /** Time in the current state, in ms. */
   inStateFor: number;

@@ -35,6 +35,8 @@ export const STATE_REASONS = [
   'start',
   'connected',
   'backoff',
+  /** The next URL of the server list, tried at once after one failed (worker/server-list.ts). */
+  'failover',
   'retry-now',
   'network-online',
   'network-offline',

@@ -38,7 +38,7 @@ export class ConnectionStateMachine {
   }
 
   /** Moves to `to` and reports it; an illegal move is a bug, so it throws. */
-  go(to: ConnectionState, reason: StateReason, extra: { attempt: number; nextRetryAt?: number; error?: ErrorInfo }): void {
+  go(to: ConnectionState, reason: StateReason, extra: { attempt: number; nextRetryAt?: number; error?: ErrorInfo; url?: string }): void {
     if (!this.can(to)) throw new Error(`Parley: no transition from ${this.state} to ${to} (${reason})`);
     this.#change = { connection: this.#change.connection, from: this.state, to, reason, ...extra };
     this.onChange(this.#change);

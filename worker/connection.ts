@@ -1,4 +1,4 @@
-import { conversationKey, type Capabilities, type ConnectionConfig, type EngineEvent } from './api.ts';
+import { conversationKey, serverUrls, type Capabilities, type ConnectionConfig, type EngineEvent } from './api.ts';
 import type { EngineOptions, ErrorInfo, StateChange } from './api.ts';
 import { Backoff } from './backoff.ts';
 import type { StateReason } from './codes.ts';
@@ -7,6 +7,7 @@ import { Delivery } from './delivery.ts';
 import { toInfo, type ParleyError } from './errors.ts';
 import { HealthRecorder } from './health.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { ServerList } from './server-list.ts';
 import { ownReadUpTo } from './read-receipts.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
@@ -36,6 +37,8 @@ export class Connection {
   readonly health: HealthRecorder;
   readonly #machine: ConnectionStateMachine;
   readonly #backoff: Backoff;
+  /** The cluster's URLs and which one is in use; backoff waits only after a whole round failed. */
+  readonly #servers: ServerList;
   readonly #heartbeat: Heartbeat;
   readonly #retry: Timer;
   /** Errors to the tabs, one code at most once a second (worker/error-throttle.ts). */
@@ -70,6 +73,7 @@ export class Connection {
       this.health.state(change);
       deps.emit({ type: 'state', change });
     });
+    this.#servers = new ServerList(serverUrls(config));
     this.#backoff = new Backoff({ base: options.backoffBase, cap: options.backoffCap, random: deps.random });
     this.#retry = new Timer(deps.timers);
     this.#errors = new ErrorThrottle(deps.timers, (error) => deps.emit({ type: 'error', error }));
@@ -98,6 +102,11 @@ export class Connection {
 
   get state(): StateChange {
     return this.#machine.current;
+  }
+
+  /** The server URL in use, or being tried. */
+  get url(): string {
+    return this.#servers.current;
   }
 
   /** What the protocol can do; loads its chunk if no link has yet. */
@@ -208,7 +217,8 @@ export class Connection {
       return;
     }
     this.#teardown();
-    this.#machine.go('connecting', reason, { attempt: this.#backoff.attempt });
+    const url = this.#servers.current;
+    this.#machine.go('connecting', reason, { attempt: this.#backoff.attempt, url });
     this.opens += 1;
     // The heartbeat also bounds the handshake: a connect that hangs counts as a dead link.
     this.#heartbeat.start();
@@ -221,7 +231,8 @@ export class Connection {
         this.#session ??= module.session();
         const heartbeat = { interval: this.options.heartbeatInterval, timeout: this.options.heartbeatTimeout };
         try {
-          const transport = module.create(this.config, this.#eventsFor(generation), { deviceId, heartbeat }, this.#session);
+          // The node in use; `urls` stays whole, for what must be the same on every node (an MQTT client id).
+          const transport = module.create({ ...this.config, url }, this.#eventsFor(generation), { deviceId, heartbeat }, this.#session);
           this.#transport = transport;
           transport.open();
         } catch (e) {
@@ -275,7 +286,8 @@ export class Connection {
   }
 
   #opened(): void {
-    this.#machine.go('open', 'connected', { attempt: this.#backoff.attempt });
+    this.#servers.opened();
+    this.#machine.go('open', 'connected', { attempt: this.#backoff.attempt, url: this.#servers.current });
     // Only a link that stays up proves the server healthy; a flapping one keeps backing off.
     this.#stable.start(this.options.stableAfter, () => this.#backoff.reset());
     for (const [room, conversation] of this.#rooms) void this.#joinRoom(room, conversation);
@@ -301,9 +313,17 @@ export class Connection {
     });
   }
 
-  /** The link broke. Reconnect after a backoff delay, unless we have run out of attempts. */
+  /**
+   * The link broke, or an attempt failed. Try the next URL of the server list at once; after a
+   * whole round of failures, reconnect after a backoff delay, unless we have run out of attempts.
+   */
   #lost(reason: StateReason, detail: string): void {
     if (!this.deps.online()) return this.offline();
+    if (this.#servers.failed()) {
+      this.#teardown();
+      this.#machine.go('reconnecting', reason, { attempt: this.#backoff.attempt, nextRetryAt: this.deps.timers.now(), url: this.#servers.current });
+      return this.#connect('failover');
+    }
     if (this.#backoff.attempt >= this.options.maxAttempts) {
       return this.#stop('failed', 'max-attempts', {
         code: 'max-attempts',
@@ -313,7 +333,7 @@ export class Connection {
     this.#teardown();
     const delay = this.#backoff.next();
     const nextRetryAt = this.deps.timers.now() + delay;
-    this.#machine.go('reconnecting', reason, { attempt: this.#backoff.attempt, nextRetryAt });
+    this.#machine.go('reconnecting', reason, { attempt: this.#backoff.attempt, nextRetryAt, url: this.#servers.current });
     this.#retry.start(delay, () => this.#connect('backoff'));
   }
 

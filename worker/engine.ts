@@ -324,11 +324,12 @@ export class Engine {
     const pending = await outbox.pending(connection.key);
     const first = pending[0];
     const oldest = first && (await this.history.get(first.conversation, first.id));
-    const { protocol, url } = connection.config;
+    const { protocol, urls } = connection.config;
     return {
       connection: connection.key,
       protocol,
-      url,
+      url: connection.url,
+      ...(urls && urls.length > 1 ? { urls } : {}),
       state: connection.state.to,
       ...connection.health.snapshot(),
       outbox: { depth: pending.length, oldestAge: oldest ? this.#timers.now() - oldest.ts : undefined },
@@ -337,8 +338,12 @@ export class Engine {
 
   stats(): EngineStats {
     const opens: Record<string, number> = {};
-    for (const [key, { connection }] of this.#connections) opens[key] = connection.opens;
-    return { tabs: this.tabs.size, connections: this.#connections.size, opens, uncaught: { ...this.uncaught } };
+    const urls: Record<string, string> = {};
+    for (const [key, { connection }] of this.#connections) {
+      opens[key] = connection.opens;
+      urls[key] = connection.url;
+    }
+    return { tabs: this.tabs.size, connections: this.#connections.size, opens, urls, uncaught: { ...this.uncaught } };
   }
 
   /** A new own message, queued, after every confirmed one until the server places it (worker/order.ts). */

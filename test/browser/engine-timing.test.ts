@@ -1,8 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import type { ConnectionConfig, StateChange } from '../../worker/api.ts';
-import { Engine } from '../../worker/engine.ts';
-import { loadTransport } from '../../worker/transports/load.ts';
-import { FakeTimers } from '../support/fake-timers.ts';
+import { engineInPage } from './engine-in-page.ts';
 import { env, eventually, startProxy, uniqueName, waitFor } from './tabs.ts';
 
 /**
@@ -10,39 +8,6 @@ import { env, eventually, startProxy, uniqueName, waitFor } from './tabs.ts';
  * proxy. The engine runs in the page here (same code as in the SharedWorker) so that the test
  * owns its clock.
  */
-async function engineInPage(online: () => boolean = () => true, dbName = uniqueName('db')) {
-  const timers = new FakeTimers();
-  const tabId = uniqueName('tab');
-  await new Promise<void>((held) =>
-    navigator.locks.request(`parley-tab:${tabId}`, () => {
-      held();
-      return new Promise<never>(() => undefined);
-    }),
-  );
-  const engine = new Engine({ dbName, load: loadTransport, timers, online });
-  const states: StateChange[] = [];
-  // The fake clock's time when each state was reported. The engine reports a state from inside
-  // the timer that caused it, so this is when the engine acted, not when the test looked.
-  const stamps = new Map<StateChange, number>();
-  const clockAt = (s: StateChange) => stamps.get(s)!;
-  /** Conversations the engine reported joined, in order, once per link. */
-  const joined: string[] = [];
-  engine.tabs.add(tabId, (e) => {
-    if (e.type === 'joined') joined.push(e.conversation);
-    if (e.type !== 'state') return;
-    states.push(e.change);
-    stamps.set(e.change, timers.now());
-  });
-  const last = () => states[states.length - 1];
-  const waitState = (to: StateChange['to'], after = states.length) =>
-    waitFor(() => states.slice(after).find((s) => s.to === to), 10_000, `state ${to}`);
-  const open = (config: ConnectionConfig, room = uniqueName('room')) => engine.open(tabId, config, room);
-  /** Resolves once the engine has reported `conversation` joined `times` times (once per link). */
-  const waitJoined = (conversation: string, times = 1) =>
-    waitFor(() => joined.filter((c) => c === conversation).length >= times, 10_000, `${conversation} joined`);
-  return { engine, timers, states, last, waitState, open, clockAt, waitJoined };
-}
-
 describe('connection engine timing (injected timers, real relay)', () => {
   it('backs off within the jittered bounds, respects the cap, and resets only after a stable link', async () => {
     const proxy = await startProxy();

@@ -212,10 +212,13 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   #attach(): void {
-    const { protocol, server: url, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService } = this;
+    const { protocol, server, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService } = this;
+    // One URL, or a cluster's list separated by spaces (worker/server-list.ts).
+    const [url = '', ...others] = (server ?? '').trim().split(/\s+/);
+    const urls = others.length ? [url, ...others] : undefined;
     this.#scroll.reset();
     this.#reading.reset();
-    this.session.attach({ protocol, url, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService }, this.room).then(
+    this.session.attach({ protocol, url, urls, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService }, this.room).then(
       async () => {
         if (!this.session.client) return;
         const [draft] = await Promise.all([this.#drafts.load(), this.#reading.attached()]);

@@ -39,7 +39,10 @@ export class ParleyChatProperties extends LitElement {
 
   /** `websocket` (JSON), `mqtt` or `xmpp`. Default `websocket`. */
   declare protocol: Protocol;
-  /** `ws://` or `wss://` URL of the server. */
+  /**
+   * `ws://` or `wss://` URL of the server; for a cluster, several URLs separated by spaces,
+   * tried in order (the first is preferred; docs/deploy.md).
+   */
   declare server: string;
   /** Default `lobby`. */
   declare room: string;

@@ -1,16 +1,17 @@
 import type { IClientOptions, Timer } from 'mqtt';
-import type { ConnectionConfig } from '../../api.ts';
+import { serverUrls, type ConnectionConfig } from '../../api.ts';
 import type { TransportContext } from '../transport.ts';
 
 /**
  * The MQTT client id for a persistent session: stable per browser profile (the engine's
  * device id), user and broker URL, so two users in one browser, or one user on two brokers
- * behind one address, never take over each other's session (§3.1.4, step 2).
+ * behind one address, never take over each other's session (§3.1.4, step 2). With a server
+ * list it hashes the whole list, so every node of the cluster sees the same client.
  * `parley` + 17 hex digits = 23 characters of [0-9a-zA-Z], which every MQTT 3.1.1 server must
  * accept (§3.1.3.1).
  */
-export async function clientIdFor(deviceId: string, config: Pick<ConnectionConfig, 'user' | 'url'>): Promise<string> {
-  const input = new TextEncoder().encode(`${deviceId}\u0000${config.user}\u0000${config.url}`);
+export async function clientIdFor(deviceId: string, config: Pick<ConnectionConfig, 'user' | 'url' | 'urls'>): Promise<string> {
+  const input = new TextEncoder().encode(`${deviceId}\u0000${config.user}\u0000${serverUrls(config).join(' ')}`);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', input));
   const hex = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `parley${hex.slice(0, 17)}`;
