@@ -110,9 +110,11 @@ export function ejabberdServers(): TestRunnerPlugin {
         }
         case 'ejabberd-kill': {
           const node = cluster.nodes[Number(args.node ?? 0)]!;
+          // When the signal went, for the failover figures (kill → open on another node).
+          const at = Date.now();
           await node.kill();
-          // When it died, for the failover figures (kill → open on another node).
-          return Date.now();
+          console.log(`[ejabberd] ${args.server}: ${node.name} killed (SIGKILL); gone after ${Date.now() - at} ms`);
+          return at;
         }
         case 'ejabberd-start':
           await cluster.resume(Number(args.node ?? 0));
