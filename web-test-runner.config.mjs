@@ -5,6 +5,7 @@ import { browserLauncher, excludedFiles, isBrowserName } from './test/support/br
 import { parleyServers } from './test/support/wtr-servers.ts';
 import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
+import { ejabberdServers } from './test/support/wtr-ejabberd.ts';
 import { rabbitServers } from './test/support/wtr-rabbitmq.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
@@ -38,6 +39,8 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     parleyServers(),
     mqttServers(),
+    // Before parley-xmpp: it takes the XMPP commands whose payload names an ejabberd server.
+    ejabberdServers(),
     xmppServers(),
     rabbitServers(),
     hostileJsonServer(),

@@ -4,22 +4,54 @@ import type { PeerCommand, PeerMessage } from '../support/xmpp-peer.ts';
 import { waitFor } from '../support/wait.ts';
 import { uniqueName } from './tabs.ts';
 
-/** Browser-side helpers for the XMPP tests; the servers live in test/support/wtr-xmpp.ts. */
-export const xmppEnv = (): Promise<XmppEnv> => executeServerCommand('xmpp-env') as Promise<XmppEnv>;
+/**
+ * Browser-side helpers for the XMPP tests; the servers live in test/support/wtr-xmpp.ts
+ * (Prosody, the default) and test/support/wtr-ejabberd.ts (one ejabberd node, or two in a
+ * cluster), each started on first use.
+ */
+export type XmppServer = 'prosody' | 'ejabberd' | 'ejabberd-cluster';
+
+const readiness = new Map<XmppServer, Promise<unknown>>();
+
+/**
+ * Resolves once `server` runs. Prosody starts with the test run; ejabberd on first use, and a
+ * cluster takes longer than one server command may (test/support/wtr-ejabberd.ts).
+ */
+const ready = (server: XmppServer): Promise<unknown> => {
+  if (server === 'prosody') return Promise.resolve();
+  let started = readiness.get(server);
+  if (!started) {
+    started = waitFor(() => executeServerCommand('ejabberd-ready', { server }) as Promise<boolean>, 120_000, `${server} to start`, 0);
+    readiness.set(server, started);
+  }
+  return started;
+};
+
+export const xmppEnv = async (server: XmppServer = 'prosody'): Promise<XmppEnv> => {
+  await ready(server);
+  return (await executeServerCommand('xmpp-env', { server })) as XmppEnv;
+};
 
 /** Registers a fresh account and returns its bare JID. */
-export const xmppUser = async (prefix: string): Promise<string> =>
-  (await executeServerCommand('xmpp-user', { name: uniqueName(prefix) })) as string;
+export const xmppUser = async (prefix: string, server: XmppServer = 'prosody'): Promise<string> => {
+  await ready(server);
+  return (await executeServerCommand('xmpp-user', { name: uniqueName(prefix), server })) as string;
+};
 
 /** A fresh MUC room, in the `room@service?join` form the transport reads as a MUC. */
-export const mucRoom = async (prefix = 'room'): Promise<string> => `${uniqueName(prefix)}@${(await xmppEnv()).muc}?join`;
+export const mucRoom = async (prefix = 'room', server: XmppServer = 'prosody'): Promise<string> =>
+  `${uniqueName(prefix)}@${(await xmppEnv(server)).muc}?join`;
 
 export const command = async (name: string, payload?: object): Promise<void> => void (await executeServerCommand(name, payload));
 
-/** A slixmpp client (not Parley) logged in as a fresh account; returns its JID and controls. */
-export async function startPeer(prefix: string) {
+/**
+ * A slixmpp client (not Parley) logged in as a fresh account; returns its JID and controls.
+ * On a cluster, `node` (0-based) is the one it connects to.
+ */
+export async function startPeer(prefix: string, server: XmppServer = 'prosody', node = 0) {
   const name = uniqueName(prefix);
-  const jid = (await executeServerCommand('peer-start', { name })) as string;
+  await ready(server);
+  const jid = (await executeServerCommand('peer-start', { name, server, node })) as string;
   return {
     jid,
     do: (cmd: PeerCommand) => command('peer-command', { name, command: JSON.stringify(cmd) }),

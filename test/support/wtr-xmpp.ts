@@ -16,6 +16,10 @@ export interface XmppEnv {
   /** MUC service. */
   muc: string;
   password: string;
+  /** Every node's endpoint, `url` first, on a cluster (test/support/wtr-ejabberd.ts). */
+  urls?: string[];
+  /** ms the server set took to start, on ejabberd (test/support/ejabberd.ts). */
+  startupMs?: number;
 }
 
 /**

@@ -18,7 +18,8 @@ export interface InboundDeps {
   mam: Mam;
   receipts: Receipts;
   /** A live chat message, to show (or hold while its room syncs). */
-  route: (message: InboundMessage) => void;
+  /** `replay`: a 1:1 message the server kept while we were away (it carries a `<delay/>`). */
+  route: (message: InboundMessage, replay: boolean) => void;
   ack: (id: string) => void;
   /** A message of ours bounced; `from` is who says so (absent: our own server). */
   reject: (id: string, error: ParleyError, from: string | undefined) => void;
@@ -63,7 +64,8 @@ export function inbound({ self, mam, receipts, route, ack, reject, error, joined
     // A sender can write any <delay/> into a live stanza. The schema replaced an absurd one;
     // one still ahead of us would sort the message below all others and hold the sync cursor
     // back, so never later than now.
-    route({ ...message, ts: Math.min(message.ts, now) });
+    // A 1:1 message with a <delay/> was kept for us while we were away (XEP-0160, XEP-0203).
+    route({ ...message, ts: Math.min(message.ts, now) }, !muc && delayStamp(stanza) !== undefined);
     // A room echoes our own message back to us (XEP-0045 §7.2.2): proof that it was handled.
     if (muc && message.from === self.user) ack(message.id);
   }

@@ -106,7 +106,10 @@ export class XmppTransport implements Transport {
     this.#mam = mam({
       request,
       self: this.#self,
-      message: deliver,
+      message: (m) => {
+        this.#sync.archived(m);
+        deliver(m);
+      },
       acknowledge,
       earlier,
       historyEnd: (room) => this.events.historyEnd(this.#given(room)),
@@ -134,7 +137,7 @@ export class XmppTransport implements Transport {
       self: this.#self,
       mam: this.#mam,
       receipts: this.#receipts,
-      route: (m) => this.#sync.route(m),
+      route: (m, replay) => this.#sync.route(m, replay),
       ack: (id) => this.events.ack(id, {}),
       reject: (id, error, from) => this.session.bounces.mayBounce(id, from, this.#domain) && this.events.reject(id, error),
       error: (error) => this.events.error(error),

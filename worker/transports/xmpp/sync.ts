@@ -12,6 +12,13 @@ import type { Mam } from './mam.ts';
  * message may carry it only once the room's catch-up has run on this stream: one that arrives
  * before the catch-up starts, or after it failed, would move the cursor past messages never
  * fetched, and the next catch-up would skip them for good. Those are delivered without it.
+ *
+ * A server may also replay its offline storage (XEP-0160) after the catch-up: ejabberd does,
+ * even to a client that queried the archive, and Prosody does not. The replayed messages carry
+ * the server's XEP-0203 `<delay/>`. Those the catch-up brought are duplicates; one older than
+ * anything the catch-up brought is history the archive holds (on a first catch-up, before its
+ * last page: "Show earlier" fetches it in its place), and shown live it would land below the
+ * newest. So a replay older than the catch-up's oldest message is left to the archive.
  */
 export interface CatchUpDeps {
   deliver: (m: InboundMessage) => void;
@@ -25,6 +32,14 @@ export function catchUp(mam: Mam | undefined, { deliver, fail, done }: CatchUpDe
   /** Rooms whose catch-up completed on this stream: their live archive ids are safe cursors. */
   const synced = new Set<string>();
   const withoutCursor = ({ cursor: _, ...m }: InboundMessage): InboundMessage => m;
+  /** room → the server time of the oldest message this stream's catch-up brought. */
+  const oldest = new Map<string, number>();
+  /** Live messages that are replays of offline storage (they carry a `<delay/>`). */
+  const replays = new WeakSet<InboundMessage>();
+  const live = (m: InboundMessage, ok: boolean) => {
+    if (replays.has(m) && m.ts <= (oldest.get(m.room) ?? -Infinity)) return;
+    deliver(ok ? m : withoutCursor(m));
+  };
   return {
     start(peer: Peer, room: string, after: string | undefined): void {
       if (!mam || held.has(room)) return;
@@ -44,15 +59,20 @@ export function catchUp(mam: Mam | undefined, { deliver, fail, done }: CatchUpDe
           const waiting = held.get(room) ?? [];
           held.delete(room);
           if (ok) synced.add(room);
-          waiting.forEach((m) => deliver(ok ? m : withoutCursor(m)));
+          waiting.forEach((m) => live(m, ok));
           done(peer, room);
         });
     },
-    /** A live message: shown now, or after its room's sync. */
-    route(message: InboundMessage): void {
+    /** A message a catch-up brought from the archive, before it is delivered. */
+    archived(message: InboundMessage): void {
+      oldest.set(message.room, Math.min(oldest.get(message.room) ?? Infinity, message.ts));
+    },
+    /** A live message, or (`replay`) one the server kept while we were away: shown now, or after its room's sync. */
+    route(message: InboundMessage, replay = false): void {
+      if (replay) replays.add(message);
       const waiting = held.get(message.room);
       if (waiting) waiting.push(message);
-      else deliver(synced.has(message.room) ? message : withoutCursor(message));
+      else live(message, synced.has(message.room));
     },
   };
 }
