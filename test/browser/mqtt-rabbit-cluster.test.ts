@@ -131,7 +131,7 @@ describe('MQTT on a two-node RabbitMQ cluster (Web MQTT)', () => {
         `[rabbitmq failover] kill -> open on node 2: ${openAt - killedAt} ms; kill -> room live on node 2: ${liveAt - killedAt} ms ` +
           `(${changes.map((c) => `${c.to}${c.url ? `@node${c.url === one.url ? 1 : 2}` : ''} +${c.at - killedAt}`).join(', ')}). ` +
           `A's outbox during the failover: sent ${queued.length}, received ${received}, lost ${queued.length - received}, duplicated ${copies.reduce((n, c) => n + c - 1, 0)} (copies on node 2's wire). ` +
-          `A peer to A right after the kill: sent ${whileAway.length}, received ${awayReceived}, lost ${whileAway.length - awayReceived} (repeats would not show: A keeps one per id) ` +
+          `A peer to A once node 2 saw node 1 gone: sent ${whileAway.length}, received ${awayReceived}, lost ${whileAway.length - awayReceived} (repeats would not show: A keeps one per id) ` +
           `(the peer's PUBACKs: ${JSON.stringify(acks)}; what A lacks was acked and dropped with its session's node, and the gap line says so).`,
       );
 
