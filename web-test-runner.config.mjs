@@ -6,6 +6,7 @@ import { parleyServers } from './test/support/wtr-servers.ts';
 import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
 import { ejabberdServers } from './test/support/wtr-ejabberd.ts';
+import { rabbitServers } from './test/support/wtr-rabbitmq.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 import { browserConditions } from './test/support/wtr-browser-conditions.ts';
@@ -41,6 +42,7 @@ export default {
     // Before parley-xmpp: it takes the XMPP commands whose payload names an ejabberd server.
     ejabberdServers(),
     xmppServers(),
+    rabbitServers(),
     hostileJsonServer(),
     browserConditions(),
   ],

@@ -233,7 +233,21 @@ export type EngineEvent =
    * A new message from someone else that this browser should alert for (sound, Notification).
    * Sent to one tab only, a visible one if there is any, so that each message alerts once.
    */
-  | { type: 'alert'; message: ChatMessage };
+  | { type: 'alert'; message: ChatMessage }
+  /**
+   * Messages may be missing before this point: the server had lost a session the engine
+   * expected (MQTT: CONNACK `sessionPresent=0` on a reconnect; docs/mqtt.md, "Lost sessions").
+   */
+  | ({ type: 'gap' } & Gap);
+
+/** A place in a conversation's list where messages may be missing (the `gap` event). */
+export interface Gap {
+  conversation: string;
+  /** Its place among the messages' `order`s: after every message stored before it was noticed. */
+  order: number;
+  /** When the engine noticed it, ms since the epoch. */
+  at: number;
+}
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -262,6 +276,8 @@ export interface HistoryPage {
   more: boolean;
   /** The server may have older messages than local history; a `history-end` event clears it. */
   serverMore: boolean;
+  /** Places where messages may be missing, among this page's messages (the `gap` event). */
+  gaps?: Gap[];
 }
 
 /** What a tab may call. One instance per tab, exposed over comlink. */

@@ -24,6 +24,8 @@ export interface ConnectionDeps {
   history: History;
   online: () => boolean;
   emit: (event: EngineEvent) => void;
+  /** The server lost a session the transport expected: a gap in each of these conversations (worker/gaps.ts). */
+  sessionLost?: (conversations: string[]) => Promise<void>;
 }
 
 /**
@@ -278,6 +280,8 @@ export class Connection {
       }),
       caughtUp: guard((room, cursor) => this.delivery.caughtUp(room, cursor)),
       error: guard((error: ParleyError) => this.#report(error)),
+      // After what the old link brought is stored, so the gap comes after it.
+      sessionLost: guard(() => this.delivery.stored().then(() => this.deps.sessionLost?.([...this.#rooms.values()]))),
       close: guard((info) => {
         if (info.fatal) this.#stop('failed', info.code, { code: info.code, message: info.reason });
         else this.#lost(info.code, info.reason);

@@ -18,6 +18,7 @@ import { Alerts } from './alerts.ts';
 import { Connection } from './connection.ts';
 import { openParleyDb, type ParleyDb } from './db.ts';
 import { Drafts } from './drafts.ts';
+import { Gaps } from './gaps.ts';
 import { ParleyError, toInfo, ValidationError } from './errors.ts';
 import { History, type StorageFault } from './history.ts';
 import { Outbox } from './outbox.ts';
@@ -86,6 +87,8 @@ export class Engine {
   // Issue 9: the read cursor, drafts and alerts (docs/engine.md).
   readonly reads = new ReadState(() => this.#open());
   readonly drafts = new Drafts(() => this.#open());
+  /** Where messages may be missing after a lost session (worker/gaps.ts). */
+  readonly gaps = new Gaps(() => this.#open());
   readonly #alerts: Alerts;
   /** Unread counts being computed, per conversation; `again` when something changed meanwhile. */
   readonly #counting = new Map<string, { again: boolean }>();
@@ -138,6 +141,7 @@ export class Engine {
         history: this.history,
         online: this.deps.online ?? (() => true),
         emit: (event) => this.#emit(key, event),
+        sessionLost: (conversations) => this.#sessionLost(key, conversations),
       });
       const uploader = new Uploader({
         db: () => this.#open(),
@@ -294,7 +298,10 @@ export class Engine {
     const serverMore = !connection.exhausted(room);
     // Scrolling up past local history: ask the server for the page before our oldest.
     if (!local.more && serverMore && before !== undefined) await connection.older(room, limit);
-    return { ...local, serverMore };
+    // The gaps among this page: from its oldest message (or the start) up to `before`.
+    const oldest = local.more ? local.messages.at(-1)?.order : undefined;
+    const gaps = await this.gaps.list(conversation, oldest, before?.order);
+    return { ...local, serverMore, ...(gaps.length ? { gaps } : {}) };
   }
 
   typing(conversation: string, typing: boolean): void {
@@ -373,6 +380,14 @@ export class Engine {
     // The first join's catch-up is stored by now: it starts out read (worker/read-state.ts).
     if (event.type === 'joined')
       void this.reads.start(event.conversation).then((set) => (set ? this.#countUnread(event.conversation) : undefined), () => undefined);
+  }
+
+  /** A lost session: a gap at the end of each conversation, kept and shown in every tab. */
+  async #sessionLost(key: string, conversations: string[]): Promise<void> {
+    for (const conversation of conversations) {
+      const gap = await this.gaps.add(conversation, this.#timers.now());
+      if (gap) this.#emit(key, { type: 'gap', ...gap });
+    }
   }
 
   /** Someone else's message is stored: the count changes, and one tab may alert (worker/alerts.ts). */

@@ -16,6 +16,7 @@ export const SYSTEM_DEPS: SystemDep[] = [
   { command: '/usr/bin/mosquitto_passwd', pkg: 'mosquitto', usedBy: 'MQTT browser tests (the wrong-password check)' },
   { command: '/usr/bin/mosquitto_pub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },
   { command: '/usr/bin/mosquitto_sub', pkg: 'mosquitto-clients', usedBy: 'MQTT browser tests (a real peer)' },
+  { command: '/usr/lib/rabbitmq/bin/rabbitmq-server', pkg: 'rabbitmq-server', usedBy: 'MQTT browser tests on RabbitMQ (test/support/rabbitmq.ts)' },
   { command: '/usr/bin/prosody', pkg: 'prosody', usedBy: 'XMPP browser tests (demo/prosody.ts)' },
   { command: '/usr/sbin/ejabberdctl', pkg: 'ejabberd', usedBy: 'XMPP browser tests on ejabberd, one node and a cluster (test/support/ejabberd.ts)' },
   // Debian's slixmpp, importable by /usr/bin/python3 only (docs/platform.md).

@@ -6,19 +6,22 @@ import { waitFor } from '../browser/tabs.ts';
  * the engine. `message()` resolves as if the engine stored the message, or, after
  * `failStores()`, rejects as a full IndexedDB would (QuotaExceededError).
  */
-export type Recorded = { [K in keyof TransportEvents]: { event: K; args: Parameters<TransportEvents[K]> } }[keyof TransportEvents];
+/** Every event, the optional ones too (`sessionLost`). */
+type Events = Required<TransportEvents>;
+
+export type Recorded = { [K in keyof Events]: { event: K; args: Parameters<Events[K]> } }[keyof Events];
 
 export class TransportRecorder {
   readonly log: Recorded[] = [];
   /** Messages whose `message()` resolved, in the order they arrived. */
   readonly stored: InboundMessage[] = [];
-  readonly events: TransportEvents;
+  readonly events: Events;
   #failing = false;
 
   constructor() {
     const record =
       <K extends keyof TransportEvents>(event: K) =>
-      (...args: Parameters<TransportEvents[K]>) =>
+      (...args: Parameters<Events[K]>) =>
         void this.log.push({ event, args } as Recorded);
     this.events = {
       open: record('open'),
@@ -39,6 +42,7 @@ export class TransportRecorder {
       caughtUp: record('caughtUp'),
       error: record('error'),
       close: record('close'),
+      sessionLost: record('sessionLost'),
     };
   }
 
@@ -52,15 +56,15 @@ export class TransportRecorder {
   }
 
   /** The arguments of every `event` so far, in order. */
-  all<K extends keyof TransportEvents>(event: K): Parameters<TransportEvents[K]>[] {
-    return this.log.filter((r) => r.event === event).map((r) => r.args as Parameters<TransportEvents[K]>);
+  all<K extends keyof TransportEvents>(event: K): Parameters<Events[K]>[] {
+    return this.log.filter((r) => r.event === event).map((r) => r.args as Parameters<Events[K]>);
   }
 
-  find<K extends keyof TransportEvents>(event: K, match: (...args: Parameters<TransportEvents[K]>) => boolean = () => true) {
+  find<K extends keyof TransportEvents>(event: K, match: (...args: Parameters<Events[K]>) => boolean = () => true) {
     return this.all(event).find((args) => (match as (...a: unknown[]) => boolean)(...args));
   }
 
-  wait<K extends keyof TransportEvents>(event: K, match?: (...args: Parameters<TransportEvents[K]>) => boolean, timeout = 10_000) {
+  wait<K extends keyof TransportEvents>(event: K, match?: (...args: Parameters<Events[K]>) => boolean, timeout = 10_000) {
     return waitFor(() => this.find(event, match), timeout, `transport event "${event}"`);
   }
 

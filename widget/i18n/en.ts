@@ -20,6 +20,7 @@ export const en = {
   today: 'Today',
   yesterday: 'Yesterday',
   unreadable: 'Unreadable message',
+  messagesMissing: 'Some messages may be missing here',
   typing: (names: string[]) => `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`,
   // Connection.
   connected: 'Connected',

@@ -18,6 +18,7 @@ export const fr: Strings = {
   today: 'Aujourd’hui',
   yesterday: 'Hier',
   unreadable: 'Message illisible',
+  messagesMissing: 'Des messages manquent peut-être ici',
   typing: (names) => `${names.join(', ')} ${names.length > 1 ? 'écrivent' : 'écrit'}…`,
   connected: 'Connecté',
   connecting: 'Connexion…',

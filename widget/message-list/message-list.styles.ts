@@ -24,6 +24,18 @@ export const listStyles = css`
     color: var(--_muted);
     padding: 8px 0 4px;
   }
+  /* A lost session: a rule across the list with the words on it, quieter than a message. */
+  .gap-line {
+    align-self: stretch;
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin: 8px 0;
+    font-size: 0.78em;
+    font-style: italic;
+    color: var(--_muted);
+  }
+  .gap-line::before, .gap-line::after { content: ''; flex: 1; border-top: 1px dashed var(--_border); }
   .bubble {
     max-width: 80%;
     box-sizing: border-box;

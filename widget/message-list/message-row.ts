@@ -5,7 +5,7 @@ import type { DateFormats } from '../i18n/dates.ts';
 import { validTime } from '../i18n/dates.ts';
 import type { Strings } from '../i18n/catalogue.ts';
 import { linkify } from './linkify.ts';
-import type { Row } from './rows.ts';
+import type { GapRow, MessageRow, Row } from './rows.ts';
 
 export type MessageAction = 'retry' | 'edit' | 'delete' | 'cancel';
 
@@ -38,6 +38,7 @@ const GLYPHS: Record<MessageStatus, SVGTemplateResult> = {
  * a string), it renders as "unreadable message" and the rest of the list renders as usual.
  */
 export function renderRow(row: Row, ctx: RowContext): TemplateResult {
+  if (row.gap) return gapLine(row, ctx);
   try {
     return messageTemplate(row, ctx);
   } catch {
@@ -45,7 +46,20 @@ export function renderRow(row: Row, ctx: RowContext): TemplateResult {
   }
 }
 
-function messageTemplate({ message: m, dayStart, groupStart }: Row, ctx: RowContext): TemplateResult {
+/**
+ * Where the server may have dropped messages (a lost MQTT session): said once, in the list at
+ * that place, so the visitor does not read a silent gap as "nobody wrote". A separator, as the
+ * day lines are; a list item, since it is a line of the list.
+ */
+function gapLine(row: GapRow, { strings }: RowContext): TemplateResult {
+  return html`
+    <div class="row gap" role="listitem" data-gap=${row.gap.order}>
+      <div class="gap-line" part="gap" role="separator" aria-label=${strings.messagesMissing}><span>${strings.messagesMissing}</span></div>
+    </div>
+  `;
+}
+
+function messageTemplate({ message: m, dayStart, groupStart }: MessageRow, ctx: RowContext): TemplateResult {
   const ts = validTime(m.ts);
   if (ts === undefined) throw new RangeError(`unusable time ${String(m.ts)}`);
   if (typeof m.text !== 'string' || typeof m.from !== 'string' || typeof m.id !== 'string') throw new TypeError('bad field');
@@ -93,7 +107,7 @@ function actions(m: ChatMessage, { strings, act }: RowContext): TemplateResult |
   `;
 }
 
-function unreadable({ key }: Row, { strings }: RowContext): TemplateResult {
+function unreadable({ key }: MessageRow, { strings }: RowContext): TemplateResult {
   return html`
     <div class="row message unreadable group-start" role="listitem" data-id=${key}>
       <div class="bubble" part="message unreadable"><em>${strings.unreadable}</em></div>

@@ -191,7 +191,7 @@ export class ParleyChat extends ParleyChatProperties {
     if (changed.has('lang' as keyof ParleyChat) || changed.has('strings' as keyof ParleyChat) || !this.hasUpdated) void this.#loadStrings();
     if (this.session.messages !== this.#messages) {
       this.#messages = this.session.messages;
-      this.#rows = buildRows(this.#messages);
+      this.#rows = buildRows(this.#messages, this.session.gaps);
       if (this.#open) this.#scroll.willShow(this.#rows);
     }
   }

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, LinkHealth, OpenResult, StateChange, UnreadCount, UploadProgress } from '../../worker/api.ts';
+import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, Gap, LinkHealth, OpenResult, StateChange, UnreadCount, UploadProgress } from '../../worker/api.ts';
 import type { Measured } from '../attachments/measure.ts';
 import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
@@ -46,6 +46,8 @@ export class Session implements ReactiveController {
   conversation?: string;
   /** Own messages whose files are uploading, by id: the engine's last `upload-progress`. */
   uploads = new Map<string, UploadProgress>();
+  /** Places where messages may be missing (the engine's `gap` events and stored ones), by order. */
+  gaps: Gap[] = [];
 
   #client?: EngineClient;
   #opened?: OpenResult;
@@ -94,6 +96,7 @@ export class Session implements ReactiveController {
     // Another tab had the room live already: its `joined` went out before this tab opened it.
     this.joined = opened.joined === true;
     const page = await client.api.history(opened.conversation);
+    this.#addGaps(page.gaps);
     this.merge(page.messages);
     this.more = page.more;
     this.serverMore = serverHasOlder(opened, page);
@@ -108,6 +111,7 @@ export class Session implements ReactiveController {
     this.joined = false;
     this.#opened = undefined;
     this.messages = [];
+    this.gaps = [];
     this.host.requestUpdate();
   }
 
@@ -190,7 +194,19 @@ export class Session implements ReactiveController {
         return;
       case 'alert':
         if (event.message.conversation === this.conversation) this.events.alert?.(event.message);
+        return;
+      case 'gap':
+        if (event.conversation !== this.conversation) return;
+        this.#addGaps([event]);
+        // The list builds its lines when the messages change.
+        return this.redraw();
     }
+  }
+
+  /** Keeps each gap once (a page and an event may bring the same one). */
+  #addGaps(gaps: readonly Gap[] | undefined): void {
+    for (const { conversation, order, at } of gaps ?? [])
+      if (!this.gaps.some((g) => g.order === order)) this.gaps = [...this.gaps, { conversation, order, at }];
   }
 
   #isFresh(m: ChatMessage): boolean {
@@ -217,6 +233,7 @@ export class Session implements ReactiveController {
     try {
       const oldest = this.messages[0];
       const page = await api.history(this.conversation!, oldest ? { order: oldest.order, id: oldest.id } : { order: Infinity, id: '' });
+      this.#addGaps(page.gaps);
       this.merge(page.messages);
       this.more = page.more;
       this.serverMore = serverHasOlder(this.#opened, page);

@@ -121,6 +121,12 @@ export interface TransportEvents {
   caughtUp(room: string, cursor: Cursor): void;
   /** Something went wrong that does not end the link, such as a malformed frame. */
   error(error: ParleyError): void;
+  /**
+   * The server no longer had the session this transport expected, so what was sent to the
+   * visitor meanwhile may be lost (MQTT: CONNACK `sessionPresent=0` on a reconnect, §3.2.2.2).
+   * Reported before `open`; the engine shows a gap in every room of the connection.
+   */
+  sessionLost?(): void;
   close(info: CloseInfo): void;
 }
 

@@ -5,6 +5,7 @@ import { encodeChat, encodeTyping, parseChat, parseTyping } from './payload.ts';
 import { encodeRead, parseRead } from './read-marker.ts';
 import { connect } from './lite/index.ts';
 import { clientIdFor, clientOptions } from './session.ts';
+import { SessionWatch } from './session-watch.ts';
 import { DEFAULT_TOPIC_PREFIX, topicMap, validPrefix, type TopicMap } from './topics.ts';
 import type { CloseCode } from '../../codes.ts';
 import type { CloseInfo, OutgoingMessage, Transport, TransportContext, TransportEvents, TransportModule } from '../transport.ts';
@@ -21,13 +22,14 @@ const REFUSALS: Record<number, { code: CloseCode; reason: string }> = {
 const SUBACK_FAILURE = 128;
 
 /**
- * Parley over MQTT 3.1.1 on a WebSocket, through mqtt.js's client (lite/index.ts); mapping in docs/mqtt.md. No
- * per-connection state here: the broker's persistent session is the state that outlives a link.
+ * Parley over MQTT 3.1.1 on a WebSocket, through mqtt.js's client (lite/index.ts); mapping in
+ * docs/mqtt.md. The broker's persistent session is the state that outlives a link; the
+ * connection only remembers whether it expects one, and which client id (session-watch.ts).
  */
-export const transport: TransportModule<undefined> = {
+export const transport: TransportModule<SessionWatch> = {
   capabilities: { cursor: 'none', serverHistory: false, receipts: false, readMarkers: true, upload: false },
-  session: () => undefined,
-  create: (config, events, context) => new MqttTransport(config, events, context),
+  session: () => new SessionWatch(),
+  create: (config, events, context, session) => new MqttTransport(config, events, context, session),
 };
 
 class MqttTransport implements Transport {
@@ -40,6 +42,7 @@ class MqttTransport implements Transport {
     readonly config: ConnectionConfig,
     readonly events: TransportEvents,
     readonly context: TransportContext,
+    readonly session: SessionWatch,
   ) {
     this.#topics = topicMap(config.topicPrefix ?? DEFAULT_TOPIC_PREFIX);
   }
@@ -53,13 +56,18 @@ class MqttTransport implements Transport {
         ? `The MQTT topic prefix "${prefix}" may not be empty or contain + or #.`
         : undefined;
     if (problem) return queueMicrotask(() => this.#fail({ code: 'config', reason: problem, fatal: true }));
-    clientIdFor(this.context.deviceId, this.config)
+    clientIdFor(this.context.deviceId, this.config, this.session.generation)
       .then((clientId) => !this.#closed && this.#connect(clientId))
       .catch((e) => this.#fail({ code: 'network', reason: `Could not start MQTT: ${e}`, fatal: false }));
   }
 
   #connect(clientId: string): void {
-    const client = connect(this.config.url, clientOptions(this.config, clientId, this.context.heartbeat));
+    const client = connect(this.config.url, clientOptions(this.config, clientId, this.context.heartbeat), (code, reason) => {
+      // RabbitMQ's Web MQTT plugin refuses credentials by closing the WebSocket (1002
+      // "unauthenticated") instead of answering CONNACK 4 (docs/mqtt.md, "RabbitMQ").
+      if (this.#client === client && !client.connected && code === 1002 && /unauthenticated/i.test(reason))
+        this.#fail({ ...REFUSALS[4]!, fatal: true });
+    });
     this.#client = client;
     client.on('packetreceive', (packet) => {
       // Seen before mqtt.js handles the CONNACK: on a refusal it tears the stream down, and
@@ -68,7 +76,10 @@ class MqttTransport implements Transport {
       if (refusal) return this.#fail({ ...refusal, fatal: true });
       this.events.activity();
     });
-    client.on('connect', () => this.events.open());
+    client.on('connect', (connack) => {
+      if (this.session.connected(connack.sessionPresent)) this.events.sessionLost?.();
+      this.events.open();
+    });
     // mqtt.js sends the PUBACK for a QoS 1 message only when handleMessage calls back, and
     // reads no further packet until then. So call back once the engine has stored it (MQTT
     // 3.1.1 §4.3.2: the receiver acknowledges after taking ownership). If it could not store
@@ -97,12 +108,19 @@ class MqttTransport implements Transport {
     // ephemeral (a later marker covers a lost one).
     // SUBACK (§3.9) makes the room live: what is published to it from now on reaches us.
     const topics = { [this.#topics.chat(room)]: { qos: 1 as const }, [this.#topics.typing(room)]: { qos: 0 as const }, [this.#topics.read(room)]: { qos: 0 as const } };
-    this.#client?.subscribe(topics, (error, granted) => {
+    const client = this.#client;
+    client?.subscribe(topics, (error, granted) => {
+      // The link closed before the SUBACK (RabbitMQ closes it for an unreachable session): the
+      // close is what counts, and it is reported; this is no refusal.
+      if (error && (this.#client !== client || !client.connected)) return;
       if (error || !granted || granted.some((g) => g.qos === SUBACK_FAILURE))
         this.events.error(
           new ProtocolError('subscribe-refused', `The broker refused a subscription to room "${room}"${error ? `: ${error.message}` : ''}.`),
         );
-      else this.events.joined(room);
+      else {
+        this.session.subscribed();
+        this.events.joined(room);
+      }
     });
   }
 
@@ -153,6 +171,7 @@ class MqttTransport implements Transport {
     const client = this.#client;
     this.#client = undefined;
     if (!client) return;
+    this.session.closed();
     client.removeAllListeners();
     // An EventEmitter throws an `error` that has no listener; the link is gone either way.
     client.on('error', () => undefined);

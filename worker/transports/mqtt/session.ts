@@ -8,10 +8,12 @@ import type { TransportContext } from '../transport.ts';
  * behind one address, never take over each other's session (§3.1.4, step 2). With a server
  * list it hashes the whole list, so every node of the cluster sees the same client.
  * `parley` + 17 hex digits = 23 characters of [0-9a-zA-Z], which every MQTT 3.1.1 server must
- * accept (§3.1.3.1).
+ * accept (§3.1.3.1). `generation` > 0 gives another id for the same connection, for when the
+ * broker cannot reach the session of the usual one (session-watch.ts).
  */
-export async function clientIdFor(deviceId: string, config: Pick<ConnectionConfig, 'user' | 'url' | 'urls'>): Promise<string> {
-  const input = new TextEncoder().encode(`${deviceId}\u0000${config.user}\u0000${serverUrls(config).join(' ')}`);
+export async function clientIdFor(deviceId: string, config: Pick<ConnectionConfig, 'user' | 'url' | 'urls'>, generation = 0): Promise<string> {
+  const suffix = generation > 0 ? `\u0000${generation}` : '';
+  const input = new TextEncoder().encode(`${deviceId}\u0000${config.user}\u0000${serverUrls(config).join(' ')}${suffix}`);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', input));
   const hex = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `parley${hex.slice(0, 17)}`;

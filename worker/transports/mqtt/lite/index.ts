@@ -10,9 +10,9 @@ import { SocketStream } from './socket-stream.ts';
  * (aliases.ts says which, for Vite and for the browser tests' bundler): what a WebSocket client
  * in a worker needs and nothing more. docs/mqtt.md, "Bundle", has the figures.
  */
-export function connect(url: string, options: IClientOptions): client {
+export function connect(url: string, options: IClientOptions, onSocketClose?: (code: number, reason: string) => void): client {
   // A new socket for each connect; the Connection makes a new client per link anyway.
-  return new MqttClient(() => new SocketStream(url) as unknown as IStream, options);
+  return new MqttClient(() => new SocketStream(url, onSocketClose) as unknown as IStream, options);
 }
 
 /**

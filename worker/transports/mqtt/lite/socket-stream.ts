@@ -22,7 +22,8 @@ export class SocketStream extends EventEmitter {
   #corked = 0;
   #closed = false;
 
-  constructor(url: string) {
+  /** `onSocketClose`: the WebSocket's close code and reason, before the client hears of the close. */
+  constructor(url: string, onSocketClose?: (code: number, reason: string) => void) {
     super();
     this.#socket = new WebSocket(url, 'mqtt');
     this.#socket.binaryType = 'arraybuffer';
@@ -30,7 +31,10 @@ export class SocketStream extends EventEmitter {
     this.#socket.onmessage = (event: MessageEvent<ArrayBuffer | string>) =>
       this.#sink?.write(typeof event.data === 'string' ? Buffer.from(event.data, 'utf8') : Buffer.from(event.data));
     this.#socket.onerror = () => this.emit('error', new Error('The MQTT WebSocket failed.'));
-    this.#socket.onclose = () => this.#close();
+    this.#socket.onclose = (event) => {
+      onSocketClose?.(event.code, event.reason);
+      this.#close();
+    };
   }
 
   pipe<T extends Sink>(sink: T): T {
