@@ -6,6 +6,7 @@ import { parleyServers } from './test/support/wtr-servers.ts';
 import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
+import { hostileXmppServer } from './test/support/wtr-hostile-xmpp.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 import { browserConditions } from './test/support/wtr-browser-conditions.ts';
 
@@ -39,6 +40,7 @@ export default {
     mqttServers(),
     xmppServers(),
     hostileJsonServer(),
+    hostileXmppServer(),
     browserConditions(),
   ],
   browsers: [browserLauncher(browser)],
