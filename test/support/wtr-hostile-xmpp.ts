@@ -20,16 +20,18 @@ const MAM = 'urn:xmpp:mam:2';
  *
  * Server commands (`user` is a bare JID):
  * - `hostile-xmpp-url` → the ws:// URL;
- * - `hostile-xmpp-send {user, frames}`: sends each string, exactly as written, on the user's
- *   bound sockets; returns how many it reached;
+ * - `hostile-xmpp-send {user, frames, last?}`: sends each string, exactly as written, on the
+ *   user's bound sockets, then `last`, which is never kept for a resend (a malformed frame
+ *   would come back on every resume); returns how many sockets it reached;
  * - `hostile-xmpp-hold-mam {user, hold}`: leaves MAM queries unanswered while `hold`;
- * - `hostile-xmpp-acks {user, on}`: answers the client's `<r/>` (it does not by default, so
- *   that sent messages wait unacked);
+ * - `hostile-xmpp-acks {user, on}`: answers the client's `<r/>` or not (it does by default);
  * - `hostile-xmpp-state {user}` → {@link HostileXmppState}.
  */
 export interface HostileXmppState {
   /** Bound sockets. */
   online: number;
+  /** Streams that became usable: bound, or resumed. */
+  links: number;
   /** MAM queries received, and those left unanswered. */
   queries: number;
   held: number;
@@ -42,6 +44,7 @@ export interface HostileXmppState {
 }
 
 interface Account {
+  links: number;
   holdMam: boolean;
   acks: boolean;
   queries: number;
@@ -78,7 +81,7 @@ export function hostileXmppServer(): TestRunnerPlugin {
   const sockets = new Map<WebSocket, { user?: string; full?: string; stream?: Stream }>();
   const account = (user: string): Account => {
     let a = accounts.get(user);
-    if (!a) accounts.set(user, (a = { holdMam: false, acks: false, queries: 0, held: 0, resumed: 0, h: undefined, bodies: [] }));
+    if (!a) accounts.set(user, (a = { links: 0, holdMam: false, acks: true, queries: 0, held: 0, resumed: 0, h: undefined, bodies: [] }));
     return a;
   };
 
@@ -134,6 +137,7 @@ export function hostileXmppServer(): TestRunnerPlugin {
       state.full = `${state.user}/resumed`;
       acked(stream, Number(attr(frame, 'h')));
       a.resumed += 1;
+      a.links += 1;
       ws.send(`<resumed xmlns="${SM}" h="${stream.handled}" previd="${stream.id}"/>`);
       // §5: everything the client had not handled, again, in order.
       for (const again of stream.unacked) ws.send(again);
@@ -155,6 +159,7 @@ export function hostileXmppServer(): TestRunnerPlugin {
       if (type !== 'get' && type !== 'set') return;
       if (frame.includes('urn:ietf:params:xml:ns:xmpp-bind')) {
         state.full = `${state.user}/${/<resource>([^<]*)</.exec(frame)?.[1] ?? 'r'}`;
+        a.links += 1;
         return void send(ws, `<iq type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>${state.full}</jid></bind></iq>`);
       }
       if (frame.includes(MAM)) {
@@ -194,12 +199,15 @@ export function hostileXmppServer(): TestRunnerPlugin {
     async executeCommand({ command, payload }) {
       if (!command.startsWith('hostile-xmpp-')) return undefined;
       if (command === 'hostile-xmpp-url') return `ws://127.0.0.1:${(wss!.address() as AddressInfo).port}/`;
-      const p = payload as { user: string; frames?: string[]; hold?: boolean; on?: boolean };
+      const p = payload as { user: string; frames?: string[]; last?: string; hold?: boolean; on?: boolean };
       const a = account(p.user);
       const bound = [...sockets].filter(([, s]) => s.user === p.user && s.full);
       switch (command) {
         case 'hostile-xmpp-send':
-          for (const [ws] of bound) for (const frame of p.frames ?? []) send(ws, frame);
+          for (const [ws] of bound) {
+            for (const frame of p.frames ?? []) send(ws, frame);
+            if (p.last !== undefined && ws.readyState === ws.OPEN) ws.send(p.last);
+          }
           return bound.length;
         case 'hostile-xmpp-hold-mam':
           a.holdMam = p.hold === true;
@@ -208,7 +216,7 @@ export function hostileXmppServer(): TestRunnerPlugin {
           a.acks = p.on === true;
           return true;
         case 'hostile-xmpp-state':
-          return { online: bound.length, queries: a.queries, held: a.held, resumed: a.resumed, h: a.h, bodies: a.bodies } satisfies HostileXmppState;
+          return { online: bound.length, links: a.links, queries: a.queries, held: a.held, resumed: a.resumed, h: a.h, bodies: a.bodies } satisfies HostileXmppState;
         default:
           return undefined;
       }

@@ -23,6 +23,7 @@ import { receipts, type Receipts } from './receipts.ts';
 import { createClient, forget, newSession, remember, whenReady, type XmppClient, type XmppSession } from './session.ts';
 import { catchUp } from './sync.ts';
 import { handledCount } from './handled.ts';
+import { guardInbound } from './guard.ts';
 import { upload } from './upload.ts';
 import { xml, type Element } from './lib.ts';
 
@@ -83,6 +84,7 @@ export class XmppTransport implements Transport {
       timeout: STEP_TIMEOUT,
     });
     this.#xmpp = xmpp;
+    guardInbound(xmpp, (problem) => this.events.error(new ProtocolError('bad-frame', problem)));
     const handled = handledCount(xmpp.streamManagement);
     const request = (iq: Element) => xmpp.iqCaller.request(iq);
     const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
