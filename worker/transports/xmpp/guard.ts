@@ -37,7 +37,8 @@ export function guardInbound(entity: Entity, fault: (problem: string) => void): 
     onData(data);
     const frame = String(data).trimEnd();
     const { parser } = connection;
-    if (parser && frame && (parser.cursor || !frame.endsWith('>')))
+    // Only a frame that began some XML: one with none (another protocol's text) is left as it was.
+    if (parser && (parser.cursor || (frame.includes('<') && !frame.endsWith('>'))))
       parser.emit('error', new Error('A WebSocket message ended inside an XML element (RFC 7395 §3.3.3).'));
   };
   const onElement = connection._onElement.bind(entity);
