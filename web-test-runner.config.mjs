@@ -8,6 +8,7 @@ import { xmppServers } from './test/support/wtr-xmpp.ts';
 import { ejabberdServers } from './test/support/wtr-ejabberd.ts';
 import { rabbitServers } from './test/support/wtr-rabbitmq.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
+import { hostileXmppServer } from './test/support/wtr-hostile-xmpp.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 import { browserConditions } from './test/support/wtr-browser-conditions.ts';
 
@@ -44,6 +45,7 @@ export default {
     xmppServers(),
     rabbitServers(),
     hostileJsonServer(),
+    hostileXmppServer(),
     browserConditions(),
   ],
   browsers: [browserLauncher(browser)],

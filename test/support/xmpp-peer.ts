@@ -31,6 +31,18 @@ export type PeerCommand =
   /** Answer XEP-0184 receipt requests (the default) or not, as a client that never confirms. */
   | { op: 'receipts'; on: boolean };
 
+type PeerEvent = { event: string } & PeerMessage & { message?: string };
+
+/** One event line from the peer, or undefined for a line that is not a JSON event. */
+function parseEvent(line: string): PeerEvent | undefined {
+  try {
+    const event = JSON.parse(line) as unknown;
+    return typeof event === 'object' && event !== null && typeof (event as PeerEvent).event === 'string' ? (event as PeerEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class XmppPeer {
   readonly received: PeerMessage[] = [];
   /** Answers to `sync` so far. */
@@ -49,7 +61,10 @@ export class XmppPeer {
       const timer = setTimeout(() => reject(new Error(`slixmpp peer ${jid} not ready in ${timeout} ms:\n${peer.#log}`)), timeout);
       child.on('exit', (code) => reject(new Error(`slixmpp peer ${jid} exited (${code}):\n${peer.#log}`)));
       createInterface({ input: child.stdout! }).on('line', (line) => {
-        const event = JSON.parse(line) as { event: string } & PeerMessage & { message?: string };
+        const event = parseEvent(line);
+        // slixmpp or Python itself may print a line of its own (a warning, a traceback) to
+        // stdout: keep it for the log instead of throwing inside the test runner's process.
+        if (!event) return void (peer.#log += `stdout: ${line}\n`);
         if (event.event === 'ready') {
           clearTimeout(timer);
           resolve();

@@ -54,6 +54,11 @@ export class Session implements ReactiveController {
   #attachedAt = 0;
   /** Counts attaches, so that a slow one finishing after a newer one (or a removal) backs out. */
   #attachId = 0;
+  /**
+   * Conversations whose `joined` came while `open()` was still on its way back: on a link that
+   * is up, the server can answer the join before the tab hears what `open()` returned.
+   */
+  #joinedEarly = new Set<string>();
   /** Settles once the conversation is open; a message typed before that waits for it. */
   ready: Promise<void> = Promise.resolve();
   #unsubscribe?: () => void;
@@ -94,7 +99,8 @@ export class Session implements ReactiveController {
     this.conversation = opened.conversation;
     this.state = opened.state;
     // Another tab had the room live already: its `joined` went out before this tab opened it.
-    this.joined = opened.joined === true;
+    this.joined = opened.joined === true || this.#joinedEarly.has(opened.conversation);
+    this.#joinedEarly.clear();
     const page = await client.api.history(opened.conversation);
     this.#addGaps(page.gaps);
     this.merge(page.messages);
@@ -109,6 +115,7 @@ export class Session implements ReactiveController {
     if (this.conversation) void this.#api()?.leave(this.conversation);
     this.conversation = undefined;
     this.joined = false;
+    this.#joinedEarly.clear();
     this.#opened = undefined;
     this.messages = [];
     this.gaps = [];
@@ -169,6 +176,7 @@ export class Session implements ReactiveController {
         this.health = event.health;
         return this.host.requestUpdate();
       case 'joined':
+        if (this.conversation === undefined) this.#joinedEarly.add(event.conversation);
         if (event.conversation !== this.conversation) return;
         this.joined = true;
         return this.host.requestUpdate();

@@ -22,6 +22,8 @@ import { pingAcks } from './ping-acks.ts';
 import { receipts, type Receipts } from './receipts.ts';
 import { createClient, forget, newSession, remember, whenReady, type XmppClient, type XmppSession } from './session.ts';
 import { catchUp } from './sync.ts';
+import { handledCount } from './handled.ts';
+import { guardInbound } from './guard.ts';
 import { upload } from './upload.ts';
 import { xml, type Element } from './lib.ts';
 
@@ -54,8 +56,6 @@ export class XmppTransport implements Transport {
   #present = false;
   /** MUC rooms whose join presence went out on this stream. */
   readonly #joined = new Set<string>();
-  /** canonical room → the string the widget joined it by */
-  readonly #asGiven = new Map<string, string>();
   #sync = catchUp(undefined, { deliver: () => undefined, fail: () => undefined, done: () => undefined });
   #mam?: Mam;
   #receipts?: Receipts;
@@ -84,13 +84,15 @@ export class XmppTransport implements Transport {
       timeout: STEP_TIMEOUT,
     });
     this.#xmpp = xmpp;
+    guardInbound(xmpp, (problem) => this.events.error(new ProtocolError('bad-frame', problem)));
+    const handled = handledCount(xmpp.streamManagement);
     const request = (iq: Element) => xmpp.iqCaller.request(iq);
     const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
     // Only rooms we joined: the engine has no conversation for the rest, and stamping them
     // would grow the ordering clock's maps with every stranger who writes to us.
     const { clock } = this.session;
     const deliver = (m: InboundMessage) =>
-      this.#asGiven.has(m.room) && this.#store({ ...m, room: this.#given(m.room), ts: clock.ordered(m.room, m.ts) });
+      this.session.rooms.has(m.room) && this.#store({ ...m, room: this.#given(m.room), ts: clock.ordered(m.room, m.ts) });
     // A page of older history goes before everything shown, one message at a time: newest first.
     const earlier = (room: string, page: InboundMessage[]) => {
       const ts = clock.orderedBefore(room, page.map((m) => m.ts));
@@ -120,6 +122,7 @@ export class XmppTransport implements Transport {
       fail: (e) => this.#problem('mam', e),
       // A 1:1 chat is live once its catch-up delivered what it held; a MUC room once our presence came back.
       done: (peer, room) => peer.kind === 'chat' && this.events.joined(this.#given(room)),
+      holding: (held) => (held ? handled.hold() : handled.release()),
     });
     this.#upload = upload(request, this.#domain, this.config.uploadService);
     this.#pingAck = pingAcks(() => request(this.#pingStanza()), (id) => this.events.ack(id, {}));
@@ -156,13 +159,13 @@ export class XmppTransport implements Transport {
    * engine finds conversations by the exact string it joined.
    */
   #given(canonical: string): string {
-    return this.#asGiven.get(canonical) ?? canonical;
+    return this.session.rooms.get(canonical) ?? canonical;
   }
 
   join(given: string, after?: Cursor): void {
     const peer = parseRoom(given);
     const room = roomFor(peer);
-    this.#asGiven.set(room, given);
+    this.session.rooms.set(room, given);
     if (peer.kind === 'muc') this.#enter(peer);
     // The query goes out before initial presence: Prosody then skips offline delivery of what
     // the archive holds (mod_mam, "message/offline/broadcast"), so nothing comes twice.
@@ -281,7 +284,10 @@ export class XmppTransport implements Transport {
     this.#xmpp = undefined;
     this.#online = false;
     if (!xmpp) return;
+    // Before the resumption state is saved: what the catch-up held stays out of `h` (./handled.ts).
+    this.#sync.stop();
     xmpp.removeAllListeners();
+    xmpp.halt();
     xmpp.on('error', () => undefined);
     if (this.#unresumable) {
       forget(this.session);

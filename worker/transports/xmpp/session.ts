@@ -28,7 +28,12 @@ export interface SessionOptions {
   timeout: number;
 }
 
-export type XmppClient = Entity & { streamManagement: StreamManagement; iqCaller: IqCaller };
+export type XmppClient = Entity & {
+  streamManagement: StreamManagement;
+  iqCaller: IqCaller;
+  /** Stops what xmpp.js still has running for this client: see {@link createClient}. */
+  halt(): void;
+};
 
 /**
  * XEP-0198 resumption state that outlives one transport. The Connection makes a new transport
@@ -55,9 +60,15 @@ export interface XmppSession {
    * one account in one room, so it outlives each link and tells our messages from others'.
    */
   occupantIds: Map<string, string>;
+  /**
+   * Every room joined, canonical → the string the widget joined it by (the engine finds
+   * conversations by that exact string). Per connection, not per link: a resumed stream
+   * resends what the last one did not handle (XEP-0198 §5) before the rooms are joined again.
+   */
+  rooms: Map<string, string>;
 }
 
-export const newSession = (): XmppSession => ({ clock: new Clock(), bounces: new Bounces(), occupantIds: new Map() });
+export const newSession = (): XmppSession => ({ clock: new Clock(), bounces: new Bounces(), occupantIds: new Map(), rooms: new Map() });
 
 /** Keeps what a later attempt needs to resume this stream; forgets a stream that was not resumable. */
 export function remember(session: XmppSession, sm: StreamManagement): void {
@@ -79,6 +90,7 @@ export function forget(session: XmppSession): void {
  * off), no TCP/TLS/DNS (@xmpp/client 0.14's browser map misses `node:dns`), and PLAIN as the
  * only SASL mechanism (SCRAM needs Node's crypto there), so use `wss://` in production.
  * SM's own periodic `<r/>` and dead-link timeout are off: the engine's heartbeat calls ping().
+ * `halt()` stops SM's ack-request timer and every pending iq's timeout, for a released client.
  * It starts from saved resumption state, if any, so xmpp.js sends `<resume/>` (XEP-0198 §5).
  */
 export function createClient(session: XmppSession, o: SessionOptions): XmppClient {
@@ -93,7 +105,11 @@ export function createClient(session: XmppSession, o: SessionOptions): XmppClien
   _plain(saslFactory);
   // Stream features run in the order they are registered: SASL, then SM (resume), then bind.
   _sasl({ streamFeatures, saslFactory }, (authenticate) => authenticate({ username: o.username, password: o.password }, 'PLAIN'));
+  const listening = entity.listeners('disconnect');
   const sm = _streamManagement({ streamFeatures, entity, middleware });
+  // SM clears its ack-request timers (and turns itself off) only on 'disconnect', which a
+  // released client no longer hears: the transport removes every listener first.
+  const smDisconnect = entity.listeners('disconnect').filter((l) => !listening.includes(l)) as (() => void)[];
   _resourceBinding({ streamFeatures, iqCaller }, o.resource);
 
   sm.timeout = 0;
@@ -105,7 +121,14 @@ export function createClient(session: XmppSession, o: SessionOptions): XmppClien
     session.resumable = undefined;
     Object.assign(sm, { id: saved.id, inbound: saved.inbound, outbound: saved.outbound, outbound_q: saved.queue });
   }
-  return Object.assign(entity, { streamManagement: sm, iqCaller });
+  // Without this, a request pending at release keeps its 30 s timeout, and then fails into
+  // code (a catch-up, ./sync.ts) whose link has long gone.
+  const halt = () => {
+    smDisconnect.forEach((l) => l());
+    for (const pending of iqCaller.handlers.values()) pending.reject(new Error('The link closed.'));
+    iqCaller.handlers.clear();
+  };
+  return Object.assign(entity, { streamManagement: sm, iqCaller, halt });
 }
 
 const SM = 'urn:xmpp:sm:3';

@@ -25,9 +25,14 @@ export interface CatchUpDeps {
   fail: (e: unknown) => void;
   /** The room's catch-up finished (or failed, which `fail` reported): what was held has been delivered. */
   done: (peer: Peer, room: string) => void;
+  /**
+   * A live message was just held (`true`), or nothing is held any more (`false`): a held
+   * message is not handled yet, so XEP-0198 must not count it (./handled.ts).
+   */
+  holding?: (held: boolean) => void;
 }
 
-export function catchUp(mam: Mam | undefined, { deliver, fail, done }: CatchUpDeps) {
+export function catchUp(mam: Mam | undefined, { deliver, fail, done, holding }: CatchUpDeps) {
   const held = new Map<string, InboundMessage[]>();
   /** Rooms whose catch-up completed on this stream: their live archive ids are safe cursors. */
   const synced = new Set<string>();
@@ -40,6 +45,8 @@ export function catchUp(mam: Mam | undefined, { deliver, fail, done }: CatchUpDe
     if (replays.has(m) && m.ts <= (oldest.get(m.room) ?? -Infinity)) return;
     deliver(ok ? m : withoutCursor(m));
   };
+  /** The link ended: what is held stays unhandled (the server sends it again on resume). */
+  let stopped = false;
   return {
     start(peer: Peer, room: string, after: string | undefined): void {
       if (!mam || held.has(room)) return;
@@ -53,13 +60,15 @@ export function catchUp(mam: Mam | undefined, { deliver, fail, done }: CatchUpDe
         .then((last) => (peer.kind === 'chat' ? mam.sync(peer, room, last, true) : undefined))
         .catch((e: unknown) => {
           ok = false;
-          fail(e);
+          if (!stopped) fail(e);
         })
         .finally(() => {
+          if (stopped) return;
           const waiting = held.get(room) ?? [];
           held.delete(room);
           if (ok) synced.add(room);
           waiting.forEach((m) => live(m, ok));
+          if (![...held.values()].some((w) => w.length)) holding?.(false);
           done(peer, room);
         });
     },
@@ -69,10 +78,18 @@ export function catchUp(mam: Mam | undefined, { deliver, fail, done }: CatchUpDe
     },
     /** A live message, or (`replay`) one the server kept while we were away: shown now, or after its room's sync. */
     route(message: InboundMessage, replay = false): void {
+      if (stopped) return;
       if (replay) replays.add(message);
       const waiting = held.get(message.room);
-      if (waiting) waiting.push(message);
-      else live(message, synced.has(message.room));
+      if (waiting) {
+        waiting.push(message);
+        holding?.(true);
+      } else live(message, synced.has(message.room));
+    },
+    /** The link ended: drop what is held, unhandled, and deliver nothing more. */
+    stop(): void {
+      stopped = true;
+      held.clear();
     },
   };
 }

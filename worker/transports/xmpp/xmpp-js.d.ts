@@ -31,6 +31,7 @@ declare module '@xmpp/client-core' {
   interface Emitter<E extends Record<string, (...args: never[]) => void>> {
     on<K extends keyof E>(event: K, listener: E[K]): this;
     removeAllListeners(event?: string): this;
+    listeners(event: string): ((...args: never[]) => void)[];
   }
 
   /** XEP-0198 state; packages/stream-management/index.js. */
@@ -58,6 +59,8 @@ declare module '@xmpp/client-core' {
 
   export interface IqCaller {
     request(stanza: Element, timeout?: number): Promise<Element>;
+    /** Pending requests by iq id; each holds a timeout until settled (packages/iq/caller.js). */
+    handlers: Map<string, { reject(error: Error): void }>;
   }
 
   export interface Entity
