@@ -233,7 +233,13 @@ export type EngineEvent =
    * A new message from someone else that this browser should alert for (sound, Notification).
    * Sent to one tab only, a visible one if there is any, so that each message alerts once.
    */
-  | { type: 'alert'; message: ChatMessage };
+  | { type: 'alert'; message: ChatMessage }
+  /**
+   * Several events of one task, in order, as one message across the worker boundary
+   * (worker/event-batch.ts). The engine client hands them to its listeners one by one, so a
+   * listener of `engineClient().on` never sees this type.
+   */
+  | { type: 'batch'; events: EngineEvent[] };
 
 export type EngineListener = (event: EngineEvent) => void;
 

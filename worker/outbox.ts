@@ -14,31 +14,125 @@ export class Outbox {
 
   /**
    * Stores the message and queues it, atomically, with its files' Blobs if it has any
-   * (worker/uploads/uploader.ts). Rejects, dropping nothing, when full.
+   * (worker/uploads/uploader.ts). Rejects, dropping nothing, when full. Adds that arrive while
+   * a write is under way go together in the next transaction (one commit for a burst of sends,
+   * in call order); each still succeeds or fails on its own count.
    */
-  async add(message: ChatMessage, connection: string, upload?: UploadRecord): Promise<void> {
-    const db = await this.db();
-    const stores: ('messages' | 'outbox' | 'uploads')[] = upload ? ['messages', 'outbox', 'uploads'] : ['messages', 'outbox'];
-    const tx = db.transaction(stores, 'readwrite');
-    const queued = await tx.objectStore('outbox').index('by-connection').count(connection);
-    if (queued >= this.limit) {
-      tx.abort();
-      await tx.done.catch(() => undefined);
-      throw new ValidationError(
-        'outbox-full',
-        `${queued} messages are still waiting to be sent. Wait for the connection, or cancel some.`,
-      );
+  add(message: ChatMessage, connection: string, upload?: UploadRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#adds.push({ message, connection, upload, resolve, reject });
+      if (this.#adds.length === 1 && !this.#adding) void this.#writeAdds();
+    });
+  }
+
+  /** Adds waiting for the next transaction, in call order. */
+  #adds: PendingAdd[] = [];
+  #adding = false;
+
+  async #writeAdds(): Promise<void> {
+    this.#adding = true;
+    while (this.#adds.length) {
+      const batch = this.#adds;
+      this.#adds = [];
+      if (!(await this.#writeAll(batch))) await this.#writeCounted(batch);
     }
-    await tx.objectStore('messages').put(message);
-    await tx.objectStore('outbox').add({ id: message.id, connection, conversation: message.conversation });
-    if (upload) await tx.objectStore('uploads').put(upload);
-    await tx.done;
+    this.#adding = false;
+  }
+
+  /**
+   * The usual case in one round trip: counts and writes issued together, the counts answered
+   * first (they were asked first). If a connection would pass its bound, nothing is written
+   * (the transaction aborts) and the batch goes one by one instead: false.
+   */
+  async #writeAll(batch: PendingAdd[]): Promise<boolean> {
+    try {
+      const db = await this.db();
+      const tx = db.transaction(storesOf(batch), 'readwrite');
+      const outbox = tx.objectStore('outbox');
+      const adding = new Map<string, number>();
+      for (const { connection } of batch) adding.set(connection, (adding.get(connection) ?? 0) + 1);
+      const counts = Promise.all([...adding].map(async ([connection, n]) => (await outbox.index('by-connection').count(connection)) + n <= this.limit));
+      for (const { message, connection, upload } of batch) {
+        tx.objectStore('messages').put(message).catch(quiet);
+        outbox.add({ id: message.id, connection, conversation: message.conversation }).catch(quiet);
+        if (upload) tx.objectStore('uploads').put(upload).catch(quiet);
+      }
+      if (!(await counts).every(Boolean)) {
+        tx.abort();
+        await tx.done.catch(quiet);
+        return false;
+      }
+      await tx.done;
+      for (const add of batch) add.resolve();
+    } catch (e) {
+      for (const add of batch) add.reject(e);
+    }
+    return true;
+  }
+
+  /** One by one against the bound: each add is refused alone if its connection is full. */
+  async #writeCounted(batch: PendingAdd[]): Promise<void> {
+    const accepted: PendingAdd[] = [];
+    try {
+      const db = await this.db();
+      const tx = db.transaction(storesOf(batch), 'readwrite');
+      const counts = new Map<string, number>();
+      for (const add of batch) {
+        let queued = counts.get(add.connection);
+        if (queued === undefined) queued = await tx.objectStore('outbox').index('by-connection').count(add.connection);
+        if (queued >= this.limit) {
+          add.reject(
+            new ValidationError('outbox-full', `${queued} messages are still waiting to be sent. Wait for the connection, or cancel some.`),
+          );
+          counts.set(add.connection, queued);
+          continue;
+        }
+        counts.set(add.connection, queued + 1);
+        tx.objectStore('messages').put(add.message).catch(quiet);
+        tx.objectStore('outbox').add({ id: add.message.id, connection: add.connection, conversation: add.message.conversation }).catch(quiet);
+        if (add.upload) tx.objectStore('uploads').put(add.upload).catch(quiet);
+        accepted.push(add);
+      }
+      await tx.done;
+      for (const add of accepted) add.resolve();
+    } catch (e) {
+      // The database did not open, or the transaction aborted: none of this batch is stored.
+      // (Those refused as over the bound are settled already; a second reject is a no-op.)
+      for (const add of batch) add.reject(e);
+    }
   }
 
   /** Queued entries of one connection, oldest first. */
   async pending(connection: string): Promise<OutboxEntry[]> {
     const db = await this.db();
     return db.getAllFromIndex('outbox', 'by-connection', connection);
+  }
+
+  /**
+   * A drain pass's reads and writes in one transaction: the connection's queue, oldest first,
+   * each entry with its stored message (not read for entries `skip` names: in flight already);
+   * `pick` chooses, synchronously, what to send and what to drop. Of those picked, the `queued`
+   * become `sending` (worker/message-status.ts); those dropped leave the queue. Returns what was
+   * picked, as stored now, and whether its status moved. One transaction, so a cancel, an ack
+   * or a Retry lands wholly before or after it.
+   */
+  async claim(connection: string, skip: (id: string) => boolean, pick: (queue: Queued[]) => Picked): Promise<Claimed[]> {
+    const db = await this.db();
+    const tx = db.transaction(['outbox', 'messages'], 'readwrite');
+    const messages = tx.objectStore('messages');
+    const entries = await tx.objectStore('outbox').index('by-connection').getAll(connection);
+    const unsent = entries.filter((entry) => !skip(entry.id));
+    const stored = await Promise.all(unsent.map((entry) => messages.get([entry.conversation, entry.id])));
+    const { send, drop } = pick(unsent.map((entry, i) => ({ entry, message: stored[i] })));
+    const claimed = send.map(({ entry, message }): Claimed => {
+      if (message.status !== 'queued') return { entry, message, moved: false };
+      const sending: ChatMessage = { ...message, status: 'sending' };
+      messages.put(sending).catch(quiet);
+      return { entry, message: sending, moved: true };
+    });
+    for (const entry of drop) if (entry.order !== undefined) tx.objectStore('outbox').delete(entry.order).catch(quiet);
+    await tx.done;
+    return claimed;
   }
 
   /** The queued entry of message `id`, if it is queued. */
@@ -79,4 +173,40 @@ export class Outbox {
     await tx.done;
     return entry;
   }
+}
+
+interface PendingAdd {
+  message: ChatMessage;
+  connection: string;
+  /** Its files' Blobs, kept until they are uploaded. */
+  upload?: UploadRecord;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** The stores a batch of adds writes: `uploads` only when one of them has files. */
+function storesOf(batch: readonly PendingAdd[]): ('messages' | 'outbox' | 'uploads')[] {
+  return batch.some((add) => add.upload) ? ['messages', 'outbox', 'uploads'] : ['messages', 'outbox'];
+}
+
+/** A write issued without waiting: its failure aborts the transaction, which `tx.done` reports. */
+const quiet = (): undefined => undefined;
+
+/** One entry of the queue, with its stored message (undefined: gone). */
+export interface Queued {
+  entry: OutboxEntry;
+  message?: ChatMessage;
+}
+
+/** What a drain pass chose: to send (`queued` or `sending` ones), and entries to drop. */
+export interface Picked {
+  send: { entry: OutboxEntry; message: ChatMessage }[];
+  drop: OutboxEntry[];
+}
+
+export interface Claimed {
+  entry: OutboxEntry;
+  message: ChatMessage;
+  /** It moved from `queued` to `sending` (else it was `sending` already: resent). */
+  moved: boolean;
 }
