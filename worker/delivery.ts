@@ -3,7 +3,7 @@ import { ParleyError, StorageError, toInfo } from './errors.ts';
 import type { HealthRecorder } from './health.ts';
 import type { History, QueuedMove, QueuedMoved } from './history.ts';
 import { sourcesOf } from './message-status.ts';
-import type { Outbox, Picked } from './outbox.ts';
+import type { Outbox, Queued } from './outbox.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -155,21 +155,25 @@ export class Delivery {
       return [{ arrival, message, place: older ? ('oldest' as const) : ('newest' as const) }];
     });
     if (!wanted.length) return;
-    let shown: (ChatMessage | undefined)[];
+    // Shown as soon as the batch knows what is new (its reads are done, its writes issued),
+    // without waiting for the commit; acknowledged to the server only after the commit. If the
+    // commit fails the link drops and the server sends them again: a tab that showed one
+    // already keeps it once (it merges by id), and the new link stores it.
+    const show = (shown: readonly (ChatMessage | undefined)[]) => {
+      for (const message of shown) {
+        if (message) this.link.emit({ type: 'message', message });
+        if (message && !message.mine) this.traffic?.message('in', message.text);
+      }
+    };
     try {
-      shown = await this.history.receiveMany(wanted);
+      await this.history.receiveMany(wanted, show);
     } catch (e) {
       const error = StorageError.from(e, 'Could not store a message that arrived; it will be fetched again.');
       this.link.storageFailed(error, generation);
       for (const { arrival } of wanted) arrival.reject(error);
       return;
     }
-    for (const [i, { arrival }] of wanted.entries()) {
-      const message = shown[i];
-      if (message) this.link.emit({ type: 'message', message });
-      if (message && !message.mine) this.traffic?.message('in', message.text);
-      arrival.resolve();
-    }
+    for (const { arrival } of wanted) arrival.resolve();
   }
 
   /** The server has our message `id`: `sent`, out of the outbox, out of #inflight; resolves once stored. */
@@ -244,51 +248,39 @@ export class Delivery {
     // pass, which starts again from the oldest. A link can come up while a pass runs, and a
     // later message must not go out on it before an earlier one.
     const held = new Set<string>();
-    const picked: string[] = [];
-    const claimed = await this.outbox.claim(
-      this.key,
-      (id) => this.#inflight.has(id),
-      (queue) => {
-        const choice: Picked = { send: [], drop: [] };
-        for (const { entry, message } of queue) {
-          // Gone, or confirmed or refused by a server whose ack its engine did not finish (above).
-          if (!message || (message.status !== 'queued' && message.status !== 'sending')) {
-            choice.drop.push(entry);
-            continue;
-          }
-          if (held.has(message.room)) continue;
-          // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
-          // they are done. The room is not held: text sent meanwhile need not wait for a large file.
-          if (message.attachments?.some((a) => !a.url)) continue;
-          // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
-          if (!this.link.isLive(message.room)) {
-            held.add(message.room);
-            continue;
-          }
-          // In flight before its status is written: an ack that lands meanwhile must win (and
-          // the table refuses sent → sending). Already `sending`: an engine that stopped
-          // mid-send left it so; send it again (ids dedupe).
-          this.#inflight.set(message.id, { conversation: message.conversation, key: entry.order });
-          picked.push(message.id);
-          choice.send.push({ entry, message });
-        }
-        return choice;
-      },
-    ).catch((e: unknown) => {
-      // Nothing was marked: what this pass picked is unsent, for the next pass.
-      for (const id of picked) this.#inflight.delete(id);
-      throw e;
-    });
-    for (const { message, moved } of claimed) {
-      if (moved) this.link.emit({ type: 'status', conversation: message.conversation, id: message.id, status: 'sending', order: message.order });
+    const sent: ChatMessage[] = [];
+    const drop: Queued[] = [];
+    for (const queued of await this.outbox.queue(this.key, (id) => this.#inflight.has(id))) {
+      const { entry, message } = queued;
+      // Gone, or confirmed or refused by a server whose ack its engine did not finish (above).
+      if (!message || (message.status !== 'queued' && message.status !== 'sending')) {
+        drop.push(queued);
+        continue;
+      }
+      if (held.has(message.room)) continue;
+      // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
+      // they are done. The room is not held: text sent meanwhile need not wait for a large file.
+      if (message.attachments?.some((a) => !a.url)) continue;
+      // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
+      if (!this.link.isLive(message.room)) {
+        held.add(message.room);
+        continue;
+      }
       const { id, room, from, name, text, ts, attachments } = message;
-      const outgoing = { id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) };
-      // The link may have dropped while the status was written: its room waits for the next pass.
-      if (held.has(room) || !this.link.isLive(room) || !this.link.send(outgoing)) {
-        this.#inflight.delete(id);
+      if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) {
         held.add(room);
-      } else this.traffic?.message('out', text);
+        continue;
+      }
+      // Sent before its status is written: nothing waits for a commit between the queue and the
+      // wire. Already `sending`: an engine that stopped mid-send left it so; sent again (ids
+      // dedupe). The status follows in one write for the pass, where an ack that landed
+      // meanwhile wins (the table refuses sent → sending) and a dropped link leaves it queued.
+      this.#inflight.set(id, { conversation: message.conversation, key: entry.order });
+      this.traffic?.message('out', text);
+      sent.push(message);
     }
+    const moved = await this.outbox.mark(sent, (id) => this.#inflight.has(id), drop);
+    for (const m of moved) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
   }
 
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */

@@ -90,9 +90,15 @@ export class History {
   /**
    * {@link receive} for messages that arrived together, in one transaction: what a burst costs
    * is then one commit, not one per message. All are stored or none (the transaction aborts),
-   * in arrival order; returns what to show for each, as receive() does.
+   * in arrival order; returns what to show for each, as receive() does. `placed` hears the
+   * same list as soon as the batch knows it (its reads are done and its writes issued), before
+   * the commit: the caller may show the messages then, and acknowledge them only once this
+   * resolves.
    */
-  async receiveMany(arrivals: readonly Arrival[]): Promise<(ChatMessage | undefined)[]> {
+  async receiveMany(
+    arrivals: readonly Arrival[],
+    placed: (shown: readonly (ChatMessage | undefined)[]) => void = () => undefined,
+  ): Promise<(ChatMessage | undefined)[]> {
     const fault = this.fault();
     if (fault) throw fault;
     const db = await this.db();
@@ -126,6 +132,7 @@ export class History {
       }
     }
     for (const { record, changed } of moved.values()) if (changed && record) cursors.put(record).catch(quiet);
+    placed(shown);
     await tx.done;
     return shown;
   }

@@ -63,11 +63,16 @@ export class Outbox {
         return false;
       }
       await tx.done;
-      for (const add of batch) add.resolve();
+      for (const add of batch) this.#added(add);
     } catch (e) {
       for (const add of batch) add.reject(e);
     }
     return true;
+  }
+
+  #added(add: PendingAdd): void {
+    if (!add.upload) this.#fresh.set(add.message.id, add.message);
+    add.resolve();
   }
 
   /** One by one against the bound: each add is refused alone if its connection is full. */
@@ -94,7 +99,7 @@ export class Outbox {
         accepted.push(add);
       }
       await tx.done;
-      for (const add of accepted) add.resolve();
+      for (const add of accepted) this.#added(add);
     } catch (e) {
       // The database did not open, or the transaction aborted: none of this batch is stored.
       // (Those refused as over the bound are settled already; a second reject is a no-op.)
@@ -109,31 +114,64 @@ export class Outbox {
   }
 
   /**
-   * A drain pass's reads and writes in one transaction: the connection's queue, oldest first,
-   * each entry with its stored message (not read for entries `skip` names: in flight already);
-   * `pick` chooses, synchronously, what to send and what to drop. Of those picked, the `queued`
-   * become `sending` (worker/message-status.ts); those dropped leave the queue. Returns what was
-   * picked, as stored now, and whether its status moved. One transaction, so a cancel, an ack
-   * or a Retry lands wholly before or after it.
+   * A drain pass's read: the connection's queue, oldest first, each entry with its stored
+   * message (not read for entries `skip` names: in flight already). Read-only, so that nothing
+   * waits for a commit before the pass sends; a message added by this engine since the last
+   * pass comes from memory (see #fresh), so the usual send costs one read.
    */
-  async claim(connection: string, skip: (id: string) => boolean, pick: (queue: Queued[]) => Picked): Promise<Claimed[]> {
+  async queue(connection: string, skip: (id: string) => boolean): Promise<Queued[]> {
+    const db = await this.db();
+    const tx = db.transaction(['outbox', 'messages']);
+    const messages = tx.objectStore('messages');
+    const entries = (await tx.objectStore('outbox').index('by-connection').getAll(connection)).filter((entry) => !skip(entry.id));
+    const stored = await Promise.all(
+      entries.map((entry) => {
+        const fresh = this.#fresh.get(entry.id);
+        this.#fresh.delete(entry.id);
+        return fresh ?? messages.get([entry.conversation, entry.id]);
+      }),
+    );
+    return entries.map((entry, i) => ({ entry, message: stored[i] }));
+  }
+
+  /**
+   * After a drain pass sent its messages: those still `queued` become `sending` if `still`
+   * says they are in flight (an ack or a dropped link may have come first: the ack wins, and a
+   * dropped link leaves them queued), and the entries `drop` names leave the queue if their
+   * message is still gone or settled (a Retry meanwhile keeps it). One transaction; returns
+   * the messages that moved.
+   */
+  async mark(sent: readonly ChatMessage[], still: (id: string) => boolean, drop: readonly Queued[]): Promise<ChatMessage[]> {
+    if (!sent.length && !drop.length) return [];
     const db = await this.db();
     const tx = db.transaction(['outbox', 'messages'], 'readwrite');
     const messages = tx.objectStore('messages');
-    const entries = await tx.objectStore('outbox').index('by-connection').getAll(connection);
-    const unsent = entries.filter((entry) => !skip(entry.id));
-    const stored = await Promise.all(unsent.map((entry) => messages.get([entry.conversation, entry.id])));
-    const { send, drop } = pick(unsent.map((entry, i) => ({ entry, message: stored[i] })));
-    const claimed = send.map(({ entry, message }): Claimed => {
-      if (message.status !== 'queued') return { entry, message, moved: false };
+    const [current, dropped] = await Promise.all([
+      Promise.all(sent.map((m) => messages.get([m.conversation, m.id]))),
+      Promise.all(drop.map(({ entry }) => messages.get([entry.conversation, entry.id]))),
+    ]);
+    const moved: ChatMessage[] = [];
+    for (const message of current) {
+      if (message?.status !== 'queued' || !still(message.id)) continue;
       const sending: ChatMessage = { ...message, status: 'sending' };
       messages.put(sending).catch(quiet);
-      return { entry, message: sending, moved: true };
-    });
-    for (const entry of drop) if (entry.order !== undefined) tx.objectStore('outbox').delete(entry.order).catch(quiet);
+      moved.push(sending);
+    }
+    for (const [i, { entry }] of drop.entries()) {
+      const message = dropped[i];
+      if (message && (message.status === 'queued' || message.status === 'sending')) continue;
+      if (entry.order !== undefined) tx.objectStore('outbox').delete(entry.order).catch(quiet);
+    }
     await tx.done;
-    return claimed;
+    return moved;
   }
+
+  /**
+   * Messages this engine added and no drain pass has read yet, by id: what engine.send() wrote
+   * is what the pass would read back. Only plain messages (one with files changes as its
+   * uploads finish), and each is used once.
+   */
+  readonly #fresh = new Map<string, ChatMessage>();
 
   /** The queued entry of message `id`, if it is queued. */
   async get(id: string): Promise<OutboxEntry | undefined> {
@@ -166,6 +204,7 @@ export class Outbox {
 
   /** Takes the message out of the queue; returns its entry, or undefined if it was not queued. */
   async remove(id: string): Promise<OutboxEntry | undefined> {
+    this.#fresh.delete(id);
     const db = await this.db();
     const tx = db.transaction('outbox', 'readwrite');
     const entry = await tx.store.index('by-id').get(id);
@@ -198,15 +237,4 @@ export interface Queued {
   message?: ChatMessage;
 }
 
-/** What a drain pass chose: to send (`queued` or `sending` ones), and entries to drop. */
-export interface Picked {
-  send: { entry: OutboxEntry; message: ChatMessage }[];
-  drop: OutboxEntry[];
-}
 
-export interface Claimed {
-  entry: OutboxEntry;
-  message: ChatMessage;
-  /** It moved from `queued` to `sending` (else it was `sending` already: resent). */
-  moved: boolean;
-}
