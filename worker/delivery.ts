@@ -90,7 +90,32 @@ export class Delivery {
    * if it could not be. The transport acknowledges it to the server only after that.
    */
   received(inbound: InboundMessage): Promise<void> {
-    return this.#queueArrival({ kind: 'message', inbound, generation: this.link.generation() });
+    return this.#queueArrival({ kind: 'message', inbound, generation: this.link.generation(), shown: false });
+  }
+
+  /**
+   * conversation → the highest relay sequence stored or shown in it (read from the database
+   * with the conversation's first inbound batch). A message from someone else with a higher
+   * sequence is new for certain, as a relay gives every message one sequence for good
+   * (README, "The JSON protocol": a resend keeps its first `seq`), and its place is its sequence: it is shown from memory as soon as its
+   * batch's transaction exists, before the batch reads anything (acknowledged still only after
+   * the commit). Not sooner: what the engine reads on a `message` event (the unread count)
+   * must queue behind the write that stores it. Anything else, or before the conversation's
+   * first batch, is shown once its batch has read what is stored.
+   */
+  readonly #newest = new Map<string, number>();
+
+  /** Shows at once the messages of a batch that are new for certain (see #newest). */
+  #showAtOnce(wanted: readonly { arrival: MessageArrival; message: Omit<ChatMessage, 'order'> }[]): void {
+    for (const { arrival, message } of wanted) {
+      const newest = this.#newest.get(message.conversation);
+      const seq = message.cursor?.kind === 'seq' ? message.cursor.seq : undefined;
+      if (newest === undefined || seq === undefined || seq <= newest || arrival.inbound.older || message.mine) continue;
+      this.#newest.set(message.conversation, seq);
+      arrival.shown = true;
+      this.link.emit({ type: 'message', message: { ...message, order: seq } });
+      this.traffic?.message('in', message.text);
+    }
   }
 
   /**
@@ -159,14 +184,19 @@ export class Delivery {
     // without waiting for the commit; acknowledged to the server only after the commit. If the
     // commit fails the link drops and the server sends them again: a tab that showed one
     // already keeps it once (it merges by id), and the new link stores it.
-    const show = (shown: readonly (ChatMessage | undefined)[]) => {
-      for (const message of shown) {
-        if (message) this.link.emit({ type: 'message', message });
-        if (message && !message.mine) this.traffic?.message('in', message.text);
+    const show = (shown: readonly (ChatMessage | undefined)[], newest: ReadonlyMap<string, number>) => {
+      for (const [i, message] of shown.entries()) {
+        if (!message || wanted[i]!.arrival.shown) continue;
+        this.link.emit({ type: 'message', message });
+        if (!message.mine) this.traffic?.message('in', message.text);
       }
+      for (const [conversation, order] of newest) this.#newest.set(conversation, Math.max(order, this.#newest.get(conversation) ?? -Infinity));
     };
+    // Conversations of this batch with relay sequences whose highest one is not known yet.
+    const edges = new Set<string>();
+    for (const { message } of wanted) if (message.cursor?.kind === 'seq' && !this.#newest.has(message.conversation)) edges.add(message.conversation);
     try {
-      await this.history.receiveMany(wanted, show);
+      await this.history.receiveMany(wanted, show, [...edges], () => this.#showAtOnce(wanted));
     } catch (e) {
       const error = StorageError.from(e, 'Could not store a message that arrived; it will be fetched again.');
       this.link.storageFailed(error, generation);
@@ -304,7 +334,8 @@ interface Pending {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
-type MessageArrival = Pending & { kind: 'message'; inbound: InboundMessage };
+/** `shown`: emitted to the tabs on arrival already (see Delivery.#newest). */
+type MessageArrival = Pending & { kind: 'message'; inbound: InboundMessage; shown: boolean };
 type CursorArrival = Pending & { kind: 'cursor'; room: string; cursor: Cursor };
 type Arrival = MessageArrival | CursorArrival;
 

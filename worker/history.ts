@@ -93,21 +93,30 @@ export class History {
    * in arrival order; returns what to show for each, as receive() does. `placed` hears the
    * same list as soon as the batch knows it (its reads are done and its writes issued), before
    * the commit: the caller may show the messages then, and acknowledge them only once this
-   * resolves.
+   * resolves. For each conversation in `edges`, `placed` also hears the order of its newest
+   * confirmed message once this batch is stored (a relay conversation's highest sequence).
    */
   async receiveMany(
     arrivals: readonly Arrival[],
-    placed: (shown: readonly (ChatMessage | undefined)[]) => void = () => undefined,
+    placed: (shown: readonly (ChatMessage | undefined)[], newest: ReadonlyMap<string, number>) => void = () => undefined,
+    edges: readonly string[] = [],
+    /** Called once the transaction exists: what is read from now on sees this batch stored. */
+    begun: () => void = () => undefined,
   ): Promise<(ChatMessage | undefined)[]> {
     const fault = this.fault();
     if (fault) throw fault;
     const db = await this.db();
     const tx = db.transaction(['messages', 'cursors'], 'readwrite');
+    begun();
     const messages = tx.objectStore('messages');
     const cursors = tx.objectStore('cursors');
     // The cursors are read alongside the known records: one round trip for both.
     const conversations = [...new Set(arrivals.filter(({ message }) => message.cursor).map(({ message }) => message.conversation))];
-    const [stored, current] = await Promise.all([knownOf(tx, arrivals), Promise.all(conversations.map((c) => cursors.get(c)))]);
+    const [stored, current, newest] = await Promise.all([
+      knownOf(tx, arrivals),
+      Promise.all(conversations.map((c) => cursors.get(c))),
+      Promise.all(edges.map(async (c) => [c, await edgeOf(tx, c, 'newest')] as const)).then((pairs) => new Map(pairs)),
+    ]);
     const places = new Places(tx);
     /** Written by this batch, by conversation and id: a resend inside one burst is a duplicate. */
     const written = new Map<string, ChatMessage>();
@@ -123,6 +132,8 @@ export class History {
       if (show) {
         written.set(key, show);
         messages.put(show).catch(quiet);
+        const edge = newest.get(message.conversation);
+        if (edge !== undefined && !isPending(show.order)) newest.set(message.conversation, Math.max(edge, show.order));
       }
       shown.push(show);
       const state = message.cursor && moved.get(message.conversation);
@@ -132,7 +143,7 @@ export class History {
       }
     }
     for (const { record, changed } of moved.values()) if (changed && record) cursors.put(record).catch(quiet);
-    placed(shown);
+    placed(shown, newest);
     await tx.done;
     return shown;
   }
