@@ -123,6 +123,13 @@ export class Session implements ReactiveController {
 
   /** Adds messages once each, in list order; a stale copy never moves a status backwards. */
   merge(incoming: readonly ChatMessage[]): void {
+    // The usual case, one new message after the last: appended, without sorting the list again.
+    const [one] = incoming;
+    const last = this.messages.at(-1);
+    if (incoming.length === 1 && one && (!last || compareMessages(last, one) < 0) && !this.messages.some((m) => m.id === one.id)) {
+      this.messages = [...this.messages, one];
+      return this.host.requestUpdate();
+    }
     const byId = new Map(this.messages.map((m) => [m.id, m]));
     for (const m of incoming) {
       const known = byId.get(m.id);
