@@ -59,7 +59,8 @@ async function start(name: string, timeout: number): Promise<EngineClient> {
     const hello = api.hello(
       tabId,
       proxy((event: EngineEvent) => {
-        for (const listener of listeners) listener(event);
+        // The engine sends the events of one task together (worker/event-batch.ts).
+        for (const one of event.type === 'batch' ? event.events : [event]) for (const listener of listeners) listener(one);
       }),
     );
     const cause = await Promise.race([hello.then(() => undefined), link.failed, silent]);

@@ -238,7 +238,13 @@ export type EngineEvent =
    * Messages may be missing before this point: the server had lost a session the engine
    * expected (MQTT: CONNACK `sessionPresent=0` on a reconnect; docs/mqtt.md, "Lost sessions").
    */
-  | ({ type: 'gap' } & Gap);
+  | ({ type: 'gap' } & Gap)
+  /**
+   * Several events of one task, in order, as one message across the worker boundary
+   * (worker/event-batch.ts). The engine client hands them to its listeners one by one, so a
+   * listener of `engineClient().on` never sees this type.
+   */
+  | { type: 'batch'; events: EngineEvent[] };
 
 /** A place in a conversation's list where messages may be missing (the `gap` event). */
 export interface Gap {

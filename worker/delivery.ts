@@ -1,9 +1,9 @@
 import type { ChatMessage, Cursor, EngineEvent, ErrorInfo, MessageStatus } from './api.ts';
 import { ParleyError, StorageError, toInfo } from './errors.ts';
 import type { HealthRecorder } from './health.ts';
-import type { History } from './history.ts';
+import type { History, QueuedMove, QueuedMoved } from './history.ts';
 import { sourcesOf } from './message-status.ts';
-import type { Outbox } from './outbox.ts';
+import type { Outbox, Queued } from './outbox.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -28,15 +28,26 @@ export interface DeliveryLink {
 /**
  * The bookkeeping of one connection's messages: drains the outbox in order onto the live link,
  * and moves each message's status along worker/message-status.ts as acks, refusals and
- * receipts arrive. Inbound messages are stored one at a time, in arrival order; the first one
- * that cannot be stored stops the rest of that link, so a later message can never move the
- * sync cursor past one that was lost.
+ * receipts arrive. Inbound messages are stored in arrival order, those that arrived while the
+ * previous write was under way together in one transaction; the first write that fails stops
+ * the rest of that link, so a later message can never move the sync cursor past one that was
+ * lost. Acks that arrive together are likewise settled in one transaction, and a drain pass
+ * reads the queue once and marks what it sends in one transaction, then sends it all.
  */
 export class Delivery {
-  /** id → conversation of messages sent on the current link and not yet acknowledged. */
-  readonly #inflight = new Map<string, string>();
+  /** id → conversation (and outbox key) of messages sent on the current link and not yet acknowledged. */
+  readonly #inflight = new Map<string, { conversation: string; key?: number }>();
   #draining: Promise<void> = Promise.resolve();
+  /** A drain pass is scheduled and has not started: another flush() needs no pass of its own. */
+  #drainQueued = false;
+  /** Settles once everything queued for storage so far is stored (or has failed). */
   #storing: Promise<void> = Promise.resolve();
+  /** Inbound messages and cursors waiting for the next write, in arrival order. */
+  #arrivals: Arrival[] = [];
+  #writing = false;
+  /** Acks and refusals waiting for the next write, in arrival order. */
+  #settles: Settle[] = [];
+  #settling = false;
 
   constructor(
     readonly key: string,
@@ -49,8 +60,16 @@ export class Delivery {
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
   flush(): Promise<void> {
-    // One drain at a time, so that messages go out in outbox order.
-    this.#draining = this.#draining.then(() => this.#drain()).catch((e) => this.#report(e));
+    // One drain at a time, so that messages go out in outbox order; a burst of sends needs
+    // one pass after the running one, not one each.
+    if (this.#drainQueued) return this.#draining;
+    this.#drainQueued = true;
+    this.#draining = this.#draining
+      .then(() => {
+        this.#drainQueued = false;
+        return this.#drain();
+      })
+      .catch((e) => this.#report(e));
     return this.#draining;
   }
 
@@ -63,7 +82,7 @@ export class Delivery {
   dropped(): void {
     const unacked = [...this.#inflight];
     this.#inflight.clear();
-    for (const [id, conversation] of unacked) void this.#setStatus(conversation, id, 'queued').catch((e) => this.#report(e));
+    for (const [id, { conversation }] of unacked) void this.#setStatus(conversation, id, 'queued').catch((e) => this.#report(e));
   }
 
   /**
@@ -71,27 +90,32 @@ export class Delivery {
    * if it could not be. The transport acknowledges it to the server only after that.
    */
   received(inbound: InboundMessage): Promise<void> {
-    const generation = this.link.generation();
-    const stored = this.#storing.then(async () => {
-      // An earlier message of this link failed: the link is gone, and this one comes again.
-      if (generation !== this.link.generation()) throw new StorageError('storage', 'The link closed before this message was stored.');
-      const conversation = this.link.conversationOf(inbound.room);
-      if (!conversation) return;
-      const { id, room, from, name, text, ts, cursor, attachments } = inbound;
-      const message = { id, room, from, name, text, ts, cursor, conversation, mine: from === this.link.user(), ...(attachments ? { attachments } : {}) };
-      try {
-        const shown = await this.history.receive(message, inbound.older ? 'oldest' : 'newest');
-        if (shown) this.link.emit({ type: 'message', message: shown });
-        if (shown && !shown.mine) this.traffic?.message('in', shown.text);
-      } catch (e) {
-        const error = StorageError.from(e, 'Could not store a message that arrived; it will be fetched again.');
-        this.link.storageFailed(error, generation);
-        throw error;
-      }
-    });
-    // The chain goes on after a failure; the generation check above stops the rest of the link.
-    this.#storing = stored.catch(() => undefined);
-    return stored;
+    return this.#queueArrival({ kind: 'message', inbound, generation: this.link.generation(), shown: false });
+  }
+
+  /**
+   * conversation → the highest relay sequence stored or shown in it (read from the database
+   * with the conversation's first inbound batch). A message from someone else with a higher
+   * sequence is new for certain, as a relay gives every message one sequence for good
+   * (README, "The JSON protocol": a resend keeps its first `seq`), and its place is its sequence: it is shown from memory as soon as its
+   * batch's transaction exists, before the batch reads anything (acknowledged still only after
+   * the commit). Not sooner: what the engine reads on a `message` event (the unread count)
+   * must queue behind the write that stores it. Anything else, or before the conversation's
+   * first batch, is shown once its batch has read what is stored.
+   */
+  readonly #newest = new Map<string, number>();
+
+  /** Shows at once the messages of a batch that are new for certain (see #newest). */
+  #showAtOnce(wanted: readonly { arrival: MessageArrival; message: Omit<ChatMessage, 'order'> }[]): void {
+    for (const { arrival, message } of wanted) {
+      const newest = this.#newest.get(message.conversation);
+      const seq = message.cursor?.kind === 'seq' ? message.cursor.seq : undefined;
+      if (newest === undefined || seq === undefined || seq <= newest || arrival.inbound.older || message.mine) continue;
+      this.#newest.set(message.conversation, seq);
+      arrival.shown = true;
+      this.link.emit({ type: 'message', message: { ...message, order: seq } });
+      this.traffic?.message('in', message.text);
+    }
   }
 
   /**
@@ -99,24 +123,129 @@ export class Delivery {
    * it, so that the cursor never passes one that failed to store (the link is gone by then).
    */
   caughtUp(room: string, cursor: Cursor): Promise<void> {
-    const generation = this.link.generation();
-    const done = this.#storing.then(async () => {
-      const conversation = this.link.conversationOf(room);
-      if (conversation && generation === this.link.generation()) await this.history.advanceCursor(conversation, cursor);
-    });
+    return this.#queueArrival({ kind: 'cursor', room, cursor, generation: this.link.generation() });
+  }
+
+  #queueArrival(arrival: Omit<MessageArrival, 'resolve' | 'reject'> | Omit<CursorArrival, 'resolve' | 'reject'>): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.#arrivals.push({ ...arrival, resolve, reject } as Arrival));
+    // The chain goes on after a failure; the generation check stops the rest of the link.
     this.#storing = done.catch(() => undefined);
+    if (!this.#writing) void this.#writeArrivals();
     return done;
   }
 
+  /** Stores what arrived, in order: each run of messages in one transaction, each cursor after the messages before it. */
+  async #writeArrivals(): Promise<void> {
+    this.#writing = true;
+    while (this.#arrivals.length) {
+      const first = this.#arrivals[0]!;
+      const run = first.kind === 'cursor' ? 1 : this.#arrivals.findIndex((a) => a.kind === 'cursor');
+      const batch = this.#arrivals.splice(0, run === -1 ? Math.min(this.#arrivals.length, MAX_BATCH) : Math.min(run, MAX_BATCH));
+      try {
+        if (first.kind === 'cursor') await this.#storeCursor(first);
+        else await this.#storeMessages(batch as MessageArrival[]);
+      } catch (e) {
+        // Not a storage failure (those are handled inside): settle the batch and go on, so that
+        // one bad event never stalls the link's inbound queue. Settled ones ignore this.
+        for (const arrival of batch) arrival.reject(e);
+        this.#report(e);
+      }
+    }
+    this.#writing = false;
+  }
+
+  async #storeCursor(arrival: CursorArrival): Promise<void> {
+    // Of a dropped link: the next link's catch-up starts from the cursor stored before.
+    if (arrival.generation !== this.link.generation()) return arrival.resolve();
+    try {
+      const conversation = this.link.conversationOf(arrival.room);
+      if (conversation) await this.history.advanceCursor(conversation, arrival.cursor);
+      arrival.resolve();
+    } catch (e) {
+      arrival.reject(e);
+    }
+  }
+
+  async #storeMessages(arrivals: MessageArrival[]): Promise<void> {
+    const generation = this.link.generation();
+    // An earlier write of this link failed: the link is gone, and these come again.
+    const stale = new StorageError('storage', 'The link closed before this message was stored.');
+    const batch = arrivals.filter((a) => a.generation === generation || (a.reject(stale), false));
+    const user = this.link.user();
+    const wanted = batch.flatMap((arrival) => {
+      const conversation = this.link.conversationOf(arrival.inbound.room);
+      if (!conversation) return (arrival.resolve(), []);
+      const { id, room, from, name, text, ts, cursor, older, attachments } = arrival.inbound;
+      const message = { id, room, from, name, text, ts, cursor, conversation, mine: from === user, ...(attachments ? { attachments } : {}) };
+      return [{ arrival, message, place: older ? ('oldest' as const) : ('newest' as const) }];
+    });
+    if (!wanted.length) return;
+    // Shown as soon as the batch knows what is new (its reads are done, its writes issued),
+    // without waiting for the commit; acknowledged to the server only after the commit. If the
+    // commit fails the link drops and the server sends them again: a tab that showed one
+    // already keeps it once (it merges by id), and the new link stores it.
+    const show = (shown: readonly (ChatMessage | undefined)[], newest: ReadonlyMap<string, number>) => {
+      for (const [i, message] of shown.entries()) {
+        if (!message || wanted[i]!.arrival.shown) continue;
+        this.link.emit({ type: 'message', message });
+        if (!message.mine) this.traffic?.message('in', message.text);
+      }
+      for (const [conversation, order] of newest) this.#newest.set(conversation, Math.max(order, this.#newest.get(conversation) ?? -Infinity));
+    };
+    // Conversations of this batch with relay sequences whose highest one is not known yet.
+    const edges = new Set<string>();
+    for (const { message } of wanted) if (message.cursor?.kind === 'seq' && !this.#newest.has(message.conversation)) edges.add(message.conversation);
+    try {
+      await this.history.receiveMany(wanted, show, [...edges], () => this.#showAtOnce(wanted));
+    } catch (e) {
+      const error = StorageError.from(e, 'Could not store a message that arrived; it will be fetched again.');
+      this.link.storageFailed(error, generation);
+      for (const { arrival } of wanted) arrival.reject(error);
+      return;
+    }
+    for (const { arrival } of wanted) arrival.resolve();
+  }
+
+  /** The server has our message `id`: `sent`, out of the outbox, out of #inflight; resolves once stored. */
   async acked(id: string, cursor: Cursor | undefined): Promise<void> {
-    // Status, then out of the outbox, then out of #inflight (so that a drain never sees it as
-    // unsent). An engine that stops between two steps (its tab closed, without SharedWorker)
-    // leaves a confirmed message in the outbox, which the next drain drops; the other order
-    // left it `sending` for good. A second ack for the same id finds nothing queued.
-    const entry = await this.outbox.get(id);
-    if (entry) await this.#setStatus(entry.conversation, id, 'sent', undefined, cursor ? { cursor } : {});
-    await this.outbox.remove(id);
-    this.#inflight.delete(id);
+    await this.#settle({ id, to: 'sent', also: cursor ? { cursor } : {} });
+  }
+
+  /**
+   * Acks and refusals that arrive together are written in one transaction, in arrival order.
+   * Status and outbox together: an engine that stops halfway can leave neither a confirmed
+   * message queued nor a queued one confirmed; a second ack for the same id finds nothing
+   * queued. Out of #inflight only after that, so that a drain never sees it as unsent.
+   */
+  #settle(move: QueuedMove): Promise<QueuedMoved> {
+    const inflight = this.#inflight.get(move.id);
+    if (inflight?.key !== undefined) move.queued = { conversation: inflight.conversation, key: inflight.key };
+    const done = new Promise<QueuedMoved>((resolve, reject) => this.#settles.push({ move, resolve, reject }));
+    if (!this.#settling) void this.#writeSettles();
+    return done;
+  }
+
+  async #writeSettles(): Promise<void> {
+    this.#settling = true;
+    while (this.#settles.length) {
+      const batch = this.#settles.splice(0, MAX_BATCH);
+      try {
+        const results = await this.history.moveQueued(
+          batch.map((s) => s.move),
+          true,
+        );
+        for (const [i, { move, resolve }] of batch.entries()) {
+          const { conversation, moved } = results[i]!;
+          if (conversation && moved)
+            this.link.emit({ type: 'status', conversation, id: move.id, status: move.to, order: moved.order, error: move.error });
+          this.#inflight.delete(move.id);
+          resolve(results[i]!);
+        }
+      } catch (e) {
+        for (const { reject } of batch) reject(e);
+      }
+    }
+    this.#settling = false;
   }
 
   /** The peer got or read our message: never backwards (a late `delivered` does not undo `read`). */
@@ -131,12 +260,9 @@ export class Delivery {
 
   /** A refused message must not block the ones behind it; it waits for retry() or cancel(). */
   async rejected(id: string, error: ParleyError): Promise<void> {
-    // Status first, as in acked(): a `failed` message left in the outbox is dropped by a drain.
-    const entry = await this.outbox.get(id);
-    if (entry) await this.#setStatus(entry.conversation, id, 'failed', error.toInfo());
-    else await this.#bounced(id, error);
-    await this.outbox.remove(id);
-    this.#inflight.delete(id);
+    // Status and outbox together, as in acked(): a `failed` message left in the outbox is dropped by a drain.
+    const { conversation } = await this.#settle({ id, to: 'failed', error: error.toInfo() });
+    if (!conversation) await this.#bounced(id, error);
   }
 
   /** The server acked the message and bounced it later (worker/message-status.ts): `sent → failed`. */
@@ -149,41 +275,42 @@ export class Delivery {
 
   async #drain(): Promise<void> {
     // Rooms with a message this pass left unsent: the rest of that room waits for the next
-    // pass, which starts again from the oldest. A link can come up while a pass runs (each step
-    // awaits IndexedDB), and a later message must not go out on it before an earlier one.
+    // pass, which starts again from the oldest. A link can come up while a pass runs, and a
+    // later message must not go out on it before an earlier one.
     const held = new Set<string>();
-    for (const entry of await this.outbox.pending(this.key)) {
-      if (this.#inflight.has(entry.id)) continue;
-      const message = await this.history.get(entry.conversation, entry.id);
+    const sent: ChatMessage[] = [];
+    const drop: Queued[] = [];
+    for (const queued of await this.outbox.queue(this.key, (id) => this.#inflight.has(id))) {
+      const { entry, message } = queued;
       // Gone, or confirmed or refused by a server whose ack its engine did not finish (above).
       if (!message || (message.status !== 'queued' && message.status !== 'sending')) {
-        await this.outbox.remove(entry.id);
+        drop.push(queued);
         continue;
       }
       if (held.has(message.room)) continue;
-      // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when they
-      // are done. The room is not held: text sent meanwhile need not wait for a large file.
+      // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
+      // they are done. The room is not held: text sent meanwhile need not wait for a large file.
       if (message.attachments?.some((a) => !a.url)) continue;
       // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
       if (!this.link.isLive(message.room)) {
         held.add(message.room);
         continue;
       }
-      this.#inflight.set(message.id, message.conversation);
-      // Status first: an ack that lands meanwhile must win, and the table refuses sent → sending.
-      // Already `sending`: an engine that stopped mid-send left it so; send it again (ids dedupe).
-      // Not movable to `sending` (a refused message): it waits for Retry and blocks nothing.
-      const sending = message.status === 'sending' || (await this.#setStatus(message.conversation, message.id, 'sending'));
       const { id, room, from, name, text, ts, attachments } = message;
-      if (!sending || !(await this.outbox.has(id))) {
-        this.#inflight.delete(id);
+      if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) {
+        held.add(room);
         continue;
       }
-      if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) {
-        this.#inflight.delete(id);
-        held.add(room);
-      } else this.traffic?.message('out', text);
+      // Sent before its status is written: nothing waits for a commit between the queue and the
+      // wire. Already `sending`: an engine that stopped mid-send left it so; sent again (ids
+      // dedupe). The status follows in one write for the pass, where an ack that landed
+      // meanwhile wins (the table refuses sent → sending) and a dropped link leaves it queued.
+      this.#inflight.set(id, { conversation: message.conversation, key: entry.order });
+      this.traffic?.message('out', text);
+      sent.push(message);
     }
+    const moved = await this.outbox.mark(sent, (id) => this.#inflight.has(id), drop);
+    for (const m of moved) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
   }
 
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */
@@ -196,4 +323,24 @@ export class Delivery {
   #report(e: unknown): void {
     this.link.emit({ type: 'error', error: toInfo(e) });
   }
+}
+
+/** Most messages (or acks) written in one transaction: a long burst still commits as it goes. */
+const MAX_BATCH = 500;
+
+interface Pending {
+  /** The link the message arrived on: one of an older link is refused unstored. */
+  generation: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+/** `shown`: emitted to the tabs on arrival already (see Delivery.#newest). */
+type MessageArrival = Pending & { kind: 'message'; inbound: InboundMessage; shown: boolean };
+type CursorArrival = Pending & { kind: 'cursor'; room: string; cursor: Cursor };
+type Arrival = MessageArrival | CursorArrival;
+
+interface Settle {
+  move: QueuedMove;
+  resolve: (moved: QueuedMoved) => void;
+  reject: (error: unknown) => void;
 }

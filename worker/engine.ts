@@ -28,8 +28,7 @@ import { Tabs } from './tabs.ts';
 import { realTimers, Timer, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
 import type { UncaughtErrors } from './uncaught.ts';
-import { describeFile } from './uploads/describe.ts';
-import { Uploader } from './uploads/uploader.ts';
+import { describeFiles, LazyUploader } from './uploads/lazy-uploader.ts';
 import { ATTACHMENT_LIMITS, httpUrl } from './transports/attachments.ts';
 
 export const defaultOptions: EngineOptions = {
@@ -70,7 +69,7 @@ interface Entry {
   /** Closes the connection once no tab has used it for `idleGrace` ms. */
   idle: Timer;
   /** Its messages' files (worker/uploads/uploader.ts). */
-  uploader: Uploader;
+  uploader: LazyUploader;
 }
 
 /** The engine: every connection, the tabs that use them, and the shared stores. */
@@ -143,7 +142,7 @@ export class Engine {
         emit: (event) => this.#emit(key, event),
         sessionLost: (conversations) => this.#sessionLost(key, conversations),
       });
-      const uploader = new Uploader({
+      const uploader = new LazyUploader({
         db: () => this.#open(),
         history: this.history,
         config: () => connection.config,
@@ -219,7 +218,7 @@ export class Engine {
       if (!uploadUrl) throw new ValidationError('config', 'This chat has no upload-url, so files cannot be sent.');
       if (!httpUrl(uploadUrl)) throw new ValidationError('config', `The upload-url "${uploadUrl.slice(0, 200)}" is not an http(s) URL.`);
     }
-    const attachments = await Promise.all(files.map((file, i) => describeFile(file, measured[i])));
+    const attachments = await Promise.all(files.map((file, i) => describeFiles(file, measured[i])));
     const message = this.#ownMessage(connection, conversation, room, text, attachments);
     // Message, queue entry and Blobs in one transaction, before any byte goes out.
     await outbox.add(message, connection.key, { id: message.id, conversation, files, attachments });
@@ -360,7 +359,7 @@ export class Engine {
     return { id: crypto.randomUUID(), conversation, room, from, name, text, ...(attachments ? { attachments } : {}), ts, order: pendingOrder(ts), status: 'queued', mine: true };
   }
 
-  #find(conversation: string): { connection: Connection; outbox: Outbox; room: string; uploader: Uploader } {
+  #find(conversation: string): { connection: Connection; outbox: Outbox; room: string; uploader: LazyUploader } {
     const known = this.#conversations.get(conversation);
     const entry = known && this.#connections.get(known.key);
     if (!known || !entry) throw new ValidationError('unknown-conversation', 'Open the conversation before using it.');

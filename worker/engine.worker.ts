@@ -3,6 +3,7 @@ import { expose, releaseProxy, type Remote } from 'comlink';
 import type { EngineApi, EngineHealth, EngineListener, EngineStats } from './api.ts';
 import { CALL_METHODS, createEngine, invoke } from './engine-host.ts';
 import { installErrorTransfer } from './error-wire.ts';
+import { batchEvents } from './event-batch.ts';
 
 /**
  * The SharedWorker entry: one engine per site per browser, named by the worker's `name`.
@@ -22,7 +23,7 @@ self.onconnect = (event: MessageEvent) => {
   api.hello = async (id, listener) => {
     tabId = id;
     // The listener is a comlink proxy to the tab; release it with the tab, or it leaks.
-    engine.tabs.add(id, listener, () => (listener as unknown as Remote<EngineListener>)[releaseProxy]());
+    engine.tabs.add(id, batchEvents(listener), () => (listener as unknown as Remote<EngineListener>)[releaseProxy]());
   };
   api.stats = async (): Promise<EngineStats> => ({ ...(await engine.stats()), mode: 'shared' });
   api.health = async (): Promise<EngineHealth> => ({ ...(await engine.health()), mode: 'shared' });

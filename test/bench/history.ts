@@ -32,7 +32,7 @@ export async function measureHistory(server: DemoServer, browser: Browser, reps:
       paging.push(api.paging);
       const page = await context.newPage();
       await page.goto(seeder.url());
-      const element = await paint(page, { url: server.relayUrl, room, engine });
+      const element = await paint(page, { url: server.relayUrl, room, engine, newest: `stored message ${stored - 1}` });
       painted.push(element.ms);
       nodes.push(element.nodes);
       await page.close();
@@ -92,15 +92,20 @@ async function readThroughApi(): Promise<{ newest: number; paging: number }> {
   return { newest, paging: performance.now() - t1 };
 }
 
-/** A <parley-chat> on the room, from append to 50 messages painted; and its element count. */
-const paint = (page: Page, where: Where): Promise<{ ms: number; nodes: number }> =>
-  page.evaluate(async ({ url, room, engine }) => {
+/**
+ * A <parley-chat> on the room, from append to the last 50 painted; and its element count. The
+ * list is virtualised: the element holds the 50 in its model (`messages`) and draws those in
+ * view, so "painted" is the frame after the model has 50 and the newest one is in the DOM.
+ */
+const paint = (page: Page, where: Where & { newest: string }): Promise<{ ms: number; nodes: number }> =>
+  page.evaluate(async ({ url, room, engine, newest }) => {
     await import('/parley.js' as string);
-    const chat = document.createElement('parley-chat');
+    const chat = document.createElement('parley-chat') as HTMLElement & { messages: readonly unknown[] };
     Object.assign(chat, { protocol: 'websocket', server: url, room, user: 'historian', engine });
     const t0 = performance.now();
     document.body.append(chat);
-    while ((chat.shadowRoot?.querySelectorAll('.message').length ?? 0) < 50) await new Promise((r) => requestAnimationFrame(r));
+    const drawn = () => [...(chat.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest));
+    while ((chat.messages?.length ?? 0) < 50 || !drawn()) await new Promise((r) => requestAnimationFrame(r));
     await new Promise((r) => requestAnimationFrame(r));
     return { ms: performance.now() - t0, nodes: chat.shadowRoot!.querySelectorAll('*').length };
   }, where);

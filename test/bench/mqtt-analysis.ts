@@ -57,7 +57,7 @@ export async function analyseMqttChunk(dist = 'dist'): Promise<Section> {
 }
 
 /** Output characters per source index (-1: not mapped), from a source map's `mappings` (VLQ, as the spec has it). */
-function charsBySource(code: string, mappings: string): Map<number, number> {
+export function charsBySource(code: string, mappings: string): Map<number, number> {
   const lines = code.split('\n');
   const counts = new Map<number, number>();
   const add = (source: number, n: number) => counts.set(source, (counts.get(source) ?? 0) + n);

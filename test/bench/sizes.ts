@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { compressed } from './compress.ts';
 import type { Row, Section } from './results.ts';
+import { analyseWidget } from './widget-analysis.ts';
 
 /**
  * Item 1: what a visitor downloads, from the `vite build` in dist/. The parts follow the
@@ -26,6 +27,13 @@ export async function measureSizes(dist = 'dist'): Promise<Section> {
     return [main, ...staticImports(main).map((f) => `assets/${f}`).filter((f) => f !== worker)];
   };
   const ui = ['parley.js', ...staticImports('parley.js')];
+  // What the element loads when it first draws its list: the list's chunk (with the
+  // virtualiser) and the layout the virtualiser imports; loaded on every opened widget, so
+  // counted in the "list drawn" totals below. Attachments and languages other than English load
+  // only when used.
+  const dynamicImports = (file: string) => [...read(file).toString().matchAll(/import\(`\.\/(?:assets\/)?([^`]+\.js)`\)/g)].map((m) => `assets/${m[1]}`);
+  const listChunk = dynamicImports('parley.js').find((f) => f.startsWith('assets/message-list-'));
+  const list = listChunk ? [listChunk, ...dynamicImports(listChunk), ...staticImports(listChunk).map((f) => `assets/${f}`).filter((f) => !ui.includes(f))] : [];
   const parts: [string, string[]][] = [
     ['loader.js (script tag)', ['loader.js']],
     ['UI + engine client (parley.js and its imports)', ui],
@@ -61,7 +69,9 @@ export async function measureSizes(dist = 'dist'): Promise<Section> {
     if (protocol === 'JSON') total.target = { kind: 'absolute', bound: 25, text: 'at most 25 kB gzip' };
     rows.push(total, { item: 1, name: `widget opened on ${protocol}, brotli`, unit: 'kB', direction: 'lower', samples: [kb(s.brotli)] });
   }
-  return { rows };
+  const drawn = size([...opened, ...chunks('json'), ...list]);
+  rows.push({ item: 1, name: 'widget opened on JSON with its list drawn (+ list and virtualiser chunks), gzip', unit: 'kB', direction: 'lower', samples: [kb(drawn.gzip)], note: list.join(' + ') });
+  return { rows, tables: analyseWidget([...opened, ...chunks('json'), ...list], dist).tables };
 }
 
 /** @xmpp/client alone, as an app that uses it would ship it: esbuild, browser, minified ESM (Node built-ins left out). */

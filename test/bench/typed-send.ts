@@ -30,7 +30,9 @@ export async function measureTypedSend(server: DemoServer, browser: Browser, rep
           button.click();
           while (box.value !== '') await new Promise((r) => setTimeout(r, 0));
         }
-        while (root.querySelectorAll('.status[data-status="sent"]').length < count) await new Promise((r) => setTimeout(r, 5));
+        // The list is virtualised: count acks in the element's model, not in its DOM.
+        const chat = document.querySelector('parley-chat') as unknown as { messages: readonly { status?: string }[] };
+        while (chat.messages.filter((m) => m.status === 'sent').length < count) await new Promise((r) => setTimeout(r, 5));
         return performance.now() - t0;
       }, count);
       typed.push(count / (ms / 1000));

@@ -1,7 +1,7 @@
 import type { ChatMessage, UnreadCount } from '../../worker/api.ts';
 import { SeenController, type SeenHost } from '../controllers/seen-controller.ts';
 import type { Strings } from '../i18n/catalogue.ts';
-import { Alerter, type AlertOptions } from './alerts.ts';
+import type { Alerter, AlertOptions } from './alerts.ts';
 import { fire } from './events.ts';
 import type { Session } from './session.ts';
 import { UnreadCounter, type UnreadHost } from './unread.ts';
@@ -23,7 +23,8 @@ export interface ReadingHost extends SeenHost, UnreadHost, AlertOptions, HTMLEle
 export class ReadingLink {
   readonly #seen: SeenController;
   readonly #unread: UnreadCounter;
-  readonly #alerter: Alerter;
+  /** Loaded with the first alert or permission request of a chat with `sound` or `notifications`. */
+  #alerter?: Promise<Alerter>;
   #visibility?: { changed(): void; stop(): void };
 
   constructor(
@@ -36,7 +37,6 @@ export class ReadingLink {
       report: (order) => void host.session.markRead(order)?.catch((e: unknown) => console.warn('[parley] could not mark messages read:', e)),
     });
     this.#unread = new UnreadCounter(host, (count) => fire(host, 'parley-unread', { count }));
-    this.#alerter = new Alerter(host, (text) => (host._error = text), () => host.open());
   }
 
   /** Others' messages after the read cursor, as the engine last counted them. */
@@ -69,7 +69,7 @@ export class ReadingLink {
   /** The engine picked this tab to alert for `message`. */
   alert(message: ChatMessage): void {
     fire(this.host, 'parley-alert', { message });
-    this.#alerter.alert(message);
+    void this.#alerts()?.then((alerter) => alerter.alert(message), unloaded);
   }
 
   /** The panel opened or closed: which conversation this tab shows changed. */
@@ -79,7 +79,19 @@ export class ReadingLink {
 
   /** A click or a send: the only moment browsers let a page ask for notification permission. */
   askPermission(strings: Strings): void {
-    void this.#alerter.askPermission(strings);
+    void this.#alerts()?.then((alerter) => alerter.askPermission(strings), unloaded);
+  }
+
+  /**
+   * The beep and notification code (widget/parley-chat/alerts.ts), imported only by a chat that
+   * asks for either: most pages never download it. The import is quick enough to stay within
+   * the click's user activation that the permission prompt and the AudioContext need.
+   */
+  #alerts(): Promise<Alerter> | undefined {
+    const { host } = this;
+    if (!host.sound && !host.notifications) return undefined;
+    this.#alerter ??= import('./alerts.ts').then(({ Alerter }) => new Alerter(host, (text) => (host._error = text), () => host.open()));
+    return this.#alerter;
   }
 
   stop(): void {
@@ -87,3 +99,6 @@ export class ReadingLink {
     this.#visibility = undefined;
   }
 }
+
+/** The alerts chunk did not load (the widget's server went away): the chat goes on without them. */
+const unloaded = (e: unknown): void => console.warn('[parley] could not load alerts:', e);

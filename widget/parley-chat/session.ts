@@ -5,6 +5,7 @@ import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
 import { validTime } from '../i18n/dates.ts';
 import { compareMessages } from '../message-list/rows.ts';
+import { isPending } from '../../worker/order.ts';
 import { TypingNotifier } from '../typing-notifier.ts';
 import { isForward } from './status-order.ts';
 
@@ -134,10 +135,21 @@ export class Session implements ReactiveController {
 
   /** Adds messages once each, in list order; a stale copy never moves a status backwards. */
   merge(incoming: readonly ChatMessage[]): void {
+    // The usual case, one new message after the last: appended, without sorting the list again.
+    const [one] = incoming;
+    const last = this.messages.at(-1);
+    if (incoming.length === 1 && one && (!last || compareMessages(last, one) < 0) && !this.messages.some((m) => m.id === one.id)) {
+      this.messages = [...this.messages, one];
+      return this.host.requestUpdate();
+    }
     const byId = new Map(this.messages.map((m) => [m.id, m]));
     for (const m of incoming) {
       const known = byId.get(m.id);
-      byId.set(m.id, known && !isForward(known.status, m.status) ? { ...m, status: known.status, error: known.error } : m);
+      // A stale copy (a history page read before the ack) keeps what the known one has learnt
+      // since: its status, and its place in the server's order once it has one (a place is
+      // given once and never taken back: worker/order.ts).
+      const order = known && !isPending(known.order) && isPending(m.order) ? known.order : m.order;
+      byId.set(m.id, known && !isForward(known.status, m.status) ? { ...m, status: known.status, error: known.error, order } : m);
     }
     this.messages = [...byId.values()].sort(compareMessages);
     this.host.requestUpdate();

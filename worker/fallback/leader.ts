@@ -2,6 +2,7 @@ import type { EngineListener } from '../api.ts';
 import type { Engine } from '../engine.ts';
 import { invoke } from '../engine-host.ts';
 import { toWireError } from '../error-wire.ts';
+import { batchEvents } from '../event-batch.ts';
 import type { FallbackMessage } from './protocol.ts';
 
 /**
@@ -17,7 +18,7 @@ export function serveFollowers(engine: Engine, channel: BroadcastChannel, id: st
     if (m.kind !== 'call' || m.leader !== id) return;
     const { from: to, call, tabId } = m;
     if (m.method === 'hello') {
-      const listener: EngineListener = (e) => post({ kind: 'event', tabId, event: e });
+      const listener: EngineListener = batchEvents((e) => post({ kind: 'event', tabId, event: e }));
       engine.tabs.add(tabId, listener);
       return post({ kind: 'reply', to, call, ok: true, value: undefined });
     }

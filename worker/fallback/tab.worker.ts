@@ -4,6 +4,7 @@ import { connectionKey, conversationKey, type ChatMessage, type ConnectionConfig
 import type { Engine } from '../engine.ts';
 import { CALL_METHODS, createEngine, invoke, type CallMethod } from '../engine-host.ts';
 import { installErrorTransfer, RemoteError } from '../error-wire.ts';
+import { batchEvents } from '../event-batch.ts';
 import { serveFollowers } from './leader.ts';
 import { channelName, leaderLock, type FallbackMessage } from './protocol.ts';
 
@@ -79,7 +80,7 @@ async function resend(id: string, p: Pending): Promise<void> {
 function register(local: Engine): void {
   if (!tab) return;
   const { listener } = tab;
-  local.tabs.add(tab.id, listener, () => (listener as unknown as Remote<EngineListener>)[releaseProxy]());
+  local.tabs.add(tab.id, batchEvents(listener), () => (listener as unknown as Remote<EngineListener>)[releaseProxy]());
   for (const o of opens) local.open(tab.id, o.config, o.room);
 }
 
