@@ -8,6 +8,7 @@ import { xmppServers } from './test/support/wtr-xmpp.ts';
 import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 import { browserConditions } from './test/support/wtr-browser-conditions.ts';
+import { faultServers } from './test/support/fault-servers.ts';
 
 const browser = process.env.PARLEY_BROWSER ?? 'chromium';
 if (!isBrowserName(browser)) throw new Error(`PARLEY_BROWSER is "${browser}"; it must be "chromium" or "firefox"`);
@@ -40,6 +41,7 @@ export default {
     xmppServers(),
     hostileJsonServer(),
     browserConditions(),
+    faultServers(browser),
   ],
   browsers: [browserLauncher(browser)],
   reporters: [
