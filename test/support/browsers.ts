@@ -44,6 +44,10 @@ export const CHROMIUM_ONLY: readonly { file: string; reason: string }[] = [
     file: 'test/browser/notifications.test.ts',
     reason: "sets the site's notification permission as the visitor's answer would, which needs the DevTools protocol",
   },
+  {
+    file: 'test/browser/fault-matrix-flaps.test.ts',
+    reason: "reads the engine's heap, listeners, sockets and timers from its SharedWorker over the DevTools protocol",
+  },
 ];
 
 export function isBrowserName(name: string): name is BrowserName {

@@ -1,0 +1,78 @@
+import { expect } from '@esm-bundle/chai';
+import type { FaultScale } from '../support/fault-scale.ts';
+import type { WorkerProbe } from '../support/fault-probe.ts';
+import { stateText, uniqueName, waitFor, type Tab } from './tabs.ts';
+import { faultProxy, faultScale, fixture, numbered, openSide, probeWorker, settle, typeAll, type FaultProxy, type TransportName } from './fault-matrix-driver.ts';
+
+/**
+ * The fault matrix's flapping link (issue 12): the network drops and comes back many times; the
+ * engine must not keep anything per drop. Its heap, the listeners on its global scope, its live
+ * WebSocket objects and its pending timers are read from the SharedWorker over the DevTools
+ * protocol (test/support/fault-probe.ts), which makes this file Chromium-only
+ * (test/support/browsers.ts). 20 cycles in `npm test`, 500 in `npm run test:soak`.
+ */
+
+let scale: FaultScale;
+before(async () => (scale = await faultScale()));
+
+const tabs: Tab[] = [];
+const proxies: FaultProxy[] = [];
+afterEach(async () => {
+  for (const tab of tabs.splice(0)) tab.close();
+  for (const proxy of proxies.splice(0)) await proxy.stop();
+});
+
+/** Retries start at once and stay short, so a cycle takes a round trip, not a backoff; ms. */
+const QUICK = { backoffBase: 50, backoffCap: 200 };
+
+const kb = (bytes: number) => `${Math.round(bytes / 1024)}`;
+const figures = (a: WorkerProbe, b: WorkerProbe) =>
+  `heap ${kb(a.heapUsed)} → ${kb(b.heapUsed)} KB; listeners ${a.listeners} → ${b.listeners}; sockets ${a.sockets} → ${b.sockets}; timers ${a.timers} → ${b.timers}`;
+
+async function flap(proxy: FaultProxy, tab: Tab): Promise<void> {
+  await proxy.mode('refuse');
+  await waitFor(() => stateText(tab.chat) !== 'Connected', 15_000, 'the drop noticed');
+  await proxy.mode('forward');
+  await waitFor(() => stateText(tab.chat) === 'Connected' && tab.chat.session.joined, 20_000, 'the link back');
+}
+
+const TRANSPORTS: TransportName[] = ['relay', 'mosquitto', 'prosody'];
+
+describe('fault matrix: a flapping link', () => {
+  for (const transport of TRANSPORTS) {
+    it(`returns the engine to its baseline on ${transport}`, async function () {
+      this.timeout(scale.soak ? 1_800_000 : 180_000);
+      const fx = await fixture(transport);
+      const engine = uniqueName('flaps');
+      const proxy = (proxies.push(await faultProxy(fx.url)), proxies.at(-1)!);
+      const ann = (tabs.push(await openSide(fx, fx.ann, { engine, via: proxy.url, options: QUICK })), tabs.at(-1)!);
+      const bob = (tabs.push(await openSide(fx, fx.bob)), tabs.at(-1)!);
+      await probeWorker(engine);
+      // Two cycles first, so that what is made once per engine (a transport's chunk, caches) is in the baseline.
+      for (let i = 0; i < 2; i++) await flap(proxy, ann);
+      const before = await probeWorker(engine);
+      const started = performance.now();
+      const texts = numbered(`${transport} between flaps`, 10);
+      const every = Math.max(1, Math.floor(scale.flaps / texts.length));
+      for (let i = 0; i < scale.flaps; i++) {
+        await flap(proxy, ann);
+        if (i % every === 0 && i / every < texts.length) await typeAll(ann, [texts[i / every]!]);
+      }
+      const sent = texts.slice(0, Math.ceil(scale.flaps / every));
+      const perCycle = (performance.now() - started) / scale.flaps;
+      const after = await probeWorker(engine);
+      await settle({
+        scenario: `${scale.flaps} flaps`,
+        fx,
+        flows: [{ from: ann, to: bob, texts: sent }],
+        faultEnded: performance.now(),
+        note: `${figures(before, after)}; ${Math.round(perCycle)} ms a cycle`,
+      });
+      expect(after.sockets, 'live WebSocket objects').to.be.at.most(before.sockets);
+      expect(after.listeners, 'listeners on the worker').to.be.at.most(before.listeners);
+      expect(after.timers, 'pending timers').to.be.at.most(before.timers);
+      // A leak of a few KB a cycle would show as hundreds of KB over 20 and megabytes over 500.
+      expect(after.heapUsed - before.heapUsed, `heap growth over ${scale.flaps} cycles, bytes`).to.be.below(512 * 1024);
+    });
+  }
+});
