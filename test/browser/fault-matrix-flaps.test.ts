@@ -1,8 +1,8 @@
 import { expect } from '@esm-bundle/chai';
-import type { FaultScale } from '../support/fault-scale.ts';
 import type { WorkerProbe } from '../support/fault-probe.ts';
 import { stateText, uniqueName, waitFor, type Tab } from './tabs.ts';
-import { faultProxy, faultScale, fixture, numbered, openSide, probeWorker, settle, typeAll, type FaultProxy, type TransportName } from './fault-matrix-driver.ts';
+import { faultProxy, fixture, numbered, openSide, probeWorker, settle, typeAll, type FaultProxy } from './fault-matrix-driver.ts';
+import { cleanup, PROCESSES, scale } from './fault-matrix-scenarios.ts';
 
 /**
  * The fault matrix's flapping link (issue 12): the network drops and comes back many times; the
@@ -12,15 +12,7 @@ import { faultProxy, faultScale, fixture, numbered, openSide, probeWorker, settl
  * (test/support/browsers.ts). 20 cycles in `npm test`, 500 in `npm run test:soak`.
  */
 
-let scale: FaultScale;
-before(async () => (scale = await faultScale()));
-
-const tabs: Tab[] = [];
-const proxies: FaultProxy[] = [];
-afterEach(async () => {
-  for (const tab of tabs.splice(0)) tab.close();
-  for (const proxy of proxies.splice(0)) await proxy.stop();
-});
+const { keep, keepProxy } = cleanup();
 
 /** Retries start at once and stay short, so a cycle takes a round trip, not a backoff; ms. */
 const QUICK = { backoffBase: 50, backoffCap: 200 };
@@ -36,17 +28,15 @@ async function flap(proxy: FaultProxy, tab: Tab): Promise<void> {
   await waitFor(() => stateText(tab.chat) === 'Connected' && tab.chat.session.joined, 20_000, 'the link back');
 }
 
-const TRANSPORTS: TransportName[] = ['relay', 'mosquitto', 'prosody'];
-
 describe('fault matrix: a flapping link', () => {
-  for (const transport of TRANSPORTS) {
+  for (const transport of PROCESSES) {
     it(`returns the engine to its baseline on ${transport}`, async function () {
       this.timeout(scale.soak ? 1_800_000 : 180_000);
       const fx = await fixture(transport);
       const engine = uniqueName('flaps');
-      const proxy = (proxies.push(await faultProxy(fx.url)), proxies.at(-1)!);
-      const ann = (tabs.push(await openSide(fx, fx.ann, { engine, via: proxy.url, options: QUICK })), tabs.at(-1)!);
-      const bob = (tabs.push(await openSide(fx, fx.bob)), tabs.at(-1)!);
+      const proxy = keepProxy(await faultProxy(fx.url));
+      const ann = keep(await openSide(fx, fx.ann, { engine, via: proxy.url, options: QUICK }));
+      const bob = keep(await openSide(fx, fx.bob));
       await probeWorker(engine);
       // Two cycles first, so that what is made once per engine (a transport's chunk, caches) is in the baseline.
       for (let i = 0; i < 2; i++) await flap(proxy, ann);

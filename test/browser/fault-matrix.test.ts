@@ -1,68 +1,19 @@
 import { expect } from '@esm-bundle/chai';
-import type { FaultScale } from '../support/fault-scale.ts';
-import { reloadTab, sendNow, sleep, stateText, texts as shown, uniqueName, waitFor, type Tab } from './tabs.ts';
-import {
-  faultProxy,
-  faultScale,
-  fixture,
-  numbered,
-  openSide,
-  record,
-  settle,
-  stored,
-  typeAll,
-  type FaultProxy,
-  type Fixture,
-  type TransportName,
-} from './fault-matrix-driver.ts';
-import { holdStore } from './fault-matrix-storage.ts';
+import { reloadTab, sendNow, sleep, stateText, waitFor } from './tabs.ts';
+import { faultProxy, numbered, openSide, record, settle, stored, typeAll } from './fault-matrix-driver.ts';
+import { ALL, cleanup, PROCESSES, runScenarios, scale, type Scenario } from './fault-matrix-scenarios.ts';
 
 /**
  * The fault matrix (issue 12): each scenario on each transport, against the real servers, with
  * the engine in its SharedWorker on real timers. Each test ends with the driver's three checks
  * (every message once, in the server's order; the outbox empty; every message sent or better)
  * and records a row of the summary table printed when the run ends. Sizes are short in
- * `npm test` and full in `npm run test:soak` (test/support/fault-scale.ts). The flapping link
- * is fault-matrix-flaps.test.ts, the hidden tab test/e2e/fault-hidden.test.ts, a full disk
- * storage-faults.test.ts.
+ * `npm test` and full in `npm run test:soak` (test/support/fault-scale.ts). The engine's death
+ * is fault-matrix-engine.test.ts, the flapping link fault-matrix-flaps.test.ts (both
+ * Chromium-only), the hidden tab test/e2e/fault-hidden.test.ts, the stampede
+ * test/node/stampede.test.ts, a full disk storage-faults.test.ts.
  */
-
-let scale: FaultScale;
-before(async () => (scale = await faultScale()));
-
-/** What a test opened, closed after it whatever happened; a killed server is brought back. */
-const tabs: Tab[] = [];
-const proxies: FaultProxy[] = [];
-let down: Fixture | undefined;
-afterEach(async () => {
-  for (const tab of tabs.splice(0)) tab.close();
-  for (const proxy of proxies.splice(0)) await proxy.stop();
-  if (down) await down.start();
-  down = undefined;
-});
-const keep = (t: Tab) => (tabs.push(t), t);
-const keepProxy = (p: FaultProxy) => (proxies.push(p), p);
-
-/** Resolves once the proxy has no open connection: the engine that held it is gone. */
-async function engineGone(proxy: FaultProxy): Promise<number> {
-  const started = performance.now();
-  await waitFor(async () => (await proxy.stats()).open === 0, 60_000, 'the old engine to close its socket (die)', 100);
-  return performance.now() - started;
-}
-
-/** An engine option that keeps a connection long after its last tab, so only the engine's death closes it, ms. */
-const LINGER = { idleGrace: 300_000 };
-
-interface Scenario {
-  title: string;
-  /** aedes only where it differs from Mosquitto: it is in memory, so its "kill" keeps its sessions. */
-  transports: TransportName[];
-  timeout: (s: FaultScale) => number;
-  run(fx: Fixture): Promise<void>;
-}
-
-const ALL: TransportName[] = ['relay', 'mosquitto', 'aedes', 'prosody'];
-const PROCESSES: TransportName[] = ['relay', 'mosquitto', 'prosody'];
+const { keep, keepProxy, killed } = cleanup();
 
 const scenarios: Scenario[] = [
   {
@@ -79,12 +30,12 @@ const scenarios: Scenario[] = [
       let back: Promise<number> | undefined;
       await typeAll(ann, texts, async (i) => {
         if (i === Math.floor(texts.length * 0.3)) {
-          down = fx;
+          killed(fx);
           dying = fx.kill();
         }
         if (i === Math.floor(texts.length * 0.6)) {
           await dying;
-          back = fx.start().then(() => ((down = undefined), performance.now()));
+          back = fx.start().then(() => (killed(undefined), performance.now()));
         }
       });
       const faultEnded = await back!;
@@ -149,77 +100,6 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    title: 'the engine dies mid-burst (every tab closed at once), then a new tab opens',
-    transports: PROCESSES,
-    timeout: () => 150_000,
-    async run(fx) {
-      const engine = uniqueName('dies');
-      const proxy = keepProxy(await faultProxy(fx.url));
-      const first = [keep(await openSide(fx, fx.ann, { engine, via: proxy.url, options: LINGER })), keep(await openSide(fx, fx.ann, { engine, via: proxy.url, options: LINGER }))];
-      const bob = keep(await openSide(fx, fx.bob));
-      const texts = numbered(`${fx.transport} before the engine died`, Math.round(scale.burst / 2));
-      // Both tabs type, as a visitor with two tabs might; each text is accepted before the next.
-      for (const [i, text] of texts.entries()) await typeAll(first[i % 2]!, [text]);
-      for (const tab of first) tab.close();
-      const gone = await engineGone(proxy);
-      const ann = keep(await openSide(fx, fx.ann, { engine, via: proxy.url, options: LINGER }, false));
-      const faultEnded = performance.now();
-      await waitFor(() => ann.chat.session.conversation, 15_000, 'the new tab attached');
-      await settle({
-        scenario: 'engine dies mid-burst',
-        fx,
-        flows: [{ from: ann, to: bob, texts }],
-        faultEnded,
-        timeout: 90_000,
-        note: `old engine gone ${(gone / 1000).toFixed(1)} s after its tabs closed`,
-      });
-    },
-  },
-  {
-    title: 'the engine dies between a message arriving and it being stored',
-    transports: PROCESSES,
-    timeout: () => 150_000,
-    async run(fx) {
-      const engine = uniqueName('receiver');
-      const proxy = keepProxy(await faultProxy(fx.url));
-      let bob = keep(await openSide(fx, fx.bob, { engine, via: proxy.url, options: LINGER }));
-      const ann = keep(await openSide(fx, fx.ann));
-      await typeAll(ann, [`${fx.transport} stored before`]);
-      await waitFor(() => shown(bob.chat).includes(`${fx.transport} stored before`), 15_000, 'the first message stored at Bob');
-      const bytesBefore = (await proxy.stats()).bytesToClients;
-      // Bob's engine can receive but not store: its `messages` writes wait behind this transaction.
-      const hold = await holdStore(`parley:${engine}`, 'messages');
-      let held = true;
-      try {
-        const texts = numbered(`${fx.transport} arrived, not stored`, 5);
-        await typeAll(ann, texts);
-        // The window: the server has sent them down Bob's link (the texts alone are this many bytes)…
-        const least = texts.join('').length;
-        await waitFor(async () => (await proxy.stats()).bytesToClients - bytesBefore >= least, 30_000, 'the messages to reach Bob\'s engine', 100);
-        await sleep(500);
-        // …and has stored none, so its tab shows none.
-        expect(shown(bob.chat).filter((t) => texts.includes(t))).to.deep.equal([]);
-        bob.close();
-        const gone = await engineGone(proxy);
-        hold.release();
-        held = false;
-        bob = keep(await openSide(fx, fx.bob, { engine, via: proxy.url, options: LINGER }, false));
-        const faultEnded = performance.now();
-        await waitFor(() => bob.chat.session.conversation, 15_000, 'the new tab attached');
-        await settle({
-          scenario: 'engine dies before storing',
-          fx,
-          flows: [{ from: ann, to: bob, texts: [`${fx.transport} stored before`, ...texts] }],
-          faultEnded,
-          timeout: 60_000,
-          note: `engine gone ${(gone / 1000).toFixed(1)} s after its tab closed`,
-        });
-      } finally {
-        if (held) hold.release();
-      }
-    },
-  },
-  {
     title: 'the tab reloads at random moments during a send',
     transports: PROCESSES,
     timeout: (s) => (s.soak ? 600_000 : 120_000),
@@ -237,9 +117,8 @@ const scenarios: Scenario[] = [
           const last = `${fx.transport} sent as the page unloads ${i}`;
           maybe.push(last);
           sendNow(ann.chat, last);
-          const frame = ann.frame;
+          // The same iframe, reloaded: closing the old Tab closes the new one too.
           ann = await reloadTab(ann);
-          tabs.splice(tabs.indexOf(tabs.find((t) => t.frame === frame)!), 1, ann);
           await waitFor(() => ann.chat.session.conversation, 15_000, 'the reloaded widget attached');
         }
         await typeAll(ann, [text]);
@@ -285,13 +164,4 @@ const scenarios: Scenario[] = [
   },
 ];
 
-for (const scenario of scenarios) {
-  describe(`fault matrix: ${scenario.title}`, () => {
-    for (const transport of scenario.transports) {
-      it(`on ${transport}`, async function () {
-        this.timeout(scenario.timeout(scale));
-        await scenario.run(await fixture(transport));
-      });
-    }
-  });
-}
+runScenarios(scenarios);

@@ -65,3 +65,16 @@ export async function probeWorker(browser: Browser, name: string): Promise<Worke
     await cdp.detach();
   }
 }
+
+/**
+ * Ends the SharedWorker named `name` as a crash would end it for the page: `close()` on its
+ * global scope discards its queued tasks, so a store in flight never completes (HTML, "close a
+ * worker"). Returns false if no such worker runs.
+ */
+export async function killWorker(browser: Browser, name: string): Promise<boolean> {
+  const cdp = await session(browser, name).catch(() => undefined);
+  if (!cdp) return false;
+  await cdp.send('Runtime.evaluate', { expression: 'self.close()' }).catch(() => undefined);
+  await cdp.detach().catch(() => undefined);
+  return true;
+}

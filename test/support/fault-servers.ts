@@ -6,7 +6,7 @@ import type { Page } from 'puppeteer-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { faultScale } from './fault-scale.ts';
 import { reportFaults, type FaultRow } from './fault-table.ts';
-import { probeWorker, type WorkerProbe } from './fault-probe.ts';
+import { killWorker, probeWorker, type WorkerProbe } from './fault-probe.ts';
 import { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
 
 /** The identity secret of the signed relay: a hello without the right signature is refused. */
@@ -22,7 +22,8 @@ const IDENTITY_SECRET = 'fault-matrix-secret';
  *   bytesToClients }` (connections made, open now, bytes the server sent through it); `fault-proxy-stop {id}`;
  * - `fault-signed-relay` → a relay URL that refuses a hello without the site's signature;
  * - `fault-worker-probe {match}` (Chromium): the figures of the SharedWorker whose URL contains
- *   `match`, over the DevTools protocol (test/support/fault-probe.ts).
+ *   `match`, over the DevTools protocol (test/support/fault-probe.ts);
+ * - `fault-worker-kill {match}` (Chromium): ends that SharedWorker → whether one was running.
  */
 export function faultServers(browser: string): TestRunnerPlugin {
   const rows: FaultRow[] = [];
@@ -49,6 +50,11 @@ export function faultServers(browser: string): TestRunnerPlugin {
     },
     async executeCommand({ command, payload, session }) {
       const args = (payload ?? {}) as Record<string, unknown>;
+      const puppeteerBrowser = () => {
+        const launcher = session.browser as unknown as { getPage?: (id: string) => Page };
+        if (!launcher.getPage) throw new Error(`${command} needs Chromium (the DevTools protocol)`);
+        return launcher.getPage(session.id).browser();
+      };
       switch (command) {
         case 'fault-scale':
           return faultScale();
@@ -77,11 +83,10 @@ export function faultServers(browser: string): TestRunnerPlugin {
         case 'fault-signed-relay':
           signed ??= await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: join(dataDir, 'signed'), staticDir: dataDir, identitySecret: IDENTITY_SECRET });
           return { url: signed.relayUrl };
-        case 'fault-worker-probe': {
-          const launcher = session.browser as unknown as { getPage?: (id: string) => Page };
-          if (!launcher.getPage) throw new Error('fault-worker-probe needs Chromium (the DevTools protocol)');
-          return (await probeWorker(launcher.getPage(session.id).browser(), String(args.match))) satisfies WorkerProbe;
-        }
+        case 'fault-worker-probe':
+          return (await probeWorker(puppeteerBrowser(), String(args.match))) satisfies WorkerProbe;
+        case 'fault-worker-kill':
+          return killWorker(puppeteerBrowser(), String(args.match));
         default:
           return undefined;
       }
