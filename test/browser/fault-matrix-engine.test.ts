@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { sleep, texts as shown, uniqueName, waitFor } from './tabs.ts';
+import { sleep, texts as shown, uniqueName, waitFor, type Tab } from './tabs.ts';
 import { faultProxy, numbered, openSide, settle, typeAll, type FaultProxy } from './fault-matrix-driver.ts';
 import { holdStore } from './fault-matrix-storage.ts';
 import { cleanup, PROCESSES, runScenarios, scale, type Scenario } from './fault-matrix-scenarios.ts';
@@ -21,11 +21,23 @@ const LINGER = { idleGrace: 300_000 };
 
 /** Ends the engine's worker and waits for its socket to close; says how it went, for the table. */
 async function kill(engine: string, proxy: FaultProxy): Promise<string> {
-  const ran = (await executeServerCommand('fault-worker-kill', { match: engine })) as boolean;
+  const how = (await executeServerCommand('fault-worker-kill', { match: engine })) as string | null;
   const started = performance.now();
   await waitFor(async () => (await proxy.stats()).open === 0, 30_000, 'the engine\'s socket to close', 100);
-  return `${ran ? 'worker ended' : 'worker already gone'}; its socket closed ${Math.round(performance.now() - started)} ms later`;
+  return `${how ? `worker ended (${how})` : 'worker already gone'}; its socket closed ${Math.round(performance.now() - started)} ms later`;
 }
+
+/**
+ * The new tab's widget has its conversation open on the new engine. The new engine's worker
+ * takes the old one's DevTools target, so the test runner does not let it start by itself
+ * (test/support/fault-probe.ts, resumeWorker).
+ */
+const attached = async (tab: Tab, engine: string) => {
+  expect(await executeServerCommand('fault-worker-resume', { match: engine }), 'the new engine\'s worker').to.equal(true);
+  return waitFor(() => tab.chat.session.conversation, 20_000, 'the new tab attached').catch((e: Error) => {
+    throw new Error(`${e.message}; the widget says: ${tab.chat.shadowRoot?.textContent?.replace(/\s+/g, ' ').slice(0, 300)}`);
+  });
+};
 
 const scenarios: Scenario[] = [
   {
@@ -44,7 +56,7 @@ const scenarios: Scenario[] = [
       const gone = await kill(engine, proxy);
       const ann = keep(await openSide(fx, fx.ann, { engine, via: proxy.url, options: LINGER }, false));
       const faultEnded = performance.now();
-      await waitFor(() => ann.chat.session.conversation, 15_000, 'the new tab attached');
+      await attached(ann, engine);
       await settle({
         scenario: 'engine dies mid-burst',
         fx,
@@ -85,7 +97,7 @@ const scenarios: Scenario[] = [
         held = false;
         bob = keep(await openSide(fx, fx.bob, { engine, via: proxy.url, options: LINGER }, false));
         const faultEnded = performance.now();
-        await waitFor(() => bob.chat.session.conversation, 15_000, 'the new tab attached');
+        await attached(bob, engine);
         await settle({
           scenario: 'engine dies before storing',
           fx,

@@ -23,7 +23,10 @@ export interface FaultScale {
 
 export const soak = (): boolean => process.env.PARLEY_SOAK === '1';
 
-export const faultScale = (): FaultScale =>
+/** PARLEY_FLAPS overrides the number of flaps alone, to look at one figure's trend. */
+export const faultScale = (): FaultScale => ({ ...sizes(), ...(process.env.PARLEY_FLAPS ? { flaps: Number(process.env.PARLEY_FLAPS) } : {}) });
+
+const sizes = (): FaultScale =>
   soak()
     ? { soak: true, burst: 500, downMs: 60_000, reloads: 20, reloadBurst: 300, flaps: 500, hiddenMs: 10 * 60_000, authWindowMs: 60_000, stampedeClients: 1_000 }
     : { soak: false, burst: 100, downMs: 10_000, reloads: 5, reloadBurst: 60, flaps: 20, hiddenMs: 30_000, authWindowMs: 10_000, stampedeClients: 1_000 };

@@ -6,7 +6,7 @@ import type { Page } from 'puppeteer-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { faultScale } from './fault-scale.ts';
 import { reportFaults, type FaultRow } from './fault-table.ts';
-import { killWorker, probeWorker, type WorkerProbe } from './fault-probe.ts';
+import { killWorker, probeWorker, resumeWorker, type WorkerProbe } from './fault-probe.ts';
 import { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
 
 /** The identity secret of the signed relay: a hello without the right signature is refused. */
@@ -23,7 +23,8 @@ const IDENTITY_SECRET = 'fault-matrix-secret';
  * - `fault-signed-relay` → a relay URL that refuses a hello without the site's signature;
  * - `fault-worker-probe {match}` (Chromium): the figures of the SharedWorker whose URL contains
  *   `match`, over the DevTools protocol (test/support/fault-probe.ts);
- * - `fault-worker-kill {match}` (Chromium): ends that SharedWorker → whether one was running.
+ * - `fault-worker-kill {match}` (Chromium): ends that SharedWorker → how, or null if none ran;
+ * - `fault-worker-resume {match}` (Chromium): lets the worker started again under that name run.
  */
 export function faultServers(browser: string): TestRunnerPlugin {
   const rows: FaultRow[] = [];
@@ -85,8 +86,10 @@ export function faultServers(browser: string): TestRunnerPlugin {
           return { url: signed.relayUrl };
         case 'fault-worker-probe':
           return (await probeWorker(puppeteerBrowser(), String(args.match))) satisfies WorkerProbe;
+        case 'fault-worker-resume':
+          return resumeWorker(puppeteerBrowser(), String(args.match));
         case 'fault-worker-kill':
-          return killWorker(puppeteerBrowser(), String(args.match));
+          return (await killWorker(puppeteerBrowser(), String(args.match))) ?? null;
         default:
           return undefined;
       }
