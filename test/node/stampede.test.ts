@@ -35,11 +35,14 @@ class Client {
     readonly url: string,
     readonly user: string,
     random: () => number,
+    /** Every connection attempt's time, ms since the epoch, shared by all clients. */
+    readonly attempts: number[],
   ) {
     this.backoff = new Backoff({ base: DEFAULTS.base, cap: DEFAULTS.cap, random });
   }
 
   connect(): void {
+    this.attempts.push(Date.now());
     const ws = new WebSocket(this.url);
     this.#ws = ws;
     ws.on('open', () => {
@@ -74,8 +77,10 @@ const until = async (done: () => boolean, timeout: number, what: string) => {
 };
 
 interface Figures {
-  /** Most upgrades the relay saw in any 1 s window after the restart. */
+  /** Most upgrades the relay accepted in any 1 s window after the restart. */
   peakPerSecond: number;
+  /** Most connection attempts the clients made in any 100 ms window after the restart, per second. */
+  offeredPeak: number;
   /** From the restart to the last client back, ms. */
   allBackMs: number;
   /** When half and 90 % of the clients had reconnected, ms after the restart. */
@@ -92,7 +97,8 @@ async function restartUnder(n: number, random: () => number): Promise<Figures> {
   dirs.push(dataDir);
   let server: DemoServer = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir, staticDir: dataDir });
   const { port } = server;
-  const clients = Array.from({ length: n }, (_, i) => new Client(server.relayUrl, `user-${i}`, random));
+  const attempts: number[] = [];
+  const clients = Array.from({ length: n }, (_, i) => new Client(server.relayUrl, `user-${i}`, random, attempts));
   try {
     for (const c of clients) c.connect();
     await until(() => clients.every((c) => c.welcomed), 60_000, `${n} clients welcomed`);
@@ -110,7 +116,14 @@ async function restartUnder(n: number, random: () => number): Promise<Figures> {
     let peakPerSecond = samples[Math.min(window, samples.length) - 1]!.opens;
     for (let i = window; i < samples.length; i++) peakPerSecond = Math.max(peakPerSecond, samples[i]!.opens - samples[i - window]!.opens);
     const when = (share: number) => samples.find((s) => s.back >= n * share)?.at ?? allBackMs;
-    return { peakPerSecond, allBackMs, p50: when(0.5), p90: when(0.9) };
+    // Attempts offered to the relay once it listens, in 100 ms windows: what its accept queue meets.
+    const after = attempts.filter((t) => t >= restarted).sort((a, b) => a - b);
+    let offered = 0;
+    for (let i = 0, j = 0; i < after.length; i++) {
+      while (after[i]! - after[j]! >= 100) j++;
+      offered = Math.max(offered, i - j + 1);
+    }
+    return { peakPerSecond, offeredPeak: offered * 10, allBackMs, p50: when(0.5), p90: when(0.9) };
   } finally {
     for (const c of clients) c.stop();
     await server.close();
@@ -127,12 +140,14 @@ describe('a relay restart under many clients', () => {
     // The same clients without jitter (each waits its whole ceiling): what the jitter saves.
     const lockstep = await restartUnder(n, () => 0.999);
     const describe = (f: Figures) =>
-      `peak ${f.peakPerSecond}/s; half back at ${(f.p50 / 1000).toFixed(1)} s, 90 % at ${(f.p90 / 1000).toFixed(1)} s, all at ${(f.allBackMs / 1000).toFixed(1)} s`;
+      `attempts peak ${f.offeredPeak}/s (100 ms window); relay accepted peak ${f.peakPerSecond}/s (1 s window); half back at ${(f.p50 / 1000).toFixed(1)} s, 90 % at ${(f.p90 / 1000).toFixed(1)} s, all at ${(f.allBackMs / 1000).toFixed(1)} s`;
     rows.push({ scenario: `relay restart, ${n} clients, ${DOWN_MS / 1000} s down`, transport: 'relay (engine backoff, full jitter)', sent: 0, received: 0, lost: 0, duplicated: 0, recoverMs: jitter.allBackMs, note: describe(jitter) });
     rows.push({ scenario: `relay restart, ${n} clients, ${DOWN_MS / 1000} s down`, transport: 'relay (same backoff, no jitter)', sent: 0, received: 0, lost: 0, duplicated: 0, recoverMs: lockstep.allBackMs, note: describe(lockstep) });
     console.log(`jitter: ${describe(jitter)}\nno jitter: ${describe(lockstep)}`);
-    // Lockstep clients come back in one wave; jittered ones are spread over at least a second.
+    // Lockstep clients all knock within one instant; jittered ones spread their attempts. What
+    // the relay accepts per second is capped by how fast it takes upgrades on this machine (it
+    // shares the process with the clients), so the offered attempts are what tell them apart.
+    assert.ok(jitter.offeredPeak <= lockstep.offeredPeak / 2, `jitter at least halves the peak of attempts: ${jitter.offeredPeak}/s against ${lockstep.offeredPeak}/s`);
     assert.ok(jitter.p90 - jitter.p50 >= 300, `jittered reconnects spread: ${describe(jitter)}`);
-    assert.ok(jitter.peakPerSecond < lockstep.peakPerSecond * 0.75, `jitter lowers the peak: ${jitter.peakPerSecond}/s against ${lockstep.peakPerSecond}/s`);
   });
 });
