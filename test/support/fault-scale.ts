@@ -15,6 +15,8 @@ export interface FaultScale {
   flaps: number;
   /** How long the page stays hidden under intensive wake-up throttling. */
   hiddenMs: number;
+  /** How long a page is hidden before that throttling starts, s (Chrome's default is 300). */
+  throttleGraceS: number;
   /** How long a bad password is left to retry, while the server counts its attempts. */
   authWindowMs: number;
   /** Clients of the stampede test. */
@@ -28,5 +30,5 @@ export const faultScale = (): FaultScale => ({ ...sizes(), ...(process.env.PARLE
 
 const sizes = (): FaultScale =>
   soak()
-    ? { soak: true, burst: 500, downMs: 60_000, reloads: 20, reloadBurst: 300, flaps: 500, hiddenMs: 10 * 60_000, authWindowMs: 60_000, stampedeClients: 1_000 }
-    : { soak: false, burst: 100, downMs: 10_000, reloads: 5, reloadBurst: 60, flaps: 20, hiddenMs: 30_000, authWindowMs: 10_000, stampedeClients: 1_000 };
+    ? { soak: true, burst: 500, downMs: 60_000, reloads: 20, reloadBurst: 300, flaps: 500, hiddenMs: 10 * 60_000, throttleGraceS: 300, authWindowMs: 60_000, stampedeClients: 1_000 }
+    : { soak: false, burst: 100, downMs: 10_000, reloads: 5, reloadBurst: 60, flaps: 20, hiddenMs: 20_000, throttleGraceS: 5, authWindowMs: 5_000, stampedeClients: 1_000 };
