@@ -40,7 +40,7 @@ const scenarios: Scenario[] = [
       });
       const faultEnded = await back!;
       expect(walk, 'the sender noticed the server go').to.include('reconnecting');
-      await settle({ scenario: `server killed mid-burst (${scale.burst})`, fx, flows: [{ from: ann, to: bob, texts }], faultEnded, timeout: 120_000 });
+      await settle({ scenario: `server killed mid-burst (${scale.burst})`, fx, flows: [{ from: ann, to: bob, texts }], faultEnded, timeout: 120_000, note: fx.killedBy });
     },
   },
   {

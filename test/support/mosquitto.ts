@@ -106,17 +106,6 @@ export class Mosquitto {
     });
   }
 
-  /** SIGKILL, as a crash: Mosquitto writes nothing, so what reaches disk is what it autosaved. */
-  async kill(): Promise<void> {
-    const child = this.#child;
-    this.#child = undefined;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((done) => {
-      child.once('exit', () => done());
-      child.kill('SIGKILL');
-    });
-  }
-
   async close(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });

@@ -52,8 +52,6 @@ export function mqttServers(): TestRunnerPlugin {
       guardedUser: { ...GUARDED_USER },
     }),
     'mqtt-stop': async (p) => (p.broker === 'aedes' ? aedes!.stop() : mosquitto!.stop()),
-    /** aedes: as mqtt-stop; Mosquitto: SIGKILL (kill -9), restarted by mqtt-start. */
-    'mqtt-kill': async (p) => (p.broker === 'aedes' ? aedes!.stop() : mosquitto!.kill()),
     'mqtt-start': async (p) => (p.broker === 'aedes' ? aedes!.resume() : mosquitto!.restart()),
     /** Mosquitto: SIGTERM (it saves its persistence file) and a new process; aedes: see AedesServer. */
     'mqtt-restart': async (p) => {
