@@ -11,6 +11,7 @@ import { hostileJsonServer } from './test/support/wtr-hostile-json.ts';
 import { hostileXmppServer } from './test/support/wtr-hostile-xmpp.ts';
 import { bundled } from './test/support/wtr-bundle.ts';
 import { browserConditions } from './test/support/wtr-browser-conditions.ts';
+import { faultServers } from './test/support/fault-servers.ts';
 
 const browser = process.env.PARLEY_BROWSER ?? 'chromium';
 if (!isBrowserName(browser)) throw new Error(`PARLEY_BROWSER is "${browser}"; it must be "chromium" or "firefox"`);
@@ -32,7 +33,8 @@ export default {
   // Each wait in a test has its own bound; this only stops a test that hangs outright.
   // forbidOnly: a focused test (describe.only, it.only) fails its file instead of hiding the rest.
   testFramework: { config: { timeout: 120_000, forbidOnly: true } },
-  testsFinishTimeout: 10 * 60_000,
+  // The soak's fault matrix (npm run test:soak) runs one file for half an hour.
+  testsFinishTimeout: (process.env.PARLEY_SOAK === '1' ? 90 : 10) * 60_000,
   // transports/xmpp/lib.ts gathers xmpp.js, and transports/mqtt/lite/index.ts mqtt.js's client,
   // which reach CommonJS packages; see wtr-bundle.ts.
   plugins: [
@@ -47,6 +49,7 @@ export default {
     hostileJsonServer(),
     hostileXmppServer(),
     browserConditions(),
+    faultServers(browser),
   ],
   browsers: [browserLauncher(browser)],
   reporters: [

@@ -44,6 +44,14 @@ export const CHROMIUM_ONLY: readonly { file: string; reason: string }[] = [
     file: 'test/browser/notifications.test.ts',
     reason: "sets the site's notification permission as the visitor's answer would, which needs the DevTools protocol",
   },
+  {
+    file: 'test/browser/fault-matrix-engine.test.ts',
+    reason: "ends the engine's SharedWorker mid-burst, which only the DevTools protocol can do (Chromium keeps it after its last tab)",
+  },
+  {
+    file: 'test/browser/fault-matrix-flaps.test.ts',
+    reason: "reads the engine's heap, listeners, sockets and timers from its SharedWorker over the DevTools protocol",
+  },
 ];
 
 export function isBrowserName(name: string): name is BrowserName {

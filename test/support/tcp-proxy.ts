@@ -16,6 +16,8 @@ export type ProxyMode = 'forward' | 'blackhole' | 'refuse';
 export class TcpProxy {
   mode: ProxyMode = 'forward';
   accepted = 0;
+  /** Bytes passed from the server to clients, so a test can tell that frames reached the client. */
+  bytesToClients = 0;
   readonly #pairs = new Set<[Socket, Socket]>();
   /** Connections that lived through a blackhole: they drop everything until they close. */
   readonly #dead = new WeakSet<Socket>();
@@ -58,7 +60,9 @@ export class TcpProxy {
     if (this.mode === 'blackhole') this.#dead.add(client);
     const pipe = (from: Socket, to: Socket) =>
       from.on('data', (chunk) => {
-        if (this.mode === 'forward' && !this.#dead.has(client)) to.write(chunk);
+        if (this.mode !== 'forward' || this.#dead.has(client)) return;
+        if (to === client) this.bytesToClients += chunk.length;
+        to.write(chunk);
       });
     pipe(client, upstream);
     pipe(upstream, client);
