@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { sleep, texts as shown, uniqueName, waitFor, type Tab } from './tabs.ts';
+import { texts as shown, uniqueName, waitFor, type Tab } from './tabs.ts';
 import { faultProxy, numbered, openSide, settle, stored, typeAll, type FaultProxy } from './fault-matrix-driver.ts';
 import { holdStore } from './fault-matrix-storage.ts';
 import { cleanup, PROCESSES, runScenarios, scale, type Scenario } from './fault-matrix-scenarios.ts';
@@ -90,9 +90,9 @@ const scenarios: Scenario[] = [
         // The window: the server has sent them down Bob's link (the texts alone are this many bytes)…
         const least = texts.join('').length;
         await waitFor(async () => (await proxy.stats()).bytesToClients - bytesBefore >= least, 30_000, 'the messages to reach Bob\'s engine', 100);
-        await sleep(500);
-        // …and has stored none, so its tab shows none.
-        expect(shown(bob.chat).filter((t) => texts.includes(t))).to.deep.equal([]);
+        // …and has stored none: the hold blocks every write to `messages`. (A relay message that
+        // is new for certain may already show in the tab, from memory, before its batch commits:
+        // docs/engine.md, "Batching". The server's cursor moves only after the commit.)
         bob.close();
         const gone = await kill(engine, proxy);
         hold.release();
