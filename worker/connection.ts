@@ -13,6 +13,8 @@ import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
 import { Timer, type Timers } from './timers.ts';
 import { ErrorThrottle } from './error-throttle.ts';
+import { linkGuard } from './link-guard.ts';
+import { Rooms } from './rooms.ts';
 import type { FileInfo, Transport, TransportEvents, TransportModule, UploadSlot } from './transports/transport.ts';
 
 export interface ConnectionDeps {
@@ -46,12 +48,8 @@ export class Connection {
   /** Errors to the tabs, one code at most once a second (worker/error-throttle.ts). */
   readonly #errors: ErrorThrottle;
   readonly #stable: Timer;
-  /** room → conversation key */
-  readonly #rooms = new Map<string, string>();
-  /** Rooms the server has confirmed on the current link. */
-  readonly #live = new Set<string>();
-  /** Rooms whose oldest message we have: the server said so. */
-  readonly #exhausted = new Set<string>();
+  /** Each room's conversation, which the server confirmed on this link, which have no more history. */
+  readonly #rooms = new Rooms();
   /**
    * Counts links (and connect attempts). Events from an older transport, a slow load for an
    * older attempt, or a store for a message of a dropped link see a newer number and back out:
@@ -89,9 +87,9 @@ export class Connection {
     });
     this.delivery = new Delivery(key, deps.outbox, deps.history, {
       user: () => this.config.user,
-      conversationOf: (room) => this.#rooms.get(room),
-      conversations: () => this.#rooms.values(),
-      isLive: (room) => this.#live.has(room),
+      conversationOf: (room) => this.#rooms.conversation(room),
+      conversations: () => this.#rooms.conversations(),
+      isLive: (room) => this.#rooms.isLive(room),
       send: (message) => (this.#transport && this.#machine.state === 'open' ? (this.#transport.send(message), true) : false),
       generation: () => this.#generation,
       storageFailed: (error, generation) => {
@@ -123,7 +121,7 @@ export class Connection {
   join(room: string): string {
     const conversation = conversationKey(this.key, room);
     if (!this.#rooms.has(room)) {
-      this.#rooms.set(room, conversation);
+      this.#rooms.add(room, conversation);
       // Messages for this room may have waited in the outbox for a tab to open it.
       if (this.#machine.state === 'open') void this.#joinRoom(room, conversation);
     }
@@ -132,7 +130,7 @@ export class Connection {
 
   /** The server has confirmed the room on the current link. */
   isLive(room: string): boolean {
-    return this.#live.has(room);
+    return this.#rooms.isLive(room);
   }
 
   typing(room: string, typing: boolean): void {
@@ -145,21 +143,21 @@ export class Connection {
    * covers it, since a marker means "up to here".
    */
   markRead(room: string, id: string): void {
-    if (this.#machine.state === 'open' && this.#live.has(room) && this.#module?.capabilities.readMarkers) this.#transport?.markRead?.(room, id);
+    if (this.#machine.state === 'open' && this.#rooms.isLive(room) && this.#module?.capabilities.readMarkers) this.#transport?.markRead?.(room, id);
   }
 
   /** A peer read up to `id`: our messages up to it are read (worker/read-receipts.ts). */
   async #readUpTo(id: string): Promise<void> {
     const db = await this.deps.history.db();
     const earlier: string[] = [];
-    for (const conversation of this.#rooms.values()) earlier.push(...(await ownReadUpTo(db, conversation, id)));
+    for (const conversation of this.#rooms.conversations()) earlier.push(...(await ownReadUpTo(db, conversation, id)));
     await this.delivery.receipted(id, 'read');
     for (const own of earlier) await this.delivery.receipted(own, 'read');
   }
 
   /** Asks the server for messages older than the oldest we hold; they arrive as messages. */
   async older(room: string, limit: number): Promise<void> {
-    const conversation = this.#rooms.get(room);
+    const conversation = this.#rooms.conversation(room);
     if (!conversation || this.#machine.state !== 'open' || !(await this.capabilities()).serverHistory) return;
     const before = await this.deps.history.oldestCursor(conversation);
     if (before && this.#machine.state === 'open') this.#transport?.older(room, before, limit);
@@ -202,7 +200,7 @@ export class Connection {
 
   /** True once the server said it has nothing older for the room, or keeps no history at all. */
   exhausted(room: string): boolean {
-    return this.#exhausted.has(room) || this.#module?.capabilities.serverHistory === false;
+    return this.#rooms.isExhausted(room) || this.#module?.capabilities.serverHistory === false;
   }
 
   offline(): void {
@@ -250,17 +248,7 @@ export class Connection {
   /** Transport events, dropped once that link is no longer the current one. */
   #eventsFor(generation: number): TransportEvents {
     const live = () => generation === this.#generation;
-    const guard =
-      <A extends unknown[]>(fn: (...args: A) => unknown) =>
-      (...args: A): void => {
-        if (!live()) return;
-        // A handler may throw before it returns a promise; neither may escape into the transport.
-        try {
-          void Promise.resolve(fn(...args)).catch((e: unknown) => this.#report(e));
-        } catch (e) {
-          this.#report(e);
-        }
-      };
+    const guard = linkGuard(live, (e) => this.#report(e));
     return {
       open: guard(() => this.#opened()),
       activity: guard(() => this.#heartbeat.alive()),
@@ -269,19 +257,19 @@ export class Connection {
       ack: guard((id, info) => this.delivery.acked(id, info.cursor)),
       reject: guard((id, error) => this.delivery.rejected(id, error)),
       typing: guard((room, from, typing, name) => {
-        const conversation = this.#rooms.get(room);
+        const conversation = this.#rooms.conversation(room);
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, name, typing });
       }),
       receipt: guard((id, status) => (status === 'read' ? this.#readUpTo(id) : this.delivery.receipted(id, status))),
       historyEnd: guard((room) => {
-        this.#exhausted.add(room);
-        const conversation = this.#rooms.get(room);
+        this.#rooms.historyEnded(room);
+        const conversation = this.#rooms.conversation(room);
         if (conversation) this.deps.emit({ type: 'history-end', conversation });
       }),
       caughtUp: guard((room, cursor) => this.delivery.caughtUp(room, cursor)),
       error: guard((error: ParleyError) => this.#report(error)),
       // After what the old link brought is stored, so the gap comes after it.
-      sessionLost: guard(() => this.delivery.stored().then(() => this.deps.sessionLost?.([...this.#rooms.values()]))),
+      sessionLost: guard(() => this.delivery.stored().then(() => this.deps.sessionLost?.([...this.#rooms.conversations()]))),
       close: guard((info) => {
         if (info.fatal) this.#stop('failed', info.code, { code: info.code, message: info.reason });
         else this.#lost(info.code, info.reason);
@@ -294,7 +282,7 @@ export class Connection {
     this.#machine.go('open', 'connected', { attempt: this.#backoff.attempt, url: this.#servers.current });
     // Only a link that stays up proves the server healthy; a flapping one keeps backing off.
     this.#stable.start(this.options.stableAfter, () => this.#backoff.reset());
-    for (const [room, conversation] of this.#rooms) void this.#joinRoom(room, conversation);
+    for (const [room, conversation] of this.#rooms.entries()) void this.#joinRoom(room, conversation);
   }
 
   async #joinRoom(room: string, conversation: string): Promise<void> {
@@ -305,9 +293,9 @@ export class Connection {
 
   /** The server confirmed the room: what waited for it in the outbox goes now. */
   #joined(room: string): void {
-    const conversation = this.#rooms.get(room);
+    const conversation = this.#rooms.conversation(room);
     if (!conversation) return;
-    this.#live.add(room);
+    this.#rooms.confirmed(room);
     void this.delivery.flush();
     // Announced once the catch-up that came before it is stored: a tab that sees `joined` can
     // count on the room's cursor, so a link lost right after it does not skip what was missed.
@@ -352,7 +340,7 @@ export class Connection {
     this.#heartbeat.stop();
     this.#retry.stop();
     this.#stable.stop();
-    this.#live.clear();
+    this.#rooms.linkEnded();
     const transport = this.#transport;
     this.#transport = undefined;
     transport?.close();

@@ -1,0 +1,17 @@
+/**
+ * Wraps the handlers a transport calls for one link (a Connection's TransportEvents): once that
+ * link is no longer the current one, its events back out; and whatever a handler throws or
+ * rejects with goes to `report` instead of into the transport.
+ */
+export function linkGuard(live: () => boolean, report: (e: unknown) => void) {
+  return <A extends unknown[]>(fn: (...args: A) => unknown) =>
+    (...args: A): void => {
+      if (!live()) return;
+      // A handler may throw before it returns a promise; neither may escape into the transport.
+      try {
+        void Promise.resolve(fn(...args)).catch((e: unknown) => report(e));
+      } catch (e) {
+        report(e);
+      }
+    };
+}
