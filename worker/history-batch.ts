@@ -1,0 +1,172 @@
+/**
+ * History's batch writes: many inbound messages stored in one transaction (receiveMany), and
+ * many own messages moved along the status table with the outbox (moveQueued). A burst then
+ * costs one commit, not one per message (docs/engine.md, "Batching").
+ */
+import type { ChatMessage, ErrorInfo, MessageStatus } from './api.ts';
+import { isPending, type Place } from './order.ts';
+import type { ParleyDb } from './db.ts';
+import { sourcesOf } from './message-status.ts';
+import { type BatchTx, CONFIRMED, edgeOf, placeEarlierOwn, Places, quiet, type Tx } from './history-places.ts';
+import { advanced } from './sync-cursor.ts';
+
+/** One inbound message for {@link History.receiveMany}, and where it goes. */
+export interface Arrival {
+  message: Omit<ChatMessage, 'order'>;
+  place: Place;
+}
+
+/** One status move for {@link History.moveQueued}: message `id`, found through its outbox entry. */
+export interface QueuedMove {
+  id: string;
+  /**
+   * Where the message is queued, if the caller knows (it claimed it: Outbox.claim): saves the
+   * lookup by id. A message that is gone meanwhile (cancelled) is then simply not found.
+   */
+  queued?: { conversation: string; key: number };
+  to: MessageStatus;
+  error?: ErrorInfo;
+  also?: Partial<ChatMessage>;
+}
+
+/** What {@link History.moveQueued} did for one move. */
+export interface QueuedMoved {
+  /** The outbox entry's conversation; undefined if the message was not queued. */
+  conversation?: string;
+  /** The message as stored after the move; undefined if the table did not allow it. */
+  moved?: ChatMessage;
+}
+
+/**
+ * {@link History.receive} for messages that arrived together, in one transaction: what a burst costs
+ * is then one commit, not one per message. All are stored or none (the transaction aborts),
+ * in arrival order; returns what to show for each, as receive() does. `placed` hears the
+ * same list as soon as the batch knows it (its reads are done and its writes issued), before
+ * the commit: the caller may show the messages then, and acknowledge them only once this
+ * resolves. For each conversation in `edges`, `placed` also hears the order of its newest
+ * confirmed message once this batch is stored (a relay conversation's highest sequence).
+ */
+export async function receiveMany(
+  db: ParleyDb,
+  arrivals: readonly Arrival[],
+  placed: (shown: readonly (ChatMessage | undefined)[], newest: ReadonlyMap<string, number>) => void,
+  edges: readonly string[],
+  /** Called once the transaction exists: what is read from now on sees this batch stored. */
+  begun: () => void,
+): Promise<(ChatMessage | undefined)[]> {
+  const tx = db.transaction(['messages', 'cursors'], 'readwrite');
+  begun();
+  const messages = tx.objectStore('messages');
+  const cursors = tx.objectStore('cursors');
+  // The cursors are read alongside the known records: one round trip for both.
+  const conversations = [...new Set(arrivals.filter(({ message }) => message.cursor).map(({ message }) => message.conversation))];
+  const [stored, current, newest] = await Promise.all([
+    knownOf(tx, arrivals),
+    Promise.all(conversations.map((c) => cursors.get(c))),
+    Promise.all(edges.map(async (c) => [c, await edgeOf(tx, c, 'newest')] as const)).then((pairs) => new Map(pairs)),
+  ]);
+  const places = new Places(tx);
+  /** Written by this batch, by conversation and id: a resend inside one burst is a duplicate. */
+  const written = new Map<string, ChatMessage>();
+  /** conversation → its cursor record as this batch leaves it, and whether it changed. */
+  const moved = new Map(conversations.map((c, i) => [c, { record: current[i], changed: false }]));
+  const shown: (ChatMessage | undefined)[] = [];
+  for (const [i, { message, place }] of arrivals.entries()) {
+    const key = `${message.conversation}\u0000${message.id}`;
+    const known = written.get(key) ?? stored[i];
+    let show: ChatMessage | undefined;
+    if (!known) show = { ...message, order: await places.of(message, place) };
+    else if (known !== 'known' && isPending(known.order) && known.mine) show = { ...known, order: await places.of(message, place) };
+    if (show) {
+      written.set(key, show);
+      messages.put(show).catch(quiet);
+      const edge = newest.get(message.conversation);
+      if (edge !== undefined && !isPending(show.order)) newest.set(message.conversation, Math.max(edge, show.order));
+    }
+    shown.push(show);
+    const state = message.cursor && moved.get(message.conversation);
+    if (message.cursor && state) {
+      const next = advanced(state.record, message.conversation, message.cursor, message.ts);
+      if (next) Object.assign(state, { record: next, changed: true });
+    }
+  }
+  for (const { record, changed } of moved.values()) if (changed && record) cursors.put(record).catch(quiet);
+  placed(shown, newest);
+  await tx.done;
+  return shown;
+}
+
+/**
+ * {@link History.transition} for several own messages at once, in one transaction with the outbox:
+ * each move applies only while the message is still queued there (a cancel that removed it
+ * wins), and only along an edge of worker/message-status.ts. With `dequeue`, each message
+ * found also leaves the outbox in the same transaction (the server confirmed or refused it),
+ * so its status and its place in the queue can never disagree.
+ */
+export async function moveQueued(db: ParleyDb, moves: readonly QueuedMove[], dequeue: boolean): Promise<QueuedMoved[]> {
+  const tx = db.transaction(['messages', 'cursors', 'outbox'], 'readwrite');
+  const messages = tx.objectStore('messages');
+  const outbox = tx.objectStore('outbox');
+  const entries = await Promise.all(
+    moves.map(({ id, queued }) => (queued ? { id, conversation: queued.conversation, order: queued.key } : outbox.index('by-id').get(id))),
+  );
+  const current = await Promise.all(entries.map((entry, i) => entry && messages.get([entry.conversation, moves[i]!.id])));
+  const places = new Places(tx);
+  const done: QueuedMoved[] = [];
+  /** Moved by this batch: the same id twice (a repeated ack) sees the first move. */
+  const latest = new Map<string, ChatMessage>();
+  for (const [i, { id, to, error, also }] of moves.entries()) {
+    const entry = entries[i];
+    if (!entry) {
+      done.push({});
+      continue;
+    }
+    const message = latest.get(id) ?? current[i];
+    let next: ChatMessage | undefined;
+    if (message?.status && sourcesOf(to).includes(message.status)) {
+      next = { ...message, ...also, status: to, error };
+      if (CONFIRMED.has(to) && isPending(message.order)) {
+        if (next.cursor?.kind !== 'seq') await placeEarlierOwn(message, (m) => places.of(m, 'newest'), tx, latest);
+        next.order = await places.of(next, 'newest');
+      }
+      latest.set(id, next);
+      messages.put(next).catch(quiet);
+    }
+    if (dequeue && entry.order !== undefined) outbox.delete(entry.order).catch(quiet);
+    done.push({ conversation: entry.conversation, moved: next });
+  }
+  await tx.done;
+  return done;
+}
+
+/**
+ * The stored records of a batch of arrivals (undefined where none). A message from someone
+ * else with a relay sequence is stored at order = seq (worker/order.ts), so one read of the
+ * order index over the batch's sequence range finds all of a conversation's known ones at
+ * once; a burst costs one read, not one per message. Their records are not needed: a known
+ * message from someone else is never written again. Our own (the echo places a pending one)
+ * and messages without a sequence are read one by one, all issued at once.
+ */
+async function knownOf(tx: BatchTx, arrivals: readonly Arrival[]): Promise<(ChatMessage | undefined | 'known')[]> {
+  const messages = (tx as unknown as Tx).objectStore('messages');
+  const ranges = new Map<string, { min: number; max: number }>();
+  const byRange = ({ message }: Arrival) => !message.mine && message.cursor?.kind === 'seq';
+  for (const arrival of arrivals) {
+    if (!byRange(arrival) || arrival.message.cursor?.kind !== 'seq') continue;
+    const { seq } = arrival.message.cursor;
+    const range = ranges.get(arrival.message.conversation);
+    ranges.set(arrival.message.conversation, { min: Math.min(range?.min ?? seq, seq), max: Math.max(range?.max ?? seq, seq) });
+  }
+  const known = new Set<string>();
+  const scans = [...ranges].map(async ([conversation, { min, max }]) => {
+    // Index keys are [conversation, order, id]; an array sorts after every string id.
+    const range = IDBKeyRange.bound([conversation, min], [conversation, max, []]);
+    for (const [c, id] of await messages.index('by-conversation-order').getAllKeys(range)) known.add(`${c}\u0000${id}`);
+  });
+  const reads = arrivals.map((arrival) => (byRange(arrival) ? undefined : messages.get([arrival.message.conversation, arrival.message.id])));
+  await Promise.all(scans);
+  const records = await Promise.all(reads);
+  return arrivals.map((arrival, i) =>
+    byRange(arrival) ? (known.has(`${arrival.message.conversation}\u0000${arrival.message.id}`) ? 'known' : undefined) : records[i],
+  );
+}
