@@ -3,7 +3,14 @@
  * no engine code. Every duration is in milliseconds; every timestamp is ms since the epoch.
  */
 
-import type { ErrorCode, StateReason } from './codes.ts';
+import type { StateReason } from './codes.ts';
+import type { ChatMessage, Cursor, ErrorInfo, MeasuredMedia, MessageStatus, UploadProgress } from './api-messages.ts';
+import type { EngineHealth, EngineStats, LinkHealth } from './api-health.ts';
+
+// Moved to sibling modules by topic; re-exported so that every caller keeps one entry point.
+export { MESSAGE_STATUSES } from './api-messages.ts';
+export type { Attachment, ChatMessage, Cursor, ErrorInfo, MeasuredMedia, MessageStatus, UploadProgress } from './api-messages.ts';
+export type { EngineHealth, EngineStats, LinkHealth, StateRecord } from './api-health.ts';
 
 export const PROTOCOLS = ['websocket', 'mqtt', 'xmpp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -85,17 +92,6 @@ export const CONNECTION_STATES = [
 ] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
-export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'delivered', 'read'] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-
-/**
- * A place in a room's server history, as the protocol names it. The engine stores the newest
- * one per conversation and hands it back to `join()` after a reconnect, to fetch what was missed.
- * - `seq`: the JSON relay's sequence number, which only grows (worker/transports/json/wire.ts).
- * - `archive`: an XMPP MAM archive id (XEP-0313 §4.1), opaque; the newest by time wins.
- * MQTT has none: a persistent session replays what was missed (docs/mqtt.md).
- */
-export type Cursor = { kind: 'seq'; seq: number } | { kind: 'archive'; id: string };
 
 /** What a protocol can do, asked by the engine and the widget instead of inferring from events. */
 export interface Capabilities {
@@ -111,81 +107,6 @@ export interface Capabilities {
   upload: boolean;
 }
 
-/**
- * A file a message carries. The engine uploads it first and sends its URL (docs/attachments.md).
- * Everything here came from a peer as well as from us: the widget puts only http(s) URLs, and
- * the engine's own `data:image/` previews and `blob:` URLs, into `src` or `href`.
- */
-export interface Attachment {
-  /** Where the file can be fetched; '' until the upload has finished. */
-  url: string;
-  name: string;
-  /** MIME type; '' when unknown. */
-  type: string;
-  /** Bytes. */
-  size: number;
-  /** Images and videos: intrinsic size in pixels, so the layout does not jump while they load. */
-  width?: number;
-  height?: number;
-  /** Audio and video, in ms. */
-  duration?: number;
-  /** Images: a `data:image/` URL of about 2 KB at most; videos: a poster frame. Made by the engine. */
-  preview?: string;
-}
-
-/**
- * What the tab measured of a file before handing it over, where the engine cannot: a worker has
- * no <video> or <audio> element, and no OfflineAudioContext (docs/attachments.md). The engine
- * keeps only bounded whole numbers and a small `data:image/` poster.
- */
-export type MeasuredMedia = Partial<Pick<Attachment, 'width' | 'height' | 'duration' | 'preview'>>;
-
-/** An upload in progress, as `upload-progress` events report it. */
-export interface UploadProgress {
-  conversation: string;
-  /** The message that carries the files. */
-  id: string;
-  /** Bytes sent so far and in all, over every file of the message. */
-  sent: number;
-  total: number;
-}
-
-/** One chat message as history and the UI see it. */
-export interface ChatMessage {
-  /** Client id (`crypto.randomUUID()`), set before the message is stored; the dedup key. */
-  id: string;
-  /** Conversation key, from {@link conversationKey}. */
-  conversation: string;
-  room: string;
-  /** The sender's stable id; compare ids, never names. */
-  from: string;
-  /** The sender's display name, where it differs from `from`. Show `name ?? from`. */
-  name?: string;
-  /** Plain text. Never interpreted as HTML. May be '' when the message carries attachments. */
-  text: string;
-  /** Files the message carries, in the order the sender attached them. */
-  attachments?: Attachment[];
-  /** Creation time (own messages) or server time (others'), ms since the epoch. */
-  ts: number;
-  /**
-   * Its place in the server's order of the conversation: sort by this, never by `ts`. Own
-   * messages the server has not confirmed yet come after all others (worker/order.ts).
-   */
-  order: number;
-  /** Where the message sits in the server's history, once known. */
-  cursor?: Cursor;
-  /** Own messages only. */
-  status?: MessageStatus;
-  /** Why the server refused it, when `status` is `failed`. */
-  error?: ErrorInfo;
-  mine: boolean;
-}
-
-/** A serialisable error, rebuilt on the tab's side. */
-export interface ErrorInfo {
-  code: ErrorCode;
-  message: string;
-}
 
 export interface StateChange {
   connection: string;
@@ -350,60 +271,6 @@ export interface UnreadCount {
   unread: number;
 }
 
-export interface EngineStats {
-  tabs: number;
-  connections: number;
-  /** Transport opens since the engine started, per connection key. */
-  opens: Record<string, number>;
-  /** The server URL in use (or being tried), per connection key: one of its server list. */
-  urls: Record<string, string>;
-  /** How this tab reaches the engine: a SharedWorker, or (without one) as the leader tab or a follower. */
-  mode?: 'shared' | 'leader' | 'follower';
-  /** Errors that escaped every handler in the engine's worker (worker/uncaught.ts); should stay 0. */
-  uncaught: { count: number; last?: string };
-}
-
-export interface StateRecord {
-  /** ms since the epoch. */
-  at: number;
-  from: ConnectionState;
-  to: ConnectionState;
-  reason: StateReason;
-}
-
-/** One connection's figures, as `EngineApi.health()` reports them. Every duration in ms. */
-export interface LinkHealth {
-  /** The connection key (protocol, url, user); never a password or token. */
-  connection: string;
-  protocol: string;
-  /** The server URL in use, or being tried: one of the server list. */
-  url: string;
-  /** The whole server list, when it has more than one URL. */
-  urls?: string[];
-  state: ConnectionState;
-  /** Time in the current state, in ms. */
-  inStateFor: number;
-  /** Times the link dropped and the engine started waiting to reconnect. */
-  reconnects: number;
-  /** The last 20 state changes, oldest first. */
-  changes: StateRecord[];
-  /** Heartbeat round trip: ping to the first frame after it, in ms; undefined before the first. */
-  rtt: { last?: number; median?: number };
-  /** Chat messages, and the UTF-8 bytes of their text, received and sent. */
-  messages: { in: number; out: number };
-  bytes: { in: number; out: number };
-  /** Messages waiting in the outbox, and how long the oldest has waited, in ms. */
-  outbox: { depth: number; oldestAge?: number };
-}
-
-/** The engine's figures, for a support request or a health panel (worker/health.ts). */
-export interface EngineHealth {
-  /** Tabs connected to the engine. */
-  tabs: number;
-  /** How this tab reaches the engine: a SharedWorker, or (without one) as the leader tab or a follower. */
-  mode?: 'shared' | 'leader' | 'follower';
-  connections: LinkHealth[];
-}
 
 /** The server list: `urls` when given, else `url` alone. */
 export const serverUrls = (c: Pick<ConnectionConfig, 'url' | 'urls'>): string[] => (c.urls?.length ? c.urls : [c.url]);
