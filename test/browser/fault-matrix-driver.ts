@@ -219,7 +219,11 @@ async function tally(flows: Flow[], serverOrder: boolean): Promise<Tally> {
     const depth = await outboxDepth(from);
     if (depth) t.problems.push(`${from.chat.user}'s outbox holds ${depth}`);
     const order = (list: ChatMessage[]) => list.map((m) => m.id).join();
-    if (order(got) !== order(own)) t.problems.push(`${to.chat.user} has ${from.chat.user}'s messages in another order than the sender's`);
+    if (order(got) !== order(own)) {
+      const at = got.findIndex((m, i) => m.id !== own[i]?.id);
+      const around = (list: ChatMessage[]) => list.slice(Math.max(0, at - 2), at + 4).map((m) => m.text.split(' ').pop()).join(',');
+      t.problems.push(`${to.chat.user} has ${from.chat.user}'s messages in another order than the sender's (from #${at}: ${around(got)} against ${around(own)})`);
+    }
     if (serverOrder && order(mine) !== order(theirs)) t.problems.push(`${from.chat.user} and ${to.chat.user} list the room in different orders`);
   }
   return t;
