@@ -21,7 +21,7 @@ describe('engine health', () => {
     engine.tabs.add(tabId, (e) => void events.push(e));
     const options = { heartbeatInterval: 300, heartbeatTimeout: 1_000, backoffBase: 100, backoffCap: 300 };
     const { conversation } = await engine.open(tabId, { protocol: 'websocket', url: proxy.url, user: 'Hana', password: 'secret-token', options }, uniqueName('room'));
-    await waitFor(() => events.some((e) => e.type === 'joined'), 10_000, 'joined');
+    await waitFor(() => events.some((e) => e.type === 'joined'), 20_000, 'joined');
     await engine.send(conversation, 'héllo');
     // The heartbeat pings after 300 ms of silence; the relay's pong is a round trip.
     const one = (await waitFor(async () => {

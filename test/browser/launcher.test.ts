@@ -145,9 +145,9 @@ describe('launcher and panel', () => {
     expect(focused(chat)).to.equal(log);
     const bottom = log.scrollTop;
     await sendKeys({ press: 'PageUp' });
-    await waitFor(() => log.scrollTop < bottom - 100, 2_000, 'the list scrolled up by the keyboard');
+    await waitFor(() => log.scrollTop < bottom - 100, 5_000, 'the list scrolled up by the keyboard');
     await sendKeys({ press: 'End' });
-    await waitFor(() => log.scrollTop >= bottom - 2, 2_000, 'back at the bottom');
+    await waitFor(() => log.scrollTop >= bottom - 2, 5_000, 'back at the bottom');
     // Further back: the header's close button; Enter closes, focus returns to the launcher.
     for (let i = 0; i < 5 && !focused(chat)?.classList.contains('close'); i++) await shiftTab();
     expect(focused(chat)?.getAttribute('aria-label')).to.equal('Close chat');
