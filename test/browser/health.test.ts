@@ -19,7 +19,9 @@ describe('engine health', () => {
     );
     const events: EngineEvent[] = [];
     engine.tabs.add(tabId, (e) => void events.push(e));
-    const options = { heartbeatInterval: 300, heartbeatTimeout: 1_000, backoffBase: 100, backoffCap: 300 };
+    // The heartbeat also bounds the handshake (chunk load, database, hello): 5 s leaves room for a
+    // busy machine, where 1 s did not (a CI run timed out the first connect again and again).
+    const options = { heartbeatInterval: 300, heartbeatTimeout: 5_000, backoffBase: 100, backoffCap: 300 };
     const { conversation } = await engine.open(tabId, { protocol: 'websocket', url: proxy.url, user: 'Hana', password: 'secret-token', options }, uniqueName('room'));
     await waitFor(() => events.some((e) => e.type === 'joined'), 20_000, 'joined');
     await engine.send(conversation, 'héllo');
