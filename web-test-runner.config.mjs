@@ -15,6 +15,8 @@ import { faultServers } from './test/support/fault-servers.ts';
 
 const browser = process.env.PARLEY_BROWSER ?? 'chromium';
 if (!isBrowserName(browser)) throw new Error(`PARLEY_BROWSER is "${browser}"; it must be "chromium" or "firefox"`);
+/** Run after every other file: see `files` below. */
+const LAST = ['test/browser/fault-matrix-engine.test.ts', 'test/browser/fault-matrix-flaps.test.ts'].filter((f) => !excludedFiles(browser).includes(f));
 
 /**
  * Browser tests against the real demo relay, brokers and XMPP server, in ONE browser per run:
@@ -25,7 +27,10 @@ if (!isBrowserName(browser)) throw new Error(`PARLEY_BROWSER is "${browser}"; it
  * @type {import('@web/test-runner').TestRunnerConfig}
  */
 export default {
-  files: ['test/browser/**/*.test.ts', ...excludedFiles(browser).map((f) => `!${f}`)],
+  // The fault matrix's engine-death and flap files end SharedWorkers over the DevTools protocol,
+  // which leaves Chromium unable to attach to later workers (the offline banner's
+  // network-offline command lost its browser after them): they run last.
+  files: ['test/browser/**/*.test.ts', ...LAST.map((f) => `!${f}`), ...LAST, ...excludedFiles(browser).map((f) => `!${f}`)],
   // WTR_PORT lets two runs share a machine.
   port: Number(process.env.WTR_PORT ?? 8000),
   nodeResolve: true,
