@@ -1,19 +1,18 @@
 import { conversationKey, serverUrls, type Capabilities, type ConnectionConfig, type EngineEvent } from './api.ts';
 import type { EngineOptions, ErrorInfo, StateChange } from './api.ts';
-import { Backoff } from './backoff.ts';
 import type { StateReason } from './codes.ts';
 import { ConnectionStateMachine } from './connection-state.ts';
 import { Delivery } from './delivery.ts';
 import { toInfo, type ParleyError } from './errors.ts';
 import { HealthRecorder } from './health.ts';
 import { Heartbeat } from './heartbeat.ts';
-import { ServerList } from './server-list.ts';
-import { ownReadUpTo } from './read-receipts.ts';
+import { readUpTo } from './read-receipts.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
-import { Timer, type Timers } from './timers.ts';
+import type { Timers } from './timers.ts';
 import { ErrorThrottle } from './error-throttle.ts';
 import { linkGuard } from './link-guard.ts';
+import { ReconnectPolicy } from './reconnect-policy.ts';
 import { Rooms } from './rooms.ts';
 import type { FileInfo, Transport, TransportEvents, TransportModule, UploadSlot } from './transports/transport.ts';
 
@@ -40,14 +39,11 @@ export class Connection {
   readonly delivery: Delivery;
   readonly health: HealthRecorder;
   readonly #machine: ConnectionStateMachine;
-  readonly #backoff: Backoff;
-  /** The cluster's URLs and which one is in use; backoff waits only after a whole round failed. */
-  readonly #servers: ServerList;
+  /** Which server next, and how long to wait first (worker/reconnect-policy.ts). */
+  readonly #reconnect: ReconnectPolicy;
   readonly #heartbeat: Heartbeat;
-  readonly #retry: Timer;
   /** Errors to the tabs, one code at most once a second (worker/error-throttle.ts). */
   readonly #errors: ErrorThrottle;
-  readonly #stable: Timer;
   /** Each room's conversation, which the server confirmed on this link, which have no more history. */
   readonly #rooms = new Rooms();
   /**
@@ -73,11 +69,8 @@ export class Connection {
       this.health.state(change);
       deps.emit({ type: 'state', change });
     });
-    this.#servers = new ServerList(serverUrls(config));
-    this.#backoff = new Backoff({ base: options.backoffBase, cap: options.backoffCap, random: deps.random });
-    this.#retry = new Timer(deps.timers);
+    this.#reconnect = new ReconnectPolicy(serverUrls(config), options, deps.timers, deps.random);
     this.#errors = new ErrorThrottle(deps.timers, (error) => deps.emit({ type: 'error', error }));
-    this.#stable = new Timer(deps.timers);
     this.#heartbeat = new Heartbeat(deps.timers, {
       interval: options.heartbeatInterval,
       timeout: options.heartbeatTimeout,
@@ -106,7 +99,7 @@ export class Connection {
 
   /** The server URL in use, or being tried. */
   get url(): string {
-    return this.#servers.current;
+    return this.#reconnect.url;
   }
 
   /** What the protocol can do; loads its chunk if no link has yet. */
@@ -146,15 +139,6 @@ export class Connection {
     if (this.#machine.state === 'open' && this.#rooms.isLive(room) && this.#module?.capabilities.readMarkers) this.#transport?.markRead?.(room, id);
   }
 
-  /** A peer read up to `id`: our messages up to it are read (worker/read-receipts.ts). */
-  async #readUpTo(id: string): Promise<void> {
-    const db = await this.deps.history.db();
-    const earlier: string[] = [];
-    for (const conversation of this.#rooms.conversations()) earlier.push(...(await ownReadUpTo(db, conversation, id)));
-    await this.delivery.receipted(id, 'read');
-    for (const own of earlier) await this.delivery.receipted(own, 'read');
-  }
-
   /** Asks the server for messages older than the oldest we hold; they arrive as messages. */
   async older(room: string, limit: number): Promise<void> {
     const conversation = this.#rooms.conversation(room);
@@ -173,7 +157,7 @@ export class Connection {
   /** The visitor pressed "Retry now": skip the wait, and start again even after `failed`. */
   reconnectNow(): void {
     if (this.#machine.state !== 'failed') return this.wake('retry-now');
-    this.#backoff.reset();
+    this.#reconnect.restart();
     this.#connect('retry-now');
   }
 
@@ -217,8 +201,8 @@ export class Connection {
       return;
     }
     this.#teardown();
-    const url = this.#servers.current;
-    this.#machine.go('connecting', reason, { attempt: this.#backoff.attempt, url });
+    const url = this.#reconnect.url;
+    this.#machine.go('connecting', reason, { attempt: this.#reconnect.attempt, url });
     this.opens += 1;
     // The heartbeat also bounds the handshake: a connect that hangs counts as a dead link.
     this.#heartbeat.start();
@@ -260,7 +244,11 @@ export class Connection {
         const conversation = this.#rooms.conversation(room);
         if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, name, typing });
       }),
-      receipt: guard((id, status) => (status === 'read' ? this.#readUpTo(id) : this.delivery.receipted(id, status))),
+      receipt: guard(async (id, status) => {
+        if (status !== 'read') return this.delivery.receipted(id, status);
+        const read = (own: string) => this.delivery.receipted(own, 'read');
+        return readUpTo(await this.deps.history.db(), this.#rooms.conversations(), id, read);
+      }),
       historyEnd: guard((room) => {
         this.#rooms.historyEnded(room);
         const conversation = this.#rooms.conversation(room);
@@ -278,10 +266,8 @@ export class Connection {
   }
 
   #opened(): void {
-    this.#servers.opened();
-    this.#machine.go('open', 'connected', { attempt: this.#backoff.attempt, url: this.#servers.current });
-    // Only a link that stays up proves the server healthy; a flapping one keeps backing off.
-    this.#stable.start(this.options.stableAfter, () => this.#backoff.reset());
+    this.#reconnect.opened();
+    this.#machine.go('open', 'connected', { attempt: this.#reconnect.attempt, url: this.#reconnect.url });
     for (const [room, conversation] of this.#rooms.entries()) void this.#joinRoom(room, conversation);
   }
 
@@ -311,35 +297,28 @@ export class Connection {
    */
   #lost(reason: StateReason, detail: string): void {
     if (!this.deps.online()) return this.offline();
-    if (this.#servers.failed()) {
-      this.#teardown();
-      this.#machine.go('reconnecting', reason, { attempt: this.#backoff.attempt, nextRetryAt: this.deps.timers.now(), url: this.#servers.current });
-      return this.#connect('failover');
-    }
-    if (this.#backoff.attempt >= this.options.maxAttempts) {
-      return this.#stop('failed', 'max-attempts', {
-        code: 'max-attempts',
-        message: `Gave up after ${this.#backoff.attempt} attempts: ${detail}`,
-      });
+    const next = this.#reconnect.next();
+    if (next.kind === 'give-up') {
+      const message = `Gave up after ${this.#reconnect.attempt} attempts: ${detail}`;
+      return this.#stop('failed', 'max-attempts', { code: 'max-attempts', message });
     }
     this.#teardown();
-    const delay = this.#backoff.next();
-    const nextRetryAt = this.deps.timers.now() + delay;
-    this.#machine.go('reconnecting', reason, { attempt: this.#backoff.attempt, nextRetryAt, url: this.#servers.current });
-    this.#retry.start(delay, () => this.#connect('backoff'));
+    const delay = next.kind === 'wait' ? next.delay : 0;
+    this.#machine.go('reconnecting', reason, { attempt: this.#reconnect.attempt, nextRetryAt: this.deps.timers.now() + delay, url: this.#reconnect.url });
+    if (next.kind === 'failover') this.#connect('failover');
+    else this.#reconnect.schedule(delay, () => this.#connect('backoff'));
   }
 
   #stop(to: 'offline' | 'failed' | 'closed', reason: StateReason, error?: ErrorInfo): void {
     this.#teardown();
-    this.#machine.go(to, reason, { attempt: this.#backoff.attempt, error });
+    this.#machine.go(to, reason, { attempt: this.#reconnect.attempt, error });
   }
 
   /** Ends the current link, if any: its transport's later events back out (see #generation). */
   #teardown(): void {
     this.#generation += 1;
     this.#heartbeat.stop();
-    this.#retry.stop();
-    this.#stable.stop();
+    this.#reconnect.stop();
     this.#rooms.linkEnded();
     const transport = this.#transport;
     this.#transport = undefined;

@@ -24,3 +24,14 @@ export async function ownReadUpTo(db: ParleyDb, conversation: string, id: string
   await tx.done;
   return ids;
 }
+
+/**
+ * A peer read up to `id`: that message, and our own before it in each of `conversations`, are
+ * read. `receipted` settles one message (Delivery.receipted), the marked one first.
+ */
+export async function readUpTo(db: ParleyDb, conversations: Iterable<string>, id: string, receipted: (id: string) => Promise<void>): Promise<void> {
+  const earlier: string[] = [];
+  for (const conversation of conversations) earlier.push(...(await ownReadUpTo(db, conversation, id)));
+  await receipted(id);
+  for (const own of earlier) await receipted(own);
+}
