@@ -3,8 +3,7 @@
  * tests, `health()` for support (docs/engine.md, "Health"). Types only; worker/api.ts re-exports them.
  */
 
-import type { ConnectionState } from './api.ts';
-import type { StateReason } from './codes.ts';
+import type { ConnectionState, StateReason } from './codes.ts';
 
 export interface EngineStats {
   tabs: number;

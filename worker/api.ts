@@ -3,7 +3,7 @@
  * no engine code. Every duration is in milliseconds; every timestamp is ms since the epoch.
  */
 
-import type { StateReason } from './codes.ts';
+import type { ConnectionState, StateReason } from './codes.ts';
 import type { ChatMessage, Cursor, ErrorInfo, MeasuredMedia, MessageStatus, UploadProgress } from './api-messages.ts';
 import type { EngineHealth, EngineStats, LinkHealth } from './api-health.ts';
 
@@ -81,16 +81,7 @@ export interface EngineOptions {
   maxFileSize: number;
 }
 
-export const CONNECTION_STATES = [
-  'idle',
-  'connecting',
-  'open',
-  'reconnecting',
-  'offline',
-  'failed',
-  'closed',
-] as const;
-export type ConnectionState = (typeof CONNECTION_STATES)[number];
+export { CONNECTION_STATES, type ConnectionState } from './codes.ts';
 
 
 /** What a protocol can do, asked by the engine and the widget instead of inferring from events. */

@@ -5,6 +5,18 @@
  * the message. Types only, plus the lists, so the widget can import it.
  */
 
+/** A connection's states (worker/connection-state.ts has the moves between them). */
+export const CONNECTION_STATES = [
+  'idle',
+  'connecting',
+  'open',
+  'reconnecting',
+  'offline',
+  'failed',
+  'closed',
+] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
 /** Why a link closed (`CloseInfo.code`). */
 export const CLOSE_CODES = [
   /** The server closed the link; worth a retry. */
