@@ -33,8 +33,16 @@ export async function engineInPage(online: () => boolean = () => true, dbName = 
     stamps.set(e.change, timers.now());
   });
   const last = () => states[states.length - 1];
+  /**
+   * The first state change to `to` after the first `after` ones. The clock is the test's, but the
+   * relay and the proxy are real: on two loaded cores a connect can take seconds, hence 20 s. A
+   * timeout names the states seen meanwhile, which tells a slow link from a wrong move.
+   */
   const waitState = (to: StateChange['to'], after = states.length) =>
-    waitFor(() => states.slice(after).find((s) => s.to === to), 10_000, `state ${to}`);
+    waitFor(() => states.slice(after).find((s) => s.to === to), 20_000, `state ${to}`).catch((e: unknown) => {
+      const seen = states.slice(after).map((s) => `${s.to} (${s.reason}, attempt ${s.attempt})`);
+      throw new Error(`${e instanceof Error ? e.message : e}; seen meanwhile: ${seen.join(', ') || 'nothing'}`);
+    });
   const open = (config: ConnectionConfig, room = uniqueName('room')) => engine.open(tabId, config, room);
   /** Resolves once the engine has reported `conversation` joined `times` times (once per link). */
   const waitJoined = (conversation: string, times = 1) =>
