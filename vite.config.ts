@@ -5,6 +5,7 @@ import { build as esbuild } from 'esbuild';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { mqttLiteAlias } from './worker/transports/mqtt/lite/aliases.ts';
+import { litTemplateMinifier } from './build/minify-templates.ts';
 import { chrome92SyntaxFloor } from './build/syntax-floor.ts';
 
 /**
@@ -52,7 +53,7 @@ export default defineConfig({
   },
   // examples/react imports the package by name; in the demo it is these sources.
   resolve: { alias: [{ find: /^parley\/define$/, replacement: '/widget/index.ts' }, { find: /^parley$/, replacement: '/widget/element.ts' }] },
-  plugins: [mqttLite(), react(), scriptTagLoader(), gzipReport(), chrome92SyntaxFloor()],
+  plugins: [mqttLite(), litTemplateMinifier(), react(), scriptTagLoader(), gzipReport(), chrome92SyntaxFloor()],
 });
 
 /**
