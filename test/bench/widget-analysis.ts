@@ -4,7 +4,7 @@ import { compressed } from './compress.ts';
 import type { Section } from './results.ts';
 
 /** Parts listed per file; the rest of the file is summed in one "other" line. */
-const TOP = 16;
+const TOP = +(process.env.ANALYSIS_TOP ?? 16);
 
 /**
  * Item 1's bundle analysis of the widget opened on JSON: for each file the "widget opened on
