@@ -9,6 +9,14 @@ import { litTemplateMinifier } from './build/minify-templates.ts';
 import { chrome92SyntaxFloor } from './build/syntax-floor.ts';
 
 /**
+ * comlink, which parley.js and the engine's workers both use, is one file that both import,
+ * so a visitor downloads it once (1.3 kB gzip; the worker's request is answered from the HTTP
+ * cache). The workers are built in a pipeline of their own before the page's chunks have
+ * hashes, so the file has a fixed name, with comlink's version in it for caching.
+ */
+const SHARED_COMLINK = `assets/comlink-${(JSON.parse(readFileSync('node_modules/comlink/package.json', 'utf8')) as { version: string }).version}.js`;
+
+/**
  * Two entries: the demo page (index.html) and `parley.js`, the ES module that defines
  * <parley-chat> for sites and apps. The engine is a module SharedWorker; its transports are
  * chunks it imports lazily, which needs `worker.format: 'es'` (docs/platform.md, "Build").
@@ -34,6 +42,8 @@ export default defineConfig({
         demo: 'index.html',
         parley: 'widget/index.ts',
         bridge: 'widget/loader/bridge.ts',
+        // comlink as a file of its own that the engine's workers import too (sharedComlink()).
+        comlink: 'comlink',
         // The React example as a demo page (dist/examples/react/), on this build's own files.
         react: 'examples/react/index.html',
       },
@@ -42,7 +52,8 @@ export default defineConfig({
       preserveEntrySignatures: 'allow-extension',
       output: {
         // A stable name, so that a site can link to it; everything else is content-hashed.
-        entryFileNames: (chunk) => (['parley', 'bridge'].includes(chunk.name) ? '[name].js' : 'assets/[name]-[hash].js'),
+        entryFileNames: (chunk) =>
+          ['parley', 'bridge'].includes(chunk.name) ? '[name].js' : chunk.name === 'comlink' ? SHARED_COMLINK : 'assets/[name]-[hash].js',
       },
     },
   },
@@ -50,6 +61,10 @@ export default defineConfig({
     format: 'es',
     // The transports are the workers' chunks, built by this pipeline, not the page's.
     plugins: () => [mqttLite(), chrome92SyntaxFloor()],
+    rolldownOptions: {
+      external: ['comlink'],
+      output: { paths: { comlink: `./${SHARED_COMLINK.slice('assets/'.length)}` } },
+    },
   },
   // examples/react imports the package by name; in the demo it is these sources.
   resolve: { alias: [{ find: /^parley\/define$/, replacement: '/widget/index.ts' }, { find: /^parley$/, replacement: '/widget/element.ts' }] },
