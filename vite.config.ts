@@ -54,6 +54,8 @@ export default defineConfig({
         // A stable name, so that a site can link to it; everything else is content-hashed.
         entryFileNames: (chunk) =>
           ['parley', 'bridge'].includes(chunk.name) ? '[name].js' : chunk.name === 'comlink' ? SHARED_COMLINK : 'assets/[name]-[hash].js',
+        // A shared chunk is named after one of its modules; Lit's core would be "if-defined".
+        chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.replace(/\\/g, '/').endsWith('/lit-html/lit-html.js')) ? 'assets/lit-[hash].js' : 'assets/[name]-[hash].js'),
       },
     },
   },
