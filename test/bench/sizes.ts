@@ -37,7 +37,9 @@ export async function measureSizes(dist = 'dist'): Promise<Section> {
   const parts: [string, string[]][] = [
     ['loader.js (script tag)', ['loader.js']],
     ['UI + engine client (parley.js and its imports)', ui],
-    ['engine core (engine.worker)', [worker]],
+    // With the worker's own static imports that parley.js does not already bring (comlink is
+    // one file that both import, downloaded once: vite.config.ts, SHARED_COMLINK).
+    ['engine core (engine.worker)', [worker, ...staticImports(worker).map((f) => `assets/${f}`).filter((f) => !ui.includes(f))]],
     ['JSON transport chunk', chunks('json')],
     ['MQTT transport chunk (and the chunks it imports)', chunks('mqtt')],
     ['XMPP transport chunk (and the chunks it imports)', chunks('xmpp')],

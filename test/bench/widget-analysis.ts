@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressed } from './compress.ts';
-import { charsBySource } from './mqtt-analysis.ts';
 import type { Section } from './results.ts';
 
 /** Parts listed per file; the rest of the file is summed in one "other" line. */
-const TOP = 12;
+const TOP = +(process.env.ANALYSIS_TOP ?? 16);
 
 /**
  * Item 1's bundle analysis of the widget opened on JSON: for each file the "widget opened on
  * JSON" total counts (measured by sizes.ts, which passes them), what each source module weighs,
  * read from the file's source map as in mqtt-analysis.ts. A module's gzip figure is its share
  * of the file's real gzip size, an estimate. "(bundle glue)" is output with no source: helpers
- * and the lowered class fields of the build target.
+ * and the lowered class fields of the build target. Unlike the MQTT analysis, a line that
+ * starts with no mapping continues the previous line's source: the later lines of a multi-line
+ * template literal (the CSS of `css` and the markup of `html`) carry no mapping of their own,
+ * and were counted as glue before, which hid most of the UI's CSS and markup.
  */
 export function analyseWidget(files: readonly string[], dist = 'dist'): Section {
   const body: string[][] = [];
@@ -25,7 +27,7 @@ export function analyseWidget(files: readonly string[], dist = 'dist'): Section 
       continue; // loader.js is built by esbuild beside the others; sizes.ts counts it whole
     }
     const gzip = compressed(Buffer.from(code)).gzip;
-    const parts = [...charsBySource(code, map.mappings)]
+    const parts = [...charsBySourceAcrossLines(code, map.mappings)]
       .map(([index, chars]) => ({ name: index < 0 ? '(bundle glue)' : shortName(map.sources[index]!), chars }))
       .sort((a, b) => b.chars - a.chars);
     const shown = parts.slice(0, TOP);
@@ -42,3 +44,51 @@ export function analyseWidget(files: readonly string[], dist = 'dist'): Section 
 
 /** `../../node_modules/lit-html/lit-html.js` → `lit-html/lit-html.js`; `../widget/x.ts` → `widget/x.ts`. */
 const shortName = (source: string): string => source.replace(/\\/g, '/').replace(/^.*node_modules\//, '').replace(/^(\.\.\/)+/, '');
+
+/** Characters of `code` per source index (-1: none); a line's unmapped start continues the previous line's source. */
+function charsBySourceAcrossLines(code: string, mappings: string): Map<number, number> {
+  const lines = code.split('\n');
+  const counts = new Map<number, number>();
+  const add = (source: number, n: number) => counts.set(source, (counts.get(source) ?? 0) + n);
+  let source = 0;
+  let current = -1;
+  for (const [row, line] of mappings.split(';').entries()) {
+    // +1: the newline that ended the previous line belongs to the same run.
+    const length = (lines[row]?.length ?? 0) + (row < lines.length - 1 ? 1 : 0);
+    let column = 0;
+    let start = 0;
+    for (const segment of line.split(',')) {
+      if (!segment) continue;
+      const fields = vlq(segment);
+      column += fields[0]!;
+      add(current, column - start);
+      start = column;
+      if (fields.length >= 4) {
+        source += fields[1]!;
+        current = source;
+      } else current = -1;
+    }
+    add(current, length - start);
+  }
+  return counts;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** One source-map segment's fields (base64 VLQ, as in the source map spec). */
+function vlq(segment: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = BASE64.indexOf(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) shift += 5;
+    else {
+      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return out;
+}

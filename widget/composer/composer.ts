@@ -45,7 +45,9 @@ export class Composer implements ReactiveController {
   }
 
   /** Whether `text` is over `max` characters; counts code points, as a visitor would. */
-  static tooLong = (text: string, max: number): boolean => [...text].length > max;
+  static tooLong(text: string, max: number): boolean {
+    return [...text].length > max;
+  }
 
   onInput = (event: Event): void => this.#changed(event.target as HTMLTextAreaElement);
 

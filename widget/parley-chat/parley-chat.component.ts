@@ -73,7 +73,10 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signatu
  * @cssproperty --parley-height - Box height (inline, default 480px) or panel height (launcher, default 600px).
  */
 export class ParleyChat extends ParleyChatProperties {
-  static override styles = [...styles, listStyles, composerStyles];
+  // A getter, not a static field, as in properties.ts (build/syntax-floor.ts). Lit reads it once.
+  static override get styles() {
+    return [...styles, listStyles, composerStyles];
+  }
 
   /** @internal The engine side of the conversation; tests feed the list through it. */
   readonly session = new Session(this, {

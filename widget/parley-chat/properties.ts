@@ -4,38 +4,42 @@ import { en, type Strings } from '../i18n/catalogue.ts';
 
 /** The attributes and properties of <parley-chat>, with their defaults; behaviour is in the subclass. */
 export class ParleyChatProperties extends LitElement {
-  static override properties = {
-    protocol: {},
-    server: {},
-    room: {},
-    user: {},
-    name: {},
-    signature: {},
-    password: {},
-    topicPrefix: { attribute: 'topic-prefix' },
-    uploadUrl: { attribute: 'upload-url' },
-    uploadService: { attribute: 'upload-service' },
-    nickname: {},
-    heading: {},
-    engine: {},
-    options: { attribute: false },
-    mode: { reflect: true },
-    position: { reflect: true },
-    theme: { reflect: true },
-    isOpen: { type: Boolean, attribute: 'open', reflect: true },
-    lang: { reflect: true },
-    debug: { type: Boolean, reflect: true },
-    strings: { attribute: false },
-    accept: {},
-    maxFileSize: { attribute: 'max-file-size', type: Number },
-    offlineCacheSize: { attribute: 'offline-cache-size', type: Number },
-    _strings: { state: true },
-    _error: { state: true },
-    _now: { state: true },
-    titleBadge: { type: Boolean, attribute: 'title-badge' },
-    sound: { type: Boolean },
-    notifications: { type: Boolean },
-  };
+  // A getter, not a static field: the build's class transform turns a static field into a
+  // static block, which Chrome 92 cannot parse (build/syntax-floor.ts). Lit reads it once.
+  static override get properties() {
+    return {
+      protocol: {},
+      server: {},
+      room: {},
+      user: {},
+      name: {},
+      signature: {},
+      password: {},
+      topicPrefix: { attribute: 'topic-prefix' },
+      uploadUrl: { attribute: 'upload-url' },
+      uploadService: { attribute: 'upload-service' },
+      nickname: {},
+      heading: {},
+      engine: {},
+      options: { attribute: false },
+      mode: { reflect: true },
+      position: { reflect: true },
+      theme: { reflect: true },
+      isOpen: { type: Boolean, attribute: 'open', reflect: true },
+      lang: { reflect: true },
+      debug: { type: Boolean, reflect: true },
+      strings: { attribute: false },
+      accept: {},
+      maxFileSize: { attribute: 'max-file-size', type: Number },
+      offlineCacheSize: { attribute: 'offline-cache-size', type: Number },
+      _strings: { state: true },
+      _error: { state: true },
+      _now: { state: true },
+      titleBadge: { type: Boolean, attribute: 'title-badge' },
+      sound: { type: Boolean },
+      notifications: { type: Boolean },
+    };
+  }
 
   /** `websocket` (JSON), `mqtt` or `xmpp`. Default `websocket`. */
   declare protocol: Protocol;
