@@ -68,11 +68,20 @@ export async function measureSizes(dist = 'dist'): Promise<Section> {
   for (const [protocol, name] of [['JSON', 'json'], ['MQTT', 'mqtt'], ['XMPP', 'xmpp']] as const) {
     const s = size([...opened, ...chunks(name)]);
     const total: Row = { item: 1, name: `widget opened on ${protocol} (loader + UI + engine + chunk), gzip`, unit: 'kB', direction: 'lower', samples: [kb(s.gzip)], note: [...opened, ...chunks(name)].join(' + ') };
-    if (protocol === 'JSON') total.target = { kind: 'absolute', bound: 25, text: 'at most 25 kB gzip' };
     rows.push(total, { item: 1, name: `widget opened on ${protocol}, brotli`, unit: 'kB', direction: 'lower', samples: [kb(s.brotli)] });
   }
   const drawn = size([...opened, ...chunks('json'), ...list]);
-  rows.push({ item: 1, name: 'widget opened on JSON with its list drawn (+ list and virtualiser chunks), gzip', unit: 'kB', direction: 'lower', samples: [kb(drawn.gzip)], note: list.join(' + ') });
+  // The issue's 25 kB is for a widget opened on JSON, and an opened panel always draws its list:
+  // the target is on this total, not on the one above without the list's chunks.
+  rows.push({
+    item: 1,
+    name: 'widget opened on JSON with its list drawn (+ list and virtualiser chunks), gzip',
+    unit: 'kB',
+    direction: 'lower',
+    samples: [kb(drawn.gzip)],
+    note: list.join(' + '),
+    target: { kind: 'absolute', bound: 25, text: 'at most 25 kB gzip' },
+  });
   return { rows, tables: analyseWidget([...opened, ...chunks('json'), ...list], dist).tables };
 }
 
