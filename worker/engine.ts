@@ -76,7 +76,7 @@ export class Engine {
     });
   }
 
-  async open(tabId: string, config: ConnectionConfig, room: string): Promise<OpenResult> {
+  async open(tabId: string, config: ConnectionConfig, room: string, withPage = false): Promise<OpenResult> {
     const key = connectionKey(config);
     let entry = this.#connections.get(key);
     if (!entry) {
@@ -101,8 +101,10 @@ export class Engine {
     this.#conversations.set(conversation, { key, room });
     this.tabs.subscribe(tabId, conversation);
     entry.connection.start();
-    const capabilities = await entry.connection.capabilities();
-    return { conversation, connection: key, state: entry.connection.state, capabilities, joined: entry.connection.isLive(room) };
+    // The page is read while the transport's module loads (the first open); a tab reads
+    // `serverMore` together with the capabilities (widget/engine-adapter.ts).
+    const [capabilities, page] = await Promise.all([entry.connection.capabilities(), withPage ? this.page(conversation) : undefined]);
+    return { conversation, connection: key, state: entry.connection.state, capabilities, joined: entry.connection.isLive(room), ...(page ? { page } : {}) };
   }
 
   leave(tabId: string, conversation: string): void {
