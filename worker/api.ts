@@ -180,6 +180,8 @@ export interface OpenResult {
    * until the link drops and comes back.
    */
   joined?: boolean;
+  /** The newest page of history, as `history(conversation)` gives it, when `open` was asked for it. */
+  page?: HistoryPage;
 }
 
 /** A place in a conversation's history: the oldest message shown, by `order` and, for ties, id. */
@@ -202,8 +204,12 @@ export interface HistoryPage {
 export interface EngineApi {
   /** Registers the tab. The tab must already hold the Web Lock `parley-tab:<tabId>`. */
   hello(tabId: string, listener: EngineListener): Promise<void>;
-  /** Joins a room on the connection for `config`, opening it if needed. */
-  open(config: ConnectionConfig, room: string): Promise<OpenResult>;
+  /**
+   * Joins a room on the connection for `config`, opening it if needed. With `withPage`, the
+   * result also holds the newest page of history: a widget showing the room needs it at once,
+   * and one call saves it a round trip to the engine.
+   */
+  open(config: ConnectionConfig, room: string, withPage?: boolean): Promise<OpenResult>;
   /** This tab no longer shows the conversation. */
   leave(conversation: string): Promise<void>;
   /** Stores the message, then sends it when the link is open. Rejects if it cannot be queued. */

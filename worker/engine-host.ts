@@ -29,7 +29,7 @@ export type CallArgs<M extends CallMethod> = Parameters<EngineApi[M]>;
 export function invoke(engine: Engine, tabId: string, method: CallMethod, args: unknown[]): Promise<unknown> {
   const a = args as never[];
   const table: { [M in CallMethod]: (...args: CallArgs<M>) => unknown } = {
-    open: (config, room) => engine.open(tabId, config, room),
+    open: (config, room, withPage) => engine.open(tabId, config, room, withPage === true),
     leave: (conversation) => engine.leave(tabId, conversation),
     send: (conversation, text) => engine.send(conversation, text, tabId),
     sendFiles: (conversation, files, text, measured) => engine.sendFiles(conversation, files, text, measured),

@@ -76,7 +76,7 @@ export class Engine {
     });
   }
 
-  async open(tabId: string, config: ConnectionConfig, room: string): Promise<OpenResult> {
+  async open(tabId: string, config: ConnectionConfig, room: string, withPage = false): Promise<OpenResult> {
     const key = connectionKey(config);
     let entry = this.#connections.get(key);
     if (!entry) {
@@ -101,8 +101,10 @@ export class Engine {
     this.#conversations.set(conversation, { key, room });
     this.tabs.subscribe(tabId, conversation);
     entry.connection.start();
-    const capabilities = await entry.connection.capabilities();
-    return { conversation, connection: key, state: entry.connection.state, capabilities, joined: entry.connection.isLive(room) };
+    // The page is read while the transport's module loads (the first open); a tab reads
+    // `serverMore` together with the capabilities (widget/engine-adapter.ts).
+    const [capabilities, page] = await Promise.all([entry.connection.capabilities(), withPage ? this.page(conversation) : undefined]);
+    return { conversation, connection: key, state: entry.connection.state, capabilities, joined: entry.connection.isLive(room), ...(page ? { page } : {}) };
   }
 
   leave(tabId: string, conversation: string): void {
@@ -278,8 +280,23 @@ export class Engine {
   /** Someone else's message is stored: the count changes, and one tab may alert (worker/alerts.ts). */
   #arrived(message: ChatMessage): void {
     void this.#unread.count(message.conversation).catch(() => undefined);
-    const target = this.#alerts.target(message, this.tabs.showing(message.conversation));
-    if (target) this.tabs.sendTo(target, { type: 'alert', message });
+    // Messages shown in one task (a stored batch, a catch-up) alert once per conversation, for
+    // the last of them: one beep or notification for a burst, not one per message (a burst of
+    // 10 000 sent a hidden tab 10 000 alert events, each a structured clone across the boundary).
+    if (!this.#toAlert.size) queueMicrotask(() => this.#alert());
+    this.#toAlert.set(message.conversation, message);
+  }
+
+  /** conversation → the last message from someone else shown in this task, to alert for. */
+  readonly #toAlert = new Map<string, ChatMessage>();
+
+  #alert(): void {
+    const messages = [...this.#toAlert.values()];
+    this.#toAlert.clear();
+    for (const message of messages) {
+      const target = this.#alerts.target(message, this.tabs.showing(message.conversation));
+      if (target) this.tabs.sendTo(target, { type: 'alert', message });
+    }
   }
 
   /** Something changed on connection `key`: its figures go to its tabs within HEALTH_EVERY ms. */

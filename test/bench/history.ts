@@ -9,10 +9,14 @@ const SEED_BATCH = 5_000;
 /**
  * Item 6: with `stored` messages in the engine's IndexedDB (written straight into its
  * `messages` store, shaped as worker/db.ts keeps them: seeding through the relay would take
- * minutes), measured through the engine API and the current <parley-chat>, which another
- * branch is rewriting with a virtualised list:
- * - the element appended to the page until 50 messages are painted (the next animation frame
- *   after they are in its shadow DOM), and its shadow DOM's element count then;
+ * minutes), measured through the engine API and <parley-chat> (a virtualised list):
+ * - an inline element appended to the page until the last 50 are painted (see `paint`), which
+ *   includes the tab's link to the engine, the open and the first page; and its shadow DOM's
+ *   element count then;
+ * - what the issue names, "after opening the panel": a launcher-mode element on the page whose
+ *   session has its first page (it reads it on connecting, as a page's widget does while the
+ *   visitor reads the page), from its open() (the launcher's click) until the last 50 are
+ *   painted: the list's chunk, the panel's first render, and the list laid out at the newest;
  * - `history()` of the newest 50, and paging back 1 000 messages 50 at a time.
  */
 export async function measureHistory(server: DemoServer, browser: Browser, reps: number, stored: number): Promise<Section> {
@@ -23,6 +27,7 @@ export async function measureHistory(server: DemoServer, browser: Browser, reps:
     const seeder = await enginePage(context, server.url, engine);
     await seeder.evaluate(seed, { url: server.relayUrl, room, engine, stored, batch: SEED_BATCH });
     const painted: number[] = [];
+    const opened: number[] = [];
     const nodes: number[] = [];
     const newest: number[] = [];
     const paging: number[] = [];
@@ -36,11 +41,16 @@ export async function measureHistory(server: DemoServer, browser: Browser, reps:
       painted.push(element.ms);
       nodes.push(element.nodes);
       await page.close();
+      const launcherPage = await context.newPage();
+      await launcherPage.goto(seeder.url());
+      opened.push(await openPanel(launcherPage, { url: server.relayUrl, room, engine, newest: `stored message ${stored - 1}` }));
+      await launcherPage.close();
     });
-    const note = `${stored} messages stored; measured through the engine API and the current element (a virtualised list is being written on another branch)`;
+    const note = `${stored} messages stored; measured through the engine API and <parley-chat>`;
     return {
       rows: [
         { item: 6, name: `history: element appended to last 50 painted (${stored} stored)`, unit: 'ms', direction: 'lower', samples: painted, target: { kind: 'absolute', bound: 50, text: 'within 50 ms' }, note },
+        { item: 6, name: `history: panel opened to last 50 painted (${stored} stored, launcher on the page)`, unit: 'ms', direction: 'lower', samples: opened, target: { kind: 'absolute', bound: 50, text: 'within 50 ms' }, note },
         { item: 6, name: 'history: DOM elements in the widget then', unit: 'nodes', direction: 'lower', samples: nodes, target: { kind: 'absolute', bound: 300, text: 'fewer than 300' }, note },
         { item: 6, name: 'history: engine history() of the newest 50', unit: 'ms', direction: 'lower', samples: newest, note },
         { item: 6, name: 'history: paging back 1 000 messages (20 × history(50))', unit: 'ms', direction: 'lower', samples: paging, target: { kind: 'absolute', bound: 200, text: 'within 200 ms' }, note },
@@ -108,4 +118,25 @@ const paint = (page: Page, where: Where & { newest: string }): Promise<{ ms: num
     while ((chat.messages?.length ?? 0) < 50 || !drawn()) await new Promise((r) => requestAnimationFrame(r));
     await new Promise((r) => requestAnimationFrame(r));
     return { ms: performance.now() - t0, nodes: chat.shadowRoot!.querySelectorAll('*').length };
+  }, where);
+
+/**
+ * A launcher-mode <parley-chat> on the room, its panel closed, once its session holds the first
+ * page (and a moment more, so that the page is idle as when a visitor clicks); ms from open()
+ * until the frame after the model has 50 and the newest line is in the DOM, as in `paint`.
+ */
+const openPanel = (page: Page, where: Where & { newest: string }): Promise<number> =>
+  page.evaluate(async ({ url, room, engine, newest }) => {
+    await import('/parley.js' as string);
+    const chat = document.createElement('parley-chat') as HTMLElement & { messages: readonly unknown[]; open(): void };
+    Object.assign(chat, { protocol: 'websocket', server: url, room, user: 'historian', engine, mode: 'launcher' });
+    document.body.append(chat);
+    while ((chat.messages?.length ?? 0) < 50) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    chat.open();
+    const drawn = () => [...(chat.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest));
+    while (!drawn()) await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => requestAnimationFrame(r));
+    return performance.now() - t0;
   }, where);

@@ -3,7 +3,9 @@ import type { ChatMessage, Cursor } from '../../worker/api.ts';
 import { openDB } from 'idb';
 import { DB_VERSION, openParleyDb } from '../../worker/db.ts';
 import { History } from '../../worker/history.ts';
-import { uniqueName } from './tabs.ts';
+import { engineClient } from '../../widget/engine-client.ts';
+import { fillHistory } from './fill-history.ts';
+import { env, uniqueName } from './tabs.ts';
 
 /** History in IndexedDB: the sync cursor (what to ask for after a reconnect), order and paging. */
 describe('history', () => {
@@ -117,5 +119,24 @@ describe('history', () => {
     expect(kept?.id).to.equal('kept');
     expect(kept?.cursor).to.deep.equal(seq(1));
     expect((await db).version).to.equal(DB_VERSION);
+  });
+
+  it('hands over the newest page with open() when asked, as history() gives it', async () => {
+    const { relayUrl } = await env();
+    const engine = uniqueName('open-page');
+    const { api } = await engineClient(engine);
+    const config = { protocol: 'websocket' as const, url: relayUrl, user: 'Ann' };
+    const room = uniqueName('room');
+    const first = await api.open(config, room);
+    expect(first.page, 'not asked for').to.equal(undefined);
+    await fillHistory(engine, first.conversation, 120);
+    const opened = await api.open(config, room, true);
+    const page = await api.history(first.conversation);
+    expect(opened.page?.messages.map((m) => m.id)).to.deep.equal(page.messages.map((m) => m.id));
+    expect(opened.page?.messages).to.have.length(50);
+    expect(opened.page?.messages[0]?.text, 'newest first').to.equal('history 119');
+    expect(opened.page?.more).to.equal(true);
+    await api.leave(first.conversation);
+    await api.leave(first.conversation);
   });
 });

@@ -1,9 +1,17 @@
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { renderRow, type RowContext } from './message-row.ts';
 import type { Row } from './rows.ts';
 import type { Virtual } from './scroll-keeper.ts';
+
+/**
+ * The virtualiser's layout, named rather than left to its default: the default is imported on
+ * first use, a chunk fetched after the list's own, and until it arrives the virtualiser cannot
+ * lay out or jump to the newest line (that cost the first page a further round trip and frames).
+ */
+const LAYOUT = flow();
 
 export interface ListView extends RowContext {
   rows: readonly Row[];
@@ -39,7 +47,7 @@ export function renderList(v: ListView): TemplateResult {
         tabindex=${ifDefined(empty ? undefined : '0')}
         @scroll=${v.onScroll}
       >
-        ${virtualize({ items: v.rows as Row[], keyFunction: (r: Row) => r.key, renderItem: (r: Row) => renderRow(r, v), scroller: true })}
+        ${virtualize({ items: v.rows as Row[], keyFunction: (r: Row) => r.key, renderItem: (r: Row) => renderRow(r, v), scroller: true, layout: LAYOUT })}
       </div>
       ${v.newCount
         ? html`<button class="new-pill" part="new-messages" @click=${v.jumpToNewest}>↓ ${strings.newMessages(v.newCount)}</button>`

@@ -73,7 +73,17 @@ export class Session implements ReactiveController {
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  /**
+   * Starts the tab's link to the engine as the element connects, when it names all a
+   * connection needs: the host attaches only after its first render, and the link (a port,
+   * the tab's lock and `hello`) can be made meanwhile. attach() then finds it made or under
+   * way (engineClient keeps one per engine name). A start that fails is logged there and
+   * started again by attach(), which reports it.
+   */
+  hostConnected(): void {
+    const { engine, server, user, room } = this.host as Partial<Record<'engine' | 'server' | 'user' | 'room', unknown>>;
+    if (typeof engine === 'string' && engine && server && user && room) void engineClient(engine).catch(() => undefined);
+  }
 
   hostDisconnected(): void {
     this.#attachId++;
@@ -93,7 +103,8 @@ export class Session implements ReactiveController {
     if (id !== this.#attachId) return;
     this.#client = client;
     this.#unsubscribe = client.on((event) => this.#onEvent(event));
-    const opened = await client.api.open(config, room);
+    // The newest page comes with the open: one round trip to the engine, not two.
+    const opened = await client.api.open(config, room, true);
     if (id !== this.#attachId) return void client.api.leave(opened.conversation);
     this.#opened = opened;
     this.#attachedAt = Date.now();
@@ -102,7 +113,7 @@ export class Session implements ReactiveController {
     // Another tab had the room live already: its `joined` went out before this tab opened it.
     this.joined = opened.joined === true || this.#joinedEarly.has(opened.conversation);
     this.#joinedEarly.clear();
-    const page = await client.api.history(opened.conversation);
+    const page = opened.page ?? (await client.api.history(opened.conversation));
     this.#addGaps(page.gaps);
     this.merge(page.messages);
     this.more = page.more;
