@@ -47,3 +47,26 @@ export class Alerts {
     return best?.id;
   }
 }
+
+/**
+ * Messages shown in one task (a stored batch, a catch-up) alert once per conversation, for the
+ * last of them: a burst gives one beep or notification, not one per message (a burst of 10 000
+ * once sent a hidden tab 10 000 alert events, each a structured clone across the boundary).
+ */
+export class AlertBatch {
+  /** conversation → the last message from someone else shown in this task. */
+  readonly #due = new Map<string, ChatMessage>();
+
+  constructor(private readonly alert: (message: ChatMessage) => void) {}
+
+  add(message: ChatMessage): void {
+    if (!this.#due.size) queueMicrotask(() => this.#flush());
+    this.#due.set(message.conversation, message);
+  }
+
+  #flush(): void {
+    const due = [...this.#due.values()];
+    this.#due.clear();
+    for (const message of due) this.alert(message);
+  }
+}

@@ -12,7 +12,7 @@ import {
   type OpenResult,
   type UnreadCount,
 } from './api.ts';
-import { Alerts } from './alerts.ts';
+import { AlertBatch, Alerts } from './alerts.ts';
 import { closeUnused, createEntry, type ConnectionEntry } from './connection-entry.ts';
 import type { ParleyDb } from './db.ts';
 import { deviceId, lazyDb } from './engine-db.ts';
@@ -59,6 +59,7 @@ export class Engine {
   /** Where messages may be missing after a lost session (worker/gaps.ts). */
   readonly gaps: Gaps;
   readonly #alerts: Alerts;
+  readonly #alertBatch = new AlertBatch((message) => this.#alert(message));
   readonly #unread: UnreadCounter;
 
   constructor(readonly deps: EngineDeps) {
@@ -280,23 +281,13 @@ export class Engine {
   /** Someone else's message is stored: the count changes, and one tab may alert (worker/alerts.ts). */
   #arrived(message: ChatMessage): void {
     void this.#unread.count(message.conversation).catch(() => undefined);
-    // Messages shown in one task (a stored batch, a catch-up) alert once per conversation, for
-    // the last of them: one beep or notification for a burst, not one per message (a burst of
-    // 10 000 sent a hidden tab 10 000 alert events, each a structured clone across the boundary).
-    if (!this.#toAlert.size) queueMicrotask(() => this.#alert());
-    this.#toAlert.set(message.conversation, message);
+    this.#alertBatch.add(message);
   }
 
-  /** conversation → the last message from someone else shown in this task, to alert for. */
-  readonly #toAlert = new Map<string, ChatMessage>();
-
-  #alert(): void {
-    const messages = [...this.#toAlert.values()];
-    this.#toAlert.clear();
-    for (const message of messages) {
-      const target = this.#alerts.target(message, this.tabs.showing(message.conversation));
-      if (target) this.tabs.sendTo(target, { type: 'alert', message });
-    }
+  /** The last of a burst's messages in a conversation (worker/alerts.ts, AlertBatch). */
+  #alert(message: ChatMessage): void {
+    const target = this.#alerts.target(message, this.tabs.showing(message.conversation));
+    if (target) this.tabs.sendTo(target, { type: 'alert', message });
   }
 
   /** Something changed on connection `key`: its figures go to its tabs within HEALTH_EVERY ms. */

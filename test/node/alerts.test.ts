@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatMessage } from '../../worker/api.ts';
-import { ALERT_WINDOW, Alerts } from '../../worker/alerts.ts';
+import { ALERT_WINDOW, AlertBatch, Alerts } from '../../worker/alerts.ts';
 
 /** Which tab alerts (worker/alerts.ts): the timing and choice logic, with a clock the test moves. */
 function setup() {
@@ -46,5 +46,21 @@ describe('Alerts', () => {
     assert.equal(alerts.target(message({ ts: Number.NaN }), ['a']), undefined, 'no time');
     alerts.gone('a');
     assert.equal(alerts.target(message(), ['b']), 'b');
+  });
+});
+
+describe('AlertBatch', () => {
+  it('alerts once per conversation for a burst, for its last message, and again for a later one', async () => {
+    const { message } = setup();
+    const alerted: string[] = [];
+    const batch = new AlertBatch((m) => alerted.push(`${m.conversation}:${m.text}`));
+    for (let i = 1; i <= 1_000; i++) batch.add(message({ text: `a${i}` }));
+    batch.add(message({ conversation: 'd', text: 'd1' }));
+    assert.deepEqual(alerted, [], 'nothing before the burst ends');
+    await Promise.resolve();
+    assert.deepEqual(alerted, ['c:a1000', 'd:d1']);
+    batch.add(message({ text: 'later' }));
+    await Promise.resolve();
+    assert.deepEqual(alerted, ['c:a1000', 'd:d1', 'c:later']);
   });
 });
