@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { serveStatic } from '../../demo/static-files.ts';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { waitFor } from '../support/wait.ts';
 
 /**
  * dist/ copied under /parley/ on a site, as README's example has it: every file the widget
@@ -22,10 +23,10 @@ const requests: string[] = [];
 /** When set, the site answers 404 for the engine's worker script, as a half-copied dist/ would. */
 let hideWorker = false;
 
-const hostPage = (room: string, noSharedWorker: boolean) => `<!doctype html><title>A site</title><link rel="icon" href="data:,">
+const hostPage = (room: string, noSharedWorker: boolean, launcher: boolean) => `<!doctype html><title>A site</title><link rel="icon" href="data:,">
 ${noSharedWorker ? '<script>delete window.SharedWorker</script>' : ''}
 <script type="module" src="/parley/parley.js"></script>
-<parley-chat server="${relay.relayUrl}" room="${room}" user="Sam"></parley-chat>`;
+<parley-chat server="${relay.relayUrl}" room="${room}" user="Sam"${launcher ? ' mode="launcher"' : ''}></parley-chat>`;
 
 before(async () => {
   relay = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'parley-sub-')) });
@@ -36,7 +37,7 @@ before(async () => {
     if (hideWorker && /\/engine\.worker-[^/]*\.js$/.test(path)) return void res.writeHead(404).end();
     if (path.startsWith('/parley/')) return dist(Object.assign(req, { url: path.slice('/parley'.length) }), res);
     const query = new URL(req.url ?? '/', 'http://x').searchParams;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(query.get('room') ?? 'sub', query.has('no-shared-worker')));
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(query.get('room') ?? 'sub', query.has('no-shared-worker'), query.has('launcher')));
   });
   await new Promise<void>((ready) => site.listen(0, '127.0.0.1', ready));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -64,6 +65,23 @@ describe('dist/ under a sub-path', () => {
     assert.deepEqual(outside, [], 'nothing is fetched from the site root');
     assert.ok(requests.some((p) => /^\/parley\/assets\/engine\.worker-.*\.js$/.test(p)), 'the worker came from /parley/assets/');
     assert.ok(requests.some((p) => /^\/parley\/assets\/json-.*\.js$/.test(p)), 'the JSON transport chunk came from /parley/assets/');
+    await page.context().close();
+  });
+
+  it('fetches the message list of a launcher widget as the pointer comes over the launcher, before the click', async () => {
+    const page: Page = await (await browser.newContext()).newPage();
+    requests.length = 0;
+    await page.goto(`${siteUrl}/?room=subpath-launcher&launcher`);
+    const launcher = page.locator('parley-chat button[part=launcher]');
+    await launcher.waitFor();
+    const listChunk = () => requests.some((p) => /^\/parley\/assets\/message-list-.*\.js$/.test(p));
+    // The engine connects meanwhile; the list is not needed until the visitor reaches for it.
+    await page.waitForFunction(() => document.querySelector('parley-chat')?.conversation !== undefined);
+    assert.equal(listChunk(), false, `the list's chunk before any gesture: ${requests.join()}`);
+    await launcher.hover();
+    await waitFor(listChunk, 10_000, "the list's chunk on hover");
+    await launcher.click();
+    await page.waitForFunction(inWidget(`root.querySelector('.log') !== null && root.querySelector('.state-text')?.textContent === 'Connected'`));
     await page.context().close();
   });
 

@@ -20,9 +20,13 @@ export class LazyModule<T> implements ReactiveController {
   load(): void {
     if (this.#asked) return;
     this.#asked = true;
-    void this.importer().then((module) => {
-      this.value = module;
-      this.host.requestUpdate();
-    });
+    this.importer().then(
+      (module) => {
+        this.value = module;
+        this.host.requestUpdate();
+      },
+      // The chunk did not load (a network blip, a deploy that removed it): the next need tries again.
+      () => (this.#asked = false),
+    );
   }
 }

@@ -297,7 +297,7 @@ export class ParleyChat extends ParleyChatProperties {
     const strings = this._strings;
     const launcher = this.mode === 'launcher';
     return html`
-      ${launcher ? renderLauncher(this.isOpen, this.#reading.count, strings, this.#launcherClicked, this.#dates.number) : nothing}
+      ${launcher ? renderLauncher(this.isOpen, this.#reading.count, strings, this.#launcherClicked, this.#dates.number, () => this.#list.load()) : nothing}
       ${this.#open ? this.#renderPanel(strings, launcher) : nothing}
       ${this.#announcer.render()}
     `;
