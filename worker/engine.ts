@@ -115,13 +115,14 @@ export class Engine {
     const { connection, outbox, room } = this.#find(conversation);
     checkText(text, connection.options);
     const message = ownMessage(connection.config, conversation, room, text, this.#timers.now());
-    // Written to IndexedDB before any byte goes out; a reload from here on loses nothing.
-    await outbox.add(message, connection.key);
-    this.#emit(connection.key, { type: 'message', message });
-    void connection.delivery.flush();
+    // Goes out with its outbox write if nothing older waits, else after it (docs/engine.md,
+    // "Sent with the write"); either way a reload from here on loses nothing.
+    const stored = await outbox.add(message, connection.key, undefined, connection.delivery);
+    this.#emit(connection.key, { type: 'message', message: stored });
+    if (stored.status === 'queued') void connection.delivery.flush();
     // Sent, so no longer a draft; a failure here must not fail a message that is queued.
     void this.setDraft(tabId, conversation, '').catch(() => undefined);
-    return message;
+    return stored;
   }
 
   /**
