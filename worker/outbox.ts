@@ -59,8 +59,9 @@ export class Outbox {
 
   /**
    * The usual case in one round trip: counts and writes issued together, the counts answered
-   * first (they were asked first). If a connection would pass its bound, nothing is written
-   * (the transaction aborts) and the batch goes one by one instead: false.
+   * first (they were asked first), and no count at all while #atMost shows room. If a
+   * connection would pass its bound, nothing is written (the transaction aborts) and the batch
+   * goes one by one instead: false.
    */
   async #writeAll(batch: PendingAdd[]): Promise<boolean> {
     try {
@@ -69,17 +70,22 @@ export class Outbox {
       const outbox = tx.objectStore('outbox');
       const adding = new Map<string, number>();
       for (const { connection } of batch) adding.set(connection, (adding.get(connection) ?? 0) + 1);
-      const counts = Promise.all([...adding].map(async ([connection, n]) => (await outbox.index('by-connection').count(connection)) + n <= this.limit));
+      const roomy = [...adding].every(([connection, n]) => (this.#atMost.get(connection) ?? Infinity) + n <= this.limit);
+      const counts = roomy ? undefined : Promise.all([...adding].map(async ([connection, n]) => [connection, (await outbox.index('by-connection').count(connection)) + n] as const));
       for (const { message, connection, upload } of batch) {
         tx.objectStore('messages').put(message).catch(quiet);
         outbox.add({ id: message.id, connection, conversation: message.conversation }).catch(quiet);
         if (upload) tx.objectStore('uploads').put(upload).catch(quiet);
       }
-      if (!(await counts).every(Boolean)) {
-        tx.abort();
-        await tx.done.catch(quiet);
-        return false;
-      }
+      if (counts) {
+        const after = await counts;
+        if (!after.every(([, n]) => n <= this.limit)) {
+          tx.abort();
+          await tx.done.catch(quiet);
+          return false;
+        }
+        for (const [connection, n] of after) this.#atMost.set(connection, n);
+      } else for (const [connection, n] of adding) this.#atMost.set(connection, this.#atMost.get(connection)! + n);
       for (const add of batch) offer(tx, add);
       await tx.done;
       for (const add of batch) this.#added(add);
@@ -88,6 +94,15 @@ export class Outbox {
     }
     return true;
   }
+
+  /**
+   * Per connection, a number no smaller than its queued entries: the last count read, plus
+   * what this outbox queued since. Entries leave elsewhere (an ack, worker/history-batch.ts),
+   * so it can only be too high, and then the next add reads the count again. Only this engine
+   * writes its database's outbox (one engine per name: docs/platform.md), so a send within
+   * the bound needs no read before its frame goes.
+   */
+  readonly #atMost = new Map<string, number>();
 
   #added(add: PendingAdd): void {
     // One that went out is in flight: no drain pass reads it (see #fresh).
@@ -127,6 +142,7 @@ export class Outbox {
         accepted.push(add);
       }
       await tx.done;
+      for (const [connection, n] of counts) this.#atMost.set(connection, n);
       for (const add of accepted) this.#added(add);
     } catch (e) {
       // The database did not open, or the transaction aborted: none of this batch is stored.
@@ -226,8 +242,11 @@ export class Outbox {
     if (message?.status !== 'failed') return undefined;
     const queued: ChatMessage = { ...message, status: 'queued', error: undefined };
     await tx.objectStore('messages').put(queued);
-    if ((await tx.objectStore('outbox').index('by-id').getKey(id)) === undefined)
+    if ((await tx.objectStore('outbox').index('by-id').getKey(id)) === undefined) {
       await tx.objectStore('outbox').add({ id, connection, conversation });
+      const atMost = this.#atMost.get(connection);
+      if (atMost !== undefined) this.#atMost.set(connection, atMost + 1);
+    }
     await tx.done;
     return queued;
   }
