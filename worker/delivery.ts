@@ -131,7 +131,21 @@ export class Delivery implements EarlySend {
     this.#clear = false;
     const unacked = [...this.#inflight];
     this.#inflight.clear();
-    for (const [id, { conversation }] of unacked) void this.#setStatus(conversation, id, 'queued').catch((e) => this.#report(e));
+    for (const [id, { conversation }] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
+  }
+
+  /**
+   * One in flight is back in the queue: stored `sending` (sent with its write) moves to
+   * `queued`; stored `queued` (a drain pass writes no `sending`) stays, and the tabs, told
+   * `sending`, are told `queued`; one settled meanwhile stays settled.
+   */
+  async #requeued(conversation: string, id: string): Promise<void> {
+    if (await this.#setStatus(conversation, id, 'queued')) return;
+    const message = (await this.history.get(conversation, id)) ?? this.#unstored.get(id);
+    // A new link may have sent it again meanwhile: then it is `sending` once more.
+    if (this.#inflight.has(id)) return;
+    if (message?.status === 'queued' || (message && this.#unstored.has(id)))
+      this.link.emit({ type: 'status', conversation, id, status: 'queued', order: message.order });
   }
 
   /**
@@ -250,10 +264,8 @@ export class Delivery implements EarlySend {
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
       if (message.attachments?.some((a) => !a.url)) continue;
       // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
-      // Sent before its status is written: nothing waits for a commit between the queue and the
-      // wire. Already `sending`: an engine that stopped mid-send left it so; sent again (ids
-      // dedupe). The status follows in one write for the pass, where an ack that landed
-      // meanwhile wins (the table refuses sent → sending) and a dropped link leaves it queued.
+      // Nothing waits for a commit between the queue and the wire. Already `sending`: an
+      // engine that stopped mid-send left it so; sent again (ids dedupe).
       if (!this.link.isLive(message.room) || !this.#put(message, entry.order)) {
         held.add(message.room);
         continue;
@@ -262,8 +274,10 @@ export class Delivery implements EarlySend {
     }
     // Everything read went out, and nothing stored since waits: the next send may go with its write.
     if (!held.size && !this.#missed && !this.#drainQueued && generation === this.link.generation()) this.#clear = true;
-    const moved = await this.outbox.mark(sent, (id) => this.#inflight.has(id), drop);
-    for (const m of moved) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
+    // Told before any answer can come (this runs in one go from the queue read on). Not
+    // written: see Outbox.passed(); a dropped link tells them `queued` again (#requeued).
+    for (const m of sent) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
+    await this.outbox.passed(sent, drop);
   }
 
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */

@@ -162,7 +162,7 @@ export class Outbox {
    * message (not read for entries `skip` names: in flight already). Read-only, so that nothing
    * waits for a commit before the pass sends; a message added by this engine since the last
    * pass comes from memory (see #fresh), so the usual send costs one read. It stays there
-   * until a pass sends it (mark()), so a queue built up offline is not read back message by
+   * until a pass sends it (passed()), so a queue built up offline is not read back message by
    * message when the link returns.
    */
   async queue(connection: string, skip: (id: string) => boolean): Promise<Queued[]> {
@@ -177,37 +177,25 @@ export class Outbox {
   }
 
   /**
-   * After a drain pass sent its messages: those still `queued` become `sending` if `still`
-   * says they are in flight (an ack or a dropped link may have come first: the ack wins, and a
-   * dropped link leaves them queued), and the entries `drop` names leave the queue if their
-   * message is still gone or settled (a Retry meanwhile keeps it). One transaction; returns
-   * the messages that moved.
+   * After a drain pass: the messages it sent are no longer fresh, and the entries `drop` names
+   * leave the queue if their message is still gone or settled (a Retry meanwhile keeps it), in
+   * one transaction. Nothing is written for what was sent: a message stays `queued` in storage
+   * until its answer moves it on (the table allows `queued → sent`), so the acks of a long
+   * drain do not wait behind a write of every message; Delivery tells the tabs `sending`.
    */
-  async mark(sent: readonly ChatMessage[], still: (id: string) => boolean, drop: readonly Queued[]): Promise<ChatMessage[]> {
+  async passed(sent: readonly ChatMessage[], drop: readonly Queued[]): Promise<void> {
     for (const { id } of sent) this.#fresh.delete(id);
     for (const { entry } of drop) this.#fresh.delete(entry.id);
-    if (!sent.length && !drop.length) return [];
+    if (!drop.length) return;
     const db = await this.db();
     const tx = db.transaction(['outbox', 'messages'], 'readwrite');
-    const messages = tx.objectStore('messages');
-    const [current, dropped] = await Promise.all([
-      Promise.all(sent.map((m) => messages.get([m.conversation, m.id]))),
-      Promise.all(drop.map(({ entry }) => messages.get([entry.conversation, entry.id]))),
-    ]);
-    const moved: ChatMessage[] = [];
-    for (const message of current) {
-      if (message?.status !== 'queued' || !still(message.id)) continue;
-      const sending: ChatMessage = { ...message, status: 'sending' };
-      messages.put(sending).catch(quiet);
-      moved.push(sending);
-    }
+    const dropped = await Promise.all(drop.map(({ entry }) => tx.objectStore('messages').get([entry.conversation, entry.id])));
     for (const [i, { entry }] of drop.entries()) {
       const message = dropped[i];
       if (message && (message.status === 'queued' || message.status === 'sending')) continue;
       if (entry.order !== undefined) tx.objectStore('outbox').delete(entry.order).catch(quiet);
     }
     await tx.done;
-    return moved;
   }
 
   /**
