@@ -31,9 +31,9 @@ export interface DeliveryLink {
  * The bookkeeping of one connection's messages: drains the outbox in order onto the live link,
  * and moves each message's status along worker/message-status.ts as acks, refusals and
  * receipts arrive. Inbound messages and cursors are stored by worker/inbound-writer.ts, in
- * arrival order and in batches. Acks that arrive together are settled in one transaction, and
- * a drain pass reads the queue once and marks what it sends in one transaction, then sends it
- * all.
+ * arrival order and in batches. Acks that arrive together are settled in one transaction; a
+ * drain pass reads the queue once and sends all it may; and while nothing older waits, a new
+ * message goes out while its outbox write is still open (offer()).
  */
 export class Delivery implements EarlySend {
   /** id → conversation (and outbox key) of messages sent on the current link and not yet acknowledged. */
@@ -263,9 +263,9 @@ export class Delivery implements EarlySend {
       // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
       if (message.attachments?.some((a) => !a.url)) continue;
-      // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
-      // Nothing waits for a commit between the queue and the wire. Already `sending`: an
-      // engine that stopped mid-send left it so; sent again (ids dedupe).
+      // Waits for its room to be joined: the server would refuse it, or no tab has opened it
+      // yet. Otherwise nothing waits for a commit between the queue and the wire. Already
+      // `sending`: an engine that stopped mid-send left it so; sent again (ids dedupe).
       if (!this.link.isLive(message.room) || !this.#put(message, entry.order)) {
         held.add(message.room);
         continue;
