@@ -19,20 +19,17 @@ export async function measureHop(server: DemoServer, browser: Browser, reps: num
   const sender: number[][] = [];
   let lost = 0;
   let unpinned = 0;
-  // Repetitions stop early, rather than the whole item failing at run.ts's step limit, when the
-  // next one would likely not end within it (each one's time is mostly lost round trips, which
-  // vary: see the note). The note says how many ran.
-  const budget = 0.9 * Number(process.env.BENCH_STEP_TIMEOUT ?? 300_000);
-  const start = performance.now();
-  let done = 0;
+  // Each run of a repetition stops sending at its share of the step limit (run.ts), rather
+  // than the whole item failing there: lost round trips cost LOST_AFTER each and vary a lot.
+  // The note says how many round trips were timed.
+  const budget = (0.85 * Number(process.env.BENCH_STEP_TIMEOUT ?? 300_000)) / reps;
+  const total = 2 * count + senderCount(count);
+  const until = (n: number) => Date.now() + (budget * n) / total;
   await repeat(reps, async (rep) => {
-    const elapsed = performance.now() - start;
-    if (rep > 0 && elapsed + (elapsed / rep) * 1.2 > budget) return;
-    done += 1;
     const room = `hop-${rep}-${Date.now()}`;
-    const r = await rawHop(server, browser, `${room}-raw`, count);
-    const p = await parleyHop(server, browser, room, count);
-    const a = await rawHop(server, browser, `${room}-sender`, senderCount(count), true);
+    const r = await rawHop(server, browser, `${room}-raw`, count, until(count));
+    const p = await parleyHop(server, browser, room, count, until(count));
+    const a = await rawHop(server, browser, `${room}-sender`, senderCount(count), until(senderCount(count)), true);
     raw.push(r.latencies);
     parley.push(p.latencies);
     sender.push(a.latencies);
@@ -48,7 +45,7 @@ export async function measureHop(server: DemoServer, browser: Browser, reps: num
     samples: p(parley, q),
     baseline: { name: `two raw WebSocket pages, p${q}`, samples: p(raw, q) },
     target: { kind: 'difference' as const, bound, text: `within ${bound} ms of raw at p${q}` },
-    note: `p${q} per repetition, ${done} of ${reps} repetitions within the step limit; ${lost} of ${done * (2 * count + senderCount(count) + 15)} round trips not seen within ${LOST_AFTER} ms (not timed); tab B's list stopped following new messages ${unpinned} times (the bench clicked its pill)`,
+    note: `p${q} per repetition; timed round trips: ${parley.flat().length} Parley, ${raw.flat().length} raw, of ${reps * count} asked (each run stops at its share of the step limit); ${lost} round trips not seen within ${LOST_AFTER} ms (not timed); tab B's list stopped following new messages ${unpinned} times (the bench clicked its pill)`,
   });
   // The sender's part alone: Parley in tab A, a raw page as tab B. The rest of the hop is the
   // receiving engine and its drawing.
@@ -86,15 +83,15 @@ const LOST_AFTER = 1_000;
  * The loop that runs in tab A: send `count` texts one by one, each after B reported the
  * previous; a text B does not report within LOST_AFTER ms is counted lost, not timed.
  */
-const loopInA = async (page: Page, channel: string, count: number): Promise<{ latencies: number[]; lost: number }> =>
+const loopInA = async (page: Page, channel: string, count: number, deadline: number): Promise<{ latencies: number[]; lost: number }> =>
   page.evaluate(
-    async ({ channel, count, lostAfter }) => {
+    async ({ channel, count, lostAfter, deadline }) => {
       const w = window as unknown as { hopSend: (text: string) => Promise<unknown> | void };
       const bc = new BroadcastChannel(channel);
       const latencies: number[] = [];
       let lost = 0;
       const warmup = 5;
-      for (let i = 0; i < count + warmup; i++) {
+      for (let i = 0; i < count + warmup && Date.now() < deadline; i++) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const seen = new Promise<number>((resolve) => {
           bc.onmessage = (e: MessageEvent<{ i: number; at: number }>) => e.data.i === i && resolve(e.data.at);
@@ -110,11 +107,11 @@ const loopInA = async (page: Page, channel: string, count: number): Promise<{ la
       bc.close();
       return { latencies, lost };
     },
-    { channel, count, lostAfter: LOST_AFTER },
+    { channel, count, lostAfter: LOST_AFTER, deadline },
   );
 
 /** Two raw WebSocket pages; with `parleyA`, tab A sends through Parley's engine instead (the sender's part). */
-async function rawHop(server: DemoServer, browser: Browser, room: string, count: number, parleyA = false): Promise<{ latencies: number[]; lost: number }> {
+async function rawHop(server: DemoServer, browser: Browser, room: string, count: number, deadline: number, parleyA = false): Promise<{ latencies: number[]; lost: number }> {
   const context = await benchContext(browser, server.url);
   try {
     const [a, b] = [parleyA ? await enginePage(context, server.url, `hop-a-${room}`) : await blankPage(context, server.url), await blankPage(context, server.url)];
@@ -145,13 +142,13 @@ async function rawHop(server: DemoServer, browser: Browser, room: string, count:
     await connect(b, 'raw-bob', true);
     if (parleyA) await parleySender(a, server.relayUrl, room);
     else await connect(a, 'raw-ann', false);
-    return await loopInA(a, room, count);
+    return await loopInA(a, room, count, deadline);
   } finally {
     await context.close();
   }
 }
 
-async function parleyHop(server: DemoServer, browser: Browser, room: string, count: number): Promise<{ latencies: number[]; lost: number; unpinned: number }> {
+async function parleyHop(server: DemoServer, browser: Browser, room: string, count: number, deadline: number): Promise<{ latencies: number[]; lost: number; unpinned: number }> {
   const context = await benchContext(browser, server.url);
   try {
     const b = await blankPage(context, server.url);
@@ -202,7 +199,7 @@ async function parleyHop(server: DemoServer, browser: Browser, room: string, cou
     );
     const a = await enginePage(context, server.url, `hop-a-${room}`);
     await parleySender(a, server.relayUrl, room);
-    const result = await loopInA(a, room, count);
+    const result = await loopInA(a, room, count, deadline);
     return { ...result, unpinned: await b.evaluate(() => (window as unknown as { unpinned: number }).unpinned) };
   } finally {
     await context.close();
