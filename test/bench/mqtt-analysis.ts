@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressed } from './compress.ts';
 import type { Section } from './results.ts';
+import { vlq } from './vlq.ts';
 
 /**
  * Item 1's bundle analysis of the MQTT chunk: what each part of it weighs. The chunk is
@@ -81,23 +82,4 @@ export function charsBySource(code: string, mappings: string): Map<number, numbe
     add(current, length - start);
   }
   return counts;
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-function vlq(segment: string): number[] {
-  const out: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of segment) {
-    const digit = BASE64.indexOf(char);
-    value += (digit & 31) << shift;
-    if (digit & 32) shift += 5;
-    else {
-      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return out;
 }

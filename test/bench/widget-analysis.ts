@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressed } from './compress.ts';
 import type { Section } from './results.ts';
+import { vlq } from './vlq.ts';
 
 /** Parts listed per file; the rest of the file is summed in one "other" line. */
 const TOP = +(process.env.ANALYSIS_TOP ?? 16);
@@ -71,24 +72,4 @@ function charsBySourceAcrossLines(code: string, mappings: string): Map<number, n
     add(current, length - start);
   }
   return counts;
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** One source-map segment's fields (base64 VLQ, as in the source map spec). */
-function vlq(segment: string): number[] {
-  const out: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of segment) {
-    const digit = BASE64.indexOf(char);
-    value += (digit & 31) << shift;
-    if (digit & 32) shift += 5;
-    else {
-      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return out;
 }
