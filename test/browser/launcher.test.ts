@@ -76,7 +76,9 @@ describe('launcher and panel', () => {
     await sendKeys({ type: 'line two' });
     await sendKeys({ press: 'Enter' });
     await waitFor(() => texts(bob.chat).includes('line one\nline two'), 5_000, 'the two-line message at Bob');
-    expect(root(chat).querySelector('textarea')!.value).to.equal('');
+    // The box empties once the engine has stored the message, which may be after Bob has it:
+    // the frame goes out with its outbox write (docs/engine.md, "Sent with the write").
+    await waitFor(() => root(chat).querySelector('textarea')!.value === '', 5_000, 'the box emptied');
 
     await sendKeys({ press: 'Escape' });
     await waitFor(() => !chat.isOpen && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
