@@ -83,7 +83,9 @@ describe('launcher and panel', () => {
     await sendKeys({ press: 'Escape' });
     await waitFor(() => !chat.isOpen && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
     expect(root(chat).querySelector('.panel')).to.equal(null);
-    expect(events).to.deep.equal(['unread 1', 'unread 2', 'parley-open', 'unread 0', 'parley-close']);
+    // Two messages stored in one batch give one count: 'unread 1' may not come before 'unread 2'.
+    expect(events.filter((e) => e !== 'unread 1')).to.deep.equal(['unread 2', 'parley-open', 'unread 0', 'parley-close']);
+    expect(events.indexOf('unread 1'), "'unread 1', if any, first").to.be.at.most(0);
     bob.close();
   });
 
