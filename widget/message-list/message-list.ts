@@ -14,10 +14,10 @@ import type { Virtual } from './scroll-keeper.ts';
 const LAYOUT = flow();
 /**
  * The same layout pinned to the end of the last line: the virtualiser keeps the newest line at
- * the bottom as lines are added and measured (its pin index is clamped to the last item), until
- * the reader scrolls, when it unpins and fires `unpinned` (ScrollKeeper.onUnpinned).
+ * the bottom as lines are added and measured, until the reader scrolls, when it unpins and
+ * fires `unpinned` (ScrollKeeper.onUnpinned).
  */
-const FOLLOWING = flow({ pin: { index: Number.MAX_SAFE_INTEGER, block: 'end' } });
+const following = (rows: readonly Row[]) => flow({ pin: { index: rows.length - 1, block: 'end' } });
 
 export interface ListView extends RowContext {
   rows: readonly Row[];
@@ -58,7 +58,7 @@ export function renderList(v: ListView): TemplateResult {
         @scroll=${v.onScroll}
         @unpinned=${v.onUnpinned}
       >
-        ${virtualize({ items: v.rows as Row[], keyFunction: (r: Row) => r.key, renderItem: (r: Row) => renderRow(r, v), scroller: true, layout: v.following ? FOLLOWING : LAYOUT })}
+        ${virtualize({ items: v.rows as Row[], keyFunction: (r: Row) => r.key, renderItem: (r: Row) => renderRow(r, v), scroller: true, layout: v.following && v.rows.length ? following(v.rows) : LAYOUT })}
       </div>
       ${v.newCount
         ? html`<button class="new-pill" part="new-messages" @click=${v.jumpToNewest}>↓ ${strings.newMessages(v.newCount)}</button>`
