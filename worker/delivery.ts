@@ -1,11 +1,11 @@
 import type { ChatMessage, Cursor, EngineEvent, ErrorInfo, MessageStatus } from './api.ts';
-import { ParleyError, StorageError, toInfo } from './errors.ts';
+import { ParleyError, toInfo } from './errors.ts';
 import type { HealthRecorder } from './health.ts';
 import type { History } from './history.ts';
 import type { QueuedMove, QueuedMoved } from './history-batch.ts';
 import { InboundWriter, MAX_BATCH } from './inbound-writer.ts';
 import { sourcesOf } from './message-status.ts';
-import type { EarlySend, Outbox, Queued } from './outbox.ts';
+import type { Outbox, Queued } from './outbox.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -31,11 +31,11 @@ export interface DeliveryLink {
  * The bookkeeping of one connection's messages: drains the outbox in order onto the live link,
  * and moves each message's status along worker/message-status.ts as acks, refusals and
  * receipts arrive. Inbound messages and cursors are stored by worker/inbound-writer.ts, in
- * arrival order and in batches. Acks that arrive together are settled in one transaction; a
- * drain pass reads the queue once and sends all it may; and while nothing older waits, a new
- * message goes out while its outbox write is still open (offer()).
+ * arrival order and in batches. Acks that arrive together are settled in one transaction, and
+ * a drain pass reads the queue once and marks what it sends in one transaction, then sends it
+ * all.
  */
-export class Delivery implements EarlySend {
+export class Delivery {
   /** id → conversation (and outbox key) of messages sent on the current link and not yet acknowledged. */
   readonly #inflight = new Map<string, { conversation: string; key?: number }>();
   #draining: Promise<void> = Promise.resolve();
@@ -46,16 +46,6 @@ export class Delivery implements EarlySend {
   #settling = false;
   /** Stores what arrives: see worker/inbound-writer.ts. */
   readonly #inbound: InboundWriter;
-  /**
-   * Nothing in the outbox waits unsent behind the link: the last drain pass sent all it read,
-   * and every message stored since went out with its write (offer()). Only then may a new one
-   * go before its commit without passing an older one.
-   */
-  #clear = false;
-  /** A message stored since the running drain pass began did not go out with its write. */
-  #missed = false;
-  /** Sent with their write, which then failed: kept here until the server answers (offer()). */
-  readonly #unstored = new Map<string, ChatMessage>();
 
   constructor(
     readonly key: string,
@@ -70,7 +60,6 @@ export class Delivery implements EarlySend {
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
   flush(): Promise<void> {
-    this.#clear = false;
     // One drain at a time, so that messages go out in outbox order; a burst of sends needs
     // one pass after the running one, not one each.
     if (this.#drainQueued) return this.#draining;
@@ -89,63 +78,11 @@ export class Delivery implements EarlySend {
     return this.#inbound.stored();
   }
 
-  /**
-   * Puts a message on the wire while the outbox's transaction that stores it is open (see
-   * worker/outbox.ts, EarlySend): only when nothing older of this connection waits unsent and
-   * its room is live, so outbox order holds. Why this keeps exactly-once: docs/engine.md, "Sent
-   * with the write".
-   */
-  offer(message: ChatMessage): boolean {
-    // Its files upload first; text behind it need not wait for them (as in #drain).
-    if (message.attachments?.length) return false;
-    if (!this.#clear || !this.link.isLive(message.room) || !this.#put(message)) {
-      this.#clear = false;
-      this.#missed = true;
-      return false;
-    }
-    return true;
-  }
-
-  /** Sends one message and takes it in flight; false if there is no link. */
-  #put(message: ChatMessage, key?: number): boolean {
-    const { id, room, from, name, text, ts, attachments } = message;
-    if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) return false;
-    this.#inflight.set(id, { conversation: message.conversation, key });
-    this.traffic?.message('out', text);
-    return true;
-  }
-
-  /**
-   * The outbox could not store a message that went out with its write (a full disk). The
-   * server may have it already, so it is not refused: it stays in flight from memory, is sent
-   * again on the next link if this one drops first, and settles with the server's answer. Only
-   * a stopped engine forgets it before then; what the server took comes back with history.
-   */
-  unstored(message: ChatMessage, error: unknown): void {
-    this.#unstored.set(message.id, message);
-    this.#report(StorageError.from(error, 'This message went out, but this device could not keep a copy of it.'));
-  }
-
   /** The link dropped: what went out unacknowledged waits for the next link. */
   dropped(): void {
-    this.#clear = false;
     const unacked = [...this.#inflight];
     this.#inflight.clear();
-    for (const [id, { conversation }] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
-  }
-
-  /**
-   * One in flight is back in the queue: stored `sending` (sent with its write) moves to
-   * `queued`; stored `queued` (a drain pass writes no `sending`) stays, and the tabs, told
-   * `sending`, are told `queued`; one settled meanwhile stays settled.
-   */
-  async #requeued(conversation: string, id: string): Promise<void> {
-    if (await this.#setStatus(conversation, id, 'queued')) return;
-    const message = (await this.history.get(conversation, id)) ?? this.#unstored.get(id);
-    // A new link may have sent it again meanwhile: then it is `sending` once more.
-    if (this.#inflight.has(id)) return;
-    if (message?.status === 'queued' || (message && this.#unstored.has(id)))
-      this.link.emit({ type: 'status', conversation, id, status: 'queued', order: message.order });
+    for (const [id, { conversation }] of unacked) void this.#setStatus(conversation, id, 'queued').catch((e) => this.#report(e));
   }
 
   /**
@@ -196,12 +133,6 @@ export class Delivery implements EarlySend {
           const { conversation, moved } = results[i]!;
           if (conversation && moved)
             this.link.emit({ type: 'status', conversation, id: move.id, status: move.to, order: moved.order, error: move.error });
-          const unstored = this.#unstored.get(move.id);
-          // Nothing stored moved: settle it from memory.
-          if (!moved && unstored) {
-            this.#unstored.delete(move.id);
-            this.link.emit({ type: 'status', conversation: unstored.conversation, id: move.id, status: move.to, order: unstored.order, error: move.error });
-          }
           this.#inflight.delete(move.id);
           resolve(results[i]!);
         }
@@ -244,14 +175,6 @@ export class Delivery implements EarlySend {
     const held = new Set<string>();
     const sent: ChatMessage[] = [];
     const drop: Queued[] = [];
-    // What is stored from here on is in the queue read below, unless it went out with its write.
-    this.#missed = false;
-    const generation = this.link.generation();
-    // Older than anything still queued: sent with their write, which failed (unstored()).
-    for (const message of this.#unstored.values()) {
-      if (this.#inflight.has(message.id) || held.has(message.room)) continue;
-      if (!this.link.isLive(message.room) || !this.#put(message)) held.add(message.room);
-    }
     for (const queued of await this.outbox.queue(this.key, (id) => this.#inflight.has(id))) {
       const { entry, message } = queued;
       // Gone, or confirmed or refused by a server whose ack its engine did not finish (above).
@@ -263,21 +186,26 @@ export class Delivery implements EarlySend {
       // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
       if (message.attachments?.some((a) => !a.url)) continue;
-      // Waits for its room to be joined: the server would refuse it, or no tab has opened it
-      // yet. Otherwise nothing waits for a commit between the queue and the wire. Already
-      // `sending`: an engine that stopped mid-send left it so; sent again (ids dedupe).
-      if (!this.link.isLive(message.room) || !this.#put(message, entry.order)) {
+      // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
+      if (!this.link.isLive(message.room)) {
         held.add(message.room);
         continue;
       }
+      const { id, room, from, name, text, ts, attachments } = message;
+      if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) {
+        held.add(room);
+        continue;
+      }
+      // Sent before its status is written: nothing waits for a commit between the queue and the
+      // wire. Already `sending`: an engine that stopped mid-send left it so; sent again (ids
+      // dedupe). The status follows in one write for the pass, where an ack that landed
+      // meanwhile wins (the table refuses sent → sending) and a dropped link leaves it queued.
+      this.#inflight.set(id, { conversation: message.conversation, key: entry.order });
+      this.traffic?.message('out', text);
       sent.push(message);
     }
-    // Everything read went out, and nothing stored since waits: the next send may go with its write.
-    if (!held.size && !this.#missed && !this.#drainQueued && generation === this.link.generation()) this.#clear = true;
-    // Told before any answer can come (this runs in one go from the queue read on). Not
-    // written: see Outbox.passed(); a dropped link tells them `queued` again (#requeued).
-    for (const m of sent) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
-    await this.outbox.passed(sent, drop);
+    const moved = await this.outbox.mark(sent, (id) => this.#inflight.has(id), drop);
+    for (const m of moved) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
   }
 
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */

@@ -11,24 +11,8 @@ export const DRAFT_LIMIT = 100_000;
 export class Drafts {
   constructor(private readonly db: () => Promise<ParleyDb>) {}
 
-  /**
-   * Conversations whose draft this engine knows to be empty (it deleted it, or read none, and
-   * no write began since): every send clears the draft, and a burst of sends should not cost a
-   * transaction each. Only this engine writes its database's drafts.
-   */
-  readonly #empty = new Set<string>();
-  /** Writes begun per conversation: a read or delete that a later write overtook learns nothing. */
-  readonly #writes = new Map<string, number>();
-
-  #knownEmpty(conversation: string, writes: number | undefined): void {
-    if (this.#writes.get(conversation) === writes) this.#empty.add(conversation);
-  }
-
   async get(conversation: string): Promise<string> {
-    const writes = this.#writes.get(conversation);
-    const text = (await (await this.db()).get('drafts', conversation))?.text ?? '';
-    if (!text) this.#knownEmpty(conversation, writes);
-    return text;
+    return (await (await this.db()).get('drafts', conversation))?.text ?? '';
   }
 
   /** Stores `text` ('' deletes the draft); returns false if it was already so. `at`: ms since the epoch. */
@@ -36,19 +20,13 @@ export class Drafts {
     if (typeof text !== 'string') throw new ValidationError('bad-draft', 'A draft must be text.');
     if (text.length > DRAFT_LIMIT)
       throw new ValidationError('too-long', `A draft can be at most ${DRAFT_LIMIT} characters; this one has ${text.length}.`);
-    if (!text && this.#empty.has(conversation)) return false;
-    this.#empty.delete(conversation);
-    const writes = (this.#writes.get(conversation) ?? 0) + 1;
-    this.#writes.set(conversation, writes);
     const db = await this.db();
     const tx = db.transaction('drafts', 'readwrite');
     const current = (await tx.store.get(conversation))?.text ?? '';
-    if (current !== text) {
-      if (text) await tx.store.put({ conversation, text, at });
-      else await tx.store.delete(conversation);
-    }
+    if (current === text) return (await tx.done, false);
+    if (text) await tx.store.put({ conversation, text, at });
+    else await tx.store.delete(conversation);
     await tx.done;
-    if (!text) this.#knownEmpty(conversation, writes);
-    return current !== text;
+    return true;
   }
 }

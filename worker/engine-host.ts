@@ -14,9 +14,6 @@ export function createEngine(name: string): Engine {
     dbName: `parley:${name || 'default'}`,
     load: loadTransport,
     online: () => navigator.onLine,
-    // Not for a fallback leader: it dies with its tab, and its followers then resend the sends
-    // it left unanswered, so a frame sent before its commit could reach the server twice.
-    sendWithWrite: typeof SharedWorkerGlobalScope === 'function' && self instanceof SharedWorkerGlobalScope,
   });
   engine.uncaught = watchUncaught(self);
   self.addEventListener('online', () => engine.wake('network-online'));

@@ -39,12 +39,6 @@ export interface EngineDeps {
   online?: () => boolean;
   /** For tests: an error to throw instead of storing an inbound message (a full disk). */
   storageFault?: StorageFault;
-  /**
-   * Whether a message may go on the wire before its outbox write commits (docs/engine.md,
-   * "Sent with the write"). Default true. Off for the no-SharedWorker leader, whose engine dies
-   * with its tab while followers resend their unanswered calls (worker/engine-host.ts).
-   */
-  sendWithWrite?: boolean;
 }
 
 /** The engine: every connection, the tabs that use them, and the shared stores. */
@@ -124,14 +118,13 @@ export class Engine {
     const { connection, outbox, room } = this.#find(conversation);
     checkText(text, connection.options);
     const message = ownMessage(connection.config, conversation, room, text, this.#timers.now());
-    // Goes out with its outbox write if nothing older waits, else after it (docs/engine.md,
-    // "Sent with the write"); either way a reload from here on loses nothing.
-    const stored = await outbox.add(message, connection.key, undefined, this.deps.sendWithWrite === false ? undefined : connection.delivery);
-    this.#emit(connection.key, { type: 'message', message: stored });
-    if (stored.status === 'queued') void connection.delivery.flush();
+    // Written to IndexedDB before any byte goes out; a reload from here on loses nothing.
+    await outbox.add(message, connection.key);
+    this.#emit(connection.key, { type: 'message', message });
+    void connection.delivery.flush();
     // Sent, so no longer a draft; a failure here must not fail a message that is queued.
     void this.setDraft(tabId, conversation, '').catch(() => undefined);
-    return stored;
+    return message;
   }
 
   /**

@@ -3,21 +3,6 @@ import type { OutboxEntry, ParleyDb, UploadRecord } from './db.ts';
 import { ValidationError } from './errors.ts';
 
 /**
- * Puts a message on the wire while the transaction that stores it is still open (Delivery
- * provides it: worker/delivery.ts; the argument for exactly-once is in docs/engine.md, "Sent
- * with the write").
- */
-export interface EarlySend {
-  /**
-   * Offered every message the outbox stores, in call order, once its transaction holds it and
-   * the bound is checked, before it commits. True if its frame went out.
-   */
-  offer(message: ChatMessage): boolean;
-  /** The write of a message whose frame went out failed: the engine keeps it in memory until the server answers. */
-  unstored(message: ChatMessage, error: unknown): void;
-}
-
-/**
  * The durable send queue. A message is written here, in the same transaction as its history
  * record, before any byte goes out; it leaves only when the server acknowledges its id.
  */
@@ -31,14 +16,11 @@ export class Outbox {
    * Stores the message and queues it, atomically, with its files' Blobs if it has any
    * (worker/uploads/uploader.ts). Rejects, dropping nothing, when full. Adds that arrive while
    * a write is under way go together in the next transaction (one commit for a burst of sends,
-   * in call order); each still succeeds or fails on its own count. With `early`, each stored
-   * message is offered to the wire before the commit; resolves with the message as stored
-   * (`sending` if its frame went out). A message whose frame went out resolves even if its
-   * write fails: it is out, and `early.unstored` keeps it.
+   * in call order); each still succeeds or fails on its own count.
    */
-  add(message: ChatMessage, connection: string, upload?: UploadRecord, early?: EarlySend): Promise<ChatMessage> {
-    return new Promise<ChatMessage>((resolve, reject) => {
-      this.#adds.push({ message, connection, upload, early, resolve, reject });
+  add(message: ChatMessage, connection: string, upload?: UploadRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#adds.push({ message, connection, upload, resolve, reject });
       if (this.#adds.length === 1 && !this.#adding) void this.#writeAdds();
     });
   }
@@ -59,9 +41,8 @@ export class Outbox {
 
   /**
    * The usual case in one round trip: counts and writes issued together, the counts answered
-   * first (they were asked first), and no count at all while #atMost shows room. If a
-   * connection would pass its bound, nothing is written (the transaction aborts) and the batch
-   * goes one by one instead: false.
+   * first (they were asked first). If a connection would pass its bound, nothing is written
+   * (the transaction aborts) and the batch goes one by one instead: false.
    */
   async #writeAll(batch: PendingAdd[]): Promise<boolean> {
     try {
@@ -70,51 +51,28 @@ export class Outbox {
       const outbox = tx.objectStore('outbox');
       const adding = new Map<string, number>();
       for (const { connection } of batch) adding.set(connection, (adding.get(connection) ?? 0) + 1);
-      const roomy = [...adding].every(([connection, n]) => (this.#atMost.get(connection) ?? Infinity) + n <= this.limit);
-      const counts = roomy ? undefined : Promise.all([...adding].map(async ([connection, n]) => [connection, (await outbox.index('by-connection').count(connection)) + n] as const));
+      const counts = Promise.all([...adding].map(async ([connection, n]) => (await outbox.index('by-connection').count(connection)) + n <= this.limit));
       for (const { message, connection, upload } of batch) {
         tx.objectStore('messages').put(message).catch(quiet);
         outbox.add({ id: message.id, connection, conversation: message.conversation }).catch(quiet);
         if (upload) tx.objectStore('uploads').put(upload).catch(quiet);
       }
-      if (counts) {
-        const after = await counts;
-        if (!after.every(([, n]) => n <= this.limit)) {
-          tx.abort();
-          await tx.done.catch(quiet);
-          return false;
-        }
-        for (const [connection, n] of after) this.#atMost.set(connection, n);
-      } else for (const [connection, n] of adding) this.#atMost.set(connection, this.#atMost.get(connection)! + n);
-      for (const add of batch) offer(tx, add);
+      if (!(await counts).every(Boolean)) {
+        tx.abort();
+        await tx.done.catch(quiet);
+        return false;
+      }
       await tx.done;
       for (const add of batch) this.#added(add);
     } catch (e) {
-      for (const add of batch) this.#failed(add, e);
+      for (const add of batch) add.reject(e);
     }
     return true;
   }
 
-  /**
-   * Per connection, a number no smaller than its queued entries: the last count read, plus
-   * what this outbox queued since. Entries leave elsewhere (an ack, worker/history-batch.ts),
-   * so it can only be too high, and then the next add reads the count again. Only this engine
-   * writes its database's outbox (one engine per name: docs/platform.md), so a send within
-   * the bound needs no read before its frame goes.
-   */
-  readonly #atMost = new Map<string, number>();
-
   #added(add: PendingAdd): void {
-    // One that went out is in flight: no drain pass reads it (see #fresh).
-    if (!add.upload && !add.sent) this.#fresh.set(add.message.id, add.message);
-    add.resolve(add.sent ?? add.message);
-  }
-
-  /** Not stored: refused, unless its frame went out already (see EarlySend.unstored). */
-  #failed(add: PendingAdd, e: unknown): void {
-    if (!add.sent) return add.reject(e);
-    add.early?.unstored(add.sent, e);
-    add.resolve(add.sent);
+    if (!add.upload) this.#fresh.set(add.message.id, add.message);
+    add.resolve();
   }
 
   /** One by one against the bound: each add is refused alone if its connection is full. */
@@ -138,16 +96,14 @@ export class Outbox {
         tx.objectStore('messages').put(add.message).catch(quiet);
         tx.objectStore('outbox').add({ id: add.message.id, connection: add.connection, conversation: add.message.conversation }).catch(quiet);
         if (add.upload) tx.objectStore('uploads').put(add.upload).catch(quiet);
-        offer(tx, add);
         accepted.push(add);
       }
       await tx.done;
-      for (const [connection, n] of counts) this.#atMost.set(connection, n);
       for (const add of accepted) this.#added(add);
     } catch (e) {
       // The database did not open, or the transaction aborted: none of this batch is stored.
       // (Those refused as over the bound are settled already; a second reject is a no-op.)
-      for (const add of batch) this.#failed(add, e);
+      for (const add of batch) add.reject(e);
     }
   }
 
@@ -161,9 +117,7 @@ export class Outbox {
    * A drain pass's read: the connection's queue, oldest first, each entry with its stored
    * message (not read for entries `skip` names: in flight already). Read-only, so that nothing
    * waits for a commit before the pass sends; a message added by this engine since the last
-   * pass comes from memory (see #fresh), so the usual send costs one read. It stays there
-   * until a pass sends it (passed()), so a queue built up offline is not read back message by
-   * message when the link returns.
+   * pass comes from memory (see #fresh), so the usual send costs one read.
    */
   async queue(connection: string, skip: (id: string) => boolean): Promise<Queued[]> {
     const db = await this.db();
@@ -171,39 +125,51 @@ export class Outbox {
     const messages = tx.objectStore('messages');
     const entries = (await tx.objectStore('outbox').index('by-connection').getAll(connection)).filter((entry) => !skip(entry.id));
     const stored = await Promise.all(
-      entries.map((entry) => this.#fresh.get(entry.id) ?? messages.get([entry.conversation, entry.id])),
+      entries.map((entry) => {
+        const fresh = this.#fresh.get(entry.id);
+        this.#fresh.delete(entry.id);
+        return fresh ?? messages.get([entry.conversation, entry.id]);
+      }),
     );
     return entries.map((entry, i) => ({ entry, message: stored[i] }));
   }
 
   /**
-   * After a drain pass: the messages it sent are no longer fresh, and the entries `drop` names
-   * leave the queue if their message is still gone or settled (a Retry meanwhile keeps it), in
-   * one transaction. Nothing is written for what was sent: a message stays `queued` in storage
-   * until its answer moves it on (the table allows `queued → sent`), so the acks of a long
-   * drain do not wait behind a write of every message; Delivery tells the tabs `sending`.
+   * After a drain pass sent its messages: those still `queued` become `sending` if `still`
+   * says they are in flight (an ack or a dropped link may have come first: the ack wins, and a
+   * dropped link leaves them queued), and the entries `drop` names leave the queue if their
+   * message is still gone or settled (a Retry meanwhile keeps it). One transaction; returns
+   * the messages that moved.
    */
-  async passed(sent: readonly ChatMessage[], drop: readonly Queued[]): Promise<void> {
-    for (const { id } of sent) this.#fresh.delete(id);
-    for (const { entry } of drop) this.#fresh.delete(entry.id);
-    if (!drop.length) return;
+  async mark(sent: readonly ChatMessage[], still: (id: string) => boolean, drop: readonly Queued[]): Promise<ChatMessage[]> {
+    if (!sent.length && !drop.length) return [];
     const db = await this.db();
     const tx = db.transaction(['outbox', 'messages'], 'readwrite');
-    const dropped = await Promise.all(drop.map(({ entry }) => tx.objectStore('messages').get([entry.conversation, entry.id])));
+    const messages = tx.objectStore('messages');
+    const [current, dropped] = await Promise.all([
+      Promise.all(sent.map((m) => messages.get([m.conversation, m.id]))),
+      Promise.all(drop.map(({ entry }) => messages.get([entry.conversation, entry.id]))),
+    ]);
+    const moved: ChatMessage[] = [];
+    for (const message of current) {
+      if (message?.status !== 'queued' || !still(message.id)) continue;
+      const sending: ChatMessage = { ...message, status: 'sending' };
+      messages.put(sending).catch(quiet);
+      moved.push(sending);
+    }
     for (const [i, { entry }] of drop.entries()) {
       const message = dropped[i];
       if (message && (message.status === 'queued' || message.status === 'sending')) continue;
       if (entry.order !== undefined) tx.objectStore('outbox').delete(entry.order).catch(quiet);
     }
     await tx.done;
+    return moved;
   }
 
   /**
-   * Messages this engine added and no drain pass has sent yet, by id: what engine.send() wrote
-   * is what the pass would read back, since nothing else writes a queued message before it is
-   * sent (Retry re-queues only failed ones, which were sent; cancel calls remove()). Only
-   * plain messages (one with files changes as its uploads finish). At most `limit` per
-   * connection, as the queue itself.
+   * Messages this engine added and no drain pass has read yet, by id: what engine.send() wrote
+   * is what the pass would read back. Only plain messages (one with files changes as its
+   * uploads finish), and each is used once.
    */
   readonly #fresh = new Map<string, ChatMessage>();
 
@@ -230,11 +196,8 @@ export class Outbox {
     if (message?.status !== 'failed') return undefined;
     const queued: ChatMessage = { ...message, status: 'queued', error: undefined };
     await tx.objectStore('messages').put(queued);
-    if ((await tx.objectStore('outbox').index('by-id').getKey(id)) === undefined) {
+    if ((await tx.objectStore('outbox').index('by-id').getKey(id)) === undefined)
       await tx.objectStore('outbox').add({ id, connection, conversation });
-      const atMost = this.#atMost.get(connection);
-      if (atMost !== undefined) this.#atMost.set(connection, atMost + 1);
-    }
     await tx.done;
     return queued;
   }
@@ -256,28 +219,8 @@ interface PendingAdd {
   connection: string;
   /** Its files' Blobs, kept until they are uploaded. */
   upload?: UploadRecord;
-  early?: EarlySend;
-  /** As stored once its frame went out (`sending`); unset while it has not. */
-  sent?: ChatMessage;
-  resolve: (stored: ChatMessage) => void;
+  resolve: () => void;
   reject: (error: unknown) => void;
-}
-
-/**
- * Offers a stored add to the wire, inside its transaction (which exists, so anything the
- * server's answer makes the engine write queues behind it: IndexedDB runs transactions with
- * overlapping stores in the order they were created). If the frame went, the record becomes
- * `sending` in the same transaction. Should the transaction no longer take requests, it stays
- * `queued`, which the table lets an ack move on from as well (worker/message-status.ts).
- */
-function offer(tx: { objectStore(name: 'messages'): { put(m: ChatMessage): Promise<unknown> } }, add: PendingAdd): void {
-  if (!add.early?.offer(add.message)) return;
-  add.sent = { ...add.message, status: 'sending' };
-  try {
-    tx.objectStore('messages').put(add.sent).catch(quiet);
-  } catch {
-    // TransactionInactiveError: the `queued` record is what commits.
-  }
 }
 
 /** The stores a batch of adds writes: `uploads` only when one of them has files. */
