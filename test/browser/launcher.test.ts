@@ -76,8 +76,8 @@ describe('launcher and panel', () => {
     await sendKeys({ type: 'line two' });
     await sendKeys({ press: 'Enter' });
     await waitFor(() => texts(bob.chat).includes('line one\nline two'), 5_000, 'the two-line message at Bob');
-    // The box empties once the engine has stored the message, which may be after Bob has it:
-    // the frame goes out with its outbox write (docs/engine.md, "Sent with the write").
+    // The box empties once the engine has answered that it stored the message; that answer and
+    // Bob's copy travel different ways, so either may come first.
     await waitFor(() => root(chat).querySelector('textarea')!.value === '', 5_000, 'the box emptied');
 
     await sendKeys({ press: 'Escape' });
