@@ -12,12 +12,6 @@ import type { Virtual } from './scroll-keeper.ts';
  * lay out or jump to the newest line (that cost the first page a further round trip and frames).
  */
 const LAYOUT = flow();
-/**
- * The same layout pinned to the end of the last line: the virtualiser keeps the newest line at
- * the bottom as lines are added and measured, until the reader scrolls, when it unpins and
- * fires `unpinned` (ScrollKeeper.onUnpinned).
- */
-const following = (rows: readonly Row[]) => flow({ pin: { index: rows.length - 1, block: 'end' } });
 
 export interface ListView extends RowContext {
   rows: readonly Row[];
@@ -26,10 +20,6 @@ export interface ListView extends RowContext {
   loading: boolean;
   newCount: number;
   onScroll(): void;
-  /** The list follows new messages: its newest line stays at the bottom. */
-  following: boolean;
-  /** The reader scrolled the list away from a pinned bottom. */
-  onUnpinned(): void;
   loadOlder(): void;
   jumpToNewest(): void;
 }
@@ -56,9 +46,8 @@ export function renderList(v: ListView): TemplateResult {
         aria-label=${ifDefined(empty ? undefined : strings.messages)}
         tabindex=${ifDefined(empty ? undefined : '0')}
         @scroll=${v.onScroll}
-        @unpinned=${v.onUnpinned}
       >
-        ${virtualize({ items: v.rows as Row[], keyFunction: (r: Row) => r.key, renderItem: (r: Row) => renderRow(r, v), scroller: true, layout: v.following && v.rows.length ? following(v.rows) : LAYOUT })}
+        ${virtualize({ items: v.rows as Row[], keyFunction: (r: Row) => r.key, renderItem: (r: Row) => renderRow(r, v), scroller: true, layout: LAYOUT })}
       </div>
       ${v.newCount
         ? html`<button class="new-pill" part="new-messages" @click=${v.jumpToNewest}>↓ ${strings.newMessages(v.newCount)}</button>`

@@ -31,6 +31,7 @@ const settled = (virtual: Virtual) =>
 const LAYOUT_WAIT = 500;
 
 export interface Virtual {
+  element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
   layoutComplete: Promise<void>;
 }
 
@@ -45,13 +46,6 @@ export interface Virtual {
 export class ScrollKeeper implements ReactiveController {
   /** New messages from others that arrived below the reader. */
   newCount = 0;
-  /**
-   * The list follows new messages: the virtualiser keeps its newest line pinned to the bottom
-   * (widget/message-list/message-list.ts, FOLLOWING) until the reader scrolls away. Measuring
-   * "at the bottom" as each message arrives is not enough: during a fast stream the newest line
-   * is often drawn before the list has scrolled to it, and the reader then seemed to be above it.
-   */
-  following = true;
   #atBottom = true;
   #keys: string[] = [];
   #anchor?: Anchor;
@@ -79,14 +73,14 @@ export class ScrollKeeper implements ReactiveController {
     this.#keys = keys;
     if (keys.length === 0 || (before.length && keys.join() === before.join())) return;
     if (!before.length) {
-      this.following = this.#stick = true;
+      this.#stick = true;
       return;
     }
     const oldFirst = keys.indexOf(before[0]!);
     if (oldFirst > 0) this.#anchor = this.#visibleAnchor();
     const oldLast = keys.lastIndexOf(before[before.length - 1]!);
     const added = oldLast >= 0 ? rows.slice(oldLast + 1) : [];
-    if (added.some((r) => r.message?.mine) || this.following || this.#isAtBottom()) this.following = this.#stick = true;
+    if (added.some((r) => r.message?.mine) || this.#isAtBottom()) this.#stick = true;
     else if (added.length) {
       this.newCount += added.length;
       this.host.requestUpdate();
@@ -135,16 +129,24 @@ export class ScrollKeeper implements ReactiveController {
 
   /** Jumps to the newest message (the pill, an own message). */
   toBottom(): Promise<void> {
-    this.following = true;
-    this.host.requestUpdate();
     return this.#toBottom().catch(() => undefined);
   }
 
-  /** The virtualiser pins the newest line (`following`); wait for it to lay the list out there. */
   async #toBottom(): Promise<void> {
     const virtual = this.#virtual();
     if (!virtual || !this.#keys.length) return;
+    const last = this.#keys.length - 1;
+    try {
+      virtual.element(last)?.scrollIntoView({ block: 'end' });
+    } catch {
+      // A virtualiser made a moment ago (the panel reopened) has no layout yet: wait for it.
+      await settled(virtual);
+      virtual.element(last)?.scrollIntoView({ block: 'end' });
+    }
     await settled(virtual);
+    const scroller = this.scroller();
+    // The last line may have grown once measured: finish at the true bottom.
+    if (scroller) scroller.scrollTop = scroller.scrollHeight;
     this.#atBottom = true;
     this.#settled = true;
     if (this.newCount) {
@@ -165,10 +167,8 @@ export class ScrollKeeper implements ReactiveController {
     const scroller = this.scroller();
     if (!scroller) return;
     this.#atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK;
-    // Back at the bottom by hand: follow again.
-    if (this.#atBottom && (this.newCount || !this.following)) {
+    if (this.#atBottom && this.newCount) {
       this.newCount = 0;
-      this.following = true;
       this.host.requestUpdate();
     }
     // Only a reader moving up asks for more: the list's own moves (following new messages,
@@ -178,15 +178,9 @@ export class ScrollKeeper implements ReactiveController {
     if (this.#settled && up && scroller.scrollTop <= TOP_SLACK) this.nearTop();
   };
 
-  /** The reader scrolled a pinned list: it stops following until they are back at the bottom. */
-  onUnpinned = (): void => {
-    this.following = false;
-  };
-
   /** The list was emptied (another conversation): start over. */
   reset(): void {
     this.#keys = [];
-    this.following = true;
     this.#settled = false;
     this.#atBottom = true;
     this.newCount = 0;

@@ -323,8 +323,6 @@ export class ParleyChat extends ParleyChatProperties {
         act: this.#act,
         attachments: this.#files.renderMessage,
         onScroll: this.#scroll.onScroll,
-        following: this.#scroll.following,
-        onUnpinned: this.#scroll.onUnpinned,
         loadOlder: () => void s.loadOlder(),
         jumpToNewest: () => void this.#scroll.toBottom(),
       },
