@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressed } from './compress.ts';
 import type { Section } from './results.ts';
-import { vlq } from './vlq.ts';
+import { charsBySource } from './source-map.ts';
 
 /**
  * Item 1's bundle analysis of the MQTT chunk: what each part of it weighs. The chunk is
@@ -55,31 +55,4 @@ export async function analyseMqttChunk(dist = 'dist'): Promise<Section> {
       },
     ],
   };
-}
-
-/** Output characters per source index (-1: not mapped), from a source map's `mappings` (VLQ, as the spec has it). */
-export function charsBySource(code: string, mappings: string): Map<number, number> {
-  const lines = code.split('\n');
-  const counts = new Map<number, number>();
-  const add = (source: number, n: number) => counts.set(source, (counts.get(source) ?? 0) + n);
-  let source = 0;
-  for (const [row, line] of mappings.split(';').entries()) {
-    const length = lines[row]?.length ?? 0;
-    let column = 0;
-    let start = 0;
-    let current = -1;
-    for (const segment of line.split(',')) {
-      if (!segment) continue;
-      const fields = vlq(segment);
-      column += fields[0]!;
-      add(current, column - start);
-      start = column;
-      if (fields.length >= 4) {
-        source += fields[1]!;
-        current = source;
-      } else current = -1;
-    }
-    add(current, length - start);
-  }
-  return counts;
 }

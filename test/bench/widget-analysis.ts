@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressed } from './compress.ts';
 import type { Section } from './results.ts';
-import { vlq } from './vlq.ts';
+import { charsBySource } from './source-map.ts';
 
 /** Parts listed per file; the rest of the file is summed in one "other" line. */
 const TOP = +(process.env.ANALYSIS_TOP ?? 16);
@@ -28,7 +28,7 @@ export function analyseWidget(files: readonly string[], dist = 'dist'): Section 
       continue; // loader.js is built by esbuild beside the others; sizes.ts counts it whole
     }
     const gzip = compressed(Buffer.from(code)).gzip;
-    const parts = [...charsBySourceAcrossLines(code, map.mappings)]
+    const parts = [...charsBySource(code, map.mappings, true)]
       .map(([index, chars]) => ({ name: index < 0 ? '(bundle glue)' : shortName(map.sources[index]!), chars }))
       .sort((a, b) => b.chars - a.chars);
     const shown = parts.slice(0, TOP);
@@ -45,31 +45,3 @@ export function analyseWidget(files: readonly string[], dist = 'dist'): Section 
 
 /** `../../node_modules/lit-html/lit-html.js` → `lit-html/lit-html.js`; `../widget/x.ts` → `widget/x.ts`. */
 const shortName = (source: string): string => source.replace(/\\/g, '/').replace(/^.*node_modules\//, '').replace(/^(\.\.\/)+/, '');
-
-/** Characters of `code` per source index (-1: none); a line's unmapped start continues the previous line's source. */
-function charsBySourceAcrossLines(code: string, mappings: string): Map<number, number> {
-  const lines = code.split('\n');
-  const counts = new Map<number, number>();
-  const add = (source: number, n: number) => counts.set(source, (counts.get(source) ?? 0) + n);
-  let source = 0;
-  let current = -1;
-  for (const [row, line] of mappings.split(';').entries()) {
-    // +1: the newline that ended the previous line belongs to the same run.
-    const length = (lines[row]?.length ?? 0) + (row < lines.length - 1 ? 1 : 0);
-    let column = 0;
-    let start = 0;
-    for (const segment of line.split(',')) {
-      if (!segment) continue;
-      const fields = vlq(segment);
-      column += fields[0]!;
-      add(current, column - start);
-      start = column;
-      if (fields.length >= 4) {
-        source += fields[1]!;
-        current = source;
-      } else current = -1;
-    }
-    add(current, length - start);
-  }
-  return counts;
-}
