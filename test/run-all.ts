@@ -68,6 +68,8 @@ async function nodeTests(name: string, dir: string): Promise<Count> {
   const total = (key: string) => Number(text.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
   const count = { passed: total('pass'), failed: total('fail') + total('skipped') + total('todo') + total('cancelled') };
   if (code !== 0 && count.failed === 0) count.failed = 1;
+  // Each failed test (and the suites around it), for the closing summary.
+  for (const [, failure] of text.matchAll(/^\s*not ok \d+ - (.*)$/gm)) notes.push(`${name} failed: ${failure}`);
   return withShortfall(name, dir, count, total('tests'));
 }
 
@@ -77,6 +79,7 @@ async function nodeTests(name: string, dir: string): Promise<Count> {
  */
 async function browserTests(browser: BrowserName): Promise<Count> {
   const r = await runBrowserSuite(browser);
+  for (const failure of r.failures) notes.push(`browser tests (${browser}) failed: ${failure}`);
   const count = { passed: r.passed, failed: r.code !== 0 && r.failed === 0 ? 1 : r.failed };
   return withShortfall(`browser tests (${browser})`, SUITES.browser, count, r.ran, excludedFiles(browser));
 }

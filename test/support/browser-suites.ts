@@ -21,6 +21,8 @@ export interface BrowserSuiteResult {
   failed: number;
   /** Every test the browser reported (test/support/count-reporter.mjs). */
   ran: number;
+  /** Each failed test, as `file › suite › test: first error line`. */
+  failures: string[];
   /** Wall time of the run, ms. */
   ms: number;
 }
@@ -36,7 +38,9 @@ export function runBrowserSuite(browser: BrowserName, args: string[] = []): Prom
       { stdio: 'inherit', env: { ...process.env, PARLEY_BROWSER: browser, PARLEY_COUNT_FILE: countFile } },
     );
     const finish = (code: number) => {
-      const count = existsSync(countFile) ? (JSON.parse(readFileSync(countFile, 'utf8')) as { passed: number; failed: number; ran: number }) : { passed: 0, failed: 0, ran: 0 };
+      const count = existsSync(countFile)
+        ? (JSON.parse(readFileSync(countFile, 'utf8')) as Omit<BrowserSuiteResult, 'browser' | 'code' | 'ms'>)
+        : { passed: 0, failed: 0, ran: 0, failures: [] };
       rmSync(dir, { recursive: true, force: true });
       done({ browser, code, ...count, ms: Date.now() - started });
     };
