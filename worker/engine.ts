@@ -212,13 +212,14 @@ export class Engine {
   async page(conversation: string, before?: HistoryCursor, limit = 50): Promise<HistoryPage> {
     const local = await this.history.page(conversation, before, limit);
     const { connection, room } = this.#find(conversation);
-    const serverMore = !connection.exhausted(room);
     // Scrolling up past local history: ask the server for the page before our oldest.
-    if (!local.more && serverMore && before !== undefined) await connection.older(room, limit);
+    if (!local.more && !connection.exhausted(room) && before !== undefined) await connection.older(room, limit);
     // The gaps among this page: from its oldest message (or the start) up to `before`.
     const oldest = local.more ? local.messages.at(-1)?.order : undefined;
     const gaps = await this.gaps.list(conversation, oldest, before?.order);
-    return { ...local, serverMore, ...(gaps.length ? { gaps } : {}) };
+    // Read last: the server's answer may have said "nothing older" (a `history-end` event) while
+    // this waited, and a page that still said `serverMore` would bring back the button it removed.
+    return { ...local, serverMore: !connection.exhausted(room), ...(gaps.length ? { gaps } : {}) };
   }
 
   typing(conversation: string, typing: boolean): void {
