@@ -163,6 +163,30 @@ describe('message list', () => {
     tab.close();
   });
 
+  it('keeps following a fast stream of messages at the bottom, with no pill', async () => {
+    const { relayUrl } = await env();
+    const { tab, room } = await storedTab(relayUrl, 60);
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
+    await connected(bob.chat);
+    const log = root(tab.chat).querySelector<HTMLElement>('.log')!;
+    const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 2;
+    await waitFor(atBottom, 5_000, 'the list at the bottom');
+    // A pill at any moment means the list judged the reader to be above the bottom.
+    let pills = 0;
+    const watch = new MutationObserver(() => void (root(tab.chat).querySelector('.new-pill') && pills++));
+    watch.observe(root(tab.chat), { childList: true, subtree: true });
+    const texts = Array.from({ length: 150 }, (_, i) => `fast ${i + 1}`);
+    for (const text of texts) {
+      void bob.chat.send(text);
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * 8));
+    }
+    await waitFor(() => shownTexts(tab.chat).includes('fast 150') && atBottom(), 15_000, 'the last one shown at the bottom');
+    watch.disconnect();
+    expect(pills, 'times the "new messages" pill showed').to.equal(0);
+    tab.close();
+    bob.close();
+  });
+
   it('follows new messages at the bottom; above it, counts them in a pill and stays put', async () => {
     const { relayUrl } = await env();
     const { tab, room } = await storedTab(relayUrl, 60);

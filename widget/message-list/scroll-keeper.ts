@@ -46,11 +46,21 @@ export interface Virtual {
 export class ScrollKeeper implements ReactiveController {
   /** New messages from others that arrived below the reader. */
   newCount = 0;
-  #atBottom = true;
+  /**
+   * New lines follow: the reader was at the bottom and has not scrolled up since. A state, not a
+   * measure taken when a line arrives: in a fast stream the newest line is often drawn before the
+   * list has scrolled to the one before it (or before that line was measured and grew), and a
+   * measure then said "above the bottom", showed the pill and stopped following.
+   */
+  #following = true;
   #keys: string[] = [];
   #anchor?: Anchor;
   #stick = false;
+  /** Where the list was when last tracked (#track), px. */
   #lastTop = 0;
+  #lastHeight = 0;
+  /** scrollTop at the last scroll event, px. */
+  #eventTop = 0;
   /** No "near the top" until the first page is shown at the bottom. */
   #settled = false;
 
@@ -80,7 +90,9 @@ export class ScrollKeeper implements ReactiveController {
     if (oldFirst > 0) this.#anchor = this.#visibleAnchor();
     const oldLast = keys.lastIndexOf(before[before.length - 1]!);
     const added = oldLast >= 0 ? rows.slice(oldLast + 1) : [];
-    if (added.some((r) => r.message?.mine) || this.#isAtBottom()) this.#stick = true;
+    const scroller = this.scroller();
+    if (scroller) this.#track(scroller);
+    if (added.some((r) => r.message?.mine) || this.#following) this.#stick = true;
     else if (added.length) {
       this.newCount += added.length;
       this.host.requestUpdate();
@@ -147,7 +159,7 @@ export class ScrollKeeper implements ReactiveController {
     const scroller = this.scroller();
     // The last line may have grown once measured: finish at the true bottom.
     if (scroller) scroller.scrollTop = scroller.scrollHeight;
-    this.#atBottom = true;
+    this.#following = true;
     this.#settled = true;
     if (this.newCount) {
       this.newCount = 0;
@@ -155,34 +167,48 @@ export class ScrollKeeper implements ReactiveController {
     }
   }
 
-  /** Measured now: the last scroll event may not have been handled yet. */
-  #isAtBottom(): boolean {
-    const scroller = this.scroller();
-    if (!scroller) return this.#atBottom;
-    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK;
-  }
-
   /** The list's scroll handler. */
   onScroll = (): void => {
     const scroller = this.scroller();
     if (!scroller) return;
-    this.#atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK;
-    if (this.#atBottom && this.newCount) {
+    if (this.#track(scroller) && this.newCount) {
       this.newCount = 0;
       this.host.requestUpdate();
     }
-    // Only a reader moving up asks for more: the list's own moves (following new messages,
-    // keeping the anchor) go down, and a list shorter than its box reports 0 without anyone scrolling.
-    const up = scroller.scrollTop < this.#lastTop;
-    this.#lastTop = scroller.scrollTop;
+    // Only a reader moving up asks for more (a list shorter than its box reports 0 without
+    // anyone scrolling).
+    const up = scroller.scrollTop < this.#eventTop;
+    this.#eventTop = scroller.scrollTop;
     if (this.#settled && up && scroller.scrollTop <= TOP_SLACK) this.nearTop();
   };
+
+  /**
+   * Follows the reader from where the list is now. Also called before new lines are shown: a
+   * scroll event comes with the next frame, so the reader may have moved since the last one.
+   *
+   * A move up away from the bottom ends following, and only reaching the bottom starts it again.
+   * The list's own moves go down (following new messages), or up by a few px as the virtualiser
+   * measures lines and keeps the one in view in place, which changes the height; lines added
+   * below move nothing. So a move up over an unchanged height, or by more than BOTTOM_SLACK, is
+   * the reader's. Returns whether the list is at the bottom.
+   */
+  #track(scroller: HTMLElement): boolean {
+    const { scrollTop: top, scrollHeight: height, clientHeight } = scroller;
+    const atBottom = height - top - clientHeight <= BOTTOM_SLACK;
+    const up = top < this.#lastTop;
+    const reader = up && (this.#lastTop - top > BOTTOM_SLACK || height === this.#lastHeight);
+    this.#lastTop = top;
+    this.#lastHeight = height;
+    if (atBottom) this.#following = true;
+    else if (reader) this.#following = false;
+    return atBottom;
+  }
 
   /** The list was emptied (another conversation): start over. */
   reset(): void {
     this.#keys = [];
     this.#settled = false;
-    this.#atBottom = true;
+    this.#following = true;
     this.newCount = 0;
   }
 
