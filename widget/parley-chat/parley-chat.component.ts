@@ -3,7 +3,6 @@ import type { ChatMessage } from '../../worker/api.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { Composer } from '../composer/composer.ts';
 import { Announcer } from '../controllers/announcer.ts';
-import { DraftStore } from '../controllers/draft-store.ts';
 import { LazyModule } from '../controllers/lazy-module.ts';
 import { VisualViewportController } from '../controllers/visual-viewport.ts';
 import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
@@ -14,6 +13,7 @@ import { buildRows, type Row } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
 import { AttachmentsLink, spoken } from './attachments-link.ts';
 import { announceLink, linkKind } from './banner.ts';
+import { DraftLink } from './draft-link.ts';
 import { fire } from './events.ts';
 import { HealthView } from './health-details.ts';
 import { escapeCloses, renderLauncher } from './launcher.ts';
@@ -90,16 +90,14 @@ export class ParleyChat extends ParleyChatProperties {
       fire(this, 'parley-error', { error });
     },
     unread: (count) => this.#reading.counted(count),
-    draft: (text) => this.#applyDraft(text),
+    draft: (text) => this.#draft.apply(text),
     alert: (message) => this.#reading.alert(message),
   });
   readonly #announcer = new Announcer(this);
   readonly #scroll = new ScrollKeeper(this, () => this.renderRoot.querySelector<HTMLElement>('.log'), () => void this.session.loadOlder(), (el) => this.#list.value?.virtualOf(el));
-  readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#applyingDraft || this.#drafts.save(text));
+  readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#draft.typed(text));
   /** The draft lives in the engine (worker/drafts.ts), shared by every tab. */
-  readonly #drafts = new DraftStore({ save: (text) => this.session.setDraft(text), load: () => this.session.draft() });
-  /** A draft from another tab is going into the box: not a change to save again. */
-  #applyingDraft = false;
+  readonly #draft = new DraftLink(this.session, this.#composer);
   /** Read cursor, unread count and alerts (widget/parley-chat/reading-link.ts). */
   readonly #reading = new ReadingLink(this, () => this.#open);
   #dates = new DateFormats('');
@@ -224,8 +222,8 @@ export class ParleyChat extends ParleyChatProperties {
     this.session.attach({ protocol, url, urls, user, name, signature, password, topicPrefix, nickname, options, engine, uploadUrl, uploadService }, this.room).then(
       async () => {
         if (!this.session.client) return;
-        const [draft] = await Promise.all([this.#drafts.load(), this.#reading.attached()]);
-        if (draft && !this.#composer.value) void this.updateComplete.then(() => this.#applyDraft(draft));
+        const [draft] = await Promise.all([this.#draft.load(), this.#reading.attached()]);
+        if (draft && !this.#composer.value) void this.updateComplete.then(() => this.#draft.apply(draft));
       },
       (e) => (this._error = this._strings.startFailed(e instanceof Error ? e.message : String(e))),
     );
@@ -237,19 +235,6 @@ export class ParleyChat extends ParleyChatProperties {
     if (this.#open && document.visibilityState === 'visible') this.#announcer.say(`${String(message.name ?? message.from)}: ${spoken(message)}`);
   }
 
-  /** Another tab's draft goes into the box, unless the visitor is typing in it here. */
-  #applyDraft(text: string): void {
-    const box = this.#composer.box;
-    if (!box || box.value === text) return;
-    if (this.shadowRoot?.activeElement === box && document.hasFocus()) return;
-    this.#applyingDraft = true;
-    try {
-      this.#composer.value = text;
-    } finally {
-      this.#applyingDraft = false;
-    }
-  }
-
   async #submit(): Promise<void> {
     const text = this.#composer.value;
     const files = this.#files.files;
@@ -258,8 +243,7 @@ export class ParleyChat extends ParleyChatProperties {
     if (Composer.tooLong(text, this.#max)) return void this.#composer.box?.focus();
     // The text stays in the box until the engine has stored it, so a reload loses nothing.
     this.#storing = true;
-    // Sending clears the engine's draft: a save still waiting must not bring the text back.
-    this.#drafts.cancel();
+    this.#draft.sending();
     try {
       await (files.length ? this.#files.send(text) : this.session.send(text));
       this.#composer.value = '';
@@ -267,7 +251,7 @@ export class ParleyChat extends ParleyChatProperties {
       // Still within the gesture's activation (a few seconds): an inline chat has no launcher click.
       this.#reading.askPermission(this._strings);
     } catch (e) {
-      this.#drafts.save(text);
+      this.#draft.failed(text);
       this.#fail(e);
     } finally {
       this.#storing = false;
