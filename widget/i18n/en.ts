@@ -21,7 +21,7 @@ export const en = {
   yesterday: 'Yesterday',
   unreadable: 'Unreadable message',
   messagesMissing: 'Some messages may be missing here',
-  typing: (names: string[]) => `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`,
+  typing: (names: readonly string[]) => `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`,
   // Connection.
   connected: 'Connected',
   connecting: 'Connecting…',

@@ -8,6 +8,7 @@ import { compareMessages } from '../message-list/rows.ts';
 import { isPending } from '../../worker/order.ts';
 import { TypingNotifier } from '../typing-notifier.ts';
 import { isForward } from './status-order.ts';
+import { Typists } from './typists.ts';
 
 /**
  * A message counts as newly arrived (announced, counted as unread) only if it is newer than
@@ -15,8 +16,6 @@ import { isForward } from './status-order.ts';
  * replays on join is older, and is never announced.
  */
 const FRESH_WINDOW = 60_000;
-/** A peer that vanishes mid-sentence never sends "stopped"; forget it after this long (ms). */
-const TYPING_FORGET = 6_000;
 
 export interface SessionEvents {
   message(message: ChatMessage, fresh: boolean): void;
@@ -43,7 +42,6 @@ export class Session implements ReactiveController {
   joined = false;
   /** The connection's figures (worker/health.ts), as the engine last sent them. */
   health?: LinkHealth;
-  typing: string[] = [];
   conversation?: string;
   /** Own messages whose files are uploading, by id: the engine's last `upload-progress`. */
   uploads = new Map<string, UploadProgress>();
@@ -63,7 +61,7 @@ export class Session implements ReactiveController {
   /** Settles once the conversation is open; a message typed before that waits for it. */
   ready: Promise<void> = Promise.resolve();
   #unsubscribe?: () => void;
-  #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #typists = new Typists(() => this.host.requestUpdate());
   readonly #typingNotifier = new TypingNotifier((typing) => void this.#api()?.typing(this.conversation!, typing));
 
   constructor(
@@ -122,6 +120,7 @@ export class Session implements ReactiveController {
 
   detach(): void {
     this.#typingNotifier.stop();
+    this.#typists.clear();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     if (this.conversation) void this.#api()?.leave(this.conversation);
@@ -132,6 +131,11 @@ export class Session implements ReactiveController {
     this.messages = [];
     this.gaps = [];
     this.host.requestUpdate();
+  }
+
+  /** Peers typing now, in the order they started. */
+  get typing(): readonly string[] {
+    return this.#typists.names;
   }
 
   #api() {
@@ -179,7 +183,7 @@ export class Session implements ReactiveController {
         if (m.conversation !== this.conversation) return;
         const fresh = this.#isFresh(m);
         this.merge([m]);
-        this.#setTyping(m.name ?? m.from, false);
+        this.#typists.set(m.name ?? m.from, false);
         return this.events.message(m, fresh);
       }
       case 'status': {
@@ -208,7 +212,7 @@ export class Session implements ReactiveController {
         this.messages = this.messages.filter((m) => m.id !== event.id);
         return this.host.requestUpdate();
       case 'typing':
-        if (event.conversation === this.conversation) this.#setTyping(event.name ?? event.from, event.typing);
+        if (event.conversation === this.conversation) this.#typists.set(event.name ?? event.from, event.typing);
         return;
       case 'history-end':
         if (event.conversation !== this.conversation) return;
@@ -245,14 +249,6 @@ export class Session implements ReactiveController {
     if (m.mine || ts === undefined || this.messages.some((k) => k.id === m.id)) return false;
     const newest = this.messages.reduce((max, k) => Math.max(max, validTime(k.ts) ?? -Infinity), -Infinity);
     return ts >= newest && ts >= this.#attachedAt - FRESH_WINDOW;
-  }
-
-  #setTyping(from: string, typing: boolean): void {
-    clearTimeout(this.#typingTimers.get(from));
-    const others = this.typing.filter((name) => name !== from);
-    this.typing = typing ? [...others, from] : others;
-    if (typing) this.#typingTimers.set(from, setTimeout(() => this.#setTyping(from, false), TYPING_FORGET));
-    this.host.requestUpdate();
   }
 
   /** The next older page: local history first; the server's arrives as `message` events. */
