@@ -35,14 +35,18 @@ class Client {
     readonly url: string,
     readonly user: string,
     random: () => number,
-    /** Every connection attempt's time, ms since the epoch, shared by all clients. */
+    /**
+     * When each connection attempt was due by the backoff, ms since the epoch, shared by all
+     * clients: the policy's times, which a busy event loop (two test suites on two cores) would
+     * otherwise bunch up as its late timers fire together.
+     */
     readonly attempts: number[],
   ) {
     this.backoff = new Backoff({ base: DEFAULTS.base, cap: DEFAULTS.cap, random });
   }
 
-  connect(): void {
-    this.attempts.push(Date.now());
+  connect(due = Date.now()): void {
+    this.attempts.push(due);
     const ws = new WebSocket(this.url);
     this.#ws = ws;
     ws.on('open', () => {
@@ -56,7 +60,10 @@ class Client {
     ws.on('close', () => {
       this.welcomed = false;
       clearTimeout(this.#stable);
-      if (!this.#stopped) this.#timer = setTimeout(() => this.connect(), this.backoff.next());
+      if (this.#stopped) return;
+      const delay = this.backoff.next();
+      const due = Date.now() + delay;
+      this.#timer = setTimeout(() => this.connect(due), delay);
     });
   }
 
@@ -79,7 +86,7 @@ const until = async (done: () => boolean, timeout: number, what: string) => {
 interface Figures {
   /** Most upgrades the relay accepted in any 1 s window after the restart. */
   peakPerSecond: number;
-  /** Most connection attempts the clients made in any 100 ms window after the restart, per second. */
+  /** Most connection attempts due by the backoff in any 100 ms window after the restart, per second. */
   offeredPeak: number;
   /** From the restart to the last client back, ms. */
   allBackMs: number;
@@ -116,7 +123,7 @@ async function restartUnder(n: number, random: () => number): Promise<Figures> {
     let peakPerSecond = samples[Math.min(window, samples.length) - 1]!.opens;
     for (let i = window; i < samples.length; i++) peakPerSecond = Math.max(peakPerSecond, samples[i]!.opens - samples[i - window]!.opens);
     const when = (share: number) => samples.find((s) => s.back >= n * share)?.at ?? allBackMs;
-    // Attempts offered to the relay once it listens, in 100 ms windows: what its accept queue meets.
+    // Attempts due once the relay listens, in 100 ms windows: what its accept queue would meet.
     const after = attempts.filter((t) => t >= restarted).sort((a, b) => a - b);
     let offered = 0;
     for (let i = 0, j = 0; i < after.length; i++) {
