@@ -37,6 +37,35 @@ describe('engine lifecycle', () => {
     hal.close();
   });
 
+  it('shows every message of a stream in tabs that open the conversation in the middle of it', async () => {
+    const { relayUrl } = await env();
+    const engine = uniqueName('joiner');
+    const room = uniqueName('room');
+    const first = await openTab({ engine, user: 'Ann', server: relayUrl, room });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
+    await connected(first.chat);
+    await connected(bob.chat);
+    await waitFor(() => first.chat.session.joined && bob.chat.session.joined, 10_000, 'both joined');
+    // Tabs of Ann's engine open while Bob's messages arrive: each opens with a page the engine
+    // read at some moment of the stream, and must show what arrived after that moment too.
+    const said = Array.from({ length: 120 }, (_, i) => `stream ${i + 1}`);
+    const late: Awaited<ReturnType<typeof openTab>>[] = [];
+    for (const [i, text] of said.entries()) {
+      void bob.chat.send(text);
+      if (i % 20 === 10) late.push(await openTab({ engine, user: 'Ann', server: relayUrl, room }));
+      else await new Promise((r) => setTimeout(r, 3));
+    }
+    const has = (chat: typeof first.chat, t: string) => chat.messages.some((m) => m.text === t);
+    await waitFor(() => said.every((t) => has(first.chat, t)), 15_000, 'the whole stream in the first tab');
+    // A tab opens on the newest page (older ones load as the reader scrolls up): from its oldest
+    // line on, nothing may be missing.
+    const missing = (chat: typeof first.chat) => said.slice(Math.max(0, said.findIndex((t) => has(chat, t)))).filter((t) => !has(chat, t));
+    await waitFor(() => late.every((t) => missing(t.chat).length === 0 && has(t.chat, said.at(-1)!)), 5_000, 'the rest of the stream in every tab opened during it').catch((e: Error) => {
+      throw new Error(`${e.message}: missing ${late.map((t) => missing(t.chat).join(' ') || 'none').join(' / ')}`);
+    });
+    for (const t of [first, bob, ...late]) t.close();
+  });
+
   it('keeps a widget live when another widget for the same room leaves the page', async () => {
     const { relayUrl } = await env();
     const engine = uniqueName('twins');

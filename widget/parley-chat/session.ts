@@ -54,10 +54,11 @@ export class Session implements ReactiveController {
   /** Counts attaches, so that a slow one finishing after a newer one (or a removal) backs out. */
   #attachId = 0;
   /**
-   * Conversations whose `joined` came while `open()` was still on its way back: on a link that
-   * is up, the server can answer the join before the tab hears what `open()` returned.
+   * Events that came while `open()` was on its way back, applied after the page it returns: that
+   * page and state were read before some of them (a message stored, a status moved, the server's
+   * `joined` on a link that is up). Undefined when no open is under way.
    */
-  #joinedEarly = new Set<string>();
+  #early?: EngineEvent[];
   /** Settles once the conversation is open; a message typed before that waits for it. */
   ready: Promise<void> = Promise.resolve();
   #unsubscribe?: () => void;
@@ -100,7 +101,9 @@ export class Session implements ReactiveController {
     const client = await engineClient(engine);
     if (id !== this.#attachId) return;
     this.#client = client;
-    this.#unsubscribe = client.on((event) => this.#onEvent(event));
+    const early: EngineEvent[] = [];
+    this.#early = early;
+    this.#unsubscribe = client.on((event) => (this.#early === early ? early.push(event) : this.#onEvent(event)));
     // The newest page comes with the open: one round trip to the engine, not two.
     const opened = await client.api.open(config, room, true);
     if (id !== this.#attachId) return void client.api.leave(opened.conversation);
@@ -109,13 +112,15 @@ export class Session implements ReactiveController {
     this.conversation = opened.conversation;
     this.state = opened.state;
     // Another tab had the room live already: its `joined` went out before this tab opened it.
-    this.joined = opened.joined === true || this.#joinedEarly.has(opened.conversation);
-    this.#joinedEarly.clear();
+    this.joined = opened.joined === true;
     const page = opened.page ?? (await client.api.history(opened.conversation));
+    if (id !== this.#attachId) return;
     this.#addGaps(page.gaps);
     this.merge(page.messages);
     this.more = page.more;
     this.serverMore = serverHasOlder(opened, page);
+    this.#early = undefined;
+    for (const event of early) this.#onEvent(event, true);
   }
 
   detach(): void {
@@ -126,7 +131,7 @@ export class Session implements ReactiveController {
     if (this.conversation) void this.#api()?.leave(this.conversation);
     this.conversation = undefined;
     this.joined = false;
-    this.#joinedEarly.clear();
+    this.#early = undefined;
     this.#opened = undefined;
     this.messages = [];
     this.gaps = [];
@@ -170,10 +175,13 @@ export class Session implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  #onEvent(event: EngineEvent): void {
+  /** `early`: the event came before the open's page and state, which may already hold it. */
+  #onEvent(event: EngineEvent, early = false): void {
     switch (event.type) {
       case 'state':
         if (event.change.connection !== this.#opened?.connection) return;
+        // Only a change that goes on from the state the open returned is news.
+        if (early && event.change.from !== this.state?.to) return;
         this.state = event.change;
         if (event.change.to !== 'open') this.joined = false;
         this.host.requestUpdate();
@@ -181,6 +189,8 @@ export class Session implements ReactiveController {
       case 'message': {
         const m = event.message;
         if (m.conversation !== this.conversation) return;
+        // Already in the page: not news, but its status may be newer than the page's.
+        if (early && this.messages.some((k) => k.id === m.id)) return this.merge([m]);
         const fresh = this.#isFresh(m);
         this.merge([m]);
         this.#typists.set(m.name ?? m.from, false);
@@ -203,7 +213,6 @@ export class Session implements ReactiveController {
         this.health = event.health;
         return this.host.requestUpdate();
       case 'joined':
-        if (this.conversation === undefined) this.#joinedEarly.add(event.conversation);
         if (event.conversation !== this.conversation) return;
         this.joined = true;
         return this.host.requestUpdate();
