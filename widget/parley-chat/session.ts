@@ -4,9 +4,8 @@ import type { Measured } from '../attachments/measure.ts';
 import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
 import { validTime } from '../i18n/dates.ts';
-import { compareMessages } from '../message-list/rows.ts';
-import { isPending } from '../../worker/order.ts';
 import { TypingNotifier } from '../typing-notifier.ts';
+import { mergeMessages } from './merge-messages.ts';
 import { isForward } from './status-order.ts';
 import { Typists } from './typists.ts';
 
@@ -104,21 +103,31 @@ export class Session implements ReactiveController {
     const early: EngineEvent[] = [];
     this.#early = early;
     this.#unsubscribe = client.on((event) => (this.#early === early ? early.push(event) : this.#onEvent(event)));
-    // The newest page comes with the open: one round trip to the engine, not two.
-    const opened = await client.api.open(config, room, true);
-    if (id !== this.#attachId) return void client.api.leave(opened.conversation);
-    this.#opened = opened;
-    this.#attachedAt = Date.now();
-    this.conversation = opened.conversation;
-    this.state = opened.state;
-    // Another tab had the room live already: its `joined` went out before this tab opened it.
-    this.joined = opened.joined === true;
-    const page = opened.page ?? (await client.api.history(opened.conversation));
-    if (id !== this.#attachId) return;
-    this.#addGaps(page.gaps);
-    this.merge(page.messages);
-    this.more = page.more;
-    this.serverMore = serverHasOlder(opened, page);
+    try {
+      // The newest page comes with the open: one round trip to the engine, not two.
+      const opened = await client.api.open(config, room, true);
+      if (id !== this.#attachId) return void client.api.leave(opened.conversation);
+      this.#opened = opened;
+      this.#attachedAt = Date.now();
+      this.conversation = opened.conversation;
+      this.state = opened.state;
+      // Another tab had the room live already: its `joined` went out before this tab opened it.
+      this.joined = opened.joined === true;
+      const page = opened.page ?? (await client.api.history(opened.conversation));
+      if (id !== this.#attachId) return;
+      this.#addGaps(page.gaps);
+      this.merge(page.messages);
+      this.more = page.more;
+      this.serverMore = serverHasOlder(opened, page);
+    } finally {
+      // Also when the open failed: an error event kept meanwhile still reaches the page.
+      this.#applyEarly(early);
+    }
+  }
+
+  /** Stops keeping events for this attach, and applies those it kept. */
+  #applyEarly(early: EngineEvent[]): void {
+    if (this.#early !== early) return;
     this.#early = undefined;
     for (const event of early) this.#onEvent(event, true);
   }
@@ -155,23 +164,7 @@ export class Session implements ReactiveController {
 
   /** Adds messages once each, in list order; a stale copy never moves a status backwards. */
   merge(incoming: readonly ChatMessage[]): void {
-    // The usual case, one new message after the last: appended, without sorting the list again.
-    const [one] = incoming;
-    const last = this.messages.at(-1);
-    if (incoming.length === 1 && one && (!last || compareMessages(last, one) < 0) && !this.messages.some((m) => m.id === one.id)) {
-      this.messages = [...this.messages, one];
-      return this.host.requestUpdate();
-    }
-    const byId = new Map(this.messages.map((m) => [m.id, m]));
-    for (const m of incoming) {
-      const known = byId.get(m.id);
-      // A stale copy (a history page read before the ack) keeps what the known one has learnt
-      // since: its status, and its place in the server's order once it has one (a place is
-      // given once and never taken back: worker/order.ts).
-      const order = known && !isPending(known.order) && isPending(m.order) ? known.order : m.order;
-      byId.set(m.id, known && !isForward(known.status, m.status) ? { ...m, status: known.status, error: known.error, order } : m);
-    }
-    this.messages = [...byId.values()].sort(compareMessages);
+    this.messages = mergeMessages(this.messages, incoming);
     this.host.requestUpdate();
   }
 
