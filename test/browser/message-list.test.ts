@@ -164,13 +164,7 @@ describe('message list', () => {
   });
 
   it('keeps following a fast stream of messages at the bottom, with no pill', async () => {
-    const { relayUrl } = await env();
-    const { tab, room } = await storedTab(relayUrl, 60);
-    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
-    await connected(bob.chat);
-    const log = root(tab.chat).querySelector<HTMLElement>('.log')!;
-    const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 2;
-    await waitFor(atBottom, 5_000, 'the list at the bottom');
+    const { tab, bob, log, atBottom } = await atBottomWithPeer();
     // A pill at any moment means the list judged the reader to be above the bottom.
     let pills = 0;
     const watch = new MutationObserver(() => void (root(tab.chat).querySelector('.new-pill') && pills++));
@@ -188,13 +182,7 @@ describe('message list', () => {
   });
 
   it('follows new messages at the bottom; above it, counts them in a pill and stays put', async () => {
-    const { relayUrl } = await env();
-    const { tab, room } = await storedTab(relayUrl, 60);
-    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
-    await connected(bob.chat);
-    const log = root(tab.chat).querySelector<HTMLElement>('.log')!;
-    const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 2;
-    await waitFor(atBottom, 5_000, 'the list at the bottom');
+    const { tab, bob, log, atBottom } = await atBottomWithPeer();
     await type(bob.chat, 'one');
     await waitFor(() => shownTexts(tab.chat).includes('one') && atBottom(), 5_000, '"one" shown at the bottom');
 
@@ -212,6 +200,18 @@ describe('message list', () => {
     bob.close();
   });
 });
+
+/** A tab with 60 stored messages, its list at the bottom, and Bob in its room. */
+async function atBottomWithPeer() {
+  const { relayUrl } = await env();
+  const { tab, room } = await storedTab(relayUrl, 60);
+  const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
+  await connected(bob.chat);
+  const log = root(tab.chat).querySelector<HTMLElement>('.log')!;
+  const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 2;
+  await waitFor(atBottom, 5_000, 'the list at the bottom');
+  return { tab, bob, log, atBottom };
+}
 
 /** A tab whose engine already stores `count` messages from peers in a fresh room. */
 async function storedTab(relayUrl: string, count: number) {
