@@ -53,7 +53,7 @@ export default {
     rabbitServers(),
     hostileJsonServer(),
     hostileXmppServer(),
-    browserConditions(),
+    browserConditions(browser),
     faultServers(browser),
   ],
   browsers: [browserLauncher(browser)],

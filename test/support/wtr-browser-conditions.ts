@@ -1,5 +1,6 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
 import type { CDPSession, Page } from 'puppeteer-core';
+import type { BrowserName } from './browsers.ts';
 
 /**
  * Conditions a page cannot set itself, through the DevTools protocol (Chromium only; the test
@@ -11,13 +12,14 @@ import type { CDPSession, Page } from 'puppeteer-core';
  * - `notification-permission {state}`: the site's notification permission, `granted` or
  *   `denied`, as if the visitor had answered the browser's prompt.
  */
-export function browserConditions(): TestRunnerPlugin {
+export function browserConditions(browserName: BrowserName): TestRunnerPlugin {
   /** One DevTools session per target while the network is emulated offline: closing one ends its emulation. */
   const offline: CDPSession[] = [];
   return {
     name: 'parley-browser-conditions',
     async executeCommand({ command, payload, session }) {
       if (command !== 'network-offline' && command !== 'notification-permission') return undefined;
+      if (browserName !== 'chromium') throw new Error(`${command} needs Chromium's DevTools protocol, and this run is ${browserName}: the files that use it are in CHROMIUM_ONLY (test/support/browsers.ts)`);
       const browser = session.browser as unknown as { type: string; getPage(id: string): Page };
       if (browser.type !== 'puppeteer') throw new Error(`${command} needs a puppeteer browser, not ${browser.type}`);
       const page = browser.getPage(session.id);
