@@ -3,6 +3,11 @@ import type { Row } from './rows.ts';
 
 /** Closer than this to the bottom (px) counts as "at the bottom": the list follows new messages. */
 const BOTTOM_SLACK = 32;
+/**
+ * Most the virtualiser moves the list up by itself, px, as it measures lines and keeps the one
+ * in view in place: about one line's estimated height (moves of 41 and 50 px seen in Firefox).
+ */
+const CORRECTION = 100;
 /** Closer than this to the top (px) asks for older messages. */
 const TOP_SLACK = 150;
 
@@ -165,6 +170,10 @@ export class ScrollKeeper implements ReactiveController {
       this.newCount = 0;
       this.host.requestUpdate();
     }
+    // The virtualiser may measure the last line once more after that (Firefox does, a layout
+    // later): a reader still following stays at the bottom.
+    await settled(virtual);
+    if (scroller && this.#following) scroller.scrollTop = scroller.scrollHeight;
   }
 
   /** The list's scroll handler. */
@@ -187,16 +196,17 @@ export class ScrollKeeper implements ReactiveController {
    * scroll event comes with the next frame, so the reader may have moved since the last one.
    *
    * A move up away from the bottom ends following, and only reaching the bottom starts it again.
-   * The list's own moves go down (following new messages), or up by a few px as the virtualiser
-   * measures lines and keeps the one in view in place, which changes the height; lines added
-   * below move nothing. So a move up over an unchanged height, or by more than BOTTOM_SLACK, is
-   * the reader's. Returns whether the list is at the bottom.
+   * The list's own moves go down (following new messages), or up as the virtualiser measures
+   * lines and keeps the one in view in place: by up to CORRECTION px, or by what the height
+   * changed, and always with a change of height. Lines added below move nothing. So a move up
+   * over an unchanged height, or by more than both, is the reader's. Returns whether the list
+   * is at the bottom.
    */
   #track(scroller: HTMLElement): boolean {
     const { scrollTop: top, scrollHeight: height, clientHeight } = scroller;
     const atBottom = height - top - clientHeight <= BOTTOM_SLACK;
     const up = top < this.#lastTop;
-    const reader = up && (this.#lastTop - top > BOTTOM_SLACK || height === this.#lastHeight);
+    const reader = up && (height === this.#lastHeight || this.#lastTop - top > Math.max(CORRECTION, Math.abs(height - this.#lastHeight)));
     this.#lastTop = top;
     this.#lastHeight = height;
     if (atBottom) this.#following = true;
