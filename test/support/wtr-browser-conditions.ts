@@ -31,35 +31,41 @@ export function browserConditions(browserName: BrowserName): TestRunnerPlugin {
       const { offline: goOffline } = payload as { offline: boolean };
       // The engine's SharedWorkers only: the test page itself talks to the test runner, which must stay reachable.
       const workers = page.browser().targets().filter((t) => t.type() === 'shared_worker');
-      for (const cdp of offline.splice(0)) {
-        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }).catch(() => undefined);
-        await cdp.detach().catch(() => undefined);
-      }
-      let reached = 0;
-      for (const target of workers) {
+      // Every call to a worker is bounded and the workers are reached side by side: a worker of
+      // an earlier file that is ending may never answer, and the runner gives the whole command
+      // 20 s (a CI run lost the test to one such wait).
+      await Promise.all(offline.splice(0).map(async (cdp) => {
+        await bounded(cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }));
+        void cdp.detach().catch(() => undefined);
+      }));
+      const reached = await Promise.all(workers.map(async (target) => {
         // A worker of an earlier file may be ending, or ended over CDP (the fault matrix ends
         // engines with Target.closeTarget): attaching to it fails, and it has no link to cut.
-        const cdp = await target.createCDPSession().catch(() => undefined);
-        if (!cdp) continue;
-        try {
-          if (goOffline) {
-            // New connections fail from here on; the ones open stay, as when Wi-Fi drops quietly.
-            await cdp.send('Network.enable');
-            await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-            offline.push(cdp);
-          }
-          // Chromium's emulation does not fire the events a worker hears when the network goes or
-          // comes back (HTML §8.1.7.1, "online and offline events"): fire the one the browser would.
-          // A worker held for a debugger would never answer: it is not one of this test's engines.
-          const fired = cdp.send('Runtime.evaluate', { expression: `self.dispatchEvent(new Event('${goOffline ? 'offline' : 'online'}'))` });
-          if (await Promise.race([fired.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 2_000))])) reached += 1;
-          if (!goOffline) await cdp.detach();
-        } catch {
-          // Ended while we spoke to it: nothing to take offline.
+        const cdp = await bounded(target.createCDPSession());
+        if (!cdp) return false;
+        if (goOffline) {
+          // New connections fail from here on; the ones open stay, as when Wi-Fi drops quietly.
+          const cut = await bounded(cdp.send('Network.enable').then(() => cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })));
+          if (!cut) return false;
+          offline.push(cdp);
         }
-      }
-      if (!reached) throw new Error('network-offline found no SharedWorker to take offline');
+        // Chromium's emulation does not fire the events a worker hears when the network goes or
+        // comes back (HTML §8.1.7.1, "online and offline events"): fire the one the browser would.
+        // A worker held for a debugger would never answer: it is not one of this test's engines.
+        const fired = await bounded(cdp.send('Runtime.evaluate', { expression: `self.dispatchEvent(new Event('${goOffline ? 'offline' : 'online'}'))` }));
+        if (!goOffline) void cdp.detach().catch(() => undefined);
+        return fired !== undefined;
+      }));
+      if (!reached.includes(true)) throw new Error('network-offline found no SharedWorker to take offline');
       return workers.map((t) => t.type());
     },
   };
+}
+
+/** CDP_WAIT_MS: how long one DevTools call to a worker may take before the worker counts as gone. */
+const CDP_WAIT_MS = 3_000;
+
+/** The call's result, or undefined if it failed or took longer than CDP_WAIT_MS. */
+function bounded<T>(call: Promise<T>): Promise<T | undefined> {
+  return Promise.race([call.catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(resolve, CDP_WAIT_MS))]);
 }
