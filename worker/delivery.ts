@@ -32,8 +32,7 @@ export interface DeliveryLink {
  * and moves each message's status along worker/message-status.ts as acks, refusals and
  * receipts arrive. Inbound messages and cursors are stored by worker/inbound-writer.ts, in
  * arrival order and in batches. Acks that arrive together are settled in one transaction, and
- * a drain pass reads the queue once and marks what it sends in one transaction, then sends it
- * all.
+ * a drain pass reads the queue once and sends all it may, writing nothing for what it sent.
  */
 export class Delivery {
   /** id → conversation (and outbox key) of messages sent on the current link and not yet acknowledged. */
@@ -55,7 +54,7 @@ export class Delivery {
     /** Counts messages and bytes in and out (worker/health.ts). */
     readonly traffic?: HealthRecorder,
   ) {
-    this.#inbound = new InboundWriter(history, link, traffic);
+    this.#inbound = new InboundWriter(history, link, (m) => this.asShown(m), traffic);
   }
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
@@ -78,11 +77,33 @@ export class Delivery {
     return this.#inbound.stored();
   }
 
+  /** True while message `id` is on the wire, sent on this link and not yet answered. */
+  inFlight(id: string): boolean {
+    return this.#inflight.has(id);
+  }
+
+  /** A stored message as the tabs should see it: one on the wire is `sending`, though stored `queued` (see #drain). */
+  asShown(message: ChatMessage): ChatMessage {
+    return message.status === 'queued' && this.#inflight.has(message.id) ? { ...message, status: 'sending' } : message;
+  }
+
   /** The link dropped: what went out unacknowledged waits for the next link. */
   dropped(): void {
     const unacked = [...this.#inflight];
     this.#inflight.clear();
-    for (const [id, { conversation }] of unacked) void this.#setStatus(conversation, id, 'queued').catch((e) => this.#report(e));
+    for (const [id, { conversation }] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
+  }
+
+  /**
+   * One in flight is back in the queue. A drain pass writes no `sending` (see #drain), so the
+   * record is usually `queued` still, and only the tabs, told `sending`, need telling; one
+   * stored `sending` (by an engine before this rule) moves back; one settled meanwhile stays.
+   */
+  async #requeued(conversation: string, id: string): Promise<void> {
+    if (await this.#setStatus(conversation, id, 'queued')) return;
+    const message = await this.history.get(conversation, id);
+    // A new link may have sent it again meanwhile: then it is `sending` once more.
+    if (message?.status === 'queued' && !this.#inflight.has(id)) this.link.emit({ type: 'status', conversation, id, status: 'queued', order: message.order });
   }
 
   /**
@@ -196,16 +217,17 @@ export class Delivery {
         held.add(room);
         continue;
       }
-      // Sent before its status is written: nothing waits for a commit between the queue and the
-      // wire. Already `sending`: an engine that stopped mid-send left it so; sent again (ids
-      // dedupe). The status follows in one write for the pass, where an ack that landed
-      // meanwhile wins (the table refuses sent → sending) and a dropped link leaves it queued.
+      // Nothing waits for a commit between the queue and the wire. Already `sending`: an engine
+      // that stopped mid-send left it so; sent again (ids dedupe).
       this.#inflight.set(id, { conversation: message.conversation, key: entry.order });
       this.traffic?.message('out', text);
       sent.push(message);
     }
-    const moved = await this.outbox.mark(sent, (id) => this.#inflight.has(id), drop);
-    for (const m of moved) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
+    // Told, not written: in storage a message stays `queued` until its answer moves it on (the
+    // table allows `queued → sent`), so that the acks of a long drain do not queue behind a
+    // write of every message. What reads storage asks inFlight() (Engine.page, Engine.cancel).
+    for (const m of sent) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
+    await this.outbox.passed(sent, drop);
   }
 
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */

@@ -194,9 +194,11 @@ export class Engine {
     // Once a message is on the wire the server may store it; deleting it here would only
     // hide it until the next sync brings it back. While its files upload it is not.
     const uploading = message.attachments?.some((a) => !a.url) === true && message.status === 'sending';
-    if (message.status !== 'queued' && message.status !== 'failed' && !uploading)
-      throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
     const { connection, outbox, uploader } = this.#find(message.conversation);
+    // On the wire though stored `queued` (a drain pass writes no `sending`: worker/delivery.ts).
+    const onWire = connection.delivery.inFlight(id);
+    if ((message.status !== 'queued' && message.status !== 'failed' && !uploading) || onWire)
+      throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
     // Aborts the upload and drops its Blobs first, so that it cannot finish and flush the message.
     await uploader.cancel(id);
     await outbox.remove(id);
@@ -219,7 +221,8 @@ export class Engine {
     const gaps = await this.gaps.list(conversation, oldest, before?.order);
     // Read last: the server's answer may have said "nothing older" (a `history-end` event) while
     // this waited, and a page that still said `serverMore` would bring back the button it removed.
-    return { ...local, serverMore: !connection.exhausted(room), ...(gaps.length ? { gaps } : {}) };
+    const messages = local.messages.map((m) => connection.delivery.asShown(m));
+    return { ...local, messages, serverMore: !connection.exhausted(room), ...(gaps.length ? { gaps } : {}) };
   }
 
   typing(conversation: string, typing: boolean): void {

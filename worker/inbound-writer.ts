@@ -22,6 +22,8 @@ export class InboundWriter {
   constructor(
     readonly history: History,
     readonly link: DeliveryLink,
+    /** A stored message as the tabs should see it (Delivery.asShown): an own echo may find ours on the wire. */
+    readonly asShown: (message: ChatMessage) => ChatMessage,
     /** Counts messages and bytes in (worker/health.ts). */
     readonly traffic?: HealthRecorder,
   ) {}
@@ -133,7 +135,7 @@ export class InboundWriter {
     const show = (shown: readonly (ChatMessage | undefined)[], newest: ReadonlyMap<string, number>) => {
       for (const [i, message] of shown.entries()) {
         if (!message || wanted[i]!.arrival.shown) continue;
-        this.link.emit({ type: 'message', message });
+        this.link.emit({ type: 'message', message: this.asShown(message) });
         if (!message.mine) this.traffic?.message('in', message.text);
       }
       for (const [conversation, order] of newest) this.#newest.set(conversation, Math.max(order, this.#newest.get(conversation) ?? -Infinity));

@@ -16,7 +16,8 @@ import type { MessageStatus } from './api.ts';
  * server has handled, and a remote server's error (RFC 6120 §8.3) can follow it. So `sent` may
  * still become `failed`; `delivered` and `read` may not, since a peer has shown it by then.
  * `sending` goes back to `queued` when the link drops before the ack: the outbox resends it.
- * Every move forward may skip steps: an ack may overtake the `sending` write, and a peer's
+ * Every move forward may skip steps: the engine stores no `sending` for a message on the wire
+ * (worker/delivery.ts), so its ack moves it from `queued`; and a peer's
  * receipt (XEP-0184) may overtake the server's ack (XEP-0198), so `sending` may go straight
  * to `delivered`. Nothing moves back but `sending → queued` and Retry's `failed → queued`.
  */

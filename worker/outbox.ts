@@ -116,60 +116,45 @@ export class Outbox {
   /**
    * A drain pass's read: the connection's queue, oldest first, each entry with its stored
    * message (not read for entries `skip` names: in flight already). Read-only, so that nothing
-   * waits for a commit before the pass sends; a message added by this engine since the last
-   * pass comes from memory (see #fresh), so the usual send costs one read.
+   * waits for a commit before the pass sends; a message added by this engine and not sent yet
+   * comes from memory (see #fresh), so the usual send costs one read.
    */
   async queue(connection: string, skip: (id: string) => boolean): Promise<Queued[]> {
     const db = await this.db();
     const tx = db.transaction(['outbox', 'messages']);
     const messages = tx.objectStore('messages');
     const entries = (await tx.objectStore('outbox').index('by-connection').getAll(connection)).filter((entry) => !skip(entry.id));
-    const stored = await Promise.all(
-      entries.map((entry) => {
-        const fresh = this.#fresh.get(entry.id);
-        this.#fresh.delete(entry.id);
-        return fresh ?? messages.get([entry.conversation, entry.id]);
-      }),
-    );
+    const stored = await Promise.all(entries.map((entry) => this.#fresh.get(entry.id) ?? messages.get([entry.conversation, entry.id])));
     return entries.map((entry, i) => ({ entry, message: stored[i] }));
   }
 
   /**
-   * After a drain pass sent its messages: those still `queued` become `sending` if `still`
-   * says they are in flight (an ack or a dropped link may have come first: the ack wins, and a
-   * dropped link leaves them queued), and the entries `drop` names leave the queue if their
-   * message is still gone or settled (a Retry meanwhile keeps it). One transaction; returns
-   * the messages that moved.
+   * After a drain pass: the messages it sent are no longer fresh, and the entries `drop` names
+   * leave the queue if their message is still gone or settled (a Retry meanwhile keeps it), in
+   * one transaction. Nothing is written for what was sent (see Delivery's drain).
    */
-  async mark(sent: readonly ChatMessage[], still: (id: string) => boolean, drop: readonly Queued[]): Promise<ChatMessage[]> {
-    if (!sent.length && !drop.length) return [];
+  async passed(sent: readonly ChatMessage[], drop: readonly Queued[]): Promise<void> {
+    for (const { id } of sent) this.#fresh.delete(id);
+    for (const { entry } of drop) this.#fresh.delete(entry.id);
+    if (!drop.length) return;
     const db = await this.db();
     const tx = db.transaction(['outbox', 'messages'], 'readwrite');
-    const messages = tx.objectStore('messages');
-    const [current, dropped] = await Promise.all([
-      Promise.all(sent.map((m) => messages.get([m.conversation, m.id]))),
-      Promise.all(drop.map(({ entry }) => messages.get([entry.conversation, entry.id]))),
-    ]);
-    const moved: ChatMessage[] = [];
-    for (const message of current) {
-      if (message?.status !== 'queued' || !still(message.id)) continue;
-      const sending: ChatMessage = { ...message, status: 'sending' };
-      messages.put(sending).catch(quiet);
-      moved.push(sending);
-    }
+    const dropped = await Promise.all(drop.map(({ entry }) => tx.objectStore('messages').get([entry.conversation, entry.id])));
     for (const [i, { entry }] of drop.entries()) {
       const message = dropped[i];
       if (message && (message.status === 'queued' || message.status === 'sending')) continue;
       if (entry.order !== undefined) tx.objectStore('outbox').delete(entry.order).catch(quiet);
     }
     await tx.done;
-    return moved;
   }
 
   /**
-   * Messages this engine added and no drain pass has read yet, by id: what engine.send() wrote
-   * is what the pass would read back. Only plain messages (one with files changes as its
-   * uploads finish), and each is used once.
+   * Messages this engine added and no drain pass has sent yet, by id: what engine.send() wrote
+   * is what a pass would read back, since nothing else writes a queued message before it is
+   * sent (Retry re-queues only failed ones, which were sent; cancel calls remove()). So a queue
+   * built up offline is not read back message by message when the link returns. Only plain
+   * messages (one with files changes as its uploads finish); at most `limit` per connection,
+   * as the queue itself.
    */
   readonly #fresh = new Map<string, ChatMessage>();
 

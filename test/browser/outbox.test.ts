@@ -25,6 +25,35 @@ describe('outbox and history, as the visitor sees them', () => {
     tab.close();
   });
 
+  it('shows a message on the wire as sending to a tab opened meanwhile, refuses to cancel it, and queues it again when the link drops', async () => {
+    const proxy = await startProxy();
+    const engine = uniqueName('wire');
+    const room = uniqueName('room');
+    const options = { heartbeatInterval: 1_000, heartbeatTimeout: 1_500, backoffBase: 100, backoffCap: 500 };
+    const ada = await openTab({ engine, user: 'Ada', server: proxy.url, room, options });
+    await connected(ada.chat);
+    // The link stays up but nothing comes back: the message goes out and waits for its ack.
+    await proxy.mode('blackhole');
+    await type(ada.chat, 'on the wire');
+    await waitFor(() => statuses(ada.chat).join() === 'sending', 5_000, 'sending');
+    // The engine stores no `sending` (worker/delivery.ts): a tab that reads the history page
+    // must still see the message as on its way, not waiting.
+    const later = await openTab({ engine, user: 'Ada', server: proxy.url, room, options });
+    await waitFor(() => texts(later.chat).includes('on the wire'), 5_000, 'the message in the second tab');
+    expect(statuses(later.chat)).to.deep.equal(['sending']);
+    const id = ada.chat.messages[0]!.id;
+    const refusal = await ada.chat.session.cancel(id)!.then(() => undefined, (e: { code?: string }) => e);
+    expect(refusal?.code, 'cancel of a message on the wire').to.equal('not-cancellable');
+
+    // The heartbeat finds the link dead: the message waits for the next one, in both tabs.
+    await waitFor(() => statuses(ada.chat).join() === 'queued' && statuses(later.chat).join() === 'queued', 10_000, 'queued again');
+    await proxy.mode('forward');
+    await waitFor(() => statuses(ada.chat).join() === 'sent' && statuses(later.chat).join() === 'sent', 15_000, 'sent once the link is back');
+    expect(texts(ada.chat)).to.deep.equal(['on the wire']);
+    ada.close();
+    later.close();
+  });
+
   it('shows a refused message as failed with the reason, and Delete removes it for good', async () => {
     const { relayUrl } = await env();
     // The widget allows longer text than this relay does, so the relay refuses it.
