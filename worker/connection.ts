@@ -3,15 +3,14 @@ import type { EngineOptions, ErrorInfo, StateChange } from './api.ts';
 import type { StateReason } from './codes.ts';
 import { ConnectionStateMachine } from './connection-state.ts';
 import { Delivery } from './delivery.ts';
-import { toInfo, type ParleyError } from './errors.ts';
+import { toInfo } from './errors.ts';
 import { HealthRecorder } from './health.ts';
 import { Heartbeat } from './heartbeat.ts';
-import { readUpTo } from './read-receipts.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
 import type { Timers } from './timers.ts';
 import { ErrorThrottle } from './error-throttle.ts';
-import { linkGuard } from './link-guard.ts';
+import { linkEvents } from './link-events.ts';
 import { ReconnectPolicy } from './reconnect-policy.ts';
 import { Rooms } from './rooms.ts';
 import type { FileInfo, Transport, TransportEvents, TransportModule, UploadSlot } from './transports/transport.ts';
@@ -229,40 +228,21 @@ export class Connection {
     );
   }
 
-  /** Transport events, dropped once that link is no longer the current one. */
+  /** Transport events of link `generation`, dropped once it is no longer the current one. */
   #eventsFor(generation: number): TransportEvents {
-    const live = () => generation === this.#generation;
-    const guard = linkGuard(live, (e) => this.#report(e));
-    return {
-      open: guard(() => this.#opened()),
-      activity: guard(() => this.#heartbeat.alive()),
-      joined: guard((room) => this.#joined(room)),
-      message: (m) => (live() ? this.delivery.received(m) : Promise.reject(new Error('This link is closed.'))),
-      ack: guard((id, info) => this.delivery.acked(id, info.cursor)),
-      reject: guard((id, error) => this.delivery.rejected(id, error)),
-      typing: guard((room, from, typing, name) => {
-        const conversation = this.#rooms.conversation(room);
-        if (conversation && from !== this.config.user) this.deps.emit({ type: 'typing', conversation, from, name, typing });
-      }),
-      receipt: guard(async (id, status) => {
-        if (status !== 'read') return this.delivery.receipted(id, status);
-        const read = (own: string) => this.delivery.receipted(own, 'read');
-        return readUpTo(await this.deps.history.db(), this.#rooms.conversations(), id, read);
-      }),
-      historyEnd: guard((room) => {
-        this.#rooms.historyEnded(room);
-        const conversation = this.#rooms.conversation(room);
-        if (conversation) this.deps.emit({ type: 'history-end', conversation });
-      }),
-      caughtUp: guard((room, cursor) => this.delivery.caughtUp(room, cursor)),
-      error: guard((error: ParleyError) => this.#report(error)),
-      // After what the old link brought is stored, so the gap comes after it.
-      sessionLost: guard(() => this.delivery.stored().then(() => this.deps.sessionLost?.([...this.#rooms.conversations()]))),
-      close: guard((info) => {
-        if (info.fatal) this.#stop('failed', info.code, { code: info.code, message: info.reason });
-        else this.#lost(info.code, info.reason);
-      }),
-    };
+    return linkEvents(() => generation === this.#generation, {
+      delivery: this.delivery,
+      rooms: this.#rooms,
+      history: this.deps.history,
+      user: () => this.config.user,
+      emit: this.deps.emit,
+      sessionLost: this.deps.sessionLost,
+      opened: () => this.#opened(),
+      alive: () => this.#heartbeat.alive(),
+      joined: (room) => this.#joined(room),
+      closed: (info) => (info.fatal ? this.#stop('failed', info.code, { code: info.code, message: info.reason }) : this.#lost(info.code, info.reason)),
+      report: (e) => this.#report(e),
+    });
   }
 
   #opened(): void {

@@ -12,7 +12,7 @@ import {
   type OpenResult,
   type UnreadCount,
 } from './api.ts';
-import { AlertBatch, Alerts } from './alerts.ts';
+import { Attention } from './attention.ts';
 import { closeUnused, createEntry, type ConnectionEntry } from './connection-entry.ts';
 import type { ParleyDb } from './db.ts';
 import { deviceId, lazyDb } from './engine-db.ts';
@@ -28,7 +28,6 @@ import { realTimers, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
 import type { UncaughtErrors } from './uncaught.ts';
 import { describeFiles } from './uploads/lazy-uploader.ts';
-import { UnreadCounter } from './unread-counter.ts';
 
 export interface EngineDeps {
   /** IndexedDB database name. */
@@ -58,9 +57,8 @@ export class Engine {
   readonly drafts: Drafts;
   /** Where messages may be missing after a lost session (worker/gaps.ts). */
   readonly gaps: Gaps;
-  readonly #alerts: Alerts;
-  readonly #alertBatch = new AlertBatch((message) => this.#alert(message));
-  readonly #unread: UnreadCounter;
+  /** Unread counts and alerts (worker/attention.ts). */
+  readonly #attention: Attention;
 
   constructor(readonly deps: EngineDeps) {
     this.#timers = deps.timers ?? realTimers;
@@ -69,12 +67,11 @@ export class Engine {
     this.drafts = new Drafts(this.#open);
     this.gaps = new Gaps(this.#open);
     this.history = new History(this.#open, deps.storageFault);
-    this.#alerts = new Alerts(() => this.#timers.now());
-    this.#unread = new UnreadCounter(this.reads, this.#timers, (conversation, event) => this.tabs.broadcast((c) => c === conversation, event));
     this.tabs = new Tabs((tabId) => {
-      this.#alerts.gone(tabId);
+      this.#attention.gone(tabId);
       this.#closeUnused();
     });
+    this.#attention = new Attention(this.reads, this.tabs, this.#timers);
   }
 
   async open(tabId: string, config: ConnectionConfig, room: string, withPage = false): Promise<OpenResult> {
@@ -151,7 +148,7 @@ export class Engine {
     const move = await this.reads.advance(conversation, order);
     if (!move.moved) return;
     if (move.marker) connection.markRead(room, move.marker.id);
-    await this.#unread.count(conversation);
+    await this.#attention.recount(conversation);
   }
 
   unread(conversation: string): Promise<UnreadCount> {
@@ -173,9 +170,7 @@ export class Engine {
   }
 
   visibility(tabId: string, visible: boolean, looking?: string[]): void {
-    if (typeof visible !== 'boolean' || (looking !== undefined && !(Array.isArray(looking) && looking.every((c) => typeof c === 'string'))))
-      throw new ValidationError('bad-visibility', 'visibility() takes a boolean and a list of conversation keys.');
-    this.#alerts.visibility(tabId, visible, looking);
+    this.#attention.visibility(tabId, visible, looking);
   }
 
   async retry(conversation: string, id: string): Promise<void> {
@@ -268,10 +263,8 @@ export class Engine {
     if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
     else if ('conversation' in event && event.conversation) this.tabs.broadcast((c) => c === event.conversation, event);
     else this.tabs.broadcast(this.#onConnection(key), event);
-    if (event.type === 'message' && !event.message.mine) this.#arrived(event.message);
-    // The first join's catch-up is stored by now: it starts out read (worker/read-state.ts).
-    if (event.type === 'joined')
-      void this.reads.start(event.conversation).then((set) => (set ? this.#unread.count(event.conversation) : undefined), () => undefined);
+    if (event.type === 'message' && !event.message.mine) this.#attention.arrived(event.message);
+    if (event.type === 'joined') this.#attention.joined(event.conversation);
   }
 
   /** A lost session: a gap at the end of each conversation, kept and shown in every tab. */
@@ -280,18 +273,6 @@ export class Engine {
       const gap = await this.gaps.add(conversation, this.#timers.now());
       if (gap) this.#emit(key, { type: 'gap', ...gap });
     }
-  }
-
-  /** Someone else's message is stored: the count changes, and one tab may alert (worker/alerts.ts). */
-  #arrived(message: ChatMessage): void {
-    void this.#unread.count(message.conversation).catch(() => undefined);
-    this.#alertBatch.add(message);
-  }
-
-  /** The last of a burst's messages in a conversation (worker/alerts.ts, AlertBatch). */
-  #alert(message: ChatMessage): void {
-    const target = this.#alerts.target(message, this.tabs.showing(message.conversation));
-    if (target) this.tabs.sendTo(target, { type: 'alert', message });
   }
 
   /** Something changed on connection `key`: its figures go to its tabs within HEALTH_EVERY ms. */
