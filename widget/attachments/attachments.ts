@@ -42,6 +42,12 @@ export class AttachmentsUi {
   readonly cache: OfflineCache;
   /** url → what to show: a blob: URL of the offline copy, or the URL itself if there is none. */
   readonly #shown = new Map<string, string>();
+  /**
+   * Each file's measuring, begun as it enters the tray: by the time the visitor presses Send it
+   * is usually done, so Send does not wait for a video's frame, and a slow machine has the
+   * typing time as well as measure.ts's bound to decode one.
+   */
+  readonly #measuring = new WeakMap<Blob, Promise<Measured | undefined>>();
 
   constructor(
     private readonly host: AttachmentsHost,
@@ -60,7 +66,10 @@ export class AttachmentsUi {
     for (const file of files) {
       const why = refusal(file, this.deps.rules(), strings, this.deps.locale());
       if (why) refused.push(why);
-      else this.pending = [...this.pending, pendingFile(file)];
+      else {
+        this.pending = [...this.pending, pendingFile(file)];
+        this.#measuring.set(file, measure(file));
+      }
     }
     this.deps.error(refused.join(' '));
     this.host.requestUpdate();
@@ -68,7 +77,7 @@ export class AttachmentsUi {
 
   /** What the engine cannot measure itself, file by file (widget/attachments/measure.ts). */
   measure(files: readonly Blob[]): Promise<(Measured | undefined)[]> {
-    return Promise.all(files.map(measure));
+    return Promise.all(files.map((file) => this.#measuring.get(file) ?? measure(file)));
   }
 
   /** A voice note goes out at once, unless it is over the size limit; its length is the recorder's count if the file states none. */

@@ -6,8 +6,13 @@ import type { MeasuredMedia } from '../../worker/api.ts';
  */
 export type Measured = MeasuredMedia;
 
-/** Longest wait for a file's metadata or a frame, in ms: a file the browser cannot play is sent unmeasured. */
-const TIMEOUT = 3_000;
+/**
+ * Longest wait for a file's metadata or a frame, in ms: a file the browser cannot play is sent
+ * unmeasured. Measuring begins as the file enters the tray (attachments.ts), so this bounds how
+ * long Send may wait only when it is pressed at once. At 3 s, Firefox on a busy machine once
+ * sent a short WebM without its poster frame.
+ */
+const TIMEOUT = 5_000;
 /** A poster's longest side, tried in turn until its data URL fits, in pixels. */
 const SIDES = [64, 48, 32, 24];
 /** Longest poster, in characters of its data URL: the engine keeps none longer. */
