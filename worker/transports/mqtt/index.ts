@@ -3,6 +3,7 @@ import type { ConnectionConfig } from '../../api.ts';
 import { ProtocolError, ValidationError } from '../../errors.ts';
 import { encodeChat, encodeTyping, parseChat, parseTyping } from './payload.ts';
 import { encodeRead, parseRead } from './read-marker.ts';
+import { ackAfterStore } from './ack-after-store.ts';
 import { connect } from './lite/index.ts';
 import { clientIdFor, clientOptions } from './session.ts';
 import { SessionWatch } from './session-watch.ts';
@@ -80,21 +81,22 @@ class MqttTransport implements Transport {
       if (this.session.connected(connack.sessionPresent)) this.events.sessionLost?.();
       this.events.open();
     });
-    // mqtt.js sends the PUBACK for a QoS 1 message only when handleMessage calls back, and
-    // reads no further packet until then. So call back once the engine has stored it (MQTT
-    // 3.1.1 §4.3.2: the receiver acknowledges after taking ownership). If it could not store
-    // it, never call back: end the client instead, so no PUBACK goes out, and the broker sends
-    // the message again, with those after it, to the persistent session on the next link (§4.4).
+    // A QoS 1 message's PUBACK leaves once the engine has stored it and those before it (MQTT
+    // 3.1.1 §4.3.2), while mqtt.js goes on reading: see ack-after-store.ts. If it could not be
+    // stored, end the client, so that no later PUBACK goes out either, and the broker sends it
+    // again, with those after it, to the persistent session on the next link (§4.4).
+    const hold = ackAfterStore(client);
     client.handleMessage = (packet, done) => {
       if (packet.cmd !== 'publish') return done();
       const payload = typeof packet.payload === 'string' ? new TextEncoder().encode(packet.payload) : packet.payload;
       const stored = this.#receive(packet.topic, payload);
-      if (!stored) return done();
-      stored.then(
-        () => done(),
-        (e: unknown) =>
+      if (stored) {
+        hold(packet.messageId, stored);
+        stored.catch((e: unknown) =>
           this.#fail({ code: 'storage', reason: `A message could not be stored, so the broker will send it again: ${e}`, fatal: false }),
-      );
+        );
+      }
+      done();
     };
     // Refusals are handled above; other errors end in `close`, which reports them.
     client.on('error', () => undefined);

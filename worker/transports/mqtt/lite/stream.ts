@@ -7,8 +7,9 @@ import { EventEmitter } from 'events';
 
 /**
  * client.connect() sets `_write` on one of these and pipes the socket into it: chunks reach
- * `_write` one at a time, in order, each after the previous one called back (mqtt.js holds the
- * callback until the packets of that chunk are handled: the PUBACK waits for the store).
+ * `_write` one at a time, in order, each after the previous one called back (mqtt.js calls
+ * back once the packets of that chunk are handled; a PUBACK waits for its store elsewhere,
+ * in ../ack-after-store.ts).
  */
 export class Writable extends EventEmitter {
   #queue: unknown[] = [];
