@@ -8,19 +8,19 @@ export interface ParleySchema extends DBSchema {
   /** Keyed by [conversation, id]: two users in one browser each keep their own copy. */
   messages: {
     key: [string, string];
-    value: ChatMessage;
+    value: StoredMessage;
     /**
      * `by-conversation-order`: the server's order (worker/order.ts), which pages use; the id
      * breaks ties, which a well-behaved server never makes.
      * `by-conversation-time`: time order, ties by id; kept for the version 3 upgrade.
+     * `by-queue`: the outbox (worker/outbox.ts), per connection in send order; only records
+     * with a `queue` field are in it.
      */
-    indexes: { 'by-conversation-order': [string, number, string]; 'by-conversation-time': [string, number, string] };
-  };
-  /** Send queue. The auto-increment key keeps send order across reloads. */
-  outbox: {
-    key: number;
-    value: OutboxEntry;
-    indexes: { 'by-id': string; 'by-connection': string };
+    indexes: {
+      'by-conversation-order': [string, number, string];
+      'by-conversation-time': [string, number, string];
+      'by-queue': QueueKey;
+    };
   };
   /** Per conversation: the newest server cursor seen, for sync after a reconnect. */
   cursors: {
@@ -55,12 +55,27 @@ export interface ParleySchema extends DBSchema {
   };
 }
 
-export interface OutboxEntry {
-  order?: number;
-  id: string;
-  connection: string;
-  conversation: string;
+/**
+ * A message record as stored. An own message waiting for the server's answer carries `queue`,
+ * its place in the outbox: the outbox is an index over the records (version 5), so storing,
+ * queueing and settling a message each write one record (docs/engine.md, "Batching").
+ */
+export interface StoredMessage extends ChatMessage {
+  queue?: QueueKey;
 }
+
+/** [connection key, sequence]: the sequence grows with every message queued on the connection. */
+export type QueueKey = [connection: string, seq: number];
+
+/** The record as the tabs see it: its place in the queue is the engine's business. */
+export function asMessage(record: StoredMessage): ChatMessage {
+  if (!record.queue) return record;
+  const { queue: _queue, ...message } = record;
+  return message;
+}
+
+/** Every key of one connection's queue: [connection, any seq]; an array sorts after every number. */
+export const queueOf = (connection: string): IDBKeyRange => IDBKeyRange.bound([connection], [connection, []]);
 
 /**
  * An own message's files while they upload. `attachments[i]` describes `files[i]`; its `url`
@@ -75,7 +90,7 @@ export interface UploadRecord {
 
 export type ParleyDb = IDBPDatabase<ParleySchema>;
 
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb> {
   return openDB<ParleySchema>(name, DB_VERSION, {
@@ -83,9 +98,8 @@ export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb
       // Each step upgrades from the version before it, so an old database catches up in order.
       if (oldVersion < 1) {
         db.createObjectStore('messages', { keyPath: ['conversation', 'id'] });
-        const outbox = db.createObjectStore('outbox', { keyPath: 'order', autoIncrement: true });
-        outbox.createIndex('by-id', 'id', { unique: true });
-        outbox.createIndex('by-connection', 'connection');
+        // Versions 1 to 4 kept the send queue in an `outbox` store; a new database starts
+        // without it (upgradeTo5).
         db.createObjectStore('cursors', { keyPath: 'conversation' });
         db.createObjectStore('meta');
       }
@@ -96,12 +110,18 @@ export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb
           messages.deleteIndex('by-conversation-ts' as never);
         messages.createIndex('by-conversation-time', ['conversation', 'ts', 'id']);
       }
-      if (oldVersion < 3) void upgradeTo3(tx);
       if (oldVersion < 4) {
         db.createObjectStore('reads', { keyPath: 'conversation' });
         db.createObjectStore('drafts', { keyPath: 'conversation' });
         db.createObjectStore('uploads', { keyPath: 'id' });
       }
+      if (oldVersion < 5) tx.objectStore('messages').createIndex('by-queue', 'queue');
+      // The steps that rewrite records run one after the other: version 3 rebuilds each record
+      // from its known fields, which would drop a `queue` that version 5 had set.
+      void (async () => {
+        if (oldVersion < 3) await upgradeTo3(tx);
+        if (oldVersion < 5) await upgradeTo5(tx);
+      })();
     },
     // A newer widget in another context wants to upgrade: step aside instead of wedging it.
     blocking(_current, _next, event) {
@@ -114,6 +134,31 @@ export function openParleyDb(name: string, onLost: () => void): Promise<ParleyDb
 }
 
 type UpgradeTx = IDBPTransaction<ParleySchema, StoreNames<ParleySchema>[], 'versionchange'>;
+
+/** The send queue before version 5: a store of its own, keyed by an auto-increment `order`. */
+interface OldOutboxEntry {
+  order: number;
+  id: string;
+  connection: string;
+  conversation: string;
+}
+
+/**
+ * Version 5: the outbox store becomes the `by-queue` index over the messages. Each entry's
+ * message gets `queue` = [connection, order], so send order carries over; an entry whose
+ * message is gone or already answered is dropped, as a drain pass would have dropped it.
+ */
+async function upgradeTo5(tx: UpgradeTx): Promise<void> {
+  const db = tx.db as unknown as IDBPDatabase;
+  if (!db.objectStoreNames.contains('outbox')) return;
+  const entries = (await (tx as unknown as IDBPTransaction<unknown, ['outbox'], 'versionchange'>).objectStore('outbox').getAll()) as OldOutboxEntry[];
+  const messages = tx.objectStore('messages');
+  for (const { order, id, connection, conversation } of entries) {
+    const message = await messages.get([conversation, id]);
+    if (message && (message.status === 'queued' || message.status === 'sending')) await messages.put({ ...message, queue: [connection, order] });
+  }
+  db.deleteObjectStore('outbox');
+}
 
 /** Version 2 kept a bare `seq` (number or archive id); version 3 a typed Cursor. */
 const asCursor = (seq: unknown): Cursor | undefined =>

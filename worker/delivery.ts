@@ -5,7 +5,8 @@ import type { History } from './history.ts';
 import type { QueuedMove, QueuedMoved } from './history-batch.ts';
 import { InboundWriter, MAX_BATCH } from './inbound-writer.ts';
 import { sourcesOf } from './message-status.ts';
-import type { Outbox, Queued } from './outbox.ts';
+import { asMessage, type StoredMessage } from './db.ts';
+import type { Outbox } from './outbox.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -35,8 +36,8 @@ export interface DeliveryLink {
  * a drain pass reads the queue once and sends all it may, writing nothing for what it sent.
  */
 export class Delivery {
-  /** id → conversation (and outbox key) of messages sent on the current link and not yet acknowledged. */
-  readonly #inflight = new Map<string, { conversation: string; key?: number }>();
+  /** id → conversation of messages sent on the current link and not yet acknowledged. */
+  readonly #inflight = new Map<string, string>();
   #draining: Promise<void> = Promise.resolve();
   /** A drain pass is scheduled and has not started: another flush() needs no pass of its own. */
   #drainQueued = false;
@@ -82,8 +83,12 @@ export class Delivery {
     return this.#inflight.has(id);
   }
 
-  /** A stored message as the tabs should see it: one on the wire is `sending`, though stored `queued` (see #drain). */
-  asShown(message: ChatMessage): ChatMessage {
+  /**
+   * A stored record as the tabs should see it: without its place in the queue, and `sending`
+   * while on the wire, though stored `queued` (see #drain).
+   */
+  asShown(record: StoredMessage): ChatMessage {
+    const message = asMessage(record);
     return message.status === 'queued' && this.#inflight.has(message.id) ? { ...message, status: 'sending' } : message;
   }
 
@@ -91,7 +96,7 @@ export class Delivery {
   dropped(): void {
     const unacked = [...this.#inflight];
     this.#inflight.clear();
-    for (const [id, { conversation }] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
+    for (const [id, conversation] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
   }
 
   /**
@@ -134,8 +139,7 @@ export class Delivery {
    * queued. Out of #inflight only after that, so that a drain never sees it as unsent.
    */
   #settle(move: QueuedMove): Promise<QueuedMoved> {
-    const inflight = this.#inflight.get(move.id);
-    if (inflight?.key !== undefined) move.queued = { conversation: inflight.conversation, key: inflight.key };
+    move.conversation ??= this.#inflight.get(move.id);
     const done = new Promise<QueuedMoved>((resolve, reject) => this.#settles.push({ move, resolve, reject }));
     if (!this.#settling) void this.#writeSettles();
     return done;
@@ -147,8 +151,8 @@ export class Delivery {
       const batch = this.#settles.splice(0, MAX_BATCH);
       try {
         const results = await this.history.moveQueued(
+          this.key,
           batch.map((s) => s.move),
-          true,
         );
         for (const [i, { move, resolve }] of batch.entries()) {
           const { conversation, moved } = results[i]!;
@@ -195,14 +199,7 @@ export class Delivery {
     // later message must not go out on it before an earlier one.
     const held = new Set<string>();
     const sent: ChatMessage[] = [];
-    const drop: Queued[] = [];
-    for (const queued of await this.outbox.queue(this.key, (id) => this.#inflight.has(id))) {
-      const { entry, message } = queued;
-      // Gone, or confirmed or refused by a server whose ack its engine did not finish (above).
-      if (!message || (message.status !== 'queued' && message.status !== 'sending')) {
-        drop.push(queued);
-        continue;
-      }
+    for (const message of await this.outbox.queue(this.key, (id) => this.#inflight.has(id))) {
       if (held.has(message.room)) continue;
       // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
@@ -219,7 +216,7 @@ export class Delivery {
       }
       // Nothing waits for a commit between the queue and the wire. Already `sending`: an engine
       // that stopped mid-send left it so; sent again (ids dedupe).
-      this.#inflight.set(id, { conversation: message.conversation, key: entry.order });
+      this.#inflight.set(id, message.conversation);
       this.traffic?.message('out', text);
       sent.push(message);
     }
@@ -227,7 +224,6 @@ export class Delivery {
     // table allows `queued → sent`), so that the acks of a long drain do not queue behind a
     // write of every message. What reads storage asks inFlight() (Engine.page, Engine.cancel).
     for (const m of sent) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
-    await this.outbox.passed(sent, drop);
   }
 
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */

@@ -189,14 +189,14 @@ export class Engine {
     // Once a message is on the wire the server may store it; deleting it here would only
     // hide it until the next sync brings it back. While its files upload it is not.
     const uploading = message.attachments?.some((a) => !a.url) === true && message.status === 'sending';
-    const { connection, outbox, uploader } = this.#find(message.conversation);
+    const { connection, uploader } = this.#find(message.conversation);
     // On the wire though stored `queued` (a drain pass writes no `sending`: worker/delivery.ts).
     const onWire = connection.delivery.inFlight(id);
     if ((message.status !== 'queued' && message.status !== 'failed' && !uploading) || onWire)
       throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
     // Aborts the upload and drops its Blobs first, so that it cannot finish and flush the message.
     await uploader.cancel(id);
-    await outbox.remove(id);
+    // Deleting the record takes it out of the queue too (worker/outbox.ts).
     await this.history.delete(conversation, id);
     this.#emit(connection.key, { type: 'removed', conversation: message.conversation, id });
   }
@@ -239,7 +239,7 @@ export class Engine {
   }
 
   async health(): Promise<EngineHealth> {
-    const connections = await Promise.all([...this.#connections.values()].map((entry) => linkHealth(entry, this.history, () => this.#timers.now())));
+    const connections = await Promise.all([...this.#connections.values()].map((entry) => linkHealth(entry, () => this.#timers.now())));
     return { tabs: this.tabs.size, connections };
   }
 
@@ -280,7 +280,7 @@ export class Engine {
     const entry = this.#connections.get(key);
     if (!entry) return;
     const send = (health: LinkHealth): void => this.tabs.broadcast(this.#onConnection(key), { type: 'health', health });
-    healthSoon(entry, () => this.#connections.get(key) === entry, this.history, () => this.#timers.now(), send);
+    healthSoon(entry, () => this.#connections.get(key) === entry, () => this.#timers.now(), send);
   }
 
   /** Starts the grace timer of every connection no tab uses (worker/connection-entry.ts). */

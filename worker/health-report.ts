@@ -5,14 +5,12 @@
 
 import type { EngineStats, LinkHealth } from './api.ts';
 import type { ConnectionEntry } from './connection-entry.ts';
-import type { History } from './history.ts';
 import type { UncaughtErrors } from './uncaught.ts';
 
 /** One connection's figures; `now` is ms since the epoch, for the age of the oldest queued message. */
-export async function linkHealth({ connection, outbox }: ConnectionEntry, history: History, now: () => number): Promise<LinkHealth> {
+export async function linkHealth({ connection, outbox }: ConnectionEntry, now: () => number): Promise<LinkHealth> {
   const pending = await outbox.pending(connection.key);
-  const first = pending[0];
-  const oldest = first && (await history.get(first.conversation, first.id));
+  const oldest = pending[0];
   const { protocol, urls } = connection.config;
   return {
     connection: connection.key,
@@ -43,10 +41,10 @@ const HEALTH_EVERY = 1_000;
  * Something changed on the entry's connection: its figures go to `send` within HEALTH_EVERY ms,
  * unless `current()` says the connection was closed (and maybe replaced) meanwhile.
  */
-export function healthSoon(entry: ConnectionEntry, current: () => boolean, history: History, now: () => number, send: (health: LinkHealth) => void): void {
+export function healthSoon(entry: ConnectionEntry, current: () => boolean, now: () => number, send: (health: LinkHealth) => void): void {
   if (entry.health.pending) return;
   entry.health.start(HEALTH_EVERY, () => {
     if (!current()) return;
-    linkHealth(entry, history, now).then(send, () => undefined);
+    linkHealth(entry, now).then(send, () => undefined);
   });
 }

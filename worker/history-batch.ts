@@ -5,9 +5,9 @@
  */
 import type { ChatMessage, ErrorInfo, MessageStatus } from './api.ts';
 import { isPending, type Place } from './order.ts';
-import type { ParleyDb } from './db.ts';
+import { queueOf, type ParleyDb, type StoredMessage } from './db.ts';
 import { sourcesOf } from './message-status.ts';
-import { type BatchTx, CONFIRMED, edgeOf, placeEarlierOwn, Places, quiet, type Tx } from './history-places.ts';
+import { CONFIRMED, edgeOf, placeEarlierOwn, Places, quiet, type Tx } from './history-places.ts';
 import { advanced } from './sync-cursor.ts';
 
 /** One inbound message for {@link History.receiveMany}, and where it goes. */
@@ -16,14 +16,11 @@ export interface Arrival {
   place: Place;
 }
 
-/** One status move for {@link History.moveQueued}: message `id`, found through its outbox entry. */
+/** One status move for {@link History.moveQueued}: own message `id`, if it is queued. */
 export interface QueuedMove {
   id: string;
-  /**
-   * Where the message is queued, if the caller knows (it claimed it: Outbox.claim): saves the
-   * lookup by id. A message that is gone meanwhile (cancelled) is then simply not found.
-   */
-  queued?: { conversation: string; key: number };
+  /** Its conversation, if the caller knows (it sent it): saves looking for it in the queue. */
+  conversation?: string;
   to: MessageStatus;
   error?: ErrorInfo;
   also?: Partial<ChatMessage>;
@@ -31,7 +28,7 @@ export interface QueuedMove {
 
 /** What {@link History.moveQueued} did for one move. */
 export interface QueuedMoved {
-  /** The outbox entry's conversation; undefined if the message was not queued. */
+  /** The message's conversation; undefined if it was not queued. */
   conversation?: string;
   /** The message as stored after the move; undefined if the table did not allow it. */
   moved?: ChatMessage;
@@ -97,43 +94,47 @@ export async function receiveMany(
 }
 
 /**
- * {@link History.transition} for several own messages at once, in one transaction with the outbox:
- * each move applies only while the message is still queued there (a cancel that removed it
- * wins), and only along an edge of worker/message-status.ts. With `dequeue`, each message
- * found also leaves the outbox in the same transaction (the server confirmed or refused it),
- * so its status and its place in the queue can never disagree.
+ * {@link History.transition} for several own messages of connection `connection` at once, in one
+ * transaction: each move applies only while the message is still queued (a cancel that deleted
+ * it wins), and only along an edge of worker/message-status.ts. Each message found also leaves
+ * the queue in the same write (the server confirmed or refused it), so its status and its
+ * place in the queue can never disagree.
  */
-export async function moveQueued(db: ParleyDb, moves: readonly QueuedMove[], dequeue: boolean): Promise<QueuedMoved[]> {
-  const tx = db.transaction(['messages', 'cursors', 'outbox'], 'readwrite');
+export async function moveQueued(db: ParleyDb, connection: string, moves: readonly QueuedMove[]): Promise<QueuedMoved[]> {
+  const tx = db.transaction(['messages', 'cursors'], 'readwrite');
   const messages = tx.objectStore('messages');
-  const outbox = tx.objectStore('outbox');
-  const entries = await Promise.all(
-    moves.map(({ id, queued }) => (queued ? { id, conversation: queued.conversation, order: queued.key } : outbox.index('by-id').get(id))),
-  );
-  const current = await Promise.all(entries.map((entry, i) => entry && messages.get([entry.conversation, moves[i]!.id])));
+  // A move without its conversation (an ack the link did not send, a receipt) looks for it
+  // among the queue's keys: one read for the batch, and the queue is short.
+  const unknown = moves.some((m) => !m.conversation);
+  const queued = unknown ? await messages.index('by-queue').getAllKeys(queueOf(connection)) : [];
+  const keyOf = ({ id, conversation }: QueuedMove) => (conversation ? [conversation, id] as [string, string] : queued.find((key) => key[1] === id));
+  const current = await Promise.all(moves.map((move) => {
+    const key = keyOf(move);
+    return key && messages.get(key);
+  }));
   const places = new Places(tx);
   const done: QueuedMoved[] = [];
-  /** Moved by this batch: the same id twice (a repeated ack) sees the first move. */
-  const latest = new Map<string, ChatMessage>();
+  /** Moved by this batch: the same id twice (a repeated ack) finds it no longer queued. */
+  const latest = new Map<string, StoredMessage>();
   for (const [i, { id, to, error, also }] of moves.entries()) {
-    const entry = entries[i];
-    if (!entry) {
+    const record = latest.get(id) ?? current[i];
+    if (!record?.queue) {
       done.push({});
       continue;
     }
-    const message = latest.get(id) ?? current[i];
-    let next: ChatMessage | undefined;
-    if (message?.status && sourcesOf(to).includes(message.status)) {
-      next = { ...message, ...also, status: to, error };
+    const { queue: _left, ...message } = record;
+    let moved: StoredMessage | undefined;
+    if (message.status && sourcesOf(to).includes(message.status)) {
+      moved = { ...message, ...also, status: to, error };
       if (CONFIRMED.has(to) && isPending(message.order)) {
-        if (next.cursor?.kind !== 'seq') await placeEarlierOwn(message, (m) => places.of(m, 'newest'), tx, latest);
-        next.order = await places.of(next, 'newest');
+        if (moved.cursor?.kind !== 'seq') await placeEarlierOwn(message, (m) => places.of(m, 'newest'), tx, latest);
+        moved.order = await places.of(moved, 'newest');
       }
-      latest.set(id, next);
-      messages.put(next).catch(quiet);
     }
-    if (dequeue && entry.order !== undefined) outbox.delete(entry.order).catch(quiet);
-    done.push({ conversation: entry.conversation, moved: next });
+    const next = moved ?? message;
+    latest.set(id, next);
+    messages.put(next).catch(quiet);
+    done.push({ conversation: message.conversation, moved });
   }
   await tx.done;
   return done;
@@ -147,8 +148,8 @@ export async function moveQueued(db: ParleyDb, moves: readonly QueuedMove[], deq
  * message from someone else is never written again. Our own (the echo places a pending one)
  * and messages without a sequence are read one by one, all issued at once.
  */
-async function knownOf(tx: BatchTx, arrivals: readonly Arrival[]): Promise<(ChatMessage | undefined | 'known')[]> {
-  const messages = (tx as unknown as Tx).objectStore('messages');
+async function knownOf(tx: Tx, arrivals: readonly Arrival[]): Promise<(ChatMessage | undefined | 'known')[]> {
+  const messages = tx.objectStore('messages');
   const ranges = new Map<string, { min: number; max: number }>();
   const byRange = ({ message }: Arrival) => !message.mine && message.cursor?.kind === 'seq';
   for (const arrival of arrivals) {

@@ -22,11 +22,11 @@ export type Tx = IDBPTransaction<ParleySchema, ('messages' | 'cursors')[], 'read
 export async function placeEarlierOwn(
   message: ChatMessage,
   place: (m: ChatMessage) => Promise<number>,
-  tx: BatchTx,
+  tx: Tx,
   moved?: Map<string, ChatMessage>,
 ): Promise<void> {
   const { conversation } = message;
-  const store = (tx as unknown as Tx).objectStore('messages');
+  const store = tx.objectStore('messages');
   const earlier = IDBKeyRange.bound([conversation, PENDING_BASE], [conversation, message.order, message.id], false, true);
   const waiting = (await store.index('by-conversation-order').getAll(earlier))
     .map((m) => moved?.get(m.id) ?? m)
@@ -54,8 +54,6 @@ export const quiet = (): undefined => undefined;
 /** Statuses that mean the server has the message: it takes its place in the server's order. */
 export const CONFIRMED = new Set<MessageStatus>(['sent', 'delivered', 'read']);
 
-export type BatchTx = IDBPTransaction<ParleySchema, ('messages' | 'cursors')[] | ('messages' | 'cursors' | 'outbox')[], 'readwrite'>;
-
 /**
  * placeOf() for many messages in one transaction: each conversation's edges are looked up once
  * and then kept here, as each message placed moves them.
@@ -64,7 +62,7 @@ export class Places {
   /** conversation → [oldest, newest] confirmed order known in this transaction. */
   readonly #edges = new Map<string, { oldest?: number; newest?: number }>();
 
-  constructor(readonly tx: BatchTx) {}
+  constructor(readonly tx: Tx) {}
 
   async of(message: Pick<ChatMessage, 'conversation' | 'cursor'>, place: Place): Promise<number> {
     const edges = this.#edges.get(message.conversation) ?? {};
@@ -83,9 +81,9 @@ export class Places {
 }
 
 /** The order of the newest (or oldest) confirmed message of a conversation; 0 if it has none. */
-export async function edgeOf(tx: BatchTx, conversation: string, place: Place): Promise<number> {
+export async function edgeOf(tx: Tx, conversation: string, place: Place): Promise<number> {
   const confirmed = IDBKeyRange.bound([conversation, -Infinity], [conversation, PENDING_BASE], false, true);
-  const store = (tx as unknown as Tx).objectStore('messages');
+  const store = tx.objectStore('messages');
   const edge = await store.index('by-conversation-order').openKeyCursor(confirmed, place === 'newest' ? 'prev' : 'next');
   return edge ? (edge.key[1] as number) : 0;
 }

@@ -92,9 +92,9 @@ export class History {
     return next;
   }
 
-  /** Moves own messages along the status table with the outbox: see moveQueued in worker/history-batch.ts. */
-  async moveQueued(moves: readonly QueuedMove[], dequeue: boolean): Promise<QueuedMoved[]> {
-    return moveQueued(await this.db(), moves, dequeue);
+  /** Moves queued own messages along the status table, out of the queue: see moveQueued in worker/history-batch.ts. */
+  async moveQueued(connection: string, moves: readonly QueuedMove[]): Promise<QueuedMoved[]> {
+    return moveQueued(await this.db(), connection, moves);
   }
 
   async delete(conversation: string, id: string): Promise<void> {

@@ -154,9 +154,8 @@ describe('attachments on the JSON relay', () => {
     ];
     const message: ChatMessage = { id: crypto.randomUUID(), conversation, room, from: config.user, text: 'left behind', attachments, ts, order: pendingOrder(ts), status: 'sending', mine: true };
     const db = await openParleyDb(`parley:${engine}`, () => undefined);
-    const tx = db.transaction(['messages', 'outbox', 'uploads'], 'readwrite');
-    await tx.objectStore('messages').put(message);
-    await tx.objectStore('outbox').add({ id: message.id, connection: key, conversation });
+    const tx = db.transaction(['messages', 'uploads'], 'readwrite');
+    await tx.objectStore('messages').put({ ...message, queue: [key, 1] });
     await tx.objectStore('uploads').put({ id: message.id, conversation, files: [first, second], attachments });
     await tx.done;
     db.close();

@@ -1,6 +1,6 @@
 import type { Capabilities, ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, MessageStatus } from '../api.ts';
 import { Backoff } from '../backoff.ts';
-import type { OutboxEntry, ParleyDb, UploadRecord } from '../db.ts';
+import { asMessage, type ParleyDb, type UploadRecord } from '../db.ts';
 import { toInfo } from '../errors.ts';
 import type { History } from '../history.ts';
 import { sourcesOf } from '../message-status.ts';
@@ -16,7 +16,7 @@ export interface UploaderDeps {
   /** A XEP-0363 slot on the current link; rejects when there is none. */
   slot: (file: FileInfo) => Promise<UploadSlot>;
   /** The connection's queued messages, oldest first. */
-  pending: () => Promise<OutboxEntry[]>;
+  pending: () => Promise<{ id: string }[]>;
   /** Sends what waits in the outbox (worker/delivery.ts), once a message's files all have URLs. */
   flush: () => void;
   emit: (event: EngineEvent) => void;
@@ -158,7 +158,7 @@ export class Uploader {
     progress(total, true);
     const sent = await this.#finish(id);
     this.#jobs.delete(id);
-    if (sent) this.deps.emit({ type: 'message', message: sent });
+    if (sent) this.deps.emit({ type: 'message', message: asMessage(sent) });
     this.deps.flush();
   }
 
