@@ -41,6 +41,11 @@ export class Delivery {
   #draining: Promise<void> = Promise.resolve();
   /** A drain pass is scheduled and has not started: another flush() needs no pass of its own. */
   #drainQueued = false;
+  /**
+   * Every queued message is on the wire: the last pass left none, and nothing has asked for a
+   * pass since. A message send() has just queued is then next in queue order (see added()).
+   */
+  #caughtUp = false;
   /** Acks and refusals waiting for the next write, in arrival order. */
   #settles: Settle[] = [];
   #settling = false;
@@ -60,6 +65,7 @@ export class Delivery {
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
   flush(): Promise<void> {
+    this.#caughtUp = false;
     // One drain at a time, so that messages go out in outbox order; a burst of sends needs
     // one pass after the running one, not one each.
     if (this.#drainQueued) return this.#draining;
@@ -71,6 +77,17 @@ export class Delivery {
       })
       .catch((e) => this.#report(e));
     return this.#draining;
+  }
+
+  /**
+   * send() has stored and queued `message`. If every message queued before it is on the wire,
+   * it goes out now, from memory: a pass would read back only what send() holds, and that read
+   * waits behind the next batch of sends' write (IndexedDB runs them in order). Otherwise, or if
+   * it cannot go, a pass sends it.
+   */
+  added(message: ChatMessage): void {
+    if (this.#caughtUp && this.link.isLive(message.room) && this.#put(message)) this.link.emit(sendingOf(message));
+    else void this.flush();
   }
 
   /** Settles once every inbound message and cursor received so far is stored (or has failed). */
@@ -94,6 +111,7 @@ export class Delivery {
 
   /** The link dropped: what went out unacknowledged waits for the next link. */
   dropped(): void {
+    this.#caughtUp = false;
     const unacked = [...this.#inflight];
     this.#inflight.clear();
     for (const [id, conversation] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
@@ -199,31 +217,37 @@ export class Delivery {
     // later message must not go out on it before an earlier one.
     const held = new Set<string>();
     const sent: ChatMessage[] = [];
+    let left = false;
     for (const message of await this.outbox.queue(this.key, (id) => this.#inflight.has(id))) {
-      if (held.has(message.room)) continue;
       // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
-      if (message.attachments?.some((a) => !a.url)) continue;
-      // Waits for its room to be joined: the server would refuse it, or no tab has opened it yet.
-      if (!this.link.isLive(message.room)) {
+      if (message.attachments?.some((a) => !a.url)) left = true;
+      // Waits for its room to be joined (the server would refuse it, or no tab has opened it
+      // yet), or for a link.
+      else if (held.has(message.room) || !this.link.isLive(message.room) || !this.#put(message)) {
         held.add(message.room);
-        continue;
-      }
-      const { id, room, from, name, text, ts, attachments } = message;
-      if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) {
-        held.add(room);
-        continue;
-      }
-      // Nothing waits for a commit between the queue and the wire. Already `sending`: an engine
-      // that stopped mid-send left it so; sent again (ids dedupe).
-      this.#inflight.set(id, message.conversation);
-      this.traffic?.message('out', text);
-      sent.push(message);
+        left = true;
+      } else sent.push(message);
     }
-    // Told, not written: in storage a message stays `queued` until its answer moves it on (the
-    // table allows `queued → sent`), so that the acks of a long drain do not queue behind a
-    // write of every message. What reads storage asks inFlight() (Engine.page, Engine.cancel).
-    for (const m of sent) this.link.emit({ type: 'status', conversation: m.conversation, id: m.id, status: 'sending', order: m.order });
+    // A flush() during the pass asked for another: what it was for may not be in this one.
+    this.#caughtUp = !left && !this.#drainQueued;
+    for (const m of sent) this.link.emit(sendingOf(m));
+  }
+
+  /**
+   * Puts a queued message on the wire; false if there is no link. Nothing waits for a commit
+   * between the queue and the wire. Told `sending`, not written: in storage a message stays
+   * `queued` until its answer moves it on (the table allows `queued → sent`), so that the acks
+   * of a long drain do not queue behind a write of every message. What reads storage asks
+   * inFlight() (Engine.page, Engine.cancel). One stored `sending` by an engine that stopped
+   * mid-send goes again (ids dedupe).
+   */
+  #put(message: ChatMessage): boolean {
+    const { id, room, from, name, text, ts, attachments } = message;
+    if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) return false;
+    this.#inflight.set(id, message.conversation);
+    this.traffic?.message('out', text);
+    return true;
   }
 
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */
@@ -237,6 +261,8 @@ export class Delivery {
     this.link.emit({ type: 'error', error: toInfo(e) });
   }
 }
+
+const sendingOf = ({ conversation, id, order }: ChatMessage): EngineEvent => ({ type: 'status', conversation, id, status: 'sending', order });
 
 interface Settle {
   move: QueuedMove;

@@ -118,10 +118,12 @@ export class Engine {
     // Written to IndexedDB before any byte goes out; a reload from here on loses nothing.
     await outbox.add(message, connection.key);
     this.#emit(connection.key, { type: 'message', message });
-    void connection.delivery.flush();
+    connection.delivery.added(message);
     // Sent, so no longer a draft; a failure here must not fail a message that is queued.
     void this.setDraft(tabId, conversation, '').catch(() => undefined);
-    return message;
+    // As the tabs were told: `sending` if it went out at once. The answer reaches the tab after
+    // the events, and a `queued` would look like a dropped link (worker/message-status.ts).
+    return connection.delivery.asShown(message);
   }
 
   /**
