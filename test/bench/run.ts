@@ -7,6 +7,7 @@
  * - BENCH_TYPED: messages typed into the demo page's widget (default 300);
  * - BENCH_HOP: round trips of the worker-hop latency (default 1 000);
  * - BENCH_BURST: messages of the inbound burst (default 10 000);
+ * - BENCH_MQTT_BURST: messages of the inbound burst over MQTT (default 1 000);
  * - BENCH_STORED: messages stored before the history measurement (default 100 000);
  * - BENCH_ONLY: comma-separated item numbers to run (default all);
  * - BENCH_STEP_TIMEOUT: ms after which a measurement that has not finished is reported as
@@ -20,6 +21,7 @@ import { startDemoServer } from '../../demo/server.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { measureHop } from './hop-latency.ts';
 import { measureInbound } from './inbound.ts';
+import { measureInboundMqtt } from './inbound-mqtt.ts';
 import { measureOutboxDrain } from './outbox-drain.ts';
 import { measureRecovery } from './recovery.ts';
 import { measureHistory } from './history.ts';
@@ -70,6 +72,7 @@ try {
   await step(3, 'worker hop latency', () => measureHop(server, browser, reps, env('BENCH_HOP', 1_000)));
   await step(2, 'sockets per tab count', () => measureSockets(server, browser));
   await step(5, 'inbound burst', () => measureInbound(server, browser, reps, env('BENCH_BURST', 10_000), stepLimit / reps));
+  await step(5, 'inbound burst over MQTT', () => measureInboundMqtt(server, browser, reps, env('BENCH_MQTT_BURST', 1_000)));
   await step(7, 'outbox drain', () => measureOutboxDrain(server, browser, reps, env('BENCH_MESSAGES', 1_000)));
   await step(8, 'recovery', () => measureRecovery(server, browser, reps));
   await step(9, 'loader trace', () => measureLoader(server, browser, reps));
