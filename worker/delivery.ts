@@ -3,7 +3,7 @@ import { ParleyError, toInfo } from './errors.ts';
 import type { HealthRecorder } from './health.ts';
 import type { History } from './history.ts';
 import type { QueuedMove, QueuedMoved } from './history-batch.ts';
-import { InboundWriter, MAX_BATCH } from './inbound-writer.ts';
+import { InboundWriter, MAX_BATCH, type OwnMessages } from './inbound-writer.ts';
 import { sourcesOf } from './message-status.ts';
 import { asMessage, type StoredMessage } from './db.ts';
 import type { Outbox } from './outbox.ts';
@@ -35,7 +35,7 @@ export interface DeliveryLink {
  * arrival order and in batches. Acks that arrive together are settled in one transaction, and
  * a drain pass reads the queue once and sends all it may, writing nothing for what it sent.
  */
-export class Delivery {
+export class Delivery implements OwnMessages {
   /** id → conversation of messages sent on the current link and not yet acknowledged. */
   readonly #inflight = new Map<string, string>();
   #draining: Promise<void> = Promise.resolve();
@@ -60,7 +60,7 @@ export class Delivery {
     /** Counts messages and bytes in and out (worker/health.ts). */
     readonly traffic?: HealthRecorder,
   ) {
-    this.#inbound = new InboundWriter(history, link, (m) => this.asShown(m), traffic);
+    this.#inbound = new InboundWriter(history, link, this, traffic);
   }
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
@@ -109,9 +109,22 @@ export class Delivery {
     return message.status === 'queued' && this.#inflight.has(message.id) ? { ...message, status: 'sending' } : message;
   }
 
+  /**
+   * The server's echo of our message `message` settled it (worker/history-batch.ts, echoed):
+   * out of flight, and its ack, if it is still to come on this link, needs no write.
+   */
+  echoed(message: ChatMessage): void {
+    if (this.#inflight.delete(message.id)) this.#echoed.add(message.id);
+    this.link.emit({ type: 'status', conversation: message.conversation, id: message.id, status: 'sent', order: message.order });
+  }
+
+  /** Ids settled by their echo whose ack has not come yet (see echoed()); of the current link only. */
+  readonly #echoed = new Set<string>();
+
   /** The link dropped: what went out unacknowledged waits for the next link. */
   dropped(): void {
     this.#caughtUp = false;
+    this.#echoed.clear();
     const unacked = [...this.#inflight];
     this.#inflight.clear();
     for (const [id, conversation] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
@@ -147,6 +160,7 @@ export class Delivery {
 
   /** The server has our message `id`: `sent`, out of the outbox, out of #inflight; resolves once stored. */
   async acked(id: string, cursor: Cursor | undefined): Promise<void> {
+    if (this.#echoed.delete(id)) return;
     await this.#settle({ id, to: 'sent', also: cursor ? { cursor } : {} });
   }
 
@@ -198,6 +212,7 @@ export class Delivery {
 
   /** A refused message must not block the ones behind it; it waits for retry() or cancel(). */
   async rejected(id: string, error: ParleyError): Promise<void> {
+    this.#echoed.delete(id);
     // Status and outbox together, as in acked(): a `failed` message left in the outbox is dropped by a drain.
     const { conversation } = await this.#settle({ id, to: 'failed', error: error.toInfo() });
     if (!conversation) await this.#bounced(id, error);

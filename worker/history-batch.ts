@@ -6,8 +6,8 @@
 import type { ChatMessage, ErrorInfo, MessageStatus } from './api.ts';
 import { isPending, type Place } from './order.ts';
 import { queueOf, type ParleyDb, type StoredMessage } from './db.ts';
-import { sourcesOf } from './message-status.ts';
-import { CONFIRMED, edgeOf, placeEarlierOwn, Places, quiet, type Tx } from './history-places.ts';
+import { canMove, sourcesOf } from './message-status.ts';
+import { CONFIRMED, EarlierOwn, edgeOf, Places, quiet, type Tx } from './history-places.ts';
 import { advanced } from './sync-cursor.ts';
 
 /** One inbound message for {@link History.receiveMany}, and where it goes. */
@@ -73,7 +73,7 @@ export async function receiveMany(
     const known = written.get(key) ?? stored[i];
     let show: ChatMessage | undefined;
     if (!known) show = { ...message, order: await places.of(message, place) };
-    else if (known !== 'known' && isPending(known.order) && known.mine) show = { ...known, order: await places.of(message, place) };
+    else if (known !== 'known' && isPending(known.order) && known.mine) show = echoed(known, message, await places.of(message, place));
     if (show) {
       written.set(key, show);
       messages.put(show).catch(quiet);
@@ -91,6 +91,20 @@ export async function receiveMany(
   placed(shown, newest);
   await tx.done;
   return shown;
+}
+
+/**
+ * Our own message as its echo from the server leaves it: in its place in the server's order,
+ * and, if it was still queued, `sent` and out of the queue. The server has it, as surely as
+ * its ack would say (an MQTT broker forwards a QoS 1 publish only once it has taken it, MQTT
+ * 3.1.1 §4.3.2; a MUC reflects only what it accepted, XEP-0045 §7.2.2), and the ack, which may
+ * come later, then needs no write (Delivery.echoed). The echo's cursor is the one the ack would
+ * have stored. A `failed` one (not queued) only takes its place.
+ */
+function echoed(known: StoredMessage, echo: Omit<ChatMessage, 'order'>, order: number): StoredMessage {
+  const { queue, ...message } = known;
+  if (!queue || !message.status || !canMove(message.status, 'sent')) return { ...known, order };
+  return { ...message, order, status: 'sent', ...(echo.cursor ? { cursor: echo.cursor } : {}) };
 }
 
 /**
@@ -116,6 +130,7 @@ export async function moveQueued(db: ParleyDb, connection: string, moves: readon
   const done: QueuedMoved[] = [];
   /** Moved by this batch: the same id twice (a repeated ack) finds it no longer queued. */
   const latest = new Map<string, StoredMessage>();
+  const earlier = new EarlierOwn(tx, places, latest, current.filter((m): m is StoredMessage => !!m && isPending(m.order)));
   for (const [i, { id, to, error, also }] of moves.entries()) {
     const record = latest.get(id) ?? current[i];
     if (!record?.queue) {
@@ -127,7 +142,7 @@ export async function moveQueued(db: ParleyDb, connection: string, moves: readon
     if (message.status && sourcesOf(to).includes(message.status)) {
       moved = { ...message, ...also, status: to, error };
       if (CONFIRMED.has(to) && isPending(message.order)) {
-        if (moved.cursor?.kind !== 'seq') await placeEarlierOwn(message, (m) => places.of(m, 'newest'), tx, latest);
+        if (moved.cursor?.kind !== 'seq') await earlier.before(message);
         moved.order = await places.of(moved, 'newest');
       }
     }

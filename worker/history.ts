@@ -2,7 +2,7 @@ import type { ChatMessage, Cursor, ErrorInfo, HistoryCursor, HistoryPage, Messag
 import { isPending, type Place } from './order.ts';
 import type { ParleyDb } from './db.ts';
 import { type Arrival, moveQueued, type QueuedMove, type QueuedMoved, receiveMany } from './history-batch.ts';
-import { CONFIRMED, placeEarlierOwn, placeOf } from './history-places.ts';
+import { CONFIRMED, EarlierOwn, Places } from './history-places.ts';
 import { advance } from './sync-cursor.ts';
 
 /** Fails the next writes, for tests of storage faults (a full disk): see EngineDeps.storageFault. */
@@ -21,19 +21,7 @@ export class History {
    * a duplicate (a resend, or a sync that overlaps what we have).
    */
   async receive(message: Omit<ChatMessage, 'order'>, place: Place = 'newest'): Promise<ChatMessage | undefined> {
-    const fault = this.fault();
-    if (fault) throw fault;
-    const db = await this.db();
-    const tx = db.transaction(['messages', 'cursors'], 'readwrite');
-    const messages = tx.objectStore('messages');
-    const known = await messages.get([message.conversation, message.id]);
-    let shown: ChatMessage | undefined;
-    if (!known) shown = { ...message, order: await placeOf(tx, message, place) };
-    // The server's echo of our own message is its place in the server's order.
-    else if (isPending(known.order) && known.mine) shown = { ...known, order: await placeOf(tx, message, place) };
-    if (shown) await messages.put(shown);
-    if (message.cursor) await advance(tx.objectStore('cursors'), message.conversation, message.cursor, message.ts);
-    await tx.done;
+    const [shown] = await this.receiveMany([{ message, place }]);
     return shown;
   }
 
@@ -84,8 +72,9 @@ export class History {
     // The server confirmed it (an ack, or a receipt that overtook the ack): it takes its place
     // in the server's order (worker/order.ts).
     if (CONFIRMED.has(to) && isPending(current.order)) {
-      if (next.cursor?.kind !== 'seq') await placeEarlierOwn(current, (m) => placeOf(tx, m, 'newest'), tx);
-      next.order = await placeOf(tx, next, 'newest');
+      const places = new Places(tx);
+      if (next.cursor?.kind !== 'seq') await new EarlierOwn(tx, places, new Map(), [current]).before(current);
+      next.order = await places.of(next, 'newest');
     }
     await messages.put(next);
     await tx.done;

@@ -22,8 +22,8 @@ export class InboundWriter {
   constructor(
     readonly history: History,
     readonly link: DeliveryLink,
-    /** A stored message as the tabs should see it (Delivery.asShown): an own echo may find ours on the wire. */
-    readonly asShown: (message: ChatMessage) => ChatMessage,
+    /** The books of our own messages: Delivery. */
+    readonly own: OwnMessages,
     /** Counts messages and bytes in (worker/health.ts). */
     readonly traffic?: HealthRecorder,
   ) {}
@@ -135,7 +135,7 @@ export class InboundWriter {
     const show = (shown: readonly (ChatMessage | undefined)[], newest: ReadonlyMap<string, number>) => {
       for (const [i, message] of shown.entries()) {
         if (!message || wanted[i]!.arrival.shown) continue;
-        this.link.emit({ type: 'message', message: this.asShown(message) });
+        this.link.emit({ type: 'message', message: this.own.asShown(message) });
         if (!message.mine) this.traffic?.message('in', message.text);
       }
       for (const [conversation, order] of newest) this.#newest.set(conversation, Math.max(order, this.#newest.get(conversation) ?? -Infinity));
@@ -143,8 +143,9 @@ export class InboundWriter {
     // Conversations of this batch with relay sequences whose highest one is not known yet.
     const edges = new Set<string>();
     for (const { message } of wanted) if (message.cursor?.kind === 'seq' && !this.#newest.has(message.conversation)) edges.add(message.conversation);
+    let shown: (ChatMessage | undefined)[];
     try {
-      await this.history.receiveMany(wanted, show, [...edges], () => this.#showAtOnce(wanted));
+      shown = await this.history.receiveMany(wanted, show, [...edges], () => this.#showAtOnce(wanted));
     } catch (e) {
       const error = StorageError.from(e, 'Could not store a message that arrived; it will be fetched again.');
       this.link.storageFailed(error, generation);
@@ -152,8 +153,19 @@ export class InboundWriter {
       return;
     }
     for (const { arrival } of wanted) arrival.resolve();
+    // An own message is shown by its echo only while it waits for its place, and a message
+    // waiting for its place is never `sent` but by the echo that settled it.
+    for (const message of shown) if (message?.mine && message.status === 'sent') this.own.echoed(message);
   }
 
+}
+
+/** What InboundWriter needs to know and tell about our own messages (Delivery). */
+export interface OwnMessages {
+  /** A stored message as the tabs should see it (Delivery.asShown): an own echo may find ours on the wire. */
+  asShown(message: ChatMessage): ChatMessage;
+  /** The server's echo of our own queued message is stored, and settled it (worker/history-batch.ts, echoed). */
+  echoed(message: ChatMessage): void;
 }
 
 /** Most messages (or acks) written in one transaction: a long burst still commits as it goes. */

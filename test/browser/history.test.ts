@@ -80,6 +80,38 @@ describe('history', () => {
     expect(page.messages.map((m) => m.status).reverse()).to.deep.equal([undefined, 'sent', 'sent', 'read']);
   });
 
+  it('keeps own messages in written order when one batch of acks comes out of order (MQTT)', async () => {
+    const history = store();
+    const c = 'mqtt|ws://x|ann#acks';
+    await history.receive(message(c, 'theirs', 1_000));
+    const db = await history.db();
+    const ids = ['mine-1', 'mine-2', 'mine-3', 'mine-4'];
+    for (const [i, id] of ids.entries())
+      await db.put('messages', { ...message(c, id, 2_000 + i), mine: true, from: 'ann', status: 'queued', order: 2 ** 52 + 2_000 + i, queue: ['mqtt|ws://x|ann', i + 1] });
+    // Acks that arrived together settle in one transaction, mine-3's first.
+    const moved = await history.moveQueued('mqtt|ws://x|ann', ['mine-3', 'mine-1', 'mine-4', 'mine-2'].map((id) => ({ id, conversation: c, to: 'sent' as const })));
+    expect(moved.every((m) => m.moved?.status === 'sent')).to.equal(true);
+    const page = await history.page(c);
+    expect(page.messages.map((m) => m.id).reverse()).to.deep.equal(['theirs', ...ids]);
+    expect(await db.countFromIndex('messages', 'by-queue'), 'none still waits to be sent').to.equal(0);
+  });
+
+  it('counts the echo of our own queued message as the server having it: sent, and no longer waiting (MQTT)', async () => {
+    const history = store();
+    const c = 'mqtt|ws://x|ann#echo';
+    const db = await history.db();
+    const mine = { ...message(c, 'mine', 2_000), mine: true, from: 'ann', status: 'queued' as const, order: 2 ** 52 + 2_000 };
+    await db.put('messages', { ...mine, queue: ['mqtt|ws://x|ann', 1] });
+    await history.receive(message(c, 'theirs', 1_000));
+    const { order: _pending, status: _queued, ...echo } = mine;
+    const shown = await history.receive(echo);
+    expect(shown?.status).to.equal('sent');
+    expect(shown?.order, 'its place after the message before it').to.equal(2);
+    expect(await db.countFromIndex('messages', 'by-queue'), 'no longer waits to be sent').to.equal(0);
+    // Its ack, later, finds nothing left to do.
+    expect(await history.moveQueued('mqtt|ws://x|ann', [{ id: 'mine', conversation: c, to: 'sent' }])).to.deep.equal([{}]);
+  });
+
   it('pages through messages that share a timestamp without skipping or repeating any', async () => {
     const history = store();
     const c = 'xmpp|ws://x|ann@localhost#ties';
