@@ -59,7 +59,7 @@ export function createEntry(key: string, config: ConnectionConfig, deps: EntryDe
     config: () => connection.config,
     capabilities: () => connection.capabilities(),
     slot: (file) => connection.uploadSlot(file),
-    pending: () => outbox.pending(key),
+    queued: () => outbox.ids(key),
     flush: () => void connection.delivery.flush(),
     emit,
     timers,

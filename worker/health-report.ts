@@ -9,8 +9,7 @@ import type { UncaughtErrors } from './uncaught.ts';
 
 /** One connection's figures; `now` is ms since the epoch, for the age of the oldest queued message. */
 export async function linkHealth({ connection, outbox }: ConnectionEntry, now: () => number): Promise<LinkHealth> {
-  const pending = await outbox.pending(connection.key);
-  const oldest = pending[0];
+  const { depth, oldest } = await outbox.depth(connection.key);
   const { protocol, urls } = connection.config;
   return {
     connection: connection.key,
@@ -19,7 +18,7 @@ export async function linkHealth({ connection, outbox }: ConnectionEntry, now: (
     ...(urls && urls.length > 1 ? { urls } : {}),
     state: connection.state.to,
     ...connection.health.snapshot(),
-    outbox: { depth: pending.length, oldestAge: oldest ? now() - oldest.ts : undefined },
+    outbox: { depth, oldestAge: oldest ? now() - oldest.ts : undefined },
   };
 }
 

@@ -110,19 +110,27 @@ export class Outbox {
 
   readonly #seqs = new QueueSeqs();
 
-  /** The records queued on one connection, oldest first. */
-  async pending(connection: string): Promise<StoredMessage[]> {
-    const db = await this.db();
-    return db.getAllFromIndex('messages', 'by-queue', queueOf(connection));
-  }
-
   /**
    * A drain pass's read: the connection's queued records, oldest first, but those `skip` names
    * (in flight already). One request, read-only, so that nothing waits for a commit before the
    * pass sends.
    */
   async queue(connection: string, skip: (id: string) => boolean): Promise<StoredMessage[]> {
-    return (await this.pending(connection)).filter((message) => !skip(message.id));
+    const db = await this.db();
+    return (await db.getAllFromIndex('messages', 'by-queue', queueOf(connection))).filter((message) => !skip(message.id));
+  }
+
+  /** The ids of the messages queued on one connection, oldest first (their keys only). */
+  async ids(connection: string): Promise<string[]> {
+    const db = await this.db();
+    return (await db.getAllKeysFromIndex('messages', 'by-queue', queueOf(connection))).map(([, id]) => id);
+  }
+
+  /** How many messages are queued on one connection, and the oldest of them: two reads, whatever the depth. */
+  async depth(connection: string): Promise<{ depth: number; oldest?: StoredMessage }> {
+    const queue = (await this.db()).transaction('messages').store.index('by-queue');
+    const [depth, oldest] = await Promise.all([queue.count(queueOf(connection)), queue.get(queueOf(connection))]);
+    return { depth, oldest };
   }
 
   /**

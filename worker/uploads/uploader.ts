@@ -15,8 +15,8 @@ export interface UploaderDeps {
   capabilities: () => Promise<Capabilities>;
   /** A XEP-0363 slot on the current link; rejects when there is none. */
   slot: (file: FileInfo) => Promise<UploadSlot>;
-  /** The connection's queued messages, oldest first. */
-  pending: () => Promise<{ id: string }[]>;
+  /** The ids of the connection's queued messages, oldest first. */
+  queued: () => Promise<string[]>;
   /** Sends what waits in the outbox (worker/delivery.ts), once a message's files all have URLs. */
   flush: () => void;
   emit: (event: EngineEvent) => void;
@@ -63,7 +63,7 @@ export class Uploader {
   async resume(): Promise<void> {
     if (this.#closed) return;
     const db = await this.deps.db();
-    for (const entry of await this.deps.pending()) if (await db.getKey('uploads', entry.id)) this.start(entry.id);
+    for (const id of await this.deps.queued()) if (await db.getKey('uploads', id)) this.start(id);
   }
 
   /** Uploads the files of message `id` that have no URL yet, unless that is under way. */
