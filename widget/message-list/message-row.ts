@@ -4,7 +4,7 @@ import { canRetry } from '../engine-adapter.ts';
 import type { DateFormats } from '../i18n/dates.ts';
 import { validTime } from '../i18n/dates.ts';
 import type { Strings } from '../i18n/catalogue.ts';
-import { linkify } from './linkify.ts';
+import { messageTexts } from './message-texts.ts';
 import type { GapRow, MessageRow, Row } from './rows.ts';
 
 export type MessageAction = 'retry' | 'edit' | 'delete' | 'cancel';
@@ -64,6 +64,7 @@ function messageTemplate({ message: m, dayStart, groupStart }: MessageRow, ctx: 
   if (ts === undefined) throw new RangeError(`unusable time ${String(m.ts)}`);
   if (typeof m.text !== 'string' || typeof m.from !== 'string' || typeof m.id !== 'string') throw new TypeError('bad field');
   const { strings, dates } = ctx;
+  const texts = messageTexts(m, ts, dates);
   const failed = m.mine && m.status === 'failed';
   const classes = `row message${m.mine ? ' mine' : ''}${failed ? ' failed' : ''}${groupStart ? ' group-start' : ''}`;
   return html`
@@ -73,12 +74,12 @@ function messageTemplate({ message: m, dayStart, groupStart }: MessageRow, ctx: 
         ${m.mine
           ? html`<span class="sr-only">${strings.you}: </span>`
           : html`<div class="from${groupStart ? '' : ' sr-only'}" dir="auto">${m.name ?? m.from}</div>`}
-        ${m.text || !m.attachments?.length ? html`<div class="text" dir="auto">${linkify(m.text).map((p) =>
+        ${m.text || !m.attachments?.length ? html`<div class="text" dir="auto">${texts.parts.map((p) =>
           p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text,
         )}</div>` : nothing}
         ${m.attachments ? ctx.attachments?.(m) : nothing}
         <div class="meta">
-          <time datetime=${new Date(ts).toISOString()} title=${dates.full(ts)}>${dates.time(ts)}</time>
+          <time datetime=${texts.iso} title=${texts.full}>${texts.time}</time>
           ${m.mine && m.status ? status(m.status, strings) : nothing}
         </div>
         ${m.mine ? actions(m, ctx) : nothing}

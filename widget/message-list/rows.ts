@@ -44,21 +44,72 @@ export function compareMessages(a: ChatMessage, b: ChatMessage): number {
  * say it is unreadable) and does not disturb its neighbours.
  */
 export function buildRows(messages: readonly ChatMessage[], gaps: readonly Gap[] = []): Row[] {
-  const rows: Row[] = [];
-  let day: string | undefined;
-  let previous: ChatMessage | undefined;
-  let previousTs: number | undefined;
-  const pending = [...gaps].sort((a, b) => a.order - b.order);
-  const gapsBefore = (order: number) => {
-    while (pending.length && pending[0]!.order < order) {
-      const gap = pending.shift()!;
-      rows.push({ key: `gap:${gap.order}`, gap });
-      // The message after a gap starts a new group: the gap line sits between them.
-      previous = undefined;
-    }
-  };
-  messages.forEach((message, index) => {
-    gapsBefore(place(message));
+  const builder = new RowBuilder([], gaps);
+  messages.forEach((message, index) => builder.add(message, index));
+  return builder.end();
+}
+
+/** The lines built for some messages and gaps, for `rowsFor` to go on from. */
+export interface BuiltRows {
+  messages: readonly ChatMessage[];
+  gaps: readonly Gap[];
+  rows: Row[];
+}
+
+/**
+ * The lines for `messages`, as buildRows gives them. When `messages` only adds to the end of
+ * what `previous` was built from (each new message, the usual change), the lines of those
+ * before are kept and only the new ones are built: a new message costs one line, not the
+ * whole list again (bench item 3). Anything else is built afresh.
+ */
+export function rowsFor(messages: readonly ChatMessage[], gaps: readonly Gap[], previous?: BuiltRows): BuiltRows {
+  const builder = previous && continued(previous, messages, gaps);
+  if (!builder) return { messages, gaps, rows: buildRows(messages, gaps) };
+  for (let index = previous.messages.length; index < messages.length; index++) builder.add(messages[index]!, index);
+  return { messages, gaps, rows: builder.end() };
+}
+
+/**
+ * A builder that goes on after `previous`'s last line, or undefined when `messages` is not
+ * `previous.messages` with more after it. Also undefined when the last line is a gap (gaps
+ * placed after every message: a new message may go before them) or a message without a usable
+ * time (the day to compare with is an earlier line's): rare, and built afresh.
+ */
+function continued(previous: BuiltRows, messages: readonly ChatMessage[], gaps: readonly Gap[]): RowBuilder | undefined {
+  const before = previous.messages;
+  const last = previous.rows.at(-1);
+  if (!sameItems(gaps, previous.gaps) || messages.length <= before.length || !last?.message || last.message !== before.at(-1)) return undefined;
+  const ts = validTime(last.message.ts);
+  if (ts === undefined) return undefined;
+  if (!sameItems(messages.slice(0, before.length), before)) return undefined;
+  // Every gap is drawn already (none after the last message), so none is pending.
+  return new RowBuilder([...previous.rows], [], { day: dayKey(ts), previous: last.message, previousTs: ts });
+}
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Where a build stands after its last line: what the next message is compared with. */
+interface Tail {
+  day?: string;
+  previous?: ChatMessage;
+  previousTs?: number;
+}
+
+/** Adds the lines of sorted messages one by one, each compared with the line before. */
+class RowBuilder {
+  readonly #rows: Row[];
+  readonly #pending: Gap[];
+  #tail: Tail;
+
+  constructor(rows: Row[], gaps: readonly Gap[], tail: Tail = {}) {
+    this.#rows = rows;
+    this.#pending = [...gaps].sort((a, b) => a.order - b.order);
+    this.#tail = tail;
+  }
+
+  add(message: ChatMessage, index: number): void {
+    this.#gapsBefore(place(message));
+    const { day, previous, previousTs } = this.#tail;
     const ts = validTime(message?.ts);
     const key = typeof message?.id === 'string' && message.id ? message.id : `#${index}`;
     const thisDay = ts === undefined ? undefined : dayKey(ts);
@@ -71,11 +122,21 @@ export function buildRows(messages: readonly ChatMessage[], gaps: readonly Gap[]
       ts === undefined ||
       previousTs === undefined ||
       ts - previousTs > GROUP_GAP;
-    rows.push({ key, message, dayStart, groupStart });
-    if (thisDay !== undefined) day = thisDay;
-    previous = message;
-    previousTs = ts;
-  });
-  gapsBefore(Infinity);
-  return rows;
+    this.#rows.push({ key, message, dayStart, groupStart });
+    this.#tail = { day: thisDay ?? day, previous: message, previousTs: ts };
+  }
+
+  end(): Row[] {
+    this.#gapsBefore(Infinity);
+    return this.#rows;
+  }
+
+  #gapsBefore(order: number): void {
+    while (this.#pending.length && this.#pending[0]!.order < order) {
+      const gap = this.#pending.shift()!;
+      this.#rows.push({ key: `gap:${gap.order}`, gap });
+      // The message after a gap starts a new group: the gap line sits between them.
+      this.#tail = { ...this.#tail, previous: undefined };
+    }
+  }
 }

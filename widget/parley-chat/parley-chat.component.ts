@@ -9,7 +9,7 @@ import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
 import { DateFormats } from '../i18n/dates.ts';
 import { listStyles } from '../message-list/message-list.styles.ts';
 import type { MessageAction } from '../message-list/message-row.ts';
-import { buildRows, type Row } from '../message-list/rows.ts';
+import { rowsFor, type BuiltRows } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
 import { AttachmentsLink, spoken } from './attachments-link.ts';
 import { announceLink, linkKind } from './banner.ts';
@@ -101,8 +101,8 @@ export class ParleyChat extends ParleyChatProperties {
   /** Read cursor, unread count and alerts (widget/parley-chat/reading-link.ts). */
   readonly #reading = new ReadingLink(this, () => this.#open);
   #dates = new DateFormats('');
-  #messages?: readonly ChatMessage[];
-  #rows: Row[] = [];
+  /** The list's lines, and the messages and gaps they were built from. */
+  #built?: BuiltRows;
   #storing = false;
   #stringsAsked = 0;
   #clock?: ReturnType<typeof setInterval>;
@@ -138,7 +138,7 @@ export class ParleyChat extends ParleyChatProperties {
     this.#reading.shownChanged();
     // The list is drawn afresh: start it at the newest message.
     this.#scroll.reset();
-    this.#messages = undefined;
+    this.#built = undefined;
     void this.updateComplete.then(() => this.#composer.box?.focus());
   }
 
@@ -190,10 +190,9 @@ export class ParleyChat extends ParleyChatProperties {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.#open) this.#list.load();
     if (changed.has('lang' as keyof ParleyChat) || changed.has('strings' as keyof ParleyChat) || !this.hasUpdated) void this.#loadStrings();
-    if (this.session.messages !== this.#messages) {
-      this.#messages = this.session.messages;
-      this.#rows = buildRows(this.#messages, this.session.gaps);
-      if (this.#open) this.#scroll.willShow(this.#rows);
+    if (this.session.messages !== this.#built?.messages) {
+      this.#built = rowsFor(this.session.messages, this.session.gaps, this.#built);
+      if (this.#open) this.#scroll.willShow(this.#built.rows);
     }
   }
 
@@ -298,7 +297,7 @@ export class ParleyChat extends ParleyChatProperties {
       error: this._error,
       listModule: this.#list.value,
       list: {
-        rows: this.#rows,
+        rows: this.#built?.rows ?? [],
         more: s.more || s.serverMore,
         loading: s.loading,
         newCount: this.#scroll.newCount,
