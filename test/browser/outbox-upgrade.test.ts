@@ -81,6 +81,7 @@ describe('outbox across the version 5 upgrade', () => {
     const db = await openDB(`parley:${engine}`);
     expect(db.version).to.equal(DB_VERSION);
     expect([...db.objectStoreNames]).not.to.include('outbox');
+    expect([...db.transaction('messages').objectStore('messages').indexNames], 'the time index is gone too').to.deep.equal(['by-conversation-order', 'by-queue']);
     db.close();
   });
 });
