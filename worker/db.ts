@@ -65,7 +65,7 @@ export interface StoredMessage extends ChatMessage {
 /** [connection key, sequence]: the sequence grows with every message queued on the connection. */
 export type QueueKey = [connection: string, seq: number];
 
-/** The record as the tabs see it: its place in the queue is the engine's business. */
+/** The record without its place in the queue: what the tabs see, and what a message that leaves the queue stores. */
 export function asMessage(record: StoredMessage): ChatMessage {
   if (!record.queue) return record;
   const { queue: _queue, ...message } = record;

@@ -5,7 +5,7 @@
  */
 import type { ChatMessage, ErrorInfo, MessageStatus } from './api.ts';
 import { isPending, type Place } from './order.ts';
-import { queueOf, type ParleyDb, type StoredMessage } from './db.ts';
+import { asMessage, queueOf, type ParleyDb, type StoredMessage } from './db.ts';
 import { canMove, sourcesOf } from './message-status.ts';
 import { CONFIRMED, EarlierOwn, edgeOf, Places, quiet, type Tx } from './history-places.ts';
 import { advanced } from './sync-cursor.ts';
@@ -102,9 +102,8 @@ export async function receiveMany(
  * have stored. A `failed` one (not queued) only takes its place.
  */
 function echoed(known: StoredMessage, echo: Omit<ChatMessage, 'order'>, order: number): StoredMessage {
-  const { queue, ...message } = known;
-  if (!queue || !message.status || !canMove(message.status, 'sent')) return { ...known, order };
-  return { ...message, order, status: 'sent', ...(echo.cursor ? { cursor: echo.cursor } : {}) };
+  if (!known.queue || !known.status || !canMove(known.status, 'sent')) return { ...known, order };
+  return { ...asMessage(known), order, status: 'sent', ...(echo.cursor ? { cursor: echo.cursor } : {}) };
 }
 
 /**
@@ -137,7 +136,7 @@ export async function moveQueued(db: ParleyDb, connection: string, moves: readon
       done.push({});
       continue;
     }
-    const { queue: _left, ...message } = record;
+    const message = asMessage(record);
     let moved: StoredMessage | undefined;
     if (message.status && sourcesOf(to).includes(message.status)) {
       moved = { ...message, ...also, status: to, error };
