@@ -25,10 +25,15 @@ export class Attention {
     this.#unread = new UnreadCounter(reads, timers, (conversation, event) => tabs.broadcast((c) => c === conversation, event));
   }
 
-  /** Someone else's message is stored: the count changes, and one tab may alert. */
+  /**
+   * Someone else's message is stored: the count changes, and one tab may alert. Called before
+   * the message's own broadcast: the alert's microtask (AlertBatch) is then queued ahead of the
+   * event batch's flush (worker/event-batch.ts), so the alert, the count (when it is known
+   * without a read) and the message cross to the tab together.
+   */
   arrived(message: ChatMessage): void {
-    void this.#unread.count(message.conversation).catch(() => undefined);
     this.#batch.add(message);
+    void this.#unread.arrived(message).catch(() => undefined);
   }
 
   /** The first join's catch-up is stored by now: it starts out read (worker/read-state.ts). */

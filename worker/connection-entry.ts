@@ -41,7 +41,7 @@ export interface EntryDeps {
 export function createEntry(key: string, config: ConnectionConfig, deps: EntryDeps): ConnectionEntry {
   const { timers, random, emit } = deps;
   const options = { ...defaultOptions, ...config.options };
-  const outbox = new Outbox(deps.db, options.outboxLimit);
+  const outbox = new Outbox(deps.db, options.outboxLimit, deps.history.fault);
   const connection = new Connection(key, config, options, {
     timers,
     random,

@@ -1,5 +1,5 @@
 import type { ChatMessage, Cursor, EngineEvent, ErrorInfo, MessageStatus } from './api.ts';
-import { ParleyError, toInfo } from './errors.ts';
+import { ParleyError, StorageError, toInfo } from './errors.ts';
 import type { HealthRecorder } from './health.ts';
 import type { History } from './history.ts';
 import type { QueuedMove, QueuedMoved } from './history-batch.ts';
@@ -51,6 +51,11 @@ export class Delivery implements OwnMessages {
   #settling = false;
   /** Stores what arrives: see worker/inbound-writer.ts. */
   readonly #inbound: InboundWriter;
+  /**
+   * id → own message the tabs were told of whose record then failed to commit (a full disk):
+   * it is sent, and settled, from memory, as if it were queued; see unkept().
+   */
+  readonly #unkept = new Map<string, ChatMessage>();
 
   constructor(
     readonly key: string,
@@ -90,6 +95,18 @@ export class Delivery implements OwnMessages {
     else void this.flush();
   }
 
+  /**
+   * The record of `message`, which send() had already told the tabs of (and maybe sent), did
+   * not commit. Its text must not be lost nor sent twice, so it stays queued in memory: sent
+   * by the next pass if it is not on the wire, and settled by its answer like any other.
+   * Only an engine that stops before the answer loses it, and the error says so.
+   */
+  unkept(message: ChatMessage, error: unknown): void {
+    this.#unkept.set(message.id, message);
+    this.#report(StorageError.from(error, 'Your message could not be kept in this browser; it is sent from memory, so closing every tab of this site before it is delivered would lose it.'));
+    if (!this.#inflight.has(message.id)) void this.flush();
+  }
+
   /** Settles once every inbound message and cursor received so far is stored (or has failed). */
   stored(): Promise<void> {
     return this.#inbound.stored();
@@ -114,6 +131,8 @@ export class Delivery implements OwnMessages {
    * out of flight, and its ack, if it is still to come on this link, needs no write.
    */
   echoed(message: ChatMessage): void {
+    // Stored by its echo: kept after all.
+    this.#unkept.delete(message.id);
     if (this.#inflight.delete(message.id)) this.#echoed.add(message.id);
     this.link.emit({ type: 'status', conversation: message.conversation, id: message.id, status: 'sent', order: message.order });
   }
@@ -136,6 +155,8 @@ export class Delivery implements OwnMessages {
    * stored `sending` (by an engine before this rule) moves back; one settled meanwhile stays.
    */
   async #requeued(conversation: string, id: string): Promise<void> {
+    const unkept = this.#unkept.get(id);
+    if (unkept) return this.link.emit({ type: 'status', conversation, id, status: 'queued', order: unkept.order });
     if (await this.#setStatus(conversation, id, 'queued')) return;
     const message = await this.history.get(conversation, id);
     // A new link may have sent it again meanwhile: then it is `sending` once more.
@@ -190,6 +211,7 @@ export class Delivery implements OwnMessages {
           const { conversation, moved } = results[i]!;
           if (conversation && moved)
             this.link.emit({ type: 'status', conversation, id: move.id, status: move.to, order: moved.order, error: move.error });
+          else this.#settledUnkept(move);
           this.#inflight.delete(move.id);
           resolve(results[i]!);
         }
@@ -198,6 +220,14 @@ export class Delivery implements OwnMessages {
       }
     }
     this.#settling = false;
+  }
+
+  /** The answer to a message that is queued in memory only (see unkept()): the tabs hear it, nothing is stored. */
+  #settledUnkept({ id, to, error }: QueuedMove): void {
+    const message = this.#unkept.get(id);
+    if (!message) return;
+    this.#unkept.delete(id);
+    this.link.emit({ type: 'status', conversation: message.conversation, id, status: to, order: message.order, error });
   }
 
   /** The peer got or read our message: never backwards (a late `delivered` does not undo `read`). */
@@ -233,7 +263,9 @@ export class Delivery implements OwnMessages {
     const held = new Set<string>();
     const sent: ChatMessage[] = [];
     let left = false;
-    for (const message of await this.outbox.queue(this.key, (id) => this.#inflight.has(id))) {
+    const unsent = (id: string) => !this.#inflight.has(id);
+    const queue = [...(await this.outbox.queue(this.key, (id) => !unsent(id))), ...[...this.#unkept.values()].filter((m) => unsent(m.id))];
+    for (const message of queue) {
       // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
       if (message.attachments?.some((a) => !a.url)) left = true;

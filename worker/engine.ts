@@ -115,10 +115,22 @@ export class Engine {
     const { connection, outbox, room } = this.#find(conversation);
     checkText(text, connection.options);
     const message = ownMessage(connection.config, conversation, room, text, this.#timers.now());
-    // Written to IndexedDB before any byte goes out; a reload from here on loses nothing.
-    await outbox.add(message, connection.key);
-    this.#emit(connection.key, { type: 'message', message });
-    connection.delivery.added(message);
+    // Its write is issued before any byte goes out, and the frame does not wait for the commit
+    // (docs/engine.md, "Write-behind"): from the commit on, a reload loses nothing.
+    let told = false;
+    const tell = () => {
+      told = true;
+      this.#emit(connection.key, { type: 'message', message });
+      connection.delivery.added(message);
+    };
+    try {
+      await outbox.add(message, connection.key, undefined, tell);
+    } catch (e) {
+      // Refused before it was issued: the caller keeps the text. Told and maybe sent: it goes on from memory.
+      if (!told) throw e;
+      connection.delivery.unkept(message, e);
+    }
+    if (!told) tell();
     // Sent, so no longer a draft; a failure here must not fail a message that is queued.
     void this.setDraft(tabId, conversation, '').catch(() => undefined);
     // As the tabs were told: `sending` if it went out at once. The answer reaches the tab after
@@ -262,10 +274,12 @@ export class Engine {
     this.#healthChanged(key);
     // A new link: uploads that waited for it (an XMPP slot) or backed off go at once.
     if (event.type === 'state' && event.change.to === 'open') void this.#connections.get(key)?.uploader.resume().catch(() => undefined);
+    // Before the broadcast, so that the message, the unread count it changes and its alert reach
+    // the tab as one event batch, one task there (worker/attention.ts, arrived).
+    if (event.type === 'message' && !event.message.mine) this.#attention.arrived(event.message);
     if (event.type === 'message') this.tabs.broadcast((c) => c === event.message.conversation, event);
     else if ('conversation' in event && event.conversation) this.tabs.broadcast((c) => c === event.conversation, event);
     else this.tabs.broadcast(this.#onConnection(key), event);
-    if (event.type === 'message' && !event.message.mine) this.#attention.arrived(event.message);
     if (event.type === 'joined') this.#attention.joined(event.conversation);
   }
 

@@ -2,6 +2,7 @@ import type { IDBPIndex, IDBPTransaction } from 'idb';
 import type { ChatMessage } from './api.ts';
 import { queueOf, type ParleyDb, type ParleySchema, type StoredMessage, type UploadRecord } from './db.ts';
 import { ValidationError } from './errors.ts';
+import type { StorageFault } from './history.ts';
 
 /**
  * The durable send queue. A message is queued when its record is written, before any byte goes
@@ -13,6 +14,8 @@ export class Outbox {
   constructor(
     readonly db: () => Promise<ParleyDb>,
     readonly limit: number,
+    /** For tests: an error that fails the next writes at their commit (a full disk); see History.fault. */
+    readonly fault: StorageFault = () => undefined,
   ) {}
 
   /**
@@ -20,13 +23,26 @@ export class Outbox {
    * (worker/uploads/uploader.ts). Rejects, dropping nothing, when full. Adds that arrive while
    * a write is under way go together in the next transaction (one commit for a burst of sends,
    * in call order); each still succeeds or fails on its own count.
+   *
+   * `issued` is called once the record's write is issued in a transaction that the bound can
+   * no longer refuse, before the commit: every transaction made over the messages after that
+   * (a drain's read, an ack's, an echo's) finds the record, as IndexedDB runs them in the order
+   * they were made (docs/engine.md, "Write-behind"). The commit may still fail, and add() then
+   * rejects. A batch counted message by message (near the bound) does not call it.
    */
-  add(message: ChatMessage, connection: string, upload?: UploadRecord): Promise<void> {
+  add(message: ChatMessage, connection: string, upload?: UploadRecord, issued?: () => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#adds.push({ message, connection, upload, resolve, reject });
+      this.#adds.push({ message, connection, upload, issued, resolve, reject });
       if (this.#adds.length === 1 && !this.#adding) void this.#writeAdds();
     });
   }
+
+  /**
+   * Per connection, a bound on its queue's depth: the last count, raised by every add since.
+   * Messages leave the queue without telling the outbox, so the true depth is never more.
+   * While a batch fits under `limit` by this bound, it needs no count.
+   */
+  readonly #atMost = new Map<string, number>();
 
   /** Adds waiting for the next transaction, in call order. */
   #adds: PendingAdd[] = [];
@@ -43,9 +59,10 @@ export class Outbox {
   }
 
   /**
-   * The usual case in one round trip: counts and writes issued together, the counts answered
-   * first (they were asked first). If a connection would pass its bound, nothing is written
-   * (the transaction aborts) and the batch goes one by one instead: false.
+   * The usual case: the batch fits under the bound by #atMost, and is written without counting.
+   * Otherwise counts and writes are issued together, the counts answered first (they were
+   * asked first); if a connection would pass its bound, nothing is written (the transaction
+   * aborts) and the batch goes one by one instead: false.
    */
   async #writeAll(batch: PendingAdd[]): Promise<boolean> {
     try {
@@ -54,20 +71,38 @@ export class Outbox {
       const queue = tx.objectStore('messages').index('by-queue');
       const adding = new Map<string, number>();
       for (const { connection } of batch) adding.set(connection, (adding.get(connection) ?? 0) + 1);
-      const counts = Promise.all([...adding].map(async ([connection, n]) => (await queue.count(queueOf(connection))) + n <= this.limit));
+      const fits = [...adding].every(([connection, n]) => (this.#atMost.get(connection) ?? Infinity) + n <= this.limit);
+      const counts = fits
+        ? []
+        : [...adding].map(async ([connection, n]) => {
+            const depth = (await queue.count(queueOf(connection))) + n;
+            this.#atMost.set(connection, depth);
+            return depth <= this.limit;
+          });
       await this.#seqs.load(queue, adding.keys());
       for (const add of batch) this.#write(tx, add);
-      if (!(await counts).every(Boolean)) {
+      if (!(await Promise.all(counts)).every(Boolean)) {
         tx.abort();
         await tx.done.catch(quiet);
         return false;
       }
-      await tx.done;
+      if (fits) for (const [connection, n] of adding) this.#atMost.set(connection, this.#atMost.get(connection)! + n);
+      for (const add of batch) add.issued?.();
+      await this.#committed(tx);
       for (const add of batch) add.resolve();
     } catch (e) {
       for (const add of batch) add.reject(e);
     }
     return true;
+  }
+
+  /** Waits for the commit; a test's storage fault fails it, after the writes were issued. */
+  async #committed(tx: AddTx): Promise<void> {
+    const fault = this.fault();
+    if (!fault) return tx.done;
+    tx.abort();
+    await tx.done.catch(quiet);
+    throw fault;
   }
 
   /** One by one against the bound: each add is refused alone if its connection is full. */
@@ -93,7 +128,8 @@ export class Outbox {
         this.#write(tx, add);
         accepted.push(add);
       }
-      await tx.done;
+      await this.#committed(tx);
+      for (const [connection, depth] of counts) this.#atMost.set(connection, depth);
       for (const add of accepted) add.resolve();
     } catch (e) {
       // The database did not open, or the transaction aborted: none of this batch is stored.
@@ -147,6 +183,8 @@ export class Outbox {
     const queued: StoredMessage = { ...message, status: 'queued', error: undefined, queue: [connection, this.#seqs.next(connection)] };
     await tx.store.put(queued);
     await tx.done;
+    const atMost = this.#atMost.get(connection);
+    if (atMost !== undefined) this.#atMost.set(connection, atMost + 1);
     return queued;
   }
 }
@@ -182,6 +220,8 @@ interface PendingAdd {
   connection: string;
   /** Its files' Blobs, kept until they are uploaded. */
   upload?: UploadRecord;
+  /** See add(). */
+  issued?: () => void;
   resolve: () => void;
   reject: (error: unknown) => void;
 }

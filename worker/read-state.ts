@@ -79,10 +79,15 @@ export class ReadState {
    * then is the backlog.
    */
   async count(conversation: string): Promise<UnreadCount> {
+    return (await this.counted(conversation)) ?? { read: 0, unread: 0 };
+  }
+
+  /** As count(), but undefined before the first join has set a cursor. */
+  async counted(conversation: string): Promise<UnreadCount | undefined> {
     const db = await this.db();
     const tx = db.transaction(['reads', 'messages']);
     const record = await tx.objectStore('reads').get(conversation);
-    if (!record) return (await tx.done, { read: 0, unread: 0 });
+    if (!record) return (await tx.done, undefined);
     const { order: read } = record;
     let unread = 0;
     const after = IDBKeyRange.bound([conversation, read, []], [conversation, Infinity], true, false);

@@ -3,8 +3,8 @@
  * "Read cursor"), counting at most once at a time per conversation.
  */
 
-import type { EngineEvent } from './api.ts';
-import type { ReadState } from './read-state.ts';
+import type { ChatMessage, EngineEvent, UnreadCount } from './api.ts';
+import { UNREAD_MAX, type ReadState } from './read-state.ts';
 import type { Timers } from './timers.ts';
 
 /** Shortest time between two unread counts of one conversation during a burst, in ms. */
@@ -14,7 +14,9 @@ export class UnreadCounter {
   /** Unread counts being computed, per conversation; `again` when something changed meanwhile. */
   readonly #counting = new Map<string, { again: boolean }>();
   /** The count last sent per conversation, so that tabs hear only of changes. */
-  readonly #unreadSent = new Map<string, string>();
+  readonly #sent = new Map<string, UnreadCount>();
+  /** Conversations whose last count was read with the cursor set: a new message can add to it. */
+  readonly #started = new Set<string>();
 
   constructor(
     readonly reads: ReadState,
@@ -22,6 +24,20 @@ export class UnreadCounter {
     /** Sends an `unread` event to every tab that shows `conversation`. */
     readonly broadcast: (conversation: string, event: EngineEvent) => void,
   ) {}
+
+  /**
+   * Someone else's message, new to this engine, was stored. With the count known and no count
+   * running, it is one more if it is after the read cursor, and the tabs hear it with the message
+   * itself (one event batch, one task in the tab) rather than after a read of up to UNREAD_MAX
+   * records; at UNREAD_MAX it stays there. Otherwise the count is read again. (A message shown
+   * twice, after a failed commit, counts twice until the cursor next moves and recounts.)
+   */
+  arrived({ conversation, order }: ChatMessage): Promise<void> {
+    const known = this.#started.has(conversation) ? this.#sent.get(conversation) : undefined;
+    if (!known || this.#counting.has(conversation)) return this.count(conversation);
+    if (order > known.read && known.unread < UNREAD_MAX) this.#send(conversation, { read: known.read, unread: known.unread + 1 });
+    return Promise.resolve();
+  }
 
   /**
    * Counts again and tells every tab of the conversation if the count changed. A burst of
@@ -35,17 +51,24 @@ export class UnreadCounter {
     try {
       while (state.again) {
         state.again = false;
-        const { read, unread } = await this.reads.count(conversation);
-        const key = `${read}:${unread}`;
+        const counted = await this.reads.counted(conversation);
         // A burst recounts at most every UNREAD_RECOUNT ms: a count in a loop would hold the
         // messages store that every inbound write waits for.
         if (state.again) await new Promise((done) => this.timers.setTimeout(() => done(undefined), UNREAD_RECOUNT));
-        if (state.again || this.#unreadSent.get(conversation) === key) continue;
-        this.#unreadSent.set(conversation, key);
-        this.broadcast(conversation, { type: 'unread', conversation, read, unread });
+        if (state.again) continue;
+        if (counted) this.#started.add(conversation);
+        else this.#started.delete(conversation);
+        const count = counted ?? { read: 0, unread: 0 };
+        const before = this.#sent.get(conversation);
+        if (before?.read !== count.read || before.unread !== count.unread) this.#send(conversation, count);
       }
     } finally {
       this.#counting.delete(conversation);
     }
+  }
+
+  #send(conversation: string, { read, unread }: UnreadCount): void {
+    this.#sent.set(conversation, { read, unread });
+    this.broadcast(conversation, { type: 'unread', conversation, read, unread });
   }
 }

@@ -118,4 +118,50 @@ describe('storage faults: store-then-ack on every transport', () => {
       engine.offline();
     });
   }
+
+  // A send's frame does not wait for its record's commit (docs/engine.md, "Write-behind"): when
+  // that commit fails, the message must neither be lost nor sent twice.
+  it('JSON relay: a message whose record cannot be kept is sent once from memory, online or after the link returns', async () => {
+    const { engine, events, fail, open } = await engineWithFault();
+    const { config, room } = await peers[0]!.config();
+    const conversation = await open(config, room);
+    const peer = new WebSocket((await env()).relayUrl);
+    const received: string[] = [];
+    await new Promise((opened) => (peer.onopen = opened));
+    peer.send(JSON.stringify({ type: 'hello', v: 1, user: 'Peer' }));
+    await new Promise<void>((joined) => {
+      peer.onmessage = (e) => {
+        const frame = JSON.parse(e.data as string) as { type: string; text?: string };
+        if (frame.type === 'welcome') peer.send(JSON.stringify({ type: 'join', room }));
+        if (frame.type === 'joined') joined();
+        if (frame.type === 'msg' && frame.text) received.push(frame.text);
+      };
+    });
+    const statuses = (id: string) => events.flatMap((e) => (e.type === 'status' && e.id === id ? [e.status] : []));
+    const kept = await engine.send(conversation, 'kept');
+    await waitFor(() => statuses(kept.id).includes('sent'), 10_000, 'the first message acked');
+
+    fail(true);
+    const online = await engine.send(conversation, 'sent from memory');
+    const error = await waitFor(() => events.find((e) => e.type === 'error' && e.error.code === 'storage-quota'), 10_000, 'the storage error');
+    expect(error.type === 'error' && error.error.message).to.match(/could not be kept in this browser.*storage for this site is full/);
+    await waitFor(() => statuses(online.id).includes('sent'), 10_000, 'the unkept message acked');
+
+    engine.offline();
+    await waitFor(() => events.some((e) => e.type === 'state' && e.change.to === 'offline'), 10_000, 'the link down');
+    const offline = await engine.send(conversation, 'queued in memory');
+    expect(offline.status, 'no link to send it on').to.equal('queued');
+    // The disk recovers, but this message was never stored: only memory has it.
+    fail(false);
+    engine.wake('network-online');
+    await waitFor(() => statuses(offline.id).includes('sent'), 15_000, 'the message queued in memory acked');
+    await waitFor(() => received.length >= 3, 5_000, 'all three at the peer');
+    expect(received, 'each once, in order').to.deep.equal(['kept', 'sent from memory', 'queued in memory']);
+    // The relay's catch-up on the new link gives back what it had of ours: history may hold it, once.
+    const history = (await engine.history.page(conversation, undefined, 10)).messages.map((m) => m.text);
+    expect(history).to.include('kept');
+    expect(new Set(history).size, `history: ${history.join(', ')}`).to.equal(history.length);
+    peer.close();
+    engine.offline();
+  });
 });
