@@ -5,8 +5,9 @@ import { ValidationError } from './errors.ts';
 import type { StorageFault } from './history.ts';
 
 /**
- * The durable send queue. A message is queued when its record is written, before any byte goes
- * out: the queue is the `by-queue` index over the message records (worker/db.ts), so the record
+ * The durable send queue. A message is queued when its record is written, and that write is
+ * issued before any byte goes out (the commit may finish after: docs/engine.md, "Write-behind"):
+ * the queue is the `by-queue` index over the message records (worker/db.ts), so the record
  * and its place in the queue are one write. It leaves when the server answers for its id
  * (worker/history-batch.ts, moveQueued), or when it is deleted (cancel).
  */
