@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { EngineApi } from './api.ts';
-import { Engine } from './engine.ts';
+import { Engine, type EngineDeps } from './engine.ts';
 import { loadTransport } from './transports/load.ts';
 import { watchUncaught } from './uncaught.ts';
 
@@ -8,12 +8,13 @@ import { watchUncaught } from './uncaught.ts';
  * What every engine entry shares: the SharedWorker (engine.worker.ts) and the leader of the
  * no-SharedWorker fallback (fallback/tab.worker.ts).
  */
-export function createEngine(name: string): Engine {
+export function createEngine(name: string, options: Pick<EngineDeps, 'writeBehind'> = {}): Engine {
   const engine = new Engine({
     // The engine's name also names its IndexedDB database (tests use a fresh name for a fresh engine).
     dbName: `parley:${name || 'default'}`,
     load: loadTransport,
     online: () => navigator.onLine,
+    ...options,
   });
   engine.uncaught = watchUncaught(self);
   self.addEventListener('online', () => engine.wake('network-online'));

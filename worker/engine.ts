@@ -38,6 +38,13 @@ export interface EngineDeps {
   online?: () => boolean;
   /** For tests: an error to throw instead of storing an inbound message (a full disk). */
   storageFault?: StorageFault;
+  /**
+   * Puts a sent message on the wire once its record's write is issued, before the commit
+   * (docs/engine.md, "Write-behind"). Default true. False where the engine ends with a tab while
+   * others rely on it: the fallback's leader (worker/fallback/tab.worker.ts), whose followers
+   * send again what it left unanswered, and could send twice what it had sent but not stored.
+   */
+  writeBehind?: boolean;
 }
 
 /** The engine: every connection, the tabs that use them, and the shared stores. */
@@ -124,7 +131,7 @@ export class Engine {
       connection.delivery.added(message);
     };
     try {
-      await outbox.add(message, connection.key, undefined, tell);
+      await outbox.add(message, connection.key, undefined, this.deps.writeBehind === false ? undefined : tell);
     } catch (e) {
       // Refused before it was issued: the caller keeps the text. Told and maybe sent: it goes on from memory.
       if (!told) throw e;

@@ -134,7 +134,9 @@ channel.addEventListener('message', (event: MessageEvent<FallbackMessage>) => {
 channel.postMessage({ kind: 'who' } satisfies FallbackMessage);
 
 void navigator.locks.request(leaderLock(name), () => {
-  engine = createEngine(name);
+  // Its followers resend what it leaves unanswered when its tab closes: a send must be stored
+  // before it goes out, or one sent but not stored would go twice (worker/engine.ts, writeBehind).
+  engine = createEngine(name, { writeBehind: false });
   leader = me;
   serveFollowers(engine, channel, me);
   rejoin();
