@@ -69,7 +69,8 @@ async function exchange(a: Side, b: Side): Promise<void> {
   expect($(bob, '.att-file .att-name')!.textContent).to.equal('notes.pdf');
   expect($(bob, '.att-audio .att-duration [aria-hidden]')!.textContent).to.equal('0:01');
   expect(message.attachments![0]!.preview, 'the image preview').to.match(/^data:image\/(png|jpeg|webp);base64,/);
-  expect(message.attachments![1]!.preview, 'the video poster').to.match(/^data:image\//);
+  const video = message.attachments![1]!;
+  expect(video.preview, `the video poster (measured ${video.width}×${video.height}, ${video.duration} ms)`).to.match(/^data:image\//);
   await waitFor(() => statuses(ann).length === 1 && statuses(ann)[0] !== 'queued' && statuses(ann)[0] !== 'sending', 10_000, 'Ann\'s message sent');
   expect(root(ann).querySelector('progress.upload'), 'no upload bar once sent').to.equal(null);
   ann.remove();

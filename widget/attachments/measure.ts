@@ -9,10 +9,16 @@ export type Measured = MeasuredMedia;
 /**
  * Longest wait for a file's metadata or a frame, in ms: a file the browser cannot play is sent
  * unmeasured. Measuring begins as the file enters the tray (attachments.ts), so this bounds how
- * long Send may wait only when it is pressed at once. At 3 s, Firefox on a busy machine once
- * sent a short WebM without its poster frame.
+ * long Send may wait only when it is pressed at once.
  */
 const TIMEOUT = 5_000;
+/**
+ * Longest wait for the seek to a poster's frame, in ms. Firefox under load sometimes never
+ * settles a seek made just after `loadedmetadata` (3 of 60 short WebMs with both cores
+ * saturated: no `seeked` in 5 s, `currentTime` still 0) though the first frame is ready. Then
+ * that frame is drawn instead.
+ */
+const SEEK_WAIT = 1_000;
 /** A poster's longest side, tried in turn until its data URL fits, in pixels. */
 const SIDES = [64, 48, 32, 24];
 /** Longest poster, in characters of its data URL: the engine keeps none longer. */
@@ -35,7 +41,8 @@ export async function measure(file: Blob): Promise<Measured | undefined> {
     if (media instanceof HTMLVideoElement && media.videoWidth && media.videoHeight) {
       out.width = media.videoWidth;
       out.height = media.videoHeight;
-      out.preview = await poster(media);
+      // A poster that cannot be drawn costs only the poster, not the size and duration.
+      out.preview = await poster(media).catch(() => undefined);
     }
     return out;
   } catch {
@@ -47,10 +54,14 @@ export async function measure(file: Blob): Promise<Measured | undefined> {
   }
 }
 
-/** The first frame worth showing, as a small JPEG data URL, or undefined if none fits. */
+/**
+ * The frame at 0.1 s (past a camera's dark first frame), else the first, as a small JPEG data
+ * URL; undefined if none fits.
+ */
 async function poster(video: HTMLVideoElement): Promise<string | undefined> {
   video.currentTime = Math.min(0.1, video.duration / 2 || 0);
-  await once(video, 'seeked');
+  await once(video, 'seeked', SEEK_WAIT).catch(() => undefined);
+  if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) await once(video, 'loadeddata');
   const canvas = document.createElement('canvas');
   for (const side of SIDES) {
     const scale = side / Math.max(video.videoWidth, video.videoHeight);
@@ -63,9 +74,9 @@ async function poster(video: HTMLVideoElement): Promise<string | undefined> {
   return undefined;
 }
 
-function once(target: HTMLMediaElement, type: 'loadedmetadata' | 'seeked'): Promise<void> {
+function once(target: HTMLMediaElement, type: 'loadedmetadata' | 'loadeddata' | 'seeked', timeout = TIMEOUT): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} in ${TIMEOUT} ms`)), TIMEOUT);
+    const timer = setTimeout(() => reject(new Error(`no ${type} in ${timeout} ms`)), timeout);
     target.addEventListener(type, () => (clearTimeout(timer), resolve()), { once: true });
     target.addEventListener('error', () => (clearTimeout(timer), reject(new Error(`cannot read the file (${type})`))), { once: true });
   });
