@@ -46,6 +46,18 @@ export interface Attachment {
  */
 export type MeasuredMedia = Partial<Pick<Attachment, 'width' | 'height' | 'duration' | 'preview'>>;
 
+/** What `send()` and `sendFiles()` take besides the message. */
+export interface SendOptions {
+  /**
+   * The new message's id, picked by the caller (`crypto.randomUUID()`): 1 to 100 visible ASCII
+   * characters. Calling again with the same id is safe: if the first call stored the message,
+   * the repeat returns it and sends nothing; if it only sent it, the repeat sends it under the
+   * same id, which every receiver already has (docs/engine.md, "Sends"). Default: the engine
+   * picks one, and a repeat is a new message.
+   */
+  id?: string;
+}
+
 /** An upload in progress, as `upload-progress` events report it. */
 export interface UploadProgress {
   conversation: string;

@@ -4,12 +4,12 @@
  */
 
 import type { ConnectionState, StateReason } from './codes.ts';
-import type { ChatMessage, Cursor, ErrorInfo, MeasuredMedia, MessageStatus, UploadProgress } from './api-messages.ts';
+import type { ChatMessage, Cursor, ErrorInfo, MeasuredMedia, MessageStatus, SendOptions, UploadProgress } from './api-messages.ts';
 import type { EngineHealth, EngineStats, LinkHealth } from './api-health.ts';
 
 // Moved to sibling modules by topic; re-exported so that every caller keeps one entry point.
 export { MESSAGE_STATUSES } from './api-messages.ts';
-export type { Attachment, ChatMessage, Cursor, ErrorInfo, MeasuredMedia, MessageStatus, UploadProgress } from './api-messages.ts';
+export type { Attachment, ChatMessage, Cursor, ErrorInfo, MeasuredMedia, MessageStatus, SendOptions, UploadProgress } from './api-messages.ts';
 export type { EngineHealth, EngineStats, LinkHealth, StateRecord } from './api-health.ts';
 
 export const PROTOCOLS = ['websocket', 'mqtt', 'xmpp'] as const;
@@ -212,8 +212,12 @@ export interface EngineApi {
   open(config: ConnectionConfig, room: string, withPage?: boolean): Promise<OpenResult>;
   /** This tab no longer shows the conversation. */
   leave(conversation: string): Promise<void>;
-  /** Stores the message, then sends it when the link is open. Rejects if it cannot be queued. */
-  send(conversation: string, text: string): Promise<ChatMessage>;
+  /**
+   * Stores the message, then sends it when the link is open. Rejects if it cannot be queued.
+   * A repeat of a call with `options.id` returns the message the first one stored, and sends
+   * nothing more.
+   */
+  send(conversation: string, text: string, options?: SendOptions): Promise<ChatMessage>;
   /**
    * Stores a message with files (and optional text) with its Blobs in the outbox, uploads them
    * in the engine, and sends the message once every file has a URL (docs/attachments.md).
@@ -222,7 +226,7 @@ export interface EngineApi {
    * `maxFileSize`, no upload URL or service. `upload-progress` events report the bytes;
    * `cancel()` aborts.
    */
-  sendFiles(conversation: string, files: Blob[], text?: string, measured?: (MeasuredMedia | undefined)[]): Promise<ChatMessage>;
+  sendFiles(conversation: string, files: Blob[], text?: string, measured?: (MeasuredMedia | undefined)[], options?: SendOptions): Promise<ChatMessage>;
   /** Sends a `failed` message again. */
   retry(conversation: string, id: string): Promise<void>;
   /** Withdraws a message that is not yet sent, or failed; aborts and forgets its uploads. */

@@ -75,6 +75,8 @@ export const ERROR_CODES = [
   'upload-refused',
   'bad-order',
   'bad-draft',
+  // A caller-picked message id that is malformed, or another sender's (SendOptions.id).
+  'bad-id',
   'bad-visibility',
   // The server refused one message (`reject`).
   'not-joined',

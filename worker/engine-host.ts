@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { EngineApi } from './api.ts';
-import { Engine, type EngineDeps } from './engine.ts';
+import { Engine } from './engine.ts';
 import { loadTransport } from './transports/load.ts';
 import { watchUncaught } from './uncaught.ts';
 
@@ -8,13 +8,12 @@ import { watchUncaught } from './uncaught.ts';
  * What every engine entry shares: the SharedWorker (engine.worker.ts) and the leader of the
  * no-SharedWorker fallback (fallback/tab.worker.ts).
  */
-export function createEngine(name: string, options: Pick<EngineDeps, 'writeBehind'> = {}): Engine {
+export function createEngine(name: string): Engine {
   const engine = new Engine({
     // The engine's name also names its IndexedDB database (tests use a fresh name for a fresh engine).
     dbName: `parley:${name || 'default'}`,
     load: loadTransport,
     online: () => navigator.onLine,
-    ...options,
   });
   engine.uncaught = watchUncaught(self);
   self.addEventListener('online', () => engine.wake('network-online'));
@@ -32,8 +31,8 @@ export function invoke(engine: Engine, tabId: string, method: CallMethod, args: 
   const table: { [M in CallMethod]: (...args: CallArgs<M>) => unknown } = {
     open: (config, room, withPage) => engine.open(tabId, config, room, withPage === true),
     leave: (conversation) => engine.leave(tabId, conversation),
-    send: (conversation, text) => engine.send(conversation, text, tabId),
-    sendFiles: (conversation, files, text, measured) => engine.sendFiles(conversation, files, text, measured),
+    send: (conversation, text, options) => engine.send(conversation, text, tabId, options),
+    sendFiles: (conversation, files, text, measured, options) => engine.sendFiles(conversation, files, text, measured, options),
     retry: (conversation, id) => engine.retry(conversation, id),
     cancel: (conversation, id) => engine.cancel(conversation, id),
     history: (conversation, before, limit) => engine.page(conversation, before, limit),

@@ -10,6 +10,7 @@ import {
   type HistoryPage,
   type MeasuredMedia,
   type OpenResult,
+  type SendOptions,
   type UnreadCount,
 } from './api.ts';
 import { Attention } from './attention.ts';
@@ -21,7 +22,8 @@ import { Gaps } from './gaps.ts';
 import { toInfo, ValidationError } from './errors.ts';
 import { engineStats, healthSoon, linkHealth } from './health-report.ts';
 import { History, type StorageFault } from './history.ts';
-import { checkFiles, checkText, checkUploadUrl, ownMessage } from './own-message.ts';
+import { checkFiles, checkId, checkText, checkUploadUrl, ownMessage } from './own-message.ts';
+import { earlierSend, queueOwn } from './own-send.ts';
 import { ReadState } from './read-state.ts';
 import { Tabs } from './tabs.ts';
 import { realTimers, type Timers } from './timers.ts';
@@ -38,13 +40,6 @@ export interface EngineDeps {
   online?: () => boolean;
   /** For tests: an error to throw instead of storing an inbound message (a full disk). */
   storageFault?: StorageFault;
-  /**
-   * Puts a sent message on the wire once its record's write is issued, before the commit
-   * (docs/engine.md, "Write-behind"). Default true. False where the engine ends with a tab while
-   * others rely on it: the fallback's leader (worker/fallback/tab.worker.ts), whose followers
-   * send again what it left unanswered, and could send twice what it had sent but not stored.
-   */
-  writeBehind?: boolean;
 }
 
 /** The engine: every connection, the tabs that use them, and the shared stores. */
@@ -118,26 +113,14 @@ export class Engine {
   }
 
   /** `tabId`: the tab that sent it, which clears its own composer; the others hear of the cleared draft. */
-  async send(conversation: string, text: string, tabId?: string): Promise<ChatMessage> {
+  async send(conversation: string, text: string, tabId?: string, options: SendOptions = {}): Promise<ChatMessage> {
     const { connection, outbox, room } = this.#find(conversation);
     checkText(text, connection.options);
-    const message = ownMessage(connection.config, conversation, room, text, this.#timers.now());
-    // Its write is issued before any byte goes out, and the frame does not wait for the commit
-    // (docs/engine.md, "Write-behind"): from the commit on, a reload loses nothing.
-    let told = false;
-    const tell = () => {
-      told = true;
-      this.#emit(connection.key, { type: 'message', message });
-      connection.delivery.added(message);
-    };
-    try {
-      await outbox.add(message, connection.key, undefined, this.deps.writeBehind === false ? undefined : tell);
-    } catch (e) {
-      // Refused before it was issued: the caller keeps the text. Told and maybe sent: it goes on from memory.
-      if (!told) throw e;
-      connection.delivery.unkept(message, e);
-    }
-    if (!told) tell();
+    checkId(options.id);
+    const earlier = await earlierSend(this.history, conversation, options.id);
+    if (earlier) return connection.delivery.asShown(earlier);
+    const message = ownMessage(connection.config, conversation, room, text, this.#timers.now(), undefined, options.id);
+    await queueOwn(message, connection, outbox, (event) => this.#emit(connection.key, event));
     // Sent, so no longer a draft; a failure here must not fail a message that is queued.
     void this.setDraft(tabId, conversation, '').catch(() => undefined);
     // As the tabs were told: `sending` if it went out at once. The answer reaches the tab after
@@ -150,12 +133,15 @@ export class Engine {
    * then uploaded by the connection's Uploader, which lets the outbox send it once every file
    * has a URL.
    */
-  async sendFiles(conversation: string, files: Blob[], text = '', measured: (MeasuredMedia | undefined)[] = []): Promise<ChatMessage> {
+  async sendFiles(conversation: string, files: Blob[], text = '', measured: (MeasuredMedia | undefined)[] = [], options: SendOptions = {}): Promise<ChatMessage> {
     const { connection, outbox, room, uploader } = this.#find(conversation);
     checkFiles(files, text, connection.options);
+    checkId(options.id);
+    const earlier = await earlierSend(this.history, conversation, options.id);
+    if (earlier) return connection.delivery.asShown(earlier);
     if (!(await connection.capabilities()).upload) checkUploadUrl(connection.config);
     const attachments = await Promise.all(files.map((file, i) => describeFiles(file, measured[i])));
-    const message = ownMessage(connection.config, conversation, room, text, this.#timers.now(), attachments);
+    const message = ownMessage(connection.config, conversation, room, text, this.#timers.now(), attachments, options.id);
     // Message, queue entry and Blobs in one transaction, before any byte goes out.
     await outbox.add(message, connection.key, { id: message.id, conversation, files, attachments });
     this.#emit(connection.key, { type: 'message', message });

@@ -1,6 +1,6 @@
 import type { ChatMessage, Cursor, ErrorInfo, HistoryCursor, HistoryPage, MessageStatus } from './api.ts';
 import { isPending, type Place } from './order.ts';
-import type { ParleyDb } from './db.ts';
+import type { ParleyDb, StoredMessage } from './db.ts';
 import { type Arrival, moveQueued, type QueuedMove, type QueuedMoved, receiveMany } from './history-batch.ts';
 import { CONFIRMED, EarlierOwn, Places } from './history-places.ts';
 import { advance } from './sync-cursor.ts';
@@ -46,7 +46,7 @@ export class History {
     await tx.done;
   }
 
-  async get(conversation: string, id: string): Promise<ChatMessage | undefined> {
+  async get(conversation: string, id: string): Promise<StoredMessage | undefined> {
     return (await this.db()).get('messages', [conversation, id]);
   }
 

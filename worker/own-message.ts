@@ -32,6 +32,13 @@ export function checkFiles(files: Blob[], text: string, { maxTextLength, maxFile
   }
 }
 
+/** An id the caller picked for a new message (SendOptions.id): it goes on the wire as it is. */
+export function checkId(id: unknown): void {
+  if (id === undefined) return;
+  if (typeof id !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(id))
+    throw new ValidationError('bad-id', 'A message id must be 1 to 100 visible ASCII characters, such as crypto.randomUUID() makes.');
+}
+
 /** Where the protocol offers no upload slots, the config must name an http(s) upload URL. */
 export function checkUploadUrl({ uploadUrl }: ConnectionConfig): void {
   if (!uploadUrl) throw new ValidationError('config', 'This chat has no upload-url, so files cannot be sent.');
@@ -46,7 +53,8 @@ export function ownMessage(
   text: string,
   ts: number,
   attachments?: Attachment[],
+  id: string = crypto.randomUUID(),
 ): ChatMessage {
   const { user: from, name } = config;
-  return { id: crypto.randomUUID(), conversation, room, from, name, text, ...(attachments ? { attachments } : {}), ts, order: pendingOrder(ts), status: 'queued', mine: true };
+  return { id, conversation, room, from, name, text, ...(attachments ? { attachments } : {}), ts, order: pendingOrder(ts), status: 'queued', mine: true };
 }

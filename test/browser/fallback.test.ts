@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { EngineClient } from '../../widget/engine-client.ts';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
+import { watchRelay } from './relay-watcher.ts';
 import { env, eventually, stateText, texts, type, uniqueName, waitFor } from './tabs.ts';
 
 /**
@@ -24,23 +25,6 @@ async function openTab(engine: string, room: string, user: string, server: strin
   const chat = await waitFor(() => frame.contentDocument?.querySelector('parley-chat')?.shadowRoot && (frame.contentDocument.querySelector('parley-chat') as ParleyChat));
   await waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
   return { frame, chat, client };
-}
-
-/** A second visitor, straight on the relay: what the server really received. */
-async function watch(relayUrl: string, room: string): Promise<{ texts: string[]; close(): void }> {
-  const ws = new WebSocket(relayUrl);
-  const got: string[] = [];
-  let joined = () => undefined as void;
-  const ready = new Promise<void>((r) => (joined = r));
-  ws.onmessage = (e) => {
-    const frame = JSON.parse(e.data as string) as { type: string; text?: string };
-    if (frame.type === 'welcome') ws.send(JSON.stringify({ type: 'join', room }));
-    if (frame.type === 'joined') joined();
-    if (frame.type === 'msg') got.push(frame.text!);
-  };
-  ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', v: 1, user: 'Watcher' }));
-  await ready;
-  return { texts: got, close: () => ws.close() };
 }
 
 describe('without SharedWorker', () => {
@@ -99,7 +83,7 @@ describe('without SharedWorker', () => {
     const { relayUrl } = await env();
     const engine = uniqueName('takeover');
     const room = uniqueName('room');
-    const watcher = await watch(relayUrl, room);
+    const watcher = await watchRelay(relayUrl, room);
     const leader = await openTab(engine, room, 'Ben', relayUrl);
     const follower = await openTab(engine, room, 'Ben', relayUrl);
     const { api } = follower.client;

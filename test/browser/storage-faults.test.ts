@@ -5,6 +5,7 @@ import { loadTransport } from '../../worker/transports/load.ts';
 import { brokerUrl, mosquittoPub, roomTopic } from './mqtt-env.ts';
 import { FAST as FAST_OPTIONS } from '../support/fast-options.ts';
 import { waitFor } from '../support/wait.ts';
+import { watchRelay } from './relay-watcher.ts';
 import { env, uniqueName } from './tabs.ts';
 import { startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
 
@@ -16,13 +17,8 @@ import { startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
  */
 const FAST = { ...FAST_OPTIONS, stableAfter: 60_000 };
 
-async function engineWithFault() {
-  let failing = false;
-  const engine = new Engine({
-    dbName: uniqueName('faults'),
-    load: loadTransport,
-    storageFault: () => (failing ? new DOMException('The quota has been exceeded.', 'QuotaExceededError') : undefined),
-  });
+/** A tab id whose Web Lock this page holds for good, as a live tab does. */
+async function heldTab(): Promise<string> {
   const tabId = uniqueName('tab');
   await new Promise<void>((held) =>
     navigator.locks.request(`parley-tab:${tabId}`, () => {
@@ -30,10 +26,23 @@ async function engineWithFault() {
       return new Promise<never>(() => undefined);
     }),
   );
+  return tabId;
+}
+
+async function engineWithFault() {
+  let failing = false;
+  const dbName = uniqueName('faults');
+  const engine = new Engine({
+    dbName,
+    load: loadTransport,
+    storageFault: () => (failing ? new DOMException('The quota has been exceeded.', 'QuotaExceededError') : undefined),
+  });
+  const tabId = await heldTab();
   const events: EngineEvent[] = [];
   engine.tabs.add(tabId, (e) => void events.push(e));
   return {
     engine,
+    dbName,
     events,
     fail: (on: boolean) => (failing = on),
     open: async (config: ConnectionConfig, room: string) => {
@@ -125,18 +134,8 @@ describe('storage faults: store-then-ack on every transport', () => {
     const { engine, events, fail, open } = await engineWithFault();
     const { config, room } = await peers[0]!.config();
     const conversation = await open(config, room);
-    const peer = new WebSocket((await env()).relayUrl);
-    const received: string[] = [];
-    await new Promise((opened) => (peer.onopen = opened));
-    peer.send(JSON.stringify({ type: 'hello', v: 1, user: 'Peer' }));
-    await new Promise<void>((joined) => {
-      peer.onmessage = (e) => {
-        const frame = JSON.parse(e.data as string) as { type: string; text?: string };
-        if (frame.type === 'welcome') peer.send(JSON.stringify({ type: 'join', room }));
-        if (frame.type === 'joined') joined();
-        if (frame.type === 'msg' && frame.text) received.push(frame.text);
-      };
-    });
+    const peer = await watchRelay((await env()).relayUrl, room, 'Peer');
+    const received = peer.texts;
     const statuses = (id: string) => events.flatMap((e) => (e.type === 'status' && e.id === id ? [e.status] : []));
     const kept = await engine.send(conversation, 'kept');
     await waitFor(() => statuses(kept.id).includes('sent'), 10_000, 'the first message acked');
@@ -163,5 +162,42 @@ describe('storage faults: store-then-ack on every transport', () => {
     expect(new Set(history).size, `history: ${history.join(', ')}`).to.equal(history.length);
     peer.close();
     engine.offline();
+  });
+
+  // The fallback's leader can die between a send's frame and its commit; its follower then
+  // sends the call again, with the id it picked, to a new engine on the same database
+  // (worker/fallback/tab.worker.ts): the room must get the message once.
+  it('JSON relay: a send repeated with its id to a new engine, after the first sent it but could not store it, reaches the room once', async () => {
+    const first = await engineWithFault();
+    const { config, room } = await peers[0]!.config();
+    const peer = await watchRelay((await env()).relayUrl, room, 'Peer');
+    const conversation = await first.open(config, room);
+    const id = crypto.randomUUID();
+    first.fail(true);
+    const sent = await first.engine.send(conversation, 'once', undefined, { id });
+    expect(sent.id, 'the id the caller picked').to.equal(id);
+    await waitFor(() => peer.texts.includes('once'), 10_000, 'the message at the peer');
+    expect(await first.engine.history.get(conversation, id), 'not stored').to.equal(undefined);
+    first.engine.offline();
+
+    const second = new Engine({ dbName: first.dbName, load: loadTransport });
+    const events: EngineEvent[] = [];
+    const tabId = await heldTab();
+    second.tabs.add(tabId, (e) => void events.push(e));
+    await second.open(tabId, config, room);
+    const again = await second.send(conversation, 'once', undefined, { id });
+    expect(again.id).to.equal(id);
+    await waitFor(async () => (await second.history.get(conversation, id))?.status === 'sent', 10_000, 'the repeat acked');
+    // A repeat of a stored message returns it and sends nothing.
+    const third = await second.send(conversation, 'once', undefined, { id });
+    expect(third, 'the stored message').to.deep.include({ id, text: 'once', status: (await second.history.get(conversation, id))!.status });
+    // The relay handles one socket's frames in order: a second copy would come before this.
+    await second.send(conversation, 'after');
+    await waitFor(() => peer.texts.includes('after'), 10_000, 'a later message at the peer');
+    expect(peer.texts, 'the room got it once').to.deep.equal(['once', 'after']);
+    const page = (await second.history.page(conversation, undefined, 10)).messages.map((m) => m.text);
+    expect(page.filter((t) => t === 'once'), `history: ${page.join(', ')}`).to.have.length(1);
+    peer.close();
+    second.offline();
   });
 });

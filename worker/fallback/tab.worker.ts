@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { expose, releaseProxy, type Remote } from 'comlink';
-import { connectionKey, conversationKey, type ChatMessage, type ConnectionConfig, type EngineApi, type EngineListener, type EngineHealth, type EngineStats, type HistoryPage } from '../api.ts';
+import { connectionKey, conversationKey, type ChatMessage, type ConnectionConfig, type EngineApi, type EngineListener, type EngineHealth, type EngineStats, type HistoryPage, type SendOptions } from '../api.ts';
 import type { Engine } from '../engine.ts';
 import { CALL_METHODS, createEngine, invoke, type CallMethod } from '../engine-host.ts';
 import { installErrorTransfer, RemoteError } from '../error-wire.ts';
@@ -27,15 +27,10 @@ let leader: string | undefined;
 let tab: { id: string; listener: EngineListener } | undefined;
 /** What the tab has open, to open again on a new leader. */
 const opens: { conversation: string; config: ConnectionConfig; room: string }[] = [];
-/** Ids of messages our sends resolved with, so a resend never mistakes an old one for itself. */
-const sent = new Set<string>();
 
 interface Pending {
   method: CallMethod | 'hello';
   args: unknown[];
-  at: number;
-  /** The leader it was sent to, if any; it may have stored a send before it died. */
-  sentTo?: string;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -44,7 +39,7 @@ const pending = new Map<string, Pending>();
 function call(method: Pending['method'], args: unknown[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const id = crypto.randomUUID();
-    const p: Pending = { method, args, at: Date.now(), resolve, reject };
+    const p: Pending = { method, args, resolve, reject };
     pending.set(id, p);
     dispatch(id, p);
   });
@@ -58,22 +53,17 @@ function dispatch(id: string, p: Pending): void {
     return void invoke(engine, tab.id, p.method, p.args).then(p.resolve, p.reject);
   }
   if (!leader) return; // sent when a leader announces itself
-  p.sentTo = leader;
   const message: FallbackMessage = { kind: 'call', leader, from: me, call: id, tabId: tab.id, method: p.method, args: p.args };
   channel.postMessage(message);
 }
 
-/** A call the old leader left unanswered. A send it may have stored is looked up, not repeated. */
-async function resend(id: string, p: Pending): Promise<void> {
-  if ((p.method === 'send' || p.method === 'sendFiles') && p.sentTo) {
-    const [conversation, text, files] = (p.method === 'send' ? p.args : [p.args[0], p.args[2] ?? '', p.args[1]]) as [string, string, Blob[]?];
-    const page = (await call('history', [conversation, undefined, 50]).catch(() => undefined)) as HistoryPage | undefined;
-    // A message with files is the same one if it also carries as many files.
-    const same = (m: ChatMessage) => m.text === text && (files === undefined || m.attachments?.length === files.length);
-    const stored = page?.messages.find((m) => m.mine && same(m) && m.ts >= p.at - 1000 && !sent.has(m.id));
-    if (stored && pending.delete(id)) return p.resolve(stored);
-  }
-  if (pending.has(id)) dispatch(id, p);
+/** A send's arguments with its message's id picked here, once, so that a resend is the same message. */
+function withId(method: 'send' | 'sendFiles', args: unknown[]): unknown[] {
+  const at = method === 'send' ? 2 : 4;
+  const options = (args[at] ?? {}) as SendOptions;
+  const out = [...args];
+  out[at] = { ...options, id: options.id ?? crypto.randomUUID() };
+  return out;
 }
 
 /** The tab, and what it has open, on this worker's own engine. */
@@ -97,7 +87,10 @@ function rejoin(): void {
     void call('hello', []);
     for (const o of opens) void call('open', [o.config, o.room]).catch(() => undefined);
   }
-  for (const [id, p] of unanswered) if (p.method !== 'hello') void resend(id, p);
+  // A send carries the id picked for its message (withId): the new leader returns what the old
+  // one stored, and a frame the old one sent but did not store goes again under the same id,
+  // which every receiver already has.
+  for (const [id, p] of unanswered) if (p.method !== 'hello' && pending.has(id)) dispatch(id, p);
   void resync();
 }
 
@@ -134,9 +127,7 @@ channel.addEventListener('message', (event: MessageEvent<FallbackMessage>) => {
 channel.postMessage({ kind: 'who' } satisfies FallbackMessage);
 
 void navigator.locks.request(leaderLock(name), () => {
-  // Its followers resend what it leaves unanswered when its tab closes: a send must be stored
-  // before it goes out, or one sent but not stored would go twice (worker/engine.ts, writeBehind).
-  engine = createEngine(name, { writeBehind: false });
+  engine = createEngine(name);
   leader = me;
   serveFollowers(engine, channel, me);
   rejoin();
@@ -159,18 +150,8 @@ api.leave = async (conversation) => {
   if (i >= 0) opens.splice(i, 1);
   await call('leave', [conversation]);
 };
-api.send = async (conversation, text) => {
-  const message = (await call('send', [conversation, text])) as ChatMessage;
-  sent.add(message.id);
-  if (sent.size > 1000) sent.delete(sent.values().next().value!);
-  return message;
-};
-api.sendFiles = async (conversation, files, text, measured) => {
-  const message = (await call('sendFiles', [conversation, files, text, measured])) as ChatMessage;
-  sent.add(message.id);
-  if (sent.size > 1000) sent.delete(sent.values().next().value!);
-  return message;
-};
+api.send = (...args) => call('send', withId('send', args)) as Promise<ChatMessage>;
+api.sendFiles = (...args) => call('sendFiles', withId('sendFiles', args)) as Promise<ChatMessage>;
 api.stats = async (): Promise<EngineStats> => ({ ...((await call('stats', [])) as EngineStats), mode: engine ? 'leader' : 'follower' });
 api.health = async (): Promise<EngineHealth> => ({ ...((await call('health', [])) as EngineHealth), mode: engine ? 'leader' : 'follower' });
 expose(api, self);
