@@ -1,7 +1,7 @@
-import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { ListLayout } from './list-layout.ts';
 import { renderRow, type RowContext } from './message-row.ts';
 import type { Row } from './rows.ts';
 import type { Virtual } from './scroll-keeper.ts';
@@ -10,8 +10,9 @@ import type { Virtual } from './scroll-keeper.ts';
  * The virtualiser's layout, named rather than left to its default: the default is imported on
  * first use, a chunk fetched after the list's own, and until it arrives the virtualiser cannot
  * lay out or jump to the newest line (that cost the first page a further round trip and frames).
+ * The flow layout, with a fix for a list that follows new lines without frames (list-layout.ts).
  */
-const LAYOUT = flow();
+const LAYOUT = { type: ListLayout };
 
 export interface ListView extends RowContext {
   rows: readonly Row[];
