@@ -5,10 +5,8 @@ import { Composer } from '../composer/composer.ts';
 import { Announcer } from '../controllers/announcer.ts';
 import { LazyModule } from '../controllers/lazy-module.ts';
 import { VisualViewportController } from '../controllers/visual-viewport.ts';
-import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
-import { DateFormats } from '../i18n/dates.ts';
+import type { Strings } from '../i18n/catalogue.ts';
 import { listStyles } from '../message-list/message-list.styles.ts';
-import type { MessageAction } from '../message-list/message-row.ts';
 import { rowsFor, type BuiltRows } from '../message-list/rows.ts';
 import { ScrollKeeper } from '../message-list/scroll-keeper.ts';
 import { AttachmentsLink, spoken } from './attachments-link.ts';
@@ -16,15 +14,15 @@ import { announceLink, linkKind } from './banner.ts';
 import { DraftLink } from './draft-link.ts';
 import { fire } from './events.ts';
 import { HealthView } from './health-details.ts';
+import { Language } from './language.ts';
 import { escapeCloses, renderLauncher } from './launcher.ts';
 import { renderPanel } from './panel.ts';
 import { ParleyChatProperties } from './properties.ts';
 import { styles } from './parley-chat.styles.ts';
 import { Session } from './session.ts';
 import { ReadingLink } from './reading-link.ts';
+import { SendLink } from './send-link.ts';
 
-/** The engine's default longest text (worker/api.ts, EngineOptions.maxTextLength). */
-const DEFAULT_MAX_TEXT = 10_000;
 const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix', 'nickname', 'uploadUrl', 'uploadService'] as const;
 
 /**
@@ -95,22 +93,30 @@ export class ParleyChat extends ParleyChatProperties {
   });
   readonly #announcer = new Announcer(this);
   readonly #scroll = new ScrollKeeper(this, () => this.renderRoot.querySelector<HTMLElement>('.log'), () => void this.session.loadOlder(), (el) => this.#list.value?.virtualOf(el));
-  readonly #composer = new Composer(this, () => void this.#submit(), () => this.session.keyTyped(), (text) => this.#draft.typed(text));
+  readonly #composer = new Composer(this, () => void this.#sending.submit(), () => this.session.keyTyped(), (text) => this.#draft.typed(text));
   /** The draft lives in the engine (worker/drafts.ts), shared by every tab. */
   readonly #draft = new DraftLink(this.session, this.#composer);
   /** Read cursor, unread count and alerts (widget/parley-chat/reading-link.ts). */
   readonly #reading = new ReadingLink(this, () => this.#open);
-  #dates = new DateFormats('');
+  /** `_strings` and the date and number formats, in the element's language. */
+  readonly #language = new Language(this);
   /** The list's lines, and the messages and gaps they were built from. */
   #built?: BuiltRows;
-  #storing = false;
-  #stringsAsked = 0;
   #clock?: ReturnType<typeof setInterval>;
   /** The message list and its virtualiser: loaded when the chat first shows, not with the launcher. */
   readonly #list = new LazyModule(this, () => import('../message-list/message-list.ts'));
   readonly #viewport = new VisualViewportController(this); // a full-screen panel ends above the keyboard
   readonly #health = new HealthView(this, this.session); // "Connection details" (worker/health.ts)
   readonly #files = new AttachmentsLink(this); // paperclip, voice notes, drop and paste; the UI loads on first use
+  /** Send, and the list's Retry, Edit, Delete and Cancel. */
+  readonly #sending = new SendLink(this, {
+    composer: this.#composer,
+    draft: this.#draft,
+    files: this.#files,
+    reading: this.#reading,
+    language: this.#language,
+    fail: (e) => this.#fail(e),
+  });
 
   /** The conversation key, once the engine has opened it. */
   get conversation(): string | undefined {
@@ -162,16 +168,8 @@ export class ParleyChat extends ParleyChatProperties {
 
   /** Sends `text` as the visitor; rejects, without sending, if it is empty or too long. */
   send(text: string): Promise<ChatMessage> {
-    if (!text.trim()) return Promise.reject(new Error('The message is empty.'));
-    if (Composer.tooLong(text, this.#max)) return Promise.reject(new Error(this.#tooLong(text)));
-    return this.session.send(text);
+    return this.#sending.send(text);
   }
-
-  get #max(): number {
-    return this.options?.maxTextLength ?? DEFAULT_MAX_TEXT;
-  }
-
-  #tooLong = (text: string) => this._strings.tooLong(this.#dates.number(this.#max), this.#dates.number([...text].length));
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -189,7 +187,7 @@ export class ParleyChat extends ParleyChatProperties {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.#open) this.#list.load();
-    if (changed.has('lang' as keyof ParleyChat) || changed.has('strings' as keyof ParleyChat) || !this.hasUpdated) void this.#loadStrings();
+    if (changed.has('lang' as keyof ParleyChat) || changed.has('strings' as keyof ParleyChat) || !this.hasUpdated) void this.#language.load();
     if (this.session.messages !== this.#built?.messages) {
       this.#built = rowsFor(this.session.messages, this.session.gaps, this.#built);
       if (this.#open) this.#scroll.willShow(this.#built.rows);
@@ -199,16 +197,6 @@ export class ParleyChat extends ParleyChatProperties {
   protected override updated(changed: PropertyValues<this>): void {
     if (CONNECTION_PROPS.some((p) => changed.has(p))) this.#attach();
     if (this.#open) void this.#scroll.shown();
-  }
-
-  async #loadStrings(): Promise<void> {
-    const lang = this.lang || document.documentElement.lang || navigator.language;
-    const asked = ++this.#stringsAsked;
-    const base = await loadStrings(lang);
-    // A later change of language may have finished first.
-    if (asked !== this.#stringsAsked) return;
-    this.#dates = new DateFormats(lang);
-    this._strings = withOverrides(base, this.strings);
   }
 
   #attach(): void {
@@ -234,41 +222,7 @@ export class ParleyChat extends ParleyChatProperties {
     if (this.#open && document.visibilityState === 'visible') this.#announcer.say(`${String(message.name ?? message.from)}: ${spoken(message)}`);
   }
 
-  async #submit(): Promise<void> {
-    const text = this.#composer.value;
-    const files = this.#files.files;
-    if ((!text.trim() && !files.length) || this.#storing) return;
-    // Over the limit: the error under the box already says so; nothing is sent.
-    if (Composer.tooLong(text, this.#max)) return void this.#composer.box?.focus();
-    // The text stays in the box until the engine has stored it, so a reload loses nothing.
-    this.#storing = true;
-    this.#draft.sending();
-    try {
-      await (files.length ? this.#files.send(text) : this.session.send(text));
-      this.#composer.value = '';
-      this._error = '';
-      // Still within the gesture's activation (a few seconds): an inline chat has no launcher click.
-      this.#reading.askPermission(this._strings);
-    } catch (e) {
-      this.#draft.failed(text);
-      this.#fail(e);
-    } finally {
-      this.#storing = false;
-    }
-  }
-
   #fail = (e: unknown): void => void (this._error = e instanceof Error ? e.message : String(e));
-
-  /** Retry, Edit, Delete and Cancel; focus then goes to the text box, never to <body>. */
-  #act = (action: MessageAction, m: ChatMessage): void => {
-    if (action === 'edit') {
-      const draft = this.#composer.value;
-      this.#composer.value = draft.trim() ? `${draft}\n${m.text}` : m.text;
-    }
-    const call = action === 'retry' ? this.session.retry(m.id) : this.session.cancel(m.id);
-    void call?.catch((e) => this.#fail(e));
-    this.#composer.box?.focus();
-  };
 
   /** A click: the moment to ask for notification permission (browsers allow it only on a gesture). */
   #launcherClicked = (): void => {
@@ -280,7 +234,7 @@ export class ParleyChat extends ParleyChatProperties {
     const strings = this._strings;
     const launcher = this.mode === 'launcher';
     return html`
-      ${launcher ? renderLauncher(this.isOpen, this.#reading.count, strings, this.#launcherClicked, this.#dates.number, () => this.#list.load()) : nothing}
+      ${launcher ? renderLauncher(this.isOpen, this.#reading.count, strings, this.#launcherClicked, this.#language.dates.number, () => this.#list.load()) : nothing}
       ${this.#open ? this.#renderPanel(strings, launcher) : nothing}
       ${this.#announcer.render()}
     `;
@@ -301,15 +255,15 @@ export class ParleyChat extends ParleyChatProperties {
         more: s.more || s.serverMore,
         loading: s.loading,
         newCount: this.#scroll.newCount,
-        dates: this.#dates,
+        dates: this.#language.dates,
         now: Date.now(),
-        act: this.#act,
+        act: this.#sending.act,
         attachments: this.#files.renderMessage,
         onScroll: this.#scroll.onScroll,
         loadOlder: () => void s.loadOlder(),
         jumpToNewest: () => void this.#scroll.toBottom(),
       },
-      composer: html`${this.#files.renderExtras(strings)}${this.#composer.render(strings, this.#max, this.#dates.number, (e) => (e.preventDefault(), void this.#submit()), this.#files.renderButtons(strings))}`,
+      composer: html`${this.#files.renderExtras(strings)}${this.#composer.render(strings, this.#sending.max, this.#language.dates.number, (e) => (e.preventDefault(), void this.#sending.submit()), this.#files.renderButtons(strings))}`,
       ...this.#health.view(this.debug),
       close: () => this.close(),
       retryNow: () => void s.reconnectNow()?.catch((e) => this.#fail(e)),

@@ -1,32 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage, ConnectionConfig, EngineEvent, ErrorInfo, Gap, LinkHealth, OpenResult, StateChange, UnreadCount, UploadProgress } from '../../worker/api.ts';
+import type { ChatMessage, ConnectionConfig, EngineEvent, Gap, HistoryPage, LinkHealth, OpenResult, StateChange, UploadProgress } from '../../worker/api.ts';
 import type { Measured } from '../attachments/measure.ts';
 import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
-import { validTime } from '../i18n/dates.ts';
 import { TypingNotifier } from '../typing-notifier.ts';
+import { EarlyEvents } from './early-events.ts';
+import { isFresh } from './fresh.ts';
 import { mergeMessages } from './merge-messages.ts';
+import { relay, type SessionEvents } from './session-events.ts';
 import { isForward } from './status-order.ts';
 import { Typists } from './typists.ts';
-
-/**
- * A message counts as newly arrived (announced, counted as unread) only if it is newer than
- * anything shown and no older than this (ms) before the widget joined: history that the server
- * replays on join is older, and is never announced.
- */
-const FRESH_WINDOW = 60_000;
-
-export interface SessionEvents {
-  message(message: ChatMessage, fresh: boolean): void;
-  state(change: StateChange): void;
-  error(error: ErrorInfo): void;
-  /** The engine's read cursor or unread count changed (any tab). */
-  unread?(count: UnreadCount): void;
-  /** Another tab changed the draft. */
-  draft?(text: string): void;
-  /** This tab is the one to alert for a new message (worker/alerts.ts). */
-  alert?(message: ChatMessage): void;
-}
 
 /** The widget's side of one conversation in the engine: its messages, link state and typists. */
 export class Session implements ReactiveController {
@@ -52,15 +35,10 @@ export class Session implements ReactiveController {
   #attachedAt = 0;
   /** Counts attaches, so that a slow one finishing after a newer one (or a removal) backs out. */
   #attachId = 0;
-  /**
-   * Events that came while `open()` was on its way back, applied after the page it returns: that
-   * page and state were read before some of them (a message stored, a status moved, the server's
-   * `joined` on a link that is up). Undefined when no open is under way.
-   */
-  #early?: EngineEvent[];
+  /** The current attach's events, held while its `open()` is on its way back. */
+  #subscription?: EarlyEvents;
   /** Settles once the conversation is open; a message typed before that waits for it. */
   ready: Promise<void> = Promise.resolve();
-  #unsubscribe?: () => void;
   readonly #typists = new Typists(() => this.host.requestUpdate());
   readonly #typingNotifier = new TypingNotifier((typing) => void this.#api()?.typing(this.conversation!, typing));
 
@@ -100,9 +78,8 @@ export class Session implements ReactiveController {
     const client = await engineClient(engine);
     if (id !== this.#attachId) return;
     this.#client = client;
-    const early: EngineEvent[] = [];
-    this.#early = early;
-    this.#unsubscribe = client.on((event) => (this.#early === early ? early.push(event) : this.#onEvent(event)));
+    const subscription = new EarlyEvents(client, (event, early) => this.#onEvent(event, early));
+    this.#subscription = subscription;
     try {
       // The newest page comes with the open: one round trip to the engine, not two.
       const opened = await client.api.open(config, room, true);
@@ -115,32 +92,21 @@ export class Session implements ReactiveController {
       this.joined = opened.joined === true;
       const page = opened.page ?? (await client.api.history(opened.conversation));
       if (id !== this.#attachId) return;
-      this.#addGaps(page.gaps);
-      this.merge(page.messages);
-      this.more = page.more;
-      this.serverMore = serverHasOlder(opened, page);
+      this.#addPage(page, opened);
     } finally {
       // Also when the open failed: an error event kept meanwhile still reaches the page.
-      this.#applyEarly(early);
+      subscription.release();
     }
-  }
-
-  /** Stops keeping events for this attach, and applies those it kept. */
-  #applyEarly(early: EngineEvent[]): void {
-    if (this.#early !== early) return;
-    this.#early = undefined;
-    for (const event of early) this.#onEvent(event, true);
   }
 
   detach(): void {
     this.#typingNotifier.stop();
     this.#typists.clear();
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
+    this.#subscription?.close();
+    this.#subscription = undefined;
     if (this.conversation) void this.#api()?.leave(this.conversation);
     this.conversation = undefined;
     this.joined = false;
-    this.#early = undefined;
     this.#opened = undefined;
     this.messages = [];
     this.gaps = [];
@@ -184,7 +150,7 @@ export class Session implements ReactiveController {
         if (m.conversation !== this.conversation) return;
         // Already in the page: not news, but its status may be newer than the page's.
         if (early && this.messages.some((k) => k.id === m.id)) return this.merge([m]);
-        const fresh = this.#isFresh(m);
+        const fresh = isFresh(m, this.messages, this.#attachedAt);
         this.merge([m]);
         this.#typists.set(m.name ?? m.from, false);
         return this.events.message(m, fresh);
@@ -220,23 +186,14 @@ export class Session implements ReactiveController {
         if (event.conversation !== this.conversation) return;
         this.serverMore = false;
         return this.host.requestUpdate();
-      case 'error':
-        if (!event.conversation || event.conversation === this.conversation) this.events.error(event.error);
-        return;
-      case 'unread':
-        if (event.conversation === this.conversation) this.events.unread?.({ read: event.read, unread: event.unread });
-        return;
-      case 'draft':
-        if (event.conversation === this.conversation) this.events.draft?.(event.text);
-        return;
-      case 'alert':
-        if (event.message.conversation === this.conversation) this.events.alert?.(event.message);
-        return;
       case 'gap':
         if (event.conversation !== this.conversation) return;
         this.#addGaps([event]);
         // The list builds its lines when the messages change.
         return this.redraw();
+      default:
+        // An error, the read cursor, the draft, an alert: the element's to act on.
+        return relay(event, this.conversation, this.events);
     }
   }
 
@@ -246,11 +203,12 @@ export class Session implements ReactiveController {
       if (!this.gaps.some((g) => g.order === order)) this.gaps = [...this.gaps, { conversation, order, at }];
   }
 
-  #isFresh(m: ChatMessage): boolean {
-    const ts = validTime(m.ts);
-    if (m.mine || ts === undefined || this.messages.some((k) => k.id === m.id)) return false;
-    const newest = this.messages.reduce((max, k) => Math.max(max, validTime(k.ts) ?? -Infinity), -Infinity);
-    return ts >= newest && ts >= this.#attachedAt - FRESH_WINDOW;
+  /** A page of history (the open's, or an older one): its messages and gaps, and whether there is more. */
+  #addPage(page: HistoryPage, opened: OpenResult | undefined): void {
+    this.#addGaps(page.gaps);
+    this.merge(page.messages);
+    this.more = page.more;
+    this.serverMore = serverHasOlder(opened, page);
   }
 
   /** The next older page: local history first; the server's arrives as `message` events. */
@@ -262,36 +220,32 @@ export class Session implements ReactiveController {
     try {
       const oldest = this.messages[0];
       const page = await api.history(this.conversation!, oldest ? { order: oldest.order, id: oldest.id } : { order: Infinity, id: '' });
-      this.#addGaps(page.gaps);
-      this.merge(page.messages);
-      this.more = page.more;
-      this.serverMore = serverHasOlder(this.#opened, page);
+      this.#addPage(page, this.#opened);
     } finally {
       this.loading = false;
       this.host.requestUpdate();
     }
   }
 
-  async send(text: string): Promise<ChatMessage> {
-    await this.ready;
-    const api = this.#api();
-    if (!api) throw new Error('The chat is not connected to a conversation yet.');
-    const message = await api.send(this.conversation!, text);
-    this.merge([message]);
-    this.#typingNotifier.stop();
-    return message;
+  send(text: string): Promise<ChatMessage> {
+    return this.#store((api, conversation) => api.send(conversation, text));
   }
 
   /**
    * Sends files, with `text` if any, as one message; the engine uploads them first.
    * `measured[i]` is what the tab measured of `files[i]` (widget/attachments/measure.ts).
    */
-  async sendFiles(files: Blob[], text = '', measured?: (Measured | undefined)[]): Promise<ChatMessage> {
+  sendFiles(files: Blob[], text = '', measured?: (Measured | undefined)[]): Promise<ChatMessage> {
+    // The tab measures what a worker cannot (audio and video); the engine bounds it.
+    return this.#store((api, conversation) => api.sendFiles(conversation, files, text || undefined, measured));
+  }
+
+  /** Once the conversation is open, has the engine store a message by `call`, and shows it. */
+  async #store(call: (api: EngineClient['api'], conversation: string) => Promise<ChatMessage>): Promise<ChatMessage> {
     await this.ready;
     const api = this.#api();
     if (!api) throw new Error('The chat is not connected to a conversation yet.');
-    // The tab measures what a worker cannot (audio and video); the engine bounds it.
-    const message = await api.sendFiles(this.conversation!, files, text || undefined, measured);
+    const message = await call(api, this.conversation!);
     this.merge([message]);
     this.#typingNotifier.stop();
     return message;
