@@ -7,6 +7,7 @@ import { InboundWriter, MAX_BATCH, type OwnMessages } from './inbound-writer.ts'
 import { sourcesOf } from './message-status.ts';
 import { asMessage, type StoredMessage } from './db.ts';
 import type { Outbox } from './outbox.ts';
+import { MemoryQueue } from './memory-queue.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -51,11 +52,8 @@ export class Delivery implements OwnMessages {
   #settling = false;
   /** Stores what arrives: see worker/inbound-writer.ts. */
   readonly #inbound: InboundWriter;
-  /**
-   * id → own message the tabs were told of whose record then failed to commit (a full disk):
-   * it is sent, and settled, from memory, as if it were queued; see unkept().
-   */
-  readonly #unkept = new Map<string, ChatMessage>();
+  /** Own messages whose record failed to commit, sent and settled from memory; see unkept(). */
+  readonly #unkept = new MemoryQueue();
 
   constructor(
     readonly key: string,
@@ -102,7 +100,7 @@ export class Delivery implements OwnMessages {
    * Only an engine that stops before the answer loses it, and the error says so.
    */
   unkept(message: ChatMessage, error: unknown): void {
-    this.#unkept.set(message.id, message);
+    this.#unkept.add(message);
     this.#report(StorageError.from(error, 'Your message could not be kept in this browser; it is sent from memory, so closing every tab of this site before it is delivered would lose it.'));
     if (!this.#inflight.has(message.id)) void this.flush();
   }
@@ -132,7 +130,7 @@ export class Delivery implements OwnMessages {
    */
   echoed(message: ChatMessage): void {
     // Stored by its echo: kept after all.
-    this.#unkept.delete(message.id);
+    this.#unkept.remove(message.id);
     if (this.#inflight.delete(message.id)) this.#echoed.add(message.id);
     this.link.emit({ type: 'status', conversation: message.conversation, id: message.id, status: 'sent', order: message.order });
   }
@@ -209,9 +207,9 @@ export class Delivery implements OwnMessages {
         );
         for (const [i, { move, resolve }] of batch.entries()) {
           const { conversation, moved } = results[i]!;
-          if (conversation && moved)
-            this.link.emit({ type: 'status', conversation, id: move.id, status: move.to, order: moved.order, error: move.error });
-          else this.#settledUnkept(move);
+          // Not moved in storage: perhaps queued in memory only (see unkept()), where its answer takes it out.
+          const settled = conversation && moved ? { conversation, id: move.id, order: moved.order } : this.#unkept.remove(move.id);
+          if (settled) this.link.emit(statusOf(settled, move.to, move.error));
           this.#inflight.delete(move.id);
           resolve(results[i]!);
         }
@@ -220,14 +218,6 @@ export class Delivery implements OwnMessages {
       }
     }
     this.#settling = false;
-  }
-
-  /** The answer to a message that is queued in memory only (see unkept()): the tabs hear it, nothing is stored. */
-  #settledUnkept({ id, to, error }: QueuedMove): void {
-    const message = this.#unkept.get(id);
-    if (!message) return;
-    this.#unkept.delete(id);
-    this.link.emit({ type: 'status', conversation: message.conversation, id, status: to, order: message.order, error });
   }
 
   /** The peer got or read our message: never backwards (a late `delivered` does not undo `read`). */
@@ -263,8 +253,8 @@ export class Delivery implements OwnMessages {
     const held = new Set<string>();
     const sent: ChatMessage[] = [];
     let left = false;
-    const unsent = (id: string) => !this.#inflight.has(id);
-    const queue = [...(await this.outbox.queue(this.key, (id) => !unsent(id))), ...[...this.#unkept.values()].filter((m) => unsent(m.id))];
+    const inFlight = (id: string) => this.#inflight.has(id);
+    const queue = [...(await this.outbox.queue(this.key, inFlight)), ...this.#unkept.queue(inFlight)];
     for (const message of queue) {
       // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
@@ -300,7 +290,7 @@ export class Delivery implements OwnMessages {
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */
   async #setStatus(conversation: string, id: string, to: MessageStatus, error?: ErrorInfo, also: Partial<ChatMessage> = {}) {
     const changed = await this.history.transition(conversation, id, sourcesOf(to), to, error, also);
-    if (changed) this.link.emit({ type: 'status', conversation, id, status: to, order: changed.order, error });
+    if (changed) this.link.emit(statusOf({ conversation, id, order: changed.order }, to, error));
     return changed;
   }
 
@@ -310,6 +300,10 @@ export class Delivery implements OwnMessages {
 }
 
 const sendingOf = ({ conversation, id, order }: ChatMessage): EngineEvent => ({ type: 'status', conversation, id, status: 'sending', order });
+
+/** The `status` event that tells the tabs a message's answer moved it to `status`. */
+const statusOf = ({ conversation, id, order }: Pick<ChatMessage, 'conversation' | 'id' | 'order'>, status: MessageStatus, error: ErrorInfo | undefined): EngineEvent =>
+  ({ type: 'status', conversation, id, status, order, error });
 
 interface Settle {
   move: QueuedMove;
