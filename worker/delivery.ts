@@ -3,11 +3,12 @@ import { ParleyError, StorageError, toInfo } from './errors.ts';
 import type { HealthRecorder } from './health.ts';
 import type { History } from './history.ts';
 import type { QueuedMove, QueuedMoved } from './history-batch.ts';
-import { InboundWriter, MAX_BATCH, type OwnMessages } from './inbound-writer.ts';
+import { InboundWriter, type OwnMessages } from './inbound-writer.ts';
 import { sourcesOf } from './message-status.ts';
 import { asMessage, type StoredMessage } from './db.ts';
 import type { Outbox } from './outbox.ts';
 import { MemoryQueue } from './memory-queue.ts';
+import { SettleWriter } from './settle-writer.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -33,8 +34,9 @@ export interface DeliveryLink {
  * The bookkeeping of one connection's messages: drains the outbox in order onto the live link,
  * and moves each message's status along worker/message-status.ts as acks, refusals and
  * receipts arrive. Inbound messages and cursors are stored by worker/inbound-writer.ts, in
- * arrival order and in batches. Acks that arrive together are settled in one transaction, and
- * a drain pass reads the queue once and sends all it may, writing nothing for what it sent.
+ * arrival order and in batches. Acks that arrive together are settled in one transaction
+ * (worker/settle-writer.ts), and a drain pass reads the queue once and sends all it may,
+ * writing nothing for what it sent.
  */
 export class Delivery implements OwnMessages {
   /** id → conversation of messages sent on the current link and not yet acknowledged. */
@@ -47,9 +49,8 @@ export class Delivery implements OwnMessages {
    * pass since. A message send() has just queued is then next in queue order (see added()).
    */
   #caughtUp = false;
-  /** Acks and refusals waiting for the next write, in arrival order. */
-  #settles: Settle[] = [];
-  #settling = false;
+  /** Writes acks and refusals, in batches; what each did comes back to #answered. */
+  readonly #settles: SettleWriter;
   /** Stores what arrives: see worker/inbound-writer.ts. */
   readonly #inbound: InboundWriter;
   /** Own messages whose record failed to commit, sent and settled from memory; see unkept(). */
@@ -64,6 +65,7 @@ export class Delivery implements OwnMessages {
     readonly traffic?: HealthRecorder,
   ) {
     this.#inbound = new InboundWriter(history, link, this, traffic);
+    this.#settles = new SettleWriter(key, history, (move, result) => this.#answered(move, result));
   }
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
@@ -183,41 +185,21 @@ export class Delivery implements OwnMessages {
     await this.#settle({ id, to: 'sent', also: cursor ? { cursor } : {} });
   }
 
-  /**
-   * Acks and refusals that arrive together are written in one transaction, in arrival order.
-   * Status and outbox together: an engine that stops halfway can leave neither a confirmed
-   * message queued nor a queued one confirmed; a second ack for the same id finds nothing
-   * queued. Out of #inflight only after that, so that a drain never sees it as unsent.
-   */
+  /** Moves an answered message's status and takes it out of the queue, in one write (worker/settle-writer.ts). */
   #settle(move: QueuedMove): Promise<QueuedMoved> {
     move.conversation ??= this.#inflight.get(move.id);
-    const done = new Promise<QueuedMoved>((resolve, reject) => this.#settles.push({ move, resolve, reject }));
-    if (!this.#settling) void this.#writeSettles();
-    return done;
+    return this.#settles.write(move);
   }
 
-  async #writeSettles(): Promise<void> {
-    this.#settling = true;
-    while (this.#settles.length) {
-      const batch = this.#settles.splice(0, MAX_BATCH);
-      try {
-        const results = await this.history.moveQueued(
-          this.key,
-          batch.map((s) => s.move),
-        );
-        for (const [i, { move, resolve }] of batch.entries()) {
-          const { conversation, moved } = results[i]!;
-          // Not moved in storage: perhaps queued in memory only (see unkept()), where its answer takes it out.
-          const settled = conversation && moved ? { conversation, id: move.id, order: moved.order } : this.#unkept.remove(move.id);
-          if (settled) this.link.emit(statusOf(settled, move.to, move.error));
-          this.#inflight.delete(move.id);
-          resolve(results[i]!);
-        }
-      } catch (e) {
-        for (const { reject } of batch) reject(e);
-      }
-    }
-    this.#settling = false;
+  /**
+   * The write of an answer committed: the tabs hear the new status, and the message leaves
+   * #inflight only now, so that a drain never sees it as unsent while it is still queued.
+   */
+  #answered(move: QueuedMove, { conversation, moved }: QueuedMoved): void {
+    // Not moved in storage: perhaps queued in memory only (see unkept()), where its answer takes it out.
+    const settled = conversation && moved ? { conversation, id: move.id, order: moved.order } : this.#unkept.remove(move.id);
+    if (settled) this.link.emit(statusOf(settled, move.to, move.error));
+    this.#inflight.delete(move.id);
   }
 
   /** The peer got or read our message: never backwards (a late `delivered` does not undo `read`). */
@@ -304,9 +286,3 @@ const sendingOf = ({ conversation, id, order }: ChatMessage): EngineEvent => ({ 
 /** The `status` event that tells the tabs a message's answer moved it to `status`. */
 const statusOf = ({ conversation, id, order }: Pick<ChatMessage, 'conversation' | 'id' | 'order'>, status: MessageStatus, error: ErrorInfo | undefined): EngineEvent =>
   ({ type: 'status', conversation, id, status, order, error });
-
-interface Settle {
-  move: QueuedMove;
-  resolve: (moved: QueuedMoved) => void;
-  reject: (error: unknown) => void;
-}
