@@ -206,10 +206,7 @@ export class Delivery implements OwnMessages {
   async receipted(id: string, status: 'delivered' | 'read'): Promise<void> {
     // A receipt proves the server had it, even if its own ack is still on the way.
     await this.acked(id, undefined);
-    for (const conversation of this.link.conversations()) {
-      const message = await this.history.get(conversation, id);
-      if (message?.mine) return void (await this.#setStatus(conversation, id, status));
-    }
+    await this.#setOwnStatus(id, status);
   }
 
   /** A refused message must not block the ones behind it; it waits for retry() or cancel(). */
@@ -217,15 +214,8 @@ export class Delivery implements OwnMessages {
     this.#echoed.delete(id);
     // Status and outbox together, as in acked(): a `failed` message left in the outbox is dropped by a drain.
     const { conversation } = await this.#settle({ id, to: 'failed', error: error.toInfo() });
-    if (!conversation) await this.#bounced(id, error);
-  }
-
-  /** The server acked the message and bounced it later (worker/message-status.ts): `sent → failed`. */
-  async #bounced(id: string, error: ParleyError): Promise<void> {
-    for (const conversation of this.link.conversations()) {
-      const message = await this.history.get(conversation, id);
-      if (message?.mine) return void (await this.#setStatus(conversation, id, 'failed', error.toInfo()));
-    }
+    // Not queued: the server acked it and bounced it later (worker/message-status.ts: `sent → failed`).
+    if (!conversation) await this.#setOwnStatus(id, 'failed', error.toInfo());
   }
 
   async #drain(): Promise<void> {
@@ -274,6 +264,14 @@ export class Delivery implements OwnMessages {
     const changed = await this.history.transition(conversation, id, sourcesOf(to), to, error, also);
     if (changed) this.link.emit(statusOf({ conversation, id, order: changed.order }, to, error));
     return changed;
+  }
+
+  /** #setStatus for our message `id`, in whichever of this connection's conversations holds it. */
+  async #setOwnStatus(id: string, to: MessageStatus, error?: ErrorInfo): Promise<void> {
+    for (const conversation of this.link.conversations()) {
+      const message = await this.history.get(conversation, id);
+      if (message?.mine) return void (await this.#setStatus(conversation, id, to, error));
+    }
   }
 
   #report(e: unknown): void {
