@@ -12,6 +12,7 @@ import type { Timers } from './timers.ts';
 import { ErrorThrottle } from './error-throttle.ts';
 import { linkEvents } from './link-events.ts';
 import { ReconnectPolicy } from './reconnect-policy.ts';
+import { RoomJoins } from './room-joins.ts';
 import { Rooms } from './rooms.ts';
 import type { FileInfo, Transport, TransportEvents, TransportModule, UploadSlot } from './transports/transport.ts';
 
@@ -45,6 +46,8 @@ export class Connection {
   readonly #errors: ErrorThrottle;
   /** Each room's conversation, which the server confirmed on this link, which have no more history. */
   readonly #rooms = new Rooms();
+  /** Joins those rooms on each link (worker/room-joins.ts). */
+  readonly #joins: RoomJoins;
   /**
    * Counts links (and connect attempts). Events from an older transport, a slow load for an
    * older attempt, or a store for a message of a dropped link see a newer number and back out:
@@ -90,6 +93,8 @@ export class Connection {
       },
       emit: deps.emit,
     }, this.health);
+    const link = { generation: () => this.#generation, open: () => (this.#machine.state === 'open' ? this.#transport : undefined) };
+    this.#joins = new RoomJoins(this.#rooms, link, deps.history, this.delivery, deps.emit);
   }
 
   get state(): StateChange {
@@ -112,11 +117,7 @@ export class Connection {
 
   join(room: string): string {
     const conversation = conversationKey(this.key, room);
-    if (!this.#rooms.has(room)) {
-      this.#rooms.add(room, conversation);
-      // Messages for this room may have waited in the outbox for a tab to open it.
-      if (this.#machine.state === 'open') void this.#joinRoom(room, conversation);
-    }
+    this.#joins.add(room, conversation);
     return conversation;
   }
 
@@ -239,7 +240,7 @@ export class Connection {
       sessionLost: this.deps.sessionLost,
       opened: () => this.#opened(),
       alive: () => this.#heartbeat.alive(),
-      joined: (room) => this.#joined(room),
+      joined: (room) => this.#joins.confirmed(room),
       closed: (info) => (info.fatal ? this.#stop('failed', info.code, { code: info.code, message: info.reason }) : this.#lost(info.code, info.reason)),
       report: (e) => this.#report(e),
     });
@@ -248,27 +249,7 @@ export class Connection {
   #opened(): void {
     this.#reconnect.opened();
     this.#machine.go('open', 'connected', { attempt: this.#reconnect.attempt, url: this.#reconnect.url });
-    for (const [room, conversation] of this.#rooms.entries()) void this.#joinRoom(room, conversation);
-  }
-
-  async #joinRoom(room: string, conversation: string): Promise<void> {
-    const generation = this.#generation;
-    const cursor = await this.deps.history.cursor(conversation);
-    if (generation === this.#generation && this.#machine.state === 'open') this.#transport?.join(room, cursor);
-  }
-
-  /** The server confirmed the room: what waited for it in the outbox goes now. */
-  #joined(room: string): void {
-    const conversation = this.#rooms.conversation(room);
-    if (!conversation) return;
-    this.#rooms.confirmed(room);
-    void this.delivery.flush();
-    // Announced once the catch-up that came before it is stored: a tab that sees `joined` can
-    // count on the room's cursor, so a link lost right after it does not skip what was missed.
-    const generation = this.#generation;
-    void this.delivery.stored().then(() => {
-      if (generation === this.#generation) this.deps.emit({ type: 'joined', conversation });
-    });
+    this.#joins.opened();
   }
 
   /**

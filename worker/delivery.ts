@@ -3,10 +3,12 @@ import { ParleyError, StorageError, toInfo } from './errors.ts';
 import type { HealthRecorder } from './health.ts';
 import type { History } from './history.ts';
 import type { QueuedMove, QueuedMoved } from './history-batch.ts';
-import { InboundWriter, MAX_BATCH, type OwnMessages } from './inbound-writer.ts';
+import { InboundWriter, type OwnMessages } from './inbound-writer.ts';
 import { sourcesOf } from './message-status.ts';
 import { asMessage, type StoredMessage } from './db.ts';
 import type { Outbox } from './outbox.ts';
+import { MemoryQueue } from './memory-queue.ts';
+import { SettleWriter } from './settle-writer.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -32,8 +34,9 @@ export interface DeliveryLink {
  * The bookkeeping of one connection's messages: drains the outbox in order onto the live link,
  * and moves each message's status along worker/message-status.ts as acks, refusals and
  * receipts arrive. Inbound messages and cursors are stored by worker/inbound-writer.ts, in
- * arrival order and in batches. Acks that arrive together are settled in one transaction, and
- * a drain pass reads the queue once and sends all it may, writing nothing for what it sent.
+ * arrival order and in batches. Acks that arrive together are settled in one transaction
+ * (worker/settle-writer.ts), and a drain pass reads the queue once and sends all it may,
+ * writing nothing for what it sent.
  */
 export class Delivery implements OwnMessages {
   /** id → conversation of messages sent on the current link and not yet acknowledged. */
@@ -46,16 +49,12 @@ export class Delivery implements OwnMessages {
    * pass since. A message send() has just queued is then next in queue order (see added()).
    */
   #caughtUp = false;
-  /** Acks and refusals waiting for the next write, in arrival order. */
-  #settles: Settle[] = [];
-  #settling = false;
+  /** Writes acks and refusals, in batches; what each did comes back to #answered. */
+  readonly #settles: SettleWriter;
   /** Stores what arrives: see worker/inbound-writer.ts. */
   readonly #inbound: InboundWriter;
-  /**
-   * id → own message the tabs were told of whose record then failed to commit (a full disk):
-   * it is sent, and settled, from memory, as if it were queued; see unkept().
-   */
-  readonly #unkept = new Map<string, ChatMessage>();
+  /** Own messages whose record failed to commit, sent and settled from memory; see unkept(). */
+  readonly #unkept = new MemoryQueue();
 
   constructor(
     readonly key: string,
@@ -66,6 +65,7 @@ export class Delivery implements OwnMessages {
     readonly traffic?: HealthRecorder,
   ) {
     this.#inbound = new InboundWriter(history, link, this, traffic);
+    this.#settles = new SettleWriter(key, history, (move, result) => this.#answered(move, result));
   }
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
@@ -102,7 +102,7 @@ export class Delivery implements OwnMessages {
    * Only an engine that stops before the answer loses it, and the error says so.
    */
   unkept(message: ChatMessage, error: unknown): void {
-    this.#unkept.set(message.id, message);
+    this.#unkept.add(message);
     this.#report(StorageError.from(error, 'Your message could not be kept in this browser; it is sent from memory, so closing every tab of this site before it is delivered would lose it.'));
     if (!this.#inflight.has(message.id)) void this.flush();
   }
@@ -132,7 +132,7 @@ export class Delivery implements OwnMessages {
    */
   echoed(message: ChatMessage): void {
     // Stored by its echo: kept after all.
-    this.#unkept.delete(message.id);
+    this.#unkept.remove(message.id);
     if (this.#inflight.delete(message.id)) this.#echoed.add(message.id);
     this.link.emit({ type: 'status', conversation: message.conversation, id: message.id, status: 'sent', order: message.order });
   }
@@ -185,59 +185,28 @@ export class Delivery implements OwnMessages {
     await this.#settle({ id, to: 'sent', also: cursor ? { cursor } : {} });
   }
 
-  /**
-   * Acks and refusals that arrive together are written in one transaction, in arrival order.
-   * Status and outbox together: an engine that stops halfway can leave neither a confirmed
-   * message queued nor a queued one confirmed; a second ack for the same id finds nothing
-   * queued. Out of #inflight only after that, so that a drain never sees it as unsent.
-   */
+  /** Moves an answered message's status and takes it out of the queue, in one write (worker/settle-writer.ts). */
   #settle(move: QueuedMove): Promise<QueuedMoved> {
     move.conversation ??= this.#inflight.get(move.id);
-    const done = new Promise<QueuedMoved>((resolve, reject) => this.#settles.push({ move, resolve, reject }));
-    if (!this.#settling) void this.#writeSettles();
-    return done;
+    return this.#settles.write(move);
   }
 
-  async #writeSettles(): Promise<void> {
-    this.#settling = true;
-    while (this.#settles.length) {
-      const batch = this.#settles.splice(0, MAX_BATCH);
-      try {
-        const results = await this.history.moveQueued(
-          this.key,
-          batch.map((s) => s.move),
-        );
-        for (const [i, { move, resolve }] of batch.entries()) {
-          const { conversation, moved } = results[i]!;
-          if (conversation && moved)
-            this.link.emit({ type: 'status', conversation, id: move.id, status: move.to, order: moved.order, error: move.error });
-          else this.#settledUnkept(move);
-          this.#inflight.delete(move.id);
-          resolve(results[i]!);
-        }
-      } catch (e) {
-        for (const { reject } of batch) reject(e);
-      }
-    }
-    this.#settling = false;
-  }
-
-  /** The answer to a message that is queued in memory only (see unkept()): the tabs hear it, nothing is stored. */
-  #settledUnkept({ id, to, error }: QueuedMove): void {
-    const message = this.#unkept.get(id);
-    if (!message) return;
-    this.#unkept.delete(id);
-    this.link.emit({ type: 'status', conversation: message.conversation, id, status: to, order: message.order, error });
+  /**
+   * The write of an answer committed: the tabs hear the new status, and the message leaves
+   * #inflight only now, so that a drain never sees it as unsent while it is still queued.
+   */
+  #answered(move: QueuedMove, { conversation, moved }: QueuedMoved): void {
+    // Not moved in storage: perhaps queued in memory only (see unkept()), where its answer takes it out.
+    const settled = conversation && moved ? { conversation, id: move.id, order: moved.order } : this.#unkept.remove(move.id);
+    if (settled) this.link.emit(statusOf(settled, move.to, move.error));
+    this.#inflight.delete(move.id);
   }
 
   /** The peer got or read our message: never backwards (a late `delivered` does not undo `read`). */
   async receipted(id: string, status: 'delivered' | 'read'): Promise<void> {
     // A receipt proves the server had it, even if its own ack is still on the way.
     await this.acked(id, undefined);
-    for (const conversation of this.link.conversations()) {
-      const message = await this.history.get(conversation, id);
-      if (message?.mine) return void (await this.#setStatus(conversation, id, status));
-    }
+    await this.#setOwnStatus(id, status);
   }
 
   /** A refused message must not block the ones behind it; it waits for retry() or cancel(). */
@@ -245,15 +214,8 @@ export class Delivery implements OwnMessages {
     this.#echoed.delete(id);
     // Status and outbox together, as in acked(): a `failed` message left in the outbox is dropped by a drain.
     const { conversation } = await this.#settle({ id, to: 'failed', error: error.toInfo() });
-    if (!conversation) await this.#bounced(id, error);
-  }
-
-  /** The server acked the message and bounced it later (worker/message-status.ts): `sent → failed`. */
-  async #bounced(id: string, error: ParleyError): Promise<void> {
-    for (const conversation of this.link.conversations()) {
-      const message = await this.history.get(conversation, id);
-      if (message?.mine) return void (await this.#setStatus(conversation, id, 'failed', error.toInfo()));
-    }
+    // Not queued: the server acked it and bounced it later (worker/message-status.ts: `sent → failed`).
+    if (!conversation) await this.#setOwnStatus(id, 'failed', error.toInfo());
   }
 
   async #drain(): Promise<void> {
@@ -263,8 +225,8 @@ export class Delivery implements OwnMessages {
     const held = new Set<string>();
     const sent: ChatMessage[] = [];
     let left = false;
-    const unsent = (id: string) => !this.#inflight.has(id);
-    const queue = [...(await this.outbox.queue(this.key, (id) => !unsent(id))), ...[...this.#unkept.values()].filter((m) => unsent(m.id))];
+    const inFlight = (id: string) => this.#inflight.has(id);
+    const queue = [...(await this.outbox.queue(this.key, inFlight)), ...this.#unkept.queue(inFlight)];
     for (const message of queue) {
       // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
@@ -300,8 +262,16 @@ export class Delivery implements OwnMessages {
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */
   async #setStatus(conversation: string, id: string, to: MessageStatus, error?: ErrorInfo, also: Partial<ChatMessage> = {}) {
     const changed = await this.history.transition(conversation, id, sourcesOf(to), to, error, also);
-    if (changed) this.link.emit({ type: 'status', conversation, id, status: to, order: changed.order, error });
+    if (changed) this.link.emit(statusOf({ conversation, id, order: changed.order }, to, error));
     return changed;
+  }
+
+  /** #setStatus for our message `id`, in whichever of this connection's conversations holds it. */
+  async #setOwnStatus(id: string, to: MessageStatus, error?: ErrorInfo): Promise<void> {
+    for (const conversation of this.link.conversations()) {
+      const message = await this.history.get(conversation, id);
+      if (message?.mine) return void (await this.#setStatus(conversation, id, to, error));
+    }
   }
 
   #report(e: unknown): void {
@@ -311,8 +281,6 @@ export class Delivery implements OwnMessages {
 
 const sendingOf = ({ conversation, id, order }: ChatMessage): EngineEvent => ({ type: 'status', conversation, id, status: 'sending', order });
 
-interface Settle {
-  move: QueuedMove;
-  resolve: (moved: QueuedMoved) => void;
-  reject: (error: unknown) => void;
-}
+/** The `status` event that tells the tabs a message's answer moved it to `status`. */
+const statusOf = ({ conversation, id, order }: Pick<ChatMessage, 'conversation' | 'id' | 'order'>, status: MessageStatus, error: ErrorInfo | undefined): EngineEvent =>
+  ({ type: 'status', conversation, id, status, order, error });

@@ -13,10 +13,11 @@ const UNREAD_RECOUNT = 250;
 export class UnreadCounter {
   /** Unread counts being computed, per conversation; `again` when something changed meanwhile. */
   readonly #counting = new Map<string, { again: boolean }>();
-  /** The count last sent per conversation, so that tabs hear only of changes. */
-  readonly #sent = new Map<string, UnreadCount>();
-  /** Conversations whose last count was read with the cursor set: a new message can add to it. */
-  readonly #started = new Set<string>();
+  /**
+   * The count last sent per conversation, so that tabs hear only of changes; `started` if it was
+   * read with the cursor set, so that a new message can add to it.
+   */
+  readonly #sent = new Map<string, UnreadCount & { started: boolean }>();
 
   constructor(
     readonly reads: ReadState,
@@ -33,9 +34,9 @@ export class UnreadCounter {
    * twice, after a failed commit, counts twice until the cursor next moves and recounts.)
    */
   arrived({ conversation, order }: ChatMessage): Promise<void> {
-    const known = this.#started.has(conversation) ? this.#sent.get(conversation) : undefined;
-    if (!known || this.#counting.has(conversation)) return this.count(conversation);
-    if (order > known.read && known.unread < UNREAD_MAX) this.#send(conversation, { read: known.read, unread: known.unread + 1 });
+    const known = this.#sent.get(conversation);
+    if (!known?.started || this.#counting.has(conversation)) return this.count(conversation);
+    if (order > known.read && known.unread < UNREAD_MAX) this.#send(conversation, { read: known.read, unread: known.unread + 1 }, true);
     return Promise.resolve();
   }
 
@@ -56,19 +57,17 @@ export class UnreadCounter {
         // messages store that every inbound write waits for.
         if (state.again) await new Promise((done) => this.timers.setTimeout(() => done(undefined), UNREAD_RECOUNT));
         if (state.again) continue;
-        if (counted) this.#started.add(conversation);
-        else this.#started.delete(conversation);
-        const count = counted ?? { read: 0, unread: 0 };
-        const before = this.#sent.get(conversation);
-        if (before?.read !== count.read || before.unread !== count.unread) this.#send(conversation, count);
+        this.#send(conversation, counted ?? { read: 0, unread: 0 }, counted !== undefined);
       }
     } finally {
       this.#counting.delete(conversation);
     }
   }
 
-  #send(conversation: string, { read, unread }: UnreadCount): void {
-    this.#sent.set(conversation, { read, unread });
-    this.broadcast(conversation, { type: 'unread', conversation, read, unread });
+  /** Keeps this count as the one the tabs know, and tells them if it changed. */
+  #send(conversation: string, { read, unread }: UnreadCount, started: boolean): void {
+    const before = this.#sent.get(conversation);
+    this.#sent.set(conversation, { read, unread, started });
+    if (before?.read !== read || before.unread !== unread) this.broadcast(conversation, { type: 'unread', conversation, read, unread });
   }
 }
