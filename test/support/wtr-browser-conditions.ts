@@ -1,5 +1,5 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
-import type { CDPSession, Page } from 'puppeteer-core';
+import type { CDPSession, Page, Target } from 'puppeteer-core';
 import type { BrowserName } from './browsers.ts';
 
 /**
@@ -29,38 +29,56 @@ export function browserConditions(browserName: BrowserName): TestRunnerPlugin {
         return true;
       }
       const { offline: goOffline } = payload as { offline: boolean };
-      // The engine's SharedWorkers only: the test page itself talks to the test runner, which must stay reachable.
-      const workers = page.browser().targets().filter((t) => t.type() === 'shared_worker');
-      // Every call to a worker is bounded and the workers are reached side by side: a worker of
-      // an earlier file that is ending may never answer, and the runner gives the whole command
-      // 20 s (a CI run lost the test to one such wait).
       await Promise.all(offline.splice(0).map(async (cdp) => {
         await bounded(cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }));
         void cdp.detach().catch(() => undefined);
       }));
-      const reached = await Promise.all(workers.map(async (target) => {
-        // A worker of an earlier file may be ending, or ended over CDP (the fault matrix ends
-        // engines with Target.closeTarget): attaching to it fails, and it has no link to cut.
-        const cdp = await bounded(target.createCDPSession());
-        if (!cdp) return false;
-        if (goOffline) {
-          // New connections fail from here on; the ones open stay, as when Wi-Fi drops quietly.
-          const cut = await bounded(cdp.send('Network.enable').then(() => cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })));
-          if (!cut) return false;
-          offline.push(cdp);
-        }
-        // Chromium's emulation does not fire the events a worker hears when the network goes or
-        // comes back (HTML §8.1.7.1, "online and offline events"): fire the one the browser would.
-        // A worker held for a debugger would never answer: it is not one of this test's engines.
-        const fired = await bounded(cdp.send('Runtime.evaluate', { expression: `self.dispatchEvent(new Event('${goOffline ? 'offline' : 'online'}'))` }));
-        if (!goOffline) void cdp.detach().catch(() => undefined);
-        return fired !== undefined;
-      }));
-      if (!reached.includes(true)) throw new Error('network-offline found no SharedWorker to take offline');
-      return workers.map((t) => t.type());
+      // A worker started a moment ago may not be listed or attachable yet, and on a loaded
+      // machine one attach can outlast CDP_WAIT_MS (a CI run lost a test to that): look again.
+      // Every call to a worker is bounded and the workers are reached side by side: a worker of
+      // an earlier file that is ending may never answer, and the runner gives the whole command
+      // 20 s (a CI run lost the test to one such wait).
+      const until = Date.now() + CONDITION_WAIT_MS;
+      for (;;) {
+        // The engine's SharedWorkers only: the test page itself talks to the test runner, which must stay reachable.
+        const workers = page.browser().targets().filter((t) => t.type() === 'shared_worker');
+        if ((await Promise.all(workers.map((target) => setNetwork(target, goOffline, offline)))).includes(true)) return workers.map((t) => t.type());
+        if (Date.now() > until) throw new Error('network-offline found no SharedWorker to take offline');
+        await new Promise((again) => setTimeout(again, 250));
+      }
     },
   };
 }
+
+/**
+ * Takes one worker's network away (or gives it back) and fires the event the worker would
+ * hear; false if the worker could not be reached. A session that took the network away is
+ * kept in `offline`: closing it would end the emulation.
+ */
+async function setNetwork(target: Target, goOffline: boolean, offline: CDPSession[]): Promise<boolean> {
+  // A worker of an earlier file may be ending, or ended over CDP (the fault matrix ends
+  // engines with Target.closeTarget): attaching to it fails, and it has no link to cut.
+  const cdp = await bounded(target.createCDPSession());
+  if (!cdp) return false;
+  if (goOffline) {
+    // New connections fail from here on; the ones open stay, as when Wi-Fi drops quietly.
+    const cut = await bounded(cdp.send('Network.enable').then(() => cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })));
+    if (!cut) return false;
+    offline.push(cdp);
+  }
+  // Chromium's emulation does not fire the events a worker hears when the network goes or
+  // comes back (HTML §8.1.7.1, "online and offline events"): fire the one the browser would.
+  // A worker held for a debugger would never answer: it is not one of this test's engines.
+  const fired = await bounded(cdp.send('Runtime.evaluate', { expression: `self.dispatchEvent(new Event('${goOffline ? 'offline' : 'online'}'))` }));
+  if (!goOffline) void cdp.detach().catch(() => undefined);
+  return fired !== undefined;
+}
+
+/**
+ * How long network-offline looks for a worker it can reach, in ms: with a last round of
+ * attaches (up to 3 × CDP_WAIT_MS), under the runner's 20 s for a command.
+ */
+const CONDITION_WAIT_MS = 8_000;
 
 /** CDP_WAIT_MS: how long one DevTools call to a worker may take before the worker counts as gone. */
 const CDP_WAIT_MS = 3_000;
