@@ -22,7 +22,7 @@ import { Gaps } from './gaps.ts';
 import { toInfo, ValidationError } from './errors.ts';
 import { engineStats, healthSoon, linkHealth } from './health-report.ts';
 import { History, type StorageFault } from './history.ts';
-import { checkFiles, checkId, checkText, checkUploadUrl, ownMessage } from './own-message.ts';
+import { checkFiles, checkText, checkUploadUrl, ownMessage } from './own-message.ts';
 import { earlierSend, queueOwn } from './own-send.ts';
 import { ReadState } from './read-state.ts';
 import { Tabs } from './tabs.ts';
@@ -116,7 +116,6 @@ export class Engine {
   async send(conversation: string, text: string, tabId?: string, options: SendOptions = {}): Promise<ChatMessage> {
     const { connection, outbox, room } = this.#find(conversation);
     checkText(text, connection.options);
-    checkId(options.id);
     const earlier = await earlierSend(this.history, conversation, options.id);
     if (earlier) return connection.delivery.asShown(earlier);
     const message = ownMessage(connection.config, conversation, room, text, this.#timers.now(), undefined, options.id);
@@ -136,7 +135,6 @@ export class Engine {
   async sendFiles(conversation: string, files: Blob[], text = '', measured: (MeasuredMedia | undefined)[] = [], options: SendOptions = {}): Promise<ChatMessage> {
     const { connection, outbox, room, uploader } = this.#find(conversation);
     checkFiles(files, text, connection.options);
-    checkId(options.id);
     const earlier = await earlierSend(this.history, conversation, options.id);
     if (earlier) return connection.delivery.asShown(earlier);
     if (!(await connection.capabilities()).upload) checkUploadUrl(connection.config);

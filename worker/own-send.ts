@@ -9,15 +9,18 @@ import type { StoredMessage } from './db.ts';
 import { ValidationError } from './errors.ts';
 import type { History } from './history.ts';
 import type { Outbox } from './outbox.ts';
+import { checkId } from './own-message.ts';
 
 /**
  * What an earlier call with the same caller-picked id stored, if anything. The fallback's
  * followers send again a call that their dead leader left unanswered
- * (worker/fallback/tab.worker.ts): that repeat gets what was stored, not a second copy. An id
- * that names someone else's message is refused: taking it would hide one of the two.
+ * (worker/fallback/tab.worker.ts): that repeat gets what was stored, not a second copy. A
+ * malformed id, or one that names someone else's message, is refused: taking it would hide
+ * one of the two.
  */
 export async function earlierSend(history: History, conversation: string, id: string | undefined): Promise<StoredMessage | undefined> {
   if (id === undefined) return undefined;
+  checkId(id);
   const known = await history.get(conversation, id);
   if (known && !known.mine) throw new ValidationError('bad-id', `The message id "${id}" is taken by a message from ${known.from}.`);
   return known;
