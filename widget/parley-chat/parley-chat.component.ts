@@ -194,6 +194,11 @@ export class ParleyChat extends ParleyChatProperties {
     }
   }
 
+  protected override firstUpdated(): void {
+    // A launcher shows no list until opened; fetch it meanwhile (widget/controllers/lazy-module.ts).
+    this.#list.loadWhenIdle();
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (CONNECTION_PROPS.some((p) => changed.has(p))) this.#attach();
     if (this.#open) void this.#scroll.shown();
