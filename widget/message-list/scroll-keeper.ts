@@ -218,7 +218,11 @@ export class ScrollKeeper implements ReactiveController {
     const { scrollTop: top, scrollHeight: height, clientHeight } = scroller;
     const atBottom = height - top - clientHeight <= BOTTOM_SLACK;
     const up = top < this.#lastTop;
-    const reader = up && (height === this.#lastHeight || this.#lastTop - top > Math.max(CORRECTION, Math.abs(height - this.#lastHeight)));
+    // Nobody scrolls a page they cannot see: in a hidden one (a background tab, which draws no
+    // frames, so the virtualiser measures nothing and corrects by whole estimates) every move
+    // is the list's own.
+    const seen = document.visibilityState === 'visible';
+    const reader = up && seen && (height === this.#lastHeight || this.#lastTop - top > Math.max(CORRECTION, Math.abs(height - this.#lastHeight)));
     this.#lastTop = top;
     this.#lastHeight = height;
     if (atBottom) this.#following = true;
