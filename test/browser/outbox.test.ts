@@ -132,8 +132,9 @@ describe('outbox and history, as the visitor sees them', () => {
   });
 
   // A script can retry and send without waiting in between. The retry's requeue is still being
-  // written when the send comes, and the send must not go out ahead of it (worker/delivery.ts,
-  // "straight out"): the room gets them in the order they were asked for.
+  // written when the send comes, and the send must neither take an earlier place in the queue
+  // nor go straight out ahead of it (docs/engine.md, "Retry's place"): the room gets them in
+  // the order they were asked for.
   it('sends a retried message before a message sent right after the retry', async () => {
     const { relayUrl } = await env();
     const room = uniqueName('room');
