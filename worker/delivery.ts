@@ -46,9 +46,11 @@ export class Delivery implements OwnMessages {
   #drainQueued = false;
   /**
    * Every queued message is on the wire: the last pass left none, and nothing has asked for a
-   * pass since. A message send() has just queued is then next in queue order (see added()).
+   * pass since. A message send() has just queued is then next in queue order (see added()),
+   * unless a retry's requeue is being written (#requeues, requeue()): that one goes first.
    */
   #caughtUp = false;
+  #requeues = 0;
   /** Writes acks and refusals, in batches; what each did comes back to #answered. */
   readonly #settles: SettleWriter;
   /** Stores what arrives: see worker/inbound-writer.ts. */
@@ -91,8 +93,17 @@ export class Delivery implements OwnMessages {
    * it cannot go, a pass sends it.
    */
   added(message: ChatMessage): void {
-    if (this.#caughtUp && this.link.isLive(message.room) && this.#put(message)) this.link.emit(sendingOf(message));
+    if (this.#caughtUp && !this.#requeues && this.link.isLive(message.room) && this.#put(message)) this.link.emit(sendingOf(message));
     else void this.flush();
+  }
+
+  /** Retry: the failed message `id` back at the end of the queue (worker/outbox.ts), then a pass. A send() meanwhile queues behind it and goes with that pass, not straight out (added()). */
+  requeue(conversation: string, id: string): Promise<StoredMessage | undefined> {
+    this.#requeues++;
+    return this.outbox.requeue(conversation, id, this.key).finally(() => {
+      this.#requeues--;
+      void this.flush();
+    });
   }
 
   /**

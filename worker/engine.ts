@@ -179,13 +179,12 @@ export class Engine {
   }
 
   async retry(conversation: string, id: string): Promise<void> {
-    const { connection, outbox, uploader } = this.#find(conversation);
-    const queued = await outbox.requeue(conversation, id, connection.key);
+    const { connection, uploader } = this.#find(conversation);
+    const queued = await connection.delivery.requeue(conversation, id);
     if (!queued) return;
     this.#emit(connection.key, { type: 'status', conversation, id, status: 'queued', order: queued.order });
     // A message whose files are not all uploaded starts with them; Delivery skips it till then.
     if (queued.attachments?.some((a) => !a.url)) uploader.start(id);
-    void connection.delivery.flush();
   }
 
   async cancel(conversation: string, id: string): Promise<void> {

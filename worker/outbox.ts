@@ -32,10 +32,13 @@ export class Outbox {
    * rejects. A batch counted message by message (near the bound) does not call it.
    */
   add(message: ChatMessage, connection: string, upload?: UploadRecord, issued?: () => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#adds.push({ message, connection, upload, issued, resolve, reject });
-      if (this.#adds.length === 1 && !this.#adding) void this.#writeAdds();
-    });
+    return new Promise<void>((resolve, reject) => this.#push({ message, connection, upload, issued, resolve, reject }));
+  }
+
+  /** Hands a write to the writer, which starts if it is idle. */
+  #push(write: PendingAdd | PendingRequeue): void {
+    this.#adds.push(write);
+    if (this.#adds.length === 1 && !this.#adding) void this.#writeAdds();
   }
 
   /**
@@ -45,16 +48,24 @@ export class Outbox {
    */
   readonly #atMost = new Map<string, number>();
 
-  /** Adds waiting for the next transaction, in call order. */
-  #adds: PendingAdd[] = [];
+  /**
+   * Adds and requeues waiting for the writer, in call order, the order in which they take their
+   * places in the queue. A requeue takes its place only after reading its message: on its own,
+   * a send() made meanwhile would take the earlier place, ahead of the message retried before it.
+   */
+  #adds: (PendingAdd | PendingRequeue)[] = [];
   #adding = false;
 
   async #writeAdds(): Promise<void> {
     this.#adding = true;
     while (this.#adds.length) {
-      const batch = this.#adds;
-      this.#adds = [];
-      if (!(await this.#writeAll(batch))) await this.#writeCounted(batch);
+      // A requeue is a transaction of its own; the adds up to the next one go together.
+      const next = this.#adds.findIndex((write) => 'requeue' in write);
+      if (next === 0) await this.#writeRequeue(this.#adds.shift() as PendingRequeue);
+      else {
+        const batch = this.#adds.splice(0, next < 0 ? this.#adds.length : next) as PendingAdd[];
+        if (!(await this.#writeAll(batch))) await this.#writeCounted(batch);
+      }
     }
     this.#adding = false;
   }
@@ -172,21 +183,30 @@ export class Outbox {
 
   /**
    * Puts a `failed` message back in the queue, at its end, as `queued`, in one transaction, so
-   * that a double click or a drain running meanwhile sees either before or after. Returns the
-   * message as queued, or undefined if it was not `failed`.
+   * that a double click or a drain running meanwhile sees either before or after. Taken in call
+   * order with add() (see #adds). Resolves with the message as queued, or undefined if it was
+   * not `failed`.
    */
-  async requeue(conversation: string, id: string, connection: string): Promise<StoredMessage | undefined> {
-    const db = await this.db();
-    const tx = db.transaction('messages', 'readwrite');
-    await this.#seqs.load(tx.store.index('by-queue'), [connection]);
-    const message = await tx.store.get([conversation, id]);
-    if (message?.status !== 'failed') return undefined;
-    const queued: StoredMessage = { ...message, status: 'queued', error: undefined, queue: [connection, this.#seqs.next(connection)] };
-    await tx.store.put(queued);
-    await tx.done;
-    const atMost = this.#atMost.get(connection);
-    if (atMost !== undefined) this.#atMost.set(connection, atMost + 1);
-    return queued;
+  requeue(conversation: string, id: string, connection: string): Promise<StoredMessage | undefined> {
+    return new Promise((resolve, reject) => this.#push({ requeue: { conversation, id, connection }, resolve, reject }));
+  }
+
+  async #writeRequeue({ requeue: { conversation, id, connection }, resolve, reject }: PendingRequeue): Promise<void> {
+    try {
+      const db = await this.db();
+      const tx = db.transaction('messages', 'readwrite');
+      await this.#seqs.load(tx.store.index('by-queue'), [connection]);
+      const message = await tx.store.get([conversation, id]);
+      if (message?.status !== 'failed') return resolve(undefined);
+      const queued: StoredMessage = { ...message, status: 'queued', error: undefined, queue: [connection, this.#seqs.next(connection)] };
+      await tx.store.put(queued);
+      await tx.done;
+      const atMost = this.#atMost.get(connection);
+      if (atMost !== undefined) this.#atMost.set(connection, atMost + 1);
+      resolve(queued);
+    } catch (e) {
+      reject(e);
+    }
   }
 }
 
@@ -224,6 +244,12 @@ interface PendingAdd {
   /** See add(). */
   issued?: () => void;
   resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+interface PendingRequeue {
+  requeue: { conversation: string; id: string; connection: string };
+  resolve: (queued: StoredMessage | undefined) => void;
   reject: (error: unknown) => void;
 }
 

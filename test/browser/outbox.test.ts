@@ -1,7 +1,47 @@
 import { expect } from '@esm-bundle/chai';
+import type { ConnectionConfig, EngineEvent, Protocol } from '../../worker/api.ts';
+import { Engine } from '../../worker/engine.ts';
+import { ParleyError } from '../../worker/errors.ts';
+import { loadTransport } from '../../worker/transports/load.ts';
+import type { TransportModule } from '../../worker/transports/transport.ts';
+import { watchRelay } from './relay-watcher.ts';
 import { connected, env, openTab, reloadTab, sendNow, startProxy, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
 
 const shadow = (chat: Parameters<typeof stateText>[0]) => chat.shadowRoot!;
+
+/**
+ * An engine in this page (the SharedWorker's code), on the real servers, whose transport
+ * refuses the first send of each text in `refuseOnce` as a server would, later and with a
+ * refusal that Retry can pass (`not-joined`), so that the retried message reaches the server.
+ */
+async function engineRefusingOnce(refuseOnce: Set<string>) {
+  const load = async (protocol: Protocol): Promise<TransportModule> => {
+    const module = await loadTransport(protocol);
+    const create: TransportModule['create'] = (config, events, context, session) => {
+      const transport = module.create(config, events, context, session);
+      const send = transport.send.bind(transport);
+      transport.send = (message) => {
+        if (!refuseOnce.delete(message.text)) return send(message);
+        setTimeout(() => events.reject(message.id, new ParleyError('not-joined', 'Join the room before sending to it.')));
+      };
+      return transport;
+    };
+    return { ...module, create };
+  };
+  const engine = new Engine({ dbName: uniqueName('refusing'), load });
+  // A tab id whose Web Lock this page holds for good, as a live tab does.
+  const tabId = uniqueName('tab');
+  await new Promise<void>((held) => navigator.locks.request(`parley-tab:${tabId}`, () => (held(), new Promise<never>(() => undefined))));
+  const events: EngineEvent[] = [];
+  engine.tabs.add(tabId, (e) => void events.push(e));
+  const open = async (config: ConnectionConfig, room: string) => {
+    const { conversation } = await engine.open(tabId, config, room);
+    await waitFor(() => events.some((e) => e.type === 'joined' && e.conversation === conversation), 15_000, 'the room joined');
+    return conversation;
+  };
+  const statusesOf = (id: string) => events.flatMap((e) => (e.type === 'status' && e.id === id ? [e.status] : []));
+  return { engine, open, statusesOf };
+}
 
 describe('outbox and history, as the visitor sees them', () => {
   it('refuses a message past the outbox bound with a clear error, dropping nothing', async () => {
@@ -89,6 +129,30 @@ describe('outbox and history, as the visitor sees them', () => {
     await waitFor(() => texts(tab.chat).length === 1, 5_000, 'history after reload');
     expect(texts(tab.chat)).to.deep.equal(['short one']);
     tab.close();
+  });
+
+  // A script can retry and send without waiting in between. The retry's requeue is still being
+  // written when the send comes, and the send must neither take an earlier place in the queue
+  // nor go straight out ahead of it (docs/engine.md, "Retry's place"): the room gets them in
+  // the order they were asked for.
+  it('sends a retried message before a message sent right after the retry', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('room');
+    const { engine, open, statusesOf } = await engineRefusingOnce(new Set(['refused, then retried']));
+    const conversation = await open({ protocol: 'websocket', url: relayUrl, user: 'Rae' }, room);
+    const peer = await watchRelay(relayUrl, room, 'Peer');
+    const refused = await engine.send(conversation, 'refused, then retried');
+    await waitFor(() => statusesOf(refused.id).includes('failed'), 10_000, 'the first message refused');
+
+    // In the same task, as a script would: neither waits for the other.
+    const [, after] = await Promise.all([engine.retry(conversation, refused.id), engine.send(conversation, 'sent after the retry')]);
+    await waitFor(() => [refused.id, after.id].every((id) => statusesOf(id).at(-1) === 'sent'), 10_000, 'both acked');
+    // Nothing is left behind, so the next message goes out at once again, without a pass.
+    expect((await engine.send(conversation, 'sent last')).status, 'the next message straight out').to.equal('sending');
+    await waitFor(() => peer.texts.length >= 3, 10_000, 'three messages at the peer');
+    expect(peer.texts).to.deep.equal(['refused, then retried', 'sent after the retry', 'sent last']);
+    peer.close();
+    engine.offline();
   });
 
   it('asks the server for older pages when local history runs out', async () => {
