@@ -9,6 +9,7 @@ import { asMessage, type StoredMessage } from './db.ts';
 import type { Outbox } from './outbox.ts';
 import { MemoryQueue } from './memory-queue.ts';
 import { SettleWriter } from './settle-writer.ts';
+import { Withdrawals } from './withdraw.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -57,6 +58,8 @@ export class Delivery implements OwnMessages {
   readonly #inbound: InboundWriter;
   /** Own messages whose record failed to commit, sent and settled from memory; see unkept(). */
   readonly #unkept = new MemoryQueue();
+  /** Messages cancel() is deleting unless on the wire (#inflight): no pass sends them (worker/withdraw.ts). */
+  readonly withdrawals = new Withdrawals((id) => this.#inflight.has(id), () => void this.flush());
 
   constructor(
     readonly key: string,
@@ -121,11 +124,6 @@ export class Delivery implements OwnMessages {
   /** Settles once every inbound message and cursor received so far is stored (or has failed). */
   stored(): Promise<void> {
     return this.#inbound.stored();
-  }
-
-  /** True while message `id` is on the wire, sent on this link and not yet answered. */
-  inFlight(id: string): boolean {
-    return this.#inflight.has(id);
   }
 
   /**
@@ -236,8 +234,9 @@ export class Delivery implements OwnMessages {
     const held = new Set<string>();
     const sent: ChatMessage[] = [];
     let left = false;
-    const inFlight = (id: string) => this.#inflight.has(id);
-    const queue = [...(await this.outbox.queue(this.key, inFlight)), ...this.#unkept.queue(inFlight)];
+    // On the wire, or being withdrawn: checked after the read, in the task that sends.
+    const skip = (id: string) => this.#inflight.has(id) || this.withdrawals.has(id);
+    const queue = [...(await this.outbox.queue(this.key, skip)), ...this.#unkept.queue(skip)];
     for (const message of queue) {
       // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
       // they are done. The room is not held: text sent meanwhile need not wait for a large file.
@@ -259,8 +258,8 @@ export class Delivery implements OwnMessages {
    * between the queue and the wire. Told `sending`, not written: in storage a message stays
    * `queued` until its answer moves it on (the table allows `queued → sent`), so that the acks
    * of a long drain do not queue behind a write of every message. What reads storage asks
-   * inFlight() (Engine.page, Engine.cancel). One stored `sending` by an engine that stopped
-   * mid-send goes again (ids dedupe).
+   * asShown() (Engine.page) or `withdrawals` (worker/withdraw.ts). One stored `sending` by an
+   * engine that stopped mid-send goes again (ids dedupe).
    */
   #put(message: ChatMessage): boolean {
     const { id, room, from, name, text, ts, attachments } = message;

@@ -30,6 +30,7 @@ import { realTimers, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
 import type { UncaughtErrors } from './uncaught.ts';
 import { describeFiles } from './uploads/lazy-uploader.ts';
+import { withdraw } from './withdraw.ts';
 
 export interface EngineDeps {
   /** IndexedDB database name. */
@@ -187,21 +188,14 @@ export class Engine {
     if (queued.attachments?.some((a) => !a.url)) uploader.start(id);
   }
 
+  /** Withdraws an unsent message; throws `not-cancellable` if it is sent (worker/withdraw.ts). */
   async cancel(conversation: string, id: string): Promise<void> {
     const message = await this.history.get(conversation, id);
     if (!message?.mine) return;
-    // Once a message is on the wire the server may store it; deleting it here would only
-    // hide it until the next sync brings it back. While its files upload it is not.
-    const uploading = message.attachments?.some((a) => !a.url) === true && message.status === 'sending';
     const { connection, uploader } = this.#find(message.conversation);
-    // On the wire though stored `queued` (a drain pass writes no `sending`: worker/delivery.ts).
-    const onWire = connection.delivery.inFlight(id);
-    if ((message.status !== 'queued' && message.status !== 'failed' && !uploading) || onWire)
-      throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
-    // Aborts the upload and drops its Blobs first, so that it cannot finish and flush the message.
-    await uploader.cancel(id);
-    // Deleting the record takes it out of the queue too (worker/outbox.ts).
-    await this.history.delete(conversation, id);
+    // No await since the read: the status read must still hold (an answer meanwhile would
+    // have taken the message out of flight).
+    await withdraw(message, connection.delivery, uploader, this.history);
     this.#emit(connection.key, { type: 'removed', conversation: message.conversation, id });
   }
 

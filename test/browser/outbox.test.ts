@@ -1,24 +1,32 @@
 import { expect } from '@esm-bundle/chai';
-import type { ConnectionConfig, EngineEvent, Protocol } from '../../worker/api.ts';
+import type { ChatMessage, ConnectionConfig, EngineEvent, Protocol } from '../../worker/api.ts';
 import { Engine } from '../../worker/engine.ts';
 import { ParleyError } from '../../worker/errors.ts';
 import { loadTransport } from '../../worker/transports/load.ts';
 import type { TransportModule } from '../../worker/transports/transport.ts';
-import { watchRelay } from './relay-watcher.ts';
+import { watchRelay, type RelayWatcher } from './relay-watcher.ts';
 import { connected, env, openTab, reloadTab, sendNow, startProxy, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
 
 const shadow = (chat: Parameters<typeof stateText>[0]) => chat.shadowRoot!;
+
+/** Rooms' `joined` reports, held back while `hold` is set, each until the test calls it from `held`. */
+interface HeldJoins {
+  hold: boolean;
+  held: (() => void)[];
+}
 
 /**
  * An engine in this page (the SharedWorker's code), on the real servers, whose transport
  * refuses the first send of each text in `refuseOnce` as a server would, later and with a
  * refusal that Retry can pass (`not-joined`), so that the retried message reaches the server.
+ * With `joins`, the transport's `joined` reports wait while `joins.hold` is set.
  */
-async function engineRefusingOnce(refuseOnce: Set<string>) {
+async function engineRefusingOnce(refuseOnce: Set<string>, joins?: HeldJoins) {
   const load = async (protocol: Protocol): Promise<TransportModule> => {
     const module = await loadTransport(protocol);
     const create: TransportModule['create'] = (config, events, context, session) => {
-      const transport = module.create(config, events, context, session);
+      const joined = (room: string) => (joins?.hold ? void joins.held.push(() => events.joined(room)) : events.joined(room));
+      const transport = module.create(config, { ...events, joined }, context, session);
       const send = transport.send.bind(transport);
       transport.send = (message) => {
         if (!refuseOnce.delete(message.text)) return send(message);
@@ -34,14 +42,52 @@ async function engineRefusingOnce(refuseOnce: Set<string>) {
   await new Promise<void>((held) => navigator.locks.request(`parley-tab:${tabId}`, () => (held(), new Promise<never>(() => undefined))));
   const events: EngineEvent[] = [];
   engine.tabs.add(tabId, (e) => void events.push(e));
-  const open = async (config: ConnectionConfig, room: string) => {
+  const open = async (config: ConnectionConfig, room: string, waitJoined = true) => {
     const { conversation } = await engine.open(tabId, config, room);
-    await waitFor(() => events.some((e) => e.type === 'joined' && e.conversation === conversation), 15_000, 'the room joined');
+    if (waitJoined) await waitFor(() => events.some((e) => e.type === 'joined' && e.conversation === conversation), 15_000, 'the room joined');
     return conversation;
   };
   const statusesOf = (id: string) => events.flatMap((e) => (e.type === 'status' && e.id === id ? [e.status] : []));
-  return { engine, open, statusesOf };
+  const removed = (id: string) => events.some((e) => e.type === 'removed' && e.id === id);
+  return { engine, open, statusesOf, removed };
 }
+
+/**
+ * A cancel raced a drain pass; `outcome` is what cancel() did ('withdrawn', or the code it
+ * threw). Sends one more message as a marker, and checks that the cancel won or lost, never
+ * both, as the room's peer and the tab see it: withdrawn, the peer never got the message and
+ * the tab was told `removed`; refused (`not-cancellable`), the peer got it once and the tab
+ * shows it sent.
+ */
+async function expectWonOrLost(
+  { engine, statusesOf, removed }: Awaited<ReturnType<typeof engineRefusingOnce>>,
+  peer: RelayWatcher,
+  conversation: string,
+  message: ChatMessage,
+  outcome: string | undefined,
+  /** What else the peer gets before the marker, in order, after `message` if that goes. */
+  others: string[] = [],
+) {
+  const marker = await engine.send(conversation, 'sent after the cancel');
+  // The relay passes a link's frames on in order: the marker comes after the cancelled one, if that went.
+  await waitFor(() => peer.texts.includes(marker.text), 10_000, 'the marker at the peer');
+  await waitFor(() => statusesOf(marker.id).at(-1) === 'sent', 10_000, 'the marker acked');
+  const stored = (await engine.page(conversation)).messages.map((m) => m.text);
+  if (outcome === 'withdrawn') {
+    expect(peer.texts, 'a withdrawn message never reaches the room').to.deep.equal([...others, marker.text]);
+    expect(removed(message.id), 'the tab told removed').to.equal(true);
+    expect(stored.sort(), 'history').to.deep.equal([...others, marker.text].sort());
+  } else {
+    expect(outcome, 'a cancel that loses says so').to.equal('not-cancellable');
+    expect(peer.texts, 'the message reached the room once').to.deep.equal([message.text, ...others, marker.text]);
+    expect(removed(message.id), 'the tab told removed').to.equal(false);
+    await waitFor(() => statusesOf(message.id).at(-1) === 'sent', 10_000, 'the message shown sent');
+    expect(stored.sort(), 'history').to.deep.equal([message.text, ...others, marker.text].sort());
+  }
+}
+
+/** What cancel() did: 'withdrawn', or the code of its refusal. */
+const cancelled = (p: Promise<void>): Promise<string | undefined> => p.then(() => 'withdrawn', (e: { code?: string }) => e.code);
 
 describe('outbox and history, as the visitor sees them', () => {
   it('refuses a message past the outbox bound with a clear error, dropping nothing', async () => {
@@ -153,6 +199,52 @@ describe('outbox and history, as the visitor sees them', () => {
     expect(peer.texts).to.deep.equal(['refused, then retried', 'sent after the retry', 'sent last']);
     peer.close();
     engine.offline();
+  });
+
+  // A cancel reads the message, then deletes it; a drain pass that runs in between (the room
+  // goes live, a flush) must not put it on the wire, or the tabs are told `removed` while the
+  // room has it (docs/engine.md, "Withdrawn"). The room goes live right in that gap here: the
+  // engine's delete waits for the pass to end.
+  it('never sends a queued message that is withdrawn as its room goes live', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('room');
+    const joins: HeldJoins = { hold: true, held: [] };
+    const test = await engineRefusingOnce(new Set(), joins);
+    const conversation = await test.open({ protocol: 'websocket', url: relayUrl, user: 'Cy' }, room, false);
+    await waitFor(() => joins.held.length > 0, 15_000, 'the relay answering the join');
+    const peer = await watchRelay(relayUrl, room, 'Peer');
+    // The room is not live yet: both wait in the outbox, and go with the pass when it is.
+    const message = await test.engine.send(conversation, 'withdrawn as the room goes live');
+    const next = await test.engine.send(conversation, 'sent as the room goes live');
+    expect([message.status, next.status]).to.deep.equal(['queued', 'queued']);
+    const remove = test.engine.history.delete.bind(test.engine.history);
+    test.engine.history.delete = async (conversation, id) => {
+      joins.hold = false;
+      for (const join of joins.held.splice(0)) join();
+      await waitFor(() => test.statusesOf(next.id).includes('sending'), 10_000, 'the pass after the join');
+      return remove(conversation, id);
+    };
+
+    const outcome = await cancelled(test.engine.cancel(conversation, message.id));
+    await expectWonOrLost(test, peer, conversation, message, outcome, [next.text]);
+    peer.close();
+    test.engine.offline();
+  });
+
+  it('never sends a failed message that is withdrawn while it is retried', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('room');
+    const test = await engineRefusingOnce(new Set(['refused, then retried and withdrawn']));
+    const conversation = await test.open({ protocol: 'websocket', url: relayUrl, user: 'Di' }, room);
+    const peer = await watchRelay(relayUrl, room, 'Peer');
+    const message = await test.engine.send(conversation, 'refused, then retried and withdrawn');
+    await waitFor(() => test.statusesOf(message.id).includes('failed'), 10_000, 'the message refused');
+
+    // In the same task, as a double action in a script: neither waits for the other.
+    const [, outcome] = await Promise.all([test.engine.retry(conversation, message.id), cancelled(test.engine.cancel(conversation, message.id))]);
+    await expectWonOrLost(test, peer, conversation, message, outcome);
+    peer.close();
+    test.engine.offline();
   });
 
   it('asks the server for older pages when local history runs out', async () => {
