@@ -42,14 +42,15 @@ export interface BrowserSuiteResult {
 }
 
 /** One @web/test-runner run: its exit code and each file's figures. */
-function runWtr(browser: BrowserName, args: string[]): Promise<{ code: number; files: Record<string, FileCount> }> {
+function runWtr(browser: BrowserName, args: string[], suite: string): Promise<{ code: number; files: Record<string, FileCount> }> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-wtr-count-'));
   const countFile = join(dir, `${browser}.json`);
   return new Promise((done) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.mjs', ...args],
-      { stdio: 'inherit', env: { ...process.env, PARLEY_BROWSER: browser, PARLEY_COUNT_FILE: countFile } },
+      // PARLEY_SUITE_ID: the runs of one suite add up their fault-matrix tables (fault-servers.ts).
+      { stdio: 'inherit', env: { ...process.env, PARLEY_BROWSER: browser, PARLEY_COUNT_FILE: countFile, PARLEY_SUITE_ID: suite } },
     );
     const finish = (code: number) => {
       const files = existsSync(countFile) ? (JSON.parse(readFileSync(countFile, 'utf8')) as { files: Record<string, FileCount> }).files : {};
@@ -83,13 +84,14 @@ function withoutFiles(args: string[]): string[] {
  */
 export async function runBrowserSuite(browser: BrowserName, args: string[] = []): Promise<BrowserSuiteResult> {
   const started = Date.now();
+  const suite = `${browser}-${started}-${process.pid}`;
   const own = args.some((a) => a === '--files' || a.startsWith('--files=')) ? [] : ownBrowserFiles(browser);
   const runs = [args, ...own.map((f) => [...args, '--files', f])];
   const files: Record<string, FileCount> = {};
   const retried: string[] = [];
   let code = 0;
   for (const run of runs) {
-    const first = await runWtr(browser, run);
+    const first = await runWtr(browser, run, suite);
     Object.assign(files, first.files);
     const lost = Object.entries(first.files).filter(([, c]) => c.interrupted).map(([f]) => f);
     const otherFailures = Object.values(first.files).some((c) => c.failed > 0 && !c.interrupted);
@@ -102,7 +104,7 @@ export async function runBrowserSuite(browser: BrowserName, args: string[] = [])
         ` running ${lost.length === 1 ? 'it' : 'them'} ONCE more in a fresh browser. The first run's figures for ${lost.length === 1 ? 'it are' : 'them are'} dropped.\n`,
     );
     retried.push(...lost);
-    const again = await runWtr(browser, [...withoutFiles(run), ...lost.flatMap((f) => ['--files', f])]);
+    const again = await runWtr(browser, [...withoutFiles(run), ...lost.flatMap((f) => ['--files', f])], suite);
     for (const f of lost) {
       // A file the second run did not report (it failed to start) stays counted as failed.
       files[f] = again.files[f] ?? { ...files[f]!, interrupted: false };
