@@ -1,7 +1,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { countReporter } from './test/support/count-reporter.mjs';
-import { browserLauncher, excludedFiles, isBrowserName } from './test/support/browsers.ts';
+import { browserLauncher, excludedFiles, isBrowserName, ownBrowserFiles } from './test/support/browsers.ts';
 import { parleyServers } from './test/support/wtr-servers.ts';
 import { mqttServers } from './test/support/wtr-mqtt.ts';
 import { xmppServers } from './test/support/wtr-xmpp.ts';
@@ -15,8 +15,6 @@ import { faultServers } from './test/support/fault-servers.ts';
 
 const browser = process.env.PARLEY_BROWSER ?? 'chromium';
 if (!isBrowserName(browser)) throw new Error(`PARLEY_BROWSER is "${browser}"; it must be "chromium" or "firefox"`);
-/** Run after every other file: see `files` below. */
-const LAST = ['test/browser/fault-matrix-engine.test.ts', 'test/browser/fault-matrix-flaps.test.ts'].filter((f) => !excludedFiles(browser).includes(f));
 
 /**
  * Browser tests against the real demo relay, brokers and XMPP server, in ONE browser per run:
@@ -27,10 +25,10 @@ const LAST = ['test/browser/fault-matrix-engine.test.ts', 'test/browser/fault-ma
  * @type {import('@web/test-runner').TestRunnerConfig}
  */
 export default {
-  // The fault matrix's engine-death and flap files end SharedWorkers over the DevTools protocol,
-  // which leaves Chromium unable to attach to later workers (the offline banner's
-  // network-offline command lost its browser after them): they run last.
-  files: ['test/browser/**/*.test.ts', ...LAST.map((f) => `!${f}`), ...LAST, ...excludedFiles(browser).map((f) => `!${f}`)],
+  // The files that drive SharedWorkers over the DevTools protocol run each in a run (a browser)
+  // of their own, which browser-suites.ts starts with `--files`: OWN_BROWSER_FILES
+  // (test/support/browsers.ts). A `--files` argument replaces this list.
+  files: ['test/browser/**/*.test.ts', ...ownBrowserFiles(browser).map((f) => `!${f}`), ...excludedFiles(browser).map((f) => `!${f}`)],
   // WTR_PORT lets two runs share a machine.
   port: Number(process.env.WTR_PORT ?? 8000),
   nodeResolve: true,

@@ -80,6 +80,8 @@ async function nodeTests(name: string, dir: string): Promise<Count> {
 async function browserTests(browser: BrowserName): Promise<Count> {
   const r = await runBrowserSuite(browser);
   for (const failure of r.failures) notes.push(`browser tests (${browser}) failed: ${failure}`);
+  // Counted once, by the second run; named here so that a crash that was retried is not lost.
+  for (const file of r.retried) notes.push(`browser tests (${browser}): ${file} lost its browser mid-run and was run once more`);
   const count = { passed: r.passed, failed: r.code !== 0 && r.failed === 0 ? 1 : r.failed };
   return withShortfall(`browser tests (${browser})`, SUITES.browser, count, r.ran, excludedFiles(browser));
 }

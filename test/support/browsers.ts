@@ -58,6 +58,24 @@ export const CHROMIUM_ONLY: readonly { file: string; reason: string }[] = [
   },
 ];
 
+/**
+ * Chromium-only files that drive the engine's SharedWorkers over the DevTools protocol: each runs
+ * in a @web/test-runner run of its own, so in a browser of its own, after the main run
+ * (test/support/browser-suites.ts); the config leaves them out of the main run. In CI, Chromium's
+ * browser process went away now and then under one of them ("the browser disconnected", then
+ * "detached Frame"; cause unknown, docs/platform.md, "Browsers in tests"). In a browser of its own
+ * such a loss costs that file alone, which is then run once more; and the file meets none of the
+ * SharedWorkers of earlier files, which otherwise still run (they outlive their tabs by minutes).
+ */
+export const OWN_BROWSER_FILES: readonly string[] = [
+  'test/browser/offline-banner.test.ts',
+  'test/browser/fault-matrix-engine.test.ts',
+  'test/browser/fault-matrix-flaps.test.ts',
+];
+
+/** The OWN_BROWSER_FILES that run in `name` (none outside Chromium: they are Chromium-only). */
+export const ownBrowserFiles = (name: BrowserName): string[] => OWN_BROWSER_FILES.filter((f) => !excludedFiles(name).includes(f));
+
 export function isBrowserName(name: string): name is BrowserName {
   return (BROWSER_NAMES as readonly string[]).includes(name);
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import type { Page } from 'puppeteer-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
@@ -27,7 +27,8 @@ const IDENTITY_SECRET = 'fault-matrix-secret';
  * - `fault-worker-resume {match}` (Chromium): lets the worker started again under that name run.
  */
 export function faultServers(browser: string): TestRunnerPlugin {
-  const rows: FaultRow[] = [];
+  /** This run's rows, each with the test file that posted it. */
+  const rows: { file: string; row: FaultRow }[] = [];
   const proxies = new Map<number, TcpProxy>();
   let signed: DemoServer | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-faults-'));
@@ -40,11 +41,8 @@ export function faultServers(browser: string): TestRunnerPlugin {
     name: 'parley-faults',
     async serverStop() {
       const scale = faultScale();
-      reportFaults(
-        `Fault matrix, browser suite (${browser}${scale.soak ? ', soak' : ''})`,
-        rows,
-        `test-results/fault-matrix-${browser}${scale.soak ? '-soak' : ''}.md`,
-      );
+      const table = `test-results/fault-matrix-${browser}${scale.soak ? '-soak' : ''}.md`;
+      reportFaults(`Fault matrix, browser suite (${browser}${scale.soak ? ', soak' : ''})`, suiteRows(`${table}.rows.json`, rows), table);
       for (const p of proxies.values()) await p.close();
       await signed?.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -60,7 +58,7 @@ export function faultServers(browser: string): TestRunnerPlugin {
         case 'fault-scale':
           return faultScale();
         case 'fault-row':
-          rows.push(args.row as FaultRow);
+          rows.push({ file: session.testFile, row: args.row as FaultRow });
           return true;
         case 'fault-proxy-start': {
           const target = new URL(String(args.url));
@@ -95,4 +93,24 @@ export function faultServers(browser: string): TestRunnerPlugin {
       }
     },
   };
+}
+
+/**
+ * The rows of the whole browser suite, when it takes several @web/test-runner runs (the files that
+ * drive SharedWorkers over DevTools run in browsers of their own, and a file that lost its browser
+ * runs again: test/support/browser-suites.ts, which names the suite in PARLEY_SUITE_ID). The rows
+ * of the suite's earlier runs are kept beside the table, in `sidecar`; a file of this run replaces
+ * its rows from an earlier one, so a file run again is not counted twice. Outside such a suite,
+ * this run's rows alone.
+ */
+function suiteRows(sidecar: string, rows: readonly { file: string; row: FaultRow }[]): FaultRow[] {
+  const suite = process.env.PARLEY_SUITE_ID;
+  // A run with no rows of its own prints no table: the earlier run printed those rows.
+  if (!suite || rows.length === 0) return rows.map((r) => r.row);
+  const saved = existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as { suite: string; rows: { file: string; row: FaultRow }[] }) : undefined;
+  const mine = new Set(rows.map((r) => r.file));
+  const all = [...(saved?.suite === suite ? saved.rows.filter((r) => !mine.has(r.file)) : []), ...rows];
+  mkdirSync(dirname(sidecar), { recursive: true });
+  writeFileSync(sidecar, JSON.stringify({ suite, rows: all }));
+  return all.map((r) => r.row);
 }

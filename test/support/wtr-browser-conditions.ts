@@ -5,10 +5,13 @@ import type { BrowserName } from './browsers.ts';
 /**
  * Conditions a page cannot set itself, through the DevTools protocol (Chromium only; the test
  * files that use them are in CHROMIUM_ONLY, test/support/browsers.ts). Server commands:
- * - `network-offline {offline}`: the network goes away or comes back for every worker, the
- *   SharedWorker engine among them: new connections fail while it is away, and each worker
- *   gets the `offline` or `online` event; returns the workers' target types. Not for the test
- *   page, which must keep talking to the test runner;
+ * - `network-offline {offline, engines}`: the network goes away or comes back for the
+ *   SharedWorkers of the engines named (a worker's name is its engine's): new connections fail
+ *   while it is away, and each gets the `offline` or `online` event; returns the names reached.
+ *   Only the test's own engines: the workers of earlier files still run (Chromium keeps them for
+ *   minutes after their last tab, docs/platform.md), and taking them all offline reached dozens of
+ *   workers per call, each attached over DevTools, in the middle of their own reconnects. Not for
+ *   the test page, which must keep talking to the test runner;
  * - `notification-permission {state}`: the site's notification permission, `granted` or
  *   `denied`, as if the visitor had answered the browser's prompt.
  */
@@ -28,22 +31,32 @@ export function browserConditions(browserName: BrowserName): TestRunnerPlugin {
         await page.browserContext().overridePermissions(new URL(page.url()).origin, state === 'granted' ? ['notifications'] : []);
         return true;
       }
-      const { offline: goOffline } = payload as { offline: boolean };
+      const { offline: goOffline, engines } = payload as { offline: boolean; engines?: unknown };
+      if (!Array.isArray(engines) || engines.length === 0 || !engines.every((e) => typeof e === 'string'))
+        throw new Error('network-offline needs `engines`: the names of the engines whose SharedWorkers go offline or online');
+      const names = new Set<string>(engines);
       await Promise.all(offline.splice(0).map(async (cdp) => {
         await bounded(cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }));
         void cdp.detach().catch(() => undefined);
       }));
       // A worker started a moment ago may not be listed or attachable yet, and on a loaded
       // machine one attach can outlast CDP_WAIT_MS (a CI run lost a test to that): look again.
-      // Every call to a worker is bounded and the workers are reached side by side: a worker of
-      // an earlier file that is ending may never answer, and the runner gives the whole command
-      // 20 s (a CI run lost the test to one such wait).
+      // Every call to a worker is bounded and the workers are reached side by side: a worker
+      // that never answers must not hold the command past the runner's 20 s for it.
       const until = Date.now() + CONDITION_WAIT_MS;
+      const reached = new Set<string>();
       for (;;) {
-        // The engine's SharedWorkers only: the test page itself talks to the test runner, which must stay reachable.
-        const workers = page.browser().targets().filter((t) => t.type() === 'shared_worker');
-        if ((await Promise.all(workers.map((target) => setNetwork(target, goOffline, offline)))).includes(true)) return workers.map((t) => t.type());
-        if (Date.now() > until) throw new Error('network-offline found no SharedWorker to take offline');
+        // The named engines' SharedWorkers only, found by the worker's name, which is its target's
+        // title (as fault-probe.ts finds them), so that nothing else is attached to.
+        const workers = page.browser().targets().filter((t) => t.type() === 'shared_worker' && names.has(title(t)) && !reached.has(title(t)));
+        await Promise.all(workers.map(async (target) => {
+          if (await setNetwork(target, goOffline, offline)) reached.add(title(target));
+        }));
+        if (reached.size === names.size) return [...reached];
+        if (Date.now() > until) {
+          const missing = [...names].filter((n) => !reached.has(n));
+          throw new Error(`network-offline could not reach the SharedWorker of ${missing.join(', ')} in ${CONDITION_WAIT_MS} ms`);
+        }
         await new Promise((again) => setTimeout(again, 250));
       }
     },
@@ -56,14 +69,16 @@ export function browserConditions(browserName: BrowserName): TestRunnerPlugin {
  * kept in `offline`: closing it would end the emulation.
  */
 async function setNetwork(target: Target, goOffline: boolean, offline: CDPSession[]): Promise<boolean> {
-  // A worker of an earlier file may be ending, or ended over CDP (the fault matrix ends
-  // engines with Target.closeTarget): attaching to it fails, and it has no link to cut.
+  // A worker started a moment ago may not be attachable yet: the caller looks again.
   const cdp = await bounded(target.createCDPSession());
   if (!cdp) return false;
   if (goOffline) {
     // New connections fail from here on; the ones open stay, as when Wi-Fi drops quietly.
     const cut = await bounded(cdp.send('Network.enable').then(() => cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })));
-    if (!cut) return false;
+    if (!cut) {
+      void cdp.detach().catch(() => undefined);
+      return false;
+    }
     offline.push(cdp);
   }
   // Chromium's emulation does not fire the events a worker hears when the network goes or
@@ -73,6 +88,9 @@ async function setNetwork(target: Target, goOffline: boolean, offline: CDPSessio
   if (!goOffline) void cdp.detach().catch(() => undefined);
   return fired !== undefined;
 }
+
+/** A SharedWorker target's title: the worker's name. puppeteer keeps TargetInfo private, hence the cast. */
+const title = (t: Target): string => (t as unknown as { _getTargetInfo(): { title: string } })._getTargetInfo().title;
 
 /**
  * How long network-offline looks for a worker it can reach, in ms: with a last round of
