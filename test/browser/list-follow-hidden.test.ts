@@ -1,27 +1,11 @@
 import { expect } from '@esm-bundle/chai';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
+import { watchRelay } from './relay-watcher.ts';
 import { connected, env, openTab, shownTexts, uniqueName, waitFor } from './tabs.ts';
 
 const frames = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
 };
-
-/** A second visitor straight on the relay, who can send as fast as a script can. */
-async function relayPeer(relayUrl: string, room: string): Promise<{ send(text: string): void; close(): void }> {
-  const ws = new WebSocket(relayUrl);
-  await new Promise<void>((joined) => {
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', v: 1, user: 'Bob' }));
-    ws.onmessage = (e) => {
-      const frame = JSON.parse(e.data as string) as { type: string };
-      if (frame.type === 'welcome') ws.send(JSON.stringify({ type: 'join', room }));
-      if (frame.type === 'joined') joined();
-    };
-  });
-  return {
-    send: (text) => ws.send(JSON.stringify({ type: 'msg', id: crypto.randomUUID(), room, text, ts: Date.now() })),
-    close: () => ws.close(),
-  };
-}
 
 /**
  * A tab in the background draws no frames, so the virtualiser measures no line and corrects the
@@ -41,7 +25,7 @@ describe('a list in a background tab', () => {
       const log = () => chat.shadowRoot!.querySelector<HTMLElement>('.log')!;
       const pill = () => chat.shadowRoot!.querySelector('.new-pill');
       await connected(chat);
-      const bob = await relayPeer(relayUrl, room);
+      const bob = await watchRelay(relayUrl, room, 'Bob');
       for (let i = 0; i < 30; i++) bob.send(`m ${i}`);
       await waitFor(() => shownTexts(chat).includes('m 29'), 10_000, 'the first 30 drawn');
       await frames(3);
