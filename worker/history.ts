@@ -86,8 +86,17 @@ export class History {
     return moveQueued(await this.db(), connection, moves);
   }
 
+  /**
+   * Deletes message `id` with its files' Blobs (the `uploads` record, if any), in one
+   * transaction: if it fails, both stay, and the message is still whole in the queue.
+   */
   async delete(conversation: string, id: string): Promise<void> {
-    await (await this.db()).delete('messages', [conversation, id]);
+    const fault = this.fault();
+    if (fault) throw fault;
+    const tx = (await this.db()).transaction(['messages', 'uploads'], 'readwrite');
+    void tx.objectStore('messages').delete([conversation, id]);
+    void tx.objectStore('uploads').delete(id);
+    await tx.done;
   }
 
   async cursor(conversation: string): Promise<Cursor | undefined> {

@@ -11,9 +11,8 @@ import type { LazyUploader } from './uploads/lazy-uploader.ts';
 
 /**
  * The messages of one connection being withdrawn. A drain pass puts none of them on the wire
- * (Delivery skips them), from the moment cancel() found one not in flight until its deletes
- * end: deleting takes two awaited writes, and a pass that read the queue meanwhile still finds
- * it there.
+ * (Delivery skips them), from the moment cancel() found one not in flight until its delete
+ * ends: it is awaited, and a pass that read the queue meanwhile still finds it there.
  */
 export class Withdrawals {
   readonly #running = new Map<string, Promise<void>>();
@@ -70,10 +69,17 @@ export function withdraw(message: StoredMessage, delivery: Delivery, uploader: L
   const removing =
     (status === 'queued' || status === 'failed' || uploading) &&
     delivery.withdrawals.start(id, async () => {
-      // Aborts the upload and drops its Blobs first, so that it cannot finish and flush the message.
-      await uploader.cancel(id);
-      // Deleting the record takes it out of the queue too (worker/outbox.ts).
-      await history.delete(conversation, id);
+      // Stops the upload first, so that it cannot finish and flush the message.
+      await uploader.abort(id);
+      try {
+        // The record (and with it its place in the queue, worker/outbox.ts) and its files'
+        // Blobs go in one transaction: a failed delete keeps the message whole.
+        await history.delete(conversation, id);
+      } catch (e) {
+        // Still queued, with its files: their upload goes on (a `failed` one waits for Retry).
+        if (status !== 'failed' && message.attachments?.some((a) => !a.url)) uploader.start(id);
+        throw e;
+      }
     });
   if (!removing) throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
   return removing;

@@ -2,6 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import type { ConnectionConfig, EngineEvent } from '../../worker/api.ts';
 import { Engine } from '../../worker/engine.ts';
 import { loadTransport } from '../../worker/transports/load.ts';
+import { pdfFile, uploadGate } from './attachment-fixtures.ts';
 import { brokerUrl, mosquittoPub, roomTopic } from './mqtt-env.ts';
 import { FAST as FAST_OPTIONS } from '../support/fast-options.ts';
 import { waitFor } from '../support/wait.ts';
@@ -160,6 +161,38 @@ describe('storage faults: store-then-ack on every transport', () => {
     const history = (await engine.history.page(conversation, undefined, 10)).messages.map((m) => m.text);
     expect(history).to.include('kept');
     expect(new Set(history).size, `history: ${history.join(', ')}`).to.equal(history.length);
+    peer.close();
+    engine.offline();
+  });
+
+  // A cancel stops the upload, then deletes the record and its files' Blobs in one transaction
+  // (worker/withdraw.ts, docs/engine.md "Withdrawn"). When that delete fails, the message must
+  // stay whole: its upload starts again, and the room gets it once.
+  it('JSON relay: a cancel whose delete fails keeps the message and its file; the upload goes on and the room gets it once', async () => {
+    const { engine, events, fail, open } = await engineWithFault();
+    const gate = await uploadGate();
+    const { config, room } = await peers[0]!.config();
+    const conversation = await open({ ...config, uploadUrl: gate.url }, room);
+    const peer = await watchRelay((await env()).relayUrl, room, 'Peer');
+    const sent = await engine.sendFiles(conversation, [pdfFile()], 'kept through a failed cancel');
+    await waitFor(async () => (await gate.stats()).requests === 1, 10_000, 'the upload held at the gate');
+
+    fail(true);
+    const refused = await engine.cancel(conversation, sent.id).then(() => undefined, (e: unknown) => e);
+    fail(false);
+    expect((refused as DOMException | undefined)?.name, 'the cancel fails with the storage error').to.equal('QuotaExceededError');
+    expect(events.some((e) => e.type === 'removed' && e.id === sent.id), 'the tabs told nothing was removed').to.equal(false);
+    expect((await engine.history.get(conversation, sent.id))?.text, 'the message still stored').to.equal('kept through a failed cancel');
+    // The cancel had stopped the first upload; the file is still there, so a second one starts.
+    await waitFor(async () => (await gate.stats()).requests === 2, 10_000, 'the upload started again');
+    expect((await gate.stats()).aborted, 'the first upload aborted').to.equal(1);
+
+    await gate.set(true);
+    await waitFor(() => peer.texts.includes('kept through a failed cancel'), 20_000, 'the message at the peer');
+    // The relay handles one socket's frames in order: a second copy would come before this.
+    await engine.send(conversation, 'after');
+    await waitFor(() => peer.texts.includes('after'), 10_000, 'a later message at the peer');
+    expect(peer.texts, 'the room got it once').to.deep.equal(['kept through a failed cancel', 'after']);
     peer.close();
     engine.offline();
   });

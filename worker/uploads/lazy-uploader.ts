@@ -38,10 +38,9 @@ export class LazyUploader {
     );
   }
 
-  /** Aborts the message's upload and forgets its files (with no upload under way, only the latter). */
-  async cancel(id: string): Promise<void> {
-    if (this.#loaded) return (await this.#loaded).cancel(id);
-    await (await this.deps.db()).delete('uploads', id);
+  /** Aborts the message's upload, if one is under way or waits, keeping its files (Uploader.abort). */
+  async abort(id: string): Promise<void> {
+    if (this.#loaded) (await this.#loaded).abort(id);
   }
 
   /** The connection closed: stop, keeping every record for the next engine or link. */

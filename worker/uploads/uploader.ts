@@ -81,14 +81,18 @@ export class Uploader {
 
   /** Aborts the message's upload and forgets its files. */
   async cancel(id: string): Promise<void> {
+    this.abort(id);
+    await (await this.deps.db()).delete('uploads', id);
+  }
+
+  /** Aborts the message's upload (or its wait for the next attempt), keeping its files: start() takes it up again. */
+  abort(id: string): void {
     const job = this.#jobs.get(id);
     this.#jobs.delete(id);
-    if (job) {
-      job.cancelled = true;
-      job.wait.stop();
-      job.abort?.();
-    }
-    await (await this.deps.db()).delete('uploads', id);
+    if (!job) return;
+    job.cancelled = true;
+    job.wait.stop();
+    job.abort?.();
   }
 
   /** The connection closed: stop, keeping every record for the next engine or link. */
