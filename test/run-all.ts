@@ -82,6 +82,9 @@ async function browserTests(browser: BrowserName): Promise<Count> {
   for (const failure of r.failures) notes.push(`browser tests (${browser}) failed: ${failure}`);
   // Counted once, by the second run; named here so that a crash that was retried is not lost.
   for (const file of r.retried) notes.push(`browser tests (${browser}): ${file} lost its browser mid-run and was run once more`);
+  // Printed with the suite's output, not the closing summary: it is for whoever trims the suite.
+  console.log(`\nbrowser tests (${browser}), slowest files: ${r.slowest.join(', ')}`);
+  console.log(`browser tests (${browser}), slowest tests:\n  ${r.slowestTests.join('\n  ')}`);
   const count = { passed: r.passed, failed: r.code !== 0 && r.failed === 0 ? 1 : r.failed };
   return withShortfall(`browser tests (${browser})`, SUITES.browser, count, r.ran, excludedFiles(browser));
 }

@@ -23,6 +23,10 @@ interface FileCount {
   failures: string[];
   /** Its only failure was that its page went away ("the browser disconnected"). */
   interrupted: boolean;
+  /** Its wall time, ms. */
+  ms: number;
+  /** Each test's duration, ms, as mocha measured it. */
+  tests: { name: string; ms: number }[];
 }
 
 export interface BrowserSuiteResult {
@@ -39,7 +43,13 @@ export interface BrowserSuiteResult {
   retried: string[];
   /** Wall time of the suite, ms. */
   ms: number;
+  /** The slowest files, then the slowest tests, slowest first, as `name seconds`: where to look when the suite grows. */
+  slowest: string[];
+  slowestTests: string[];
 }
+
+/** How many of the slowest files a suite names. */
+const SLOWEST = 8;
 
 /** One @web/test-runner run: its exit code and each file's figures. */
 function runWtr(browser: BrowserName, args: string[], suite: string): Promise<{ code: number; files: Record<string, FileCount> }> {
@@ -117,7 +127,16 @@ export async function runBrowserSuite(browser: BrowserName, args: string[] = [])
   }
   const all = Object.values(files);
   const sum = (key: 'passed' | 'failed' | 'ran') => all.reduce((n, c) => n + c[key], 0);
-  return { browser, code, passed: sum('passed'), failed: sum('failed'), ran: sum('ran'), failures: all.flatMap((c) => c.failures), retried, ms: Date.now() - started };
+  const slowest = Object.entries(files)
+    .sort(([, a], [, b]) => b.ms - a.ms)
+    .slice(0, SLOWEST)
+    .map(([f, c]) => `${f} ${(c.ms / 1000).toFixed(1)} s`);
+  const slowestTests = all
+    .flatMap((c) => c.tests ?? [])
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 2 * SLOWEST)
+    .map((t) => `${t.name} ${(t.ms / 1000).toFixed(1)} s`);
+  return { browser, code, passed: sum('passed'), failed: sum('failed'), ran: sum('ran'), failures: all.flatMap((c) => c.failures), retried, ms: Date.now() - started, slowest, slowestTests };
 }
 
 /** The browsers to run: PARLEY_BROWSER if set, else all of them. */
@@ -135,6 +154,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const r of results) {
     console.log(`${r.browser.padEnd(9)} ${r.passed} passed, ${r.failed} failed (${(r.ms / 1000).toFixed(1)} s)`);
     for (const f of r.retried) console.log(`${r.browser.padEnd(9)} retried once after its browser disconnected: ${f}`);
+    console.log(`${r.browser.padEnd(9)} slowest files: ${r.slowest.join(', ')}`);
+    console.log(`${r.browser.padEnd(9)} slowest tests:\n  ${r.slowestTests.join('\n  ')}`);
   }
   process.exit(results.some((r) => r.code !== 0 || r.failed > 0) ? 1 : 0);
 }

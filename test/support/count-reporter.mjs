@@ -18,6 +18,10 @@ const LOST_PAGE = /^Tests were interrupted because the browser disconnected\.|At
  * @property {boolean} interrupted true when the file's only failure is BROWSER_DISCONNECTED (and
  *   the teardown errors that follow it): no test of the file failed. browser-suites.ts runs such
  *   a file again, once; an assertion failure is never retried.
+ * @property {{ name: string, ms: number }[]} tests each test's duration as mocha measured it
+ *   (hooks not included), for finding what makes a suite slow
+ * @property {number} ms the file's wall time, from the end of the file before it (or the run's
+ *   start) to its own end; exact because the config runs one file at a time (concurrency 1).
  */
 
 /**
@@ -33,7 +37,22 @@ const LOST_PAGE = /^Tests were interrupted because the browser disconnected\.|At
  * @returns {import('@web/test-runner').Reporter}
  */
 export function countReporter(file) {
+  /** @type {Record<string, number>} wall time of each file, ms */
+  const took = {};
+  let mark = Date.now();
   return {
+    start() {
+      mark = Date.now();
+    },
+    // Called when a file's session finishes, and again for every file when the run ends: only
+    // the first call times it.
+    reportTestFileResults({ testFile }) {
+      const where = relative(process.cwd(), testFile);
+      if (where in took) return;
+      const now = Date.now();
+      took[where] = now - mark;
+      mark = now;
+    },
     onTestRunFinished({ sessions }) {
       /** @type {Record<string, FileCount>} */
       const files = {};
@@ -42,7 +61,7 @@ export function countReporter(file) {
       for (const session of sessions) {
         const where = relative(process.cwd(), session.testFile);
         /** @type {FileCount} */
-        const count = { passed: 0, failed: 0, ran: 0, failures: [], interrupted: false };
+        const count = { passed: 0, failed: 0, ran: 0, failures: [], interrupted: false, ms: took[where] ?? 0, tests: [] };
         /**
          * @param {import('@web/test-runner').TestSuiteResult} suite
          * @param {string[]} path the file, then the describe blocks around `suite`
@@ -50,6 +69,7 @@ export function countReporter(file) {
         const walk = (suite, path) => {
           for (const t of suite.tests) {
             count.ran++;
+            count.tests.push({ name: [...path, t.name].join(' › '), ms: t.duration ?? 0 });
             if (t.passed && !t.skipped) count.passed++;
             else {
               count.failed++;

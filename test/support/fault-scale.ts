@@ -31,4 +31,4 @@ export const faultScale = (): FaultScale => ({ ...sizes(), ...(process.env.PARLE
 const sizes = (): FaultScale =>
   soak()
     ? { soak: true, burst: 500, downMs: 60_000, reloads: 20, reloadBurst: 300, flaps: 500, hiddenMs: 10 * 60_000, throttleGraceS: 300, authWindowMs: 60_000, stampedeClients: 1_000 }
-    : { soak: false, burst: 100, downMs: 10_000, reloads: 5, reloadBurst: 60, flaps: 20, hiddenMs: 20_000, throttleGraceS: 5, authWindowMs: 5_000, stampedeClients: 1_000 };
+    : { soak: false, burst: 100, downMs: 6_000, reloads: 5, reloadBurst: 60, flaps: 20, hiddenMs: 20_000, throttleGraceS: 5, authWindowMs: 3_000, stampedeClients: 1_000 };
