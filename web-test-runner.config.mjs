@@ -38,10 +38,15 @@ export default {
   testFramework: { config: { timeout: 120_000, forbidOnly: true } },
   // The soak's fault matrix (npm run test:soak) runs one file for half an hour.
   testsFinishTimeout: (process.env.PARLEY_SOAK === '1' ? 90 : 10) * 60_000,
-  // transports/xmpp/lib.ts gathers xmpp.js, and transports/mqtt/lite/index.ts mqtt.js's client,
-  // which reach CommonJS packages; see wtr-bundle.ts.
   plugins: [
-    bundled(['/worker/transports/xmpp/lib.ts', '/worker/transports/mqtt/lite/index.ts']),
+    // Served bundled (see wtr-bundle.ts): transports/xmpp/lib.ts gathers xmpp.js, and
+    // transports/mqtt/lite/index.ts mqtt.js's client, which reach CommonJS packages; and the
+    // widget of test/browser/fixtures/tab.html in one file, for speed.
+    bundled({
+      '/worker/transports/xmpp/lib.ts': '/worker/transports/xmpp/lib.ts',
+      '/worker/transports/mqtt/lite/index.ts': '/worker/transports/mqtt/lite/index.ts',
+      '/widget/engine-client/tab-bundle.js': '/widget/index.ts',
+    }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     parleyServers(),
     mqttServers(),

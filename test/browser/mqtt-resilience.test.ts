@@ -50,8 +50,9 @@ for (const broker of BROKERS) {
       const engine = uniqueName('ten-tabs');
       const room = uniqueName('room');
       const server = await brokerUrl(broker);
-      const tabs: Tab[] = [];
-      for (let i = 0; i < 10; i++) tabs.push(await openTab({ engine, user: 'Tess', room, protocol: 'mqtt', server, options: FAST }));
+      // All ten at once: the engine must not open a second connection for tabs that attach
+      // while the first connection is still being made.
+      const tabs: Tab[] = await Promise.all(Array.from({ length: 10 }, () => openTab({ engine, user: 'Tess', room, protocol: 'mqtt', server, options: FAST })));
       await waitFor(() => tabs.every((t) => stateText(t.chat) === 'Connected'), 20_000, 'all ten tabs connected');
       expect(await settled(() => brokerClients(broker), 1_500, 30_000, `${broker}'s client count`)).to.equal(before + 1);
       await type(tabs[0]!.chat, 'one socket, ten tabs');

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { startMqttBroker, type MqttBroker } from '../../demo/mqtt-broker.ts';
-import { freePort } from './free-port.ts';
+import { freePorts } from './free-port.ts';
 
 /**
  * The demo's aedes broker on its own ports for tests: MQTT over WebSocket on `/mqtt` and
@@ -24,7 +24,9 @@ export class AedesServer {
 
   /** `subscribePrefix`: see demo/mqtt-broker.ts. */
   static async start(token?: string, subscribePrefix?: string): Promise<AedesServer> {
-    const server = new AedesServer(await startMqttBroker({ token, subscribePrefix }), await freePort(), await freePort());
+    // Two ports asked for together: one at a time, the system may hand out the same port twice.
+    const [ws, tcp] = await freePorts(2);
+    const server = new AedesServer(await startMqttBroker({ token, subscribePrefix }), ws!, tcp!);
     await server.resume();
     return server;
   }

@@ -2,10 +2,13 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './free-port.ts';
+import { freePorts, waitForPort } from './free-port.ts';
 
 /** Debian puts the broker in /usr/sbin, which a non-root PATH may lack. */
 const MOSQUITTO = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
+
+/** How many times Mosquitto.start tries, on new ports each time, when a port was taken meanwhile. */
+const STARTS = 3;
 
 /** The one user the guarded listener knows, for refused-credentials tests. */
 export const GUARDED_USER = { user: 'alice', password: 'alice-secret' } as const;
@@ -27,13 +30,26 @@ export class Mosquitto {
     readonly guardedWsPort: number,
   ) {}
 
+  /**
+   * Starts a broker on three free ports. A port found free can be taken before the broker binds
+   * it (by a server that another test plugin starts at the same time), and the broker then exits
+   * with "Address already in use": it starts again, on new ports, up to STARTS times.
+   */
   static async start(): Promise<Mosquitto> {
-    const dir = mkdtempSync(join(tmpdir(), 'parley-mosquitto-'));
-    const broker = new Mosquitto(dir, await freePort(), await freePort(), await freePort());
-    execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), GUARDED_USER.user, GUARDED_USER.password]);
-    writeFileSync(join(dir, 'mosquitto.conf'), broker.#config());
-    await broker.restart();
-    return broker;
+    for (let attempt = 1; ; attempt++) {
+      const dir = mkdtempSync(join(tmpdir(), 'parley-mosquitto-'));
+      const [tcp, ws, guarded] = await freePorts(3);
+      const broker = new Mosquitto(dir, tcp!, ws!, guarded!);
+      execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), GUARDED_USER.user, GUARDED_USER.password]);
+      writeFileSync(join(dir, 'mosquitto.conf'), broker.#config());
+      try {
+        await broker.restart();
+        return broker;
+      } catch (e) {
+        await broker.close();
+        if (attempt >= STARTS || !broker.log.includes('Address already in use')) throw e;
+      }
+    }
   }
 
   get wsUrl(): string {
