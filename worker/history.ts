@@ -94,8 +94,9 @@ export class History {
     const fault = this.fault();
     if (fault) throw fault;
     const tx = (await this.db()).transaction(['messages', 'uploads'], 'readwrite');
-    void tx.objectStore('messages').delete([conversation, id]);
-    void tx.objectStore('uploads').delete(id);
+    // A request that fails aborts the transaction, which `tx.done` reports.
+    tx.objectStore('messages').delete([conversation, id]).catch(() => undefined);
+    tx.objectStore('uploads').delete(id).catch(() => undefined);
     await tx.done;
   }
 

@@ -43,12 +43,13 @@ export interface BrowserSuiteResult {
   retried: string[];
   /** Wall time of the suite, ms. */
   ms: number;
-  /** The slowest files, then the slowest tests, slowest first, as `name seconds`: where to look when the suite grows. */
+  /** The slowest files, slowest first, as `file seconds`: where to look when the suite grows. */
   slowest: string[];
+  /** The slowest tests, likewise, as `file › suite › test seconds`. */
   slowestTests: string[];
 }
 
-/** How many of the slowest files a suite names. */
+/** How many of the slowest files a suite names (and twice as many tests). */
 const SLOWEST = 8;
 
 /** One @web/test-runner run: its exit code and each file's figures. */
@@ -132,7 +133,7 @@ export async function runBrowserSuite(browser: BrowserName, args: string[] = [])
     .slice(0, SLOWEST)
     .map(([f, c]) => `${f} ${(c.ms / 1000).toFixed(1)} s`);
   const slowestTests = all
-    .flatMap((c) => c.tests ?? [])
+    .flatMap((c) => c.tests)
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 2 * SLOWEST)
     .map((t) => `${t.name} ${(t.ms / 1000).toFixed(1)} s`);
