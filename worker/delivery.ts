@@ -9,7 +9,7 @@ import { asMessage, type StoredMessage } from './db.ts';
 import type { Outbox } from './outbox.ts';
 import { MemoryQueue } from './memory-queue.ts';
 import { SettleWriter } from './settle-writer.ts';
-import { Withdrawals } from './withdraw.ts';
+import { notCancellable, Withdrawals } from './withdraw.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
 
 /** What Delivery needs from the link it sends on; Connection provides it. */
@@ -119,6 +119,19 @@ export class Delivery implements OwnMessages {
     this.#unkept.add(message);
     this.#report(StorageError.from(error, 'Your message could not be kept in this browser; it is sent from memory, so closing every tab of this site before it is delivered would lose it.'));
     if (!this.#inflight.has(message.id)) void this.flush();
+  }
+
+  /**
+   * Withdraws our message `id` if it is queued in memory only (see unkept()): true then, and no
+   * pass sends it. One on the wire is refused with `not-cancellable`, as a stored one is
+   * (worker/withdraw.ts). Synchronous, as a pass's read of the memory queue and its puts are:
+   * either the pass sent it first or it never finds it. False if memory does not hold it.
+   */
+  withdrawUnkept(id: string): boolean {
+    if (!this.#unkept.get(id)) return false;
+    if (this.#inflight.has(id)) throw notCancellable();
+    this.#unkept.remove(id);
+    return true;
   }
 
   /** Settles once every inbound message and cursor received so far is stored (or has failed). */

@@ -191,12 +191,23 @@ export class Engine {
   /** Withdraws an unsent message; throws `not-cancellable` if it is sent (worker/withdraw.ts). */
   async cancel(conversation: string, id: string): Promise<void> {
     const message = await this.history.get(conversation, id);
-    if (!message?.mine) return;
+    if (!message) return this.#cancelUnkept(conversation, id);
+    if (!message.mine) return;
     const { connection, uploader } = this.#find(message.conversation);
     // No await since the read: the status read must still hold (an answer meanwhile would
     // have taken the message out of flight).
     await withdraw(message, connection.delivery, uploader, this.history);
     this.#emit(connection.key, { type: 'removed', conversation: message.conversation, id });
+  }
+
+  /**
+   * A message with no record may be one whose record could not be kept (a full disk), queued
+   * in memory (Delivery.unkept): withdrawn there, in the same task as the read found no record.
+   */
+  #cancelUnkept(conversation: string, id: string): void {
+    const key = this.#conversations.get(conversation)?.key;
+    const connection = key === undefined ? undefined : this.#connections.get(key)?.connection;
+    if (connection?.delivery.withdrawUnkept(id)) this.#emit(connection.key, { type: 'removed', conversation, id });
   }
 
   /**

@@ -81,6 +81,10 @@ export function withdraw(message: StoredMessage, delivery: Delivery, uploader: L
         throw e;
       }
     });
-  if (!removing) throw new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');
+  if (!removing) throw notCancellable();
   return removing;
 }
+
+/** What cancel() of a message that is sent, or on the wire, throws. */
+export const notCancellable = (): ValidationError =>
+  new ValidationError('not-cancellable', 'This message has already been sent and cannot be withdrawn.');

@@ -165,6 +165,29 @@ describe('storage faults: store-then-ack on every transport', () => {
     engine.offline();
   });
 
+  it('JSON relay: a message queued in memory only (its record could not be kept) can be cancelled, and never reaches the room', async () => {
+    const { engine, events, fail, open } = await engineWithFault();
+    const { config, room } = await peers[0]!.config();
+    const conversation = await open(config, room);
+    const peer = await watchRelay((await env()).relayUrl, room, 'Peer');
+    engine.offline();
+    await waitFor(() => events.some((e) => e.type === 'state' && e.change.to === 'offline'), 10_000, 'the link down');
+    fail(true);
+    const unkept = await engine.send(conversation, 'cancelled from memory');
+    await waitFor(() => events.some((e) => e.type === 'error' && e.error.code === 'storage-quota'), 10_000, 'the storage error');
+    fail(false);
+    expect(await engine.history.get(conversation, unkept.id), 'no record: only memory has it').to.equal(undefined);
+
+    await engine.cancel(conversation, unkept.id);
+    expect(events.some((e) => e.type === 'removed' && e.id === unkept.id), 'the tabs told it is gone').to.equal(true);
+    await engine.send(conversation, 'after');
+    engine.wake('network-online');
+    await waitFor(() => peer.texts.includes('after'), 15_000, 'the next message at the peer');
+    expect(peer.texts, 'the cancelled one never sent').to.deep.equal(['after']);
+    peer.close();
+    engine.offline();
+  });
+
   // A cancel stops the upload, then deletes the record and its files' Blobs in one transaction
   // (worker/withdraw.ts, docs/engine.md "Withdrawn"). When that delete fails, the message must
   // stay whole: its upload starts again, and the room gets it once.
