@@ -75,8 +75,10 @@ describe('XMPP: a link that ends', () => {
       pending.delete(handle);
       clear(handle);
     }) as typeof clearTimeout;
+    /** Frames written before the release. */
+    const before: string[] = [];
     WebSocket.prototype.send = function (this: WebSocket, data: string) {
-      if (released) writes.push(String(data));
+      (released ? writes : before).push(String(data));
       return send.call(this, data);
     };
     try {
@@ -86,7 +88,7 @@ describe('XMPP: a link that ends', () => {
       expect([...pending.values()], 'the MAM query\'s timeout').to.include(30_000);
       // ...and a message, which arms stream management's ack request; then the link ends.
       t.send({ id: uniqueName('m'), room: 'bob@hostile.test', from: user, text: 'hello', ts: Date.now() });
-      await sleep(10);
+      await waitFor(() => before.some((frame) => frame.includes('<body>hello</body>')), 5_000, 'the message written');
       t.close();
       released = true;
       // Less than the 100 ms of SM's ack-request debounce (worker/transports/xmpp/session.ts).
