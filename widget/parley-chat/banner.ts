@@ -57,12 +57,15 @@ export function shortLink(change: StateChange | undefined, strings: Strings): st
 
 /**
  * What is announced about the link: one sentence per kind of state, without the countdown, so
- * that a screen reader hears "Reconnecting…" once, not every second. Back to open says nothing.
+ * that a screen reader hears "Reconnecting…" once, not every second. An outage's attempts
+ * (`connecting` with an attempt number) are part of the same reconnecting: their numbered
+ * sentence would be said at every attempt, and "Reconnecting…" again after each. Back to open
+ * says nothing.
  */
 export function announceLink(change: StateChange | undefined, strings: Strings): string {
   const kind = linkKind(change);
   if (kind === 'open') return '';
-  if (kind === 'reconnecting') return strings.reconnecting;
+  if (kind === 'reconnecting' || (kind === 'connecting' && change?.attempt)) return strings.reconnecting;
   return describeLink(change, 0, strings);
 }
 
