@@ -11,29 +11,34 @@ import { percentile, repeat, type Section } from './results.ts';
  * that sees the text, in both. B tells A through a BroadcastChannel to send the next one;
  * that signal is outside the measured time. Same-profile pages, different engine names.
  * A third run, untargeted, puts Parley only in tab A and a raw page in tab B: the sender's
- * part of the hop (the rest is the receiving engine and its drawing).
+ * part of the hop (the rest is the receiving engine and its drawing). A fourth, untargeted,
+ * has no widget in tab B, only its engine client, which reports the `message` event: the two
+ * engines' part, without drawing.
  */
 export async function measureHop(server: DemoServer, browser: Browser, reps: number, count: number): Promise<Section> {
   const parley: number[][] = [];
   const raw: number[][] = [];
   const sender: number[][] = [];
+  const engines: number[][] = [];
   let lost = 0;
   let unpinned = 0;
   // Each run of a repetition stops sending at its share of the step limit (run.ts), rather
   // than the whole item failing there: lost round trips cost LOST_AFTER each and vary a lot.
   // The note says how many round trips were timed.
   const budget = (0.85 * Number(process.env.BENCH_STEP_TIMEOUT ?? 300_000)) / reps;
-  const total = 2 * count + senderCount(count);
+  const total = 2 * count + 2 * senderCount(count);
   const until = (n: number) => Date.now() + (budget * n) / total;
   await repeat(reps, async (rep) => {
     const room = `hop-${rep}-${Date.now()}`;
     const r = await rawHop(server, browser, `${room}-raw`, count, until(count));
     const p = await parleyHop(server, browser, room, count, until(count));
     const a = await rawHop(server, browser, `${room}-sender`, senderCount(count), until(senderCount(count)), true);
+    const e = await engineHop(server, browser, `${room}-engines`, senderCount(count), until(senderCount(count)));
     raw.push(r.latencies);
     parley.push(p.latencies);
     sender.push(a.latencies);
-    lost += r.lost + p.lost + a.lost;
+    engines.push(e.latencies);
+    lost += r.lost + p.lost + a.lost + e.lost;
     unpinned += p.unpinned;
   });
   const p = (xs: number[][], q: number) => xs.map((x) => percentile(x, q));
@@ -57,12 +62,22 @@ export async function measureHop(server: DemoServer, browser: Browser, reps: num
     samples: p(sender, q),
     baseline: { name: `two raw WebSocket pages, p${q}`, samples: p(raw, q) },
   });
+  // Both engines, no drawing: the rest of the hop is tab B's widget.
+  const enginesRow = (q: 50 | 95) => ({
+    item: 3,
+    name: `worker hop, engines only: send() in Parley tab A to the message event in Parley tab B (no widget), p${q} of ${senderCount(count)}`,
+    unit: 'ms',
+    direction: 'lower' as const,
+    samples: p(engines, q),
+    baseline: { name: `two raw WebSocket pages, p${q}`, samples: p(raw, q) },
+  });
   return {
-    rows: [row(50, 1), row(95, 3), senderRow(50), senderRow(95)],
+    rows: [row(50, 1), row(95, 3), senderRow(50), senderRow(95), enginesRow(50), enginesRow(95)],
     distributions: [
       { name: 'worker hop: Parley tab A → tab B, ms', samples: parley.flat() },
       { name: 'worker hop baseline: raw WebSocket pages, ms', samples: raw.flat() },
       { name: 'worker hop, sender part: Parley tab A → raw page B, ms', samples: sender.flat() },
+      { name: 'worker hop, engines only: Parley tab A → Parley engine B, ms', samples: engines.flat() },
     ],
   };
 }
@@ -201,6 +216,34 @@ async function parleyHop(server: DemoServer, browser: Browser, room: string, cou
     await parleySender(a, server.relayUrl, room);
     const result = await loopInA(a, room, count, deadline);
     return { ...result, unpinned: await b.evaluate(() => (window as unknown as { unpinned: number }).unpinned) };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Parley in both tabs, tab B without a widget: its engine client reports each `message` event. */
+async function engineHop(server: DemoServer, browser: Browser, room: string, count: number, deadline: number): Promise<{ latencies: number[]; lost: number }> {
+  const context = await benchContext(browser, server.url);
+  try {
+    const b = await enginePage(context, server.url, `hop-b-${room}`);
+    await b.evaluate(
+      async ({ url, room }) => {
+        const bench = (window as unknown as { bench: PageBench }).bench;
+        const { conversation } = await bench.client.api.open({ protocol: 'websocket', url, user: 'bob' }, room);
+        await new Promise<void>((joined) => {
+          const off = bench.client.on((e) => e.type === 'joined' && e.conversation === conversation && (off(), joined()));
+        });
+        const bc = new BroadcastChannel(room);
+        bench.client.on((e) => {
+          if (e.type === 'message' && e.message.text.startsWith('hop '))
+            bc.postMessage({ i: Number(e.message.text.slice(4)), at: performance.timeOrigin + performance.now() });
+        });
+      },
+      { url: server.relayUrl, room },
+    );
+    const a = await enginePage(context, server.url, `hop-a-${room}`);
+    await parleySender(a, server.relayUrl, room);
+    return await loopInA(a, room, count, deadline);
   } finally {
     await context.close();
   }
