@@ -11,7 +11,9 @@
  * - BENCH_STORED: messages stored before the history measurement (default 100 000);
  * - BENCH_ONLY: comma-separated item numbers to run (default all);
  * - BENCH_STEP_TIMEOUT: ms after which a measurement that has not finished is reported as
- *   failed, and the next one starts (default 300 000).
+ *   failed, and the next one starts (default 300 000);
+ * - BENCH_NO_BUILD=1: measure dist/ as it is, without building it first (to compare two
+ *   builds: copy each into dist/ in turn).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -40,8 +42,10 @@ const only = process.env.BENCH_ONLY?.split(',').map(Number);
 const wanted = (item: number) => !only || only.includes(item);
 const stepLimit = env('BENCH_STEP_TIMEOUT', 300_000);
 
-console.log('Building dist/ …');
-execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+if (process.env.BENCH_NO_BUILD !== '1') {
+  console.log('Building dist/ …');
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+}
 
 const sections: Section[] = [];
 const step = async (item: number, what: string, run: () => Promise<Section>) => {
