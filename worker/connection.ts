@@ -132,11 +132,24 @@ export class Connection {
 
   /**
    * Tells the room's peers that the visitor read it up to the message `id`, where the protocol
-   * can (`capabilities.readMarkers`). A marker while the link is down is not kept: the next one
-   * covers it, since a marker means "up to here".
+   * can (`capabilities.readMarkers`). A marker that finds the room not live (the link down, or
+   * its catch-up still running) waits for the room's next confirmation; only the newest waits,
+   * since a marker means "up to here". Dropped, a message read meanwhile would stay unread at
+   * its sender until the visitor read a later one.
    */
   markRead(room: string, id: string): void {
-    if (this.#machine.state === 'open' && this.#rooms.isLive(room) && this.#module?.capabilities.readMarkers) this.#transport?.markRead?.(room, id);
+    this.#unsentMarkers.set(room, id);
+    this.#sendMarker(room);
+  }
+
+  /** Per room, the newest read marker not yet sent; see markRead(). Lives as long as the engine. */
+  readonly #unsentMarkers = new Map<string, string>();
+
+  #sendMarker(room: string): void {
+    const id = this.#unsentMarkers.get(room);
+    if (id === undefined || this.#machine.state !== 'open' || !this.#rooms.isLive(room)) return;
+    this.#unsentMarkers.delete(room);
+    if (this.#module?.capabilities.readMarkers) this.#transport?.markRead?.(room, id);
   }
 
   /** Asks the server for messages older than the oldest we hold; they arrive as messages. */
@@ -240,7 +253,10 @@ export class Connection {
       sessionLost: this.deps.sessionLost,
       opened: () => this.#opened(),
       alive: () => this.#heartbeat.alive(),
-      joined: (room) => this.#joins.confirmed(room),
+      joined: (room) => {
+        this.#joins.confirmed(room);
+        this.#sendMarker(room);
+      },
       closed: (info) => (info.fatal ? this.#stop('failed', info.code, { code: info.code, message: info.reason }) : this.#lost(info.code, info.reason)),
       report: (e) => this.#report(e),
     });

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { setViewport } from '@web/test-runner-commands';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { env, openTab, reloadTab, statuses, texts, type, uniqueName, waitFor, type Tab, type TabOptions } from './tabs.ts';
+import { env, openTab, reloadTab, startProxy, stateText, statuses, texts, type, uniqueName, waitFor, type Tab, type TabOptions } from './tabs.ts';
 import { brokerUrl } from './mqtt-env.ts';
 import { FAST, mucRoom, xmppEnv, xmppUser } from './xmpp-env.ts';
 
@@ -112,6 +112,27 @@ describe('read markers and unread count', () => {
       (e: Error) => e.message,
     );
     expect(refused).to.match(/A read position must be the order of a message the server has placed/);
+  });
+
+  it('relay: a message Bob reads while his link is down shows as read to Ann once it is back', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('room');
+    const proxy = await startProxy();
+    const bob = await launcher({ engine: uniqueName('bob'), user: 'Bob', server: proxy.url, room, options: { backoffBase: 100, backoffCap: 500 } });
+    const ann = await openTab({ engine: uniqueName('ann'), user: 'Ann', server: relayUrl, room });
+    tabs.push(bob, ann);
+    await Promise.all([joined(bob.chat, 'Bob'), joined(ann.chat, 'Ann')]);
+    await type(ann.chat, 'read this on the train');
+    await waitFor(() => bob.chat.unread === 1 && statuses(ann.chat).join() === 'sent', 10_000, 'Bob has one unread');
+
+    await proxy.mode('refuse');
+    await waitFor(() => stateText(bob.chat) !== 'Connected', 10_000, "Bob's link lost");
+    root(bob.chat).querySelector<HTMLButtonElement>('.launcher')!.click();
+    await waitFor(() => bob.chat.unread === 0, 5_000, "Bob's count back to 0 offline");
+    expect(statuses(ann.chat).join(), 'no marker can reach Ann yet').to.equal('sent');
+
+    await proxy.mode('forward');
+    await waitFor(() => statuses(ann.chat).join() === 'read', 15_000, "Ann's message read once Bob is back");
   });
 
   it('title-badge: puts "(2) " before the title while the page is hidden, and takes it off when the page shows', async () => {

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { openTab, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { connected, openTab, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
 import { FAST, startPeer, xmppEnv, xmppUser, type XmppServer } from './xmpp-env.ts';
 
 const senders = (chat: ParleyChat): string[] =>
@@ -38,6 +38,23 @@ export function xmppChat(server: 'prosody' | 'ejabberd'): void {
       await waitFor(() => texts(a.chat).includes('Hi Ann'), 10_000, 'the reply at Ann');
       expect(senders(a.chat)).to.deep.equal([bob]);
       expect(texts(a.chat)).to.deep.equal(['Hello Bob <i>not html</i>', 'Hi Ann']);
+      a.close();
+      b.close();
+    });
+
+    it('marks a message delivered when its reader\'s first device comes online just after it was sent', async () => {
+      const ann = await xmppUser('ann', server);
+      const bob = await xmppUser('bob', server);
+      const a = await xmppTab(ann, bob, FAST, server);
+      await connected(a.chat);
+      // Bob has never been online: the server archives the message (and may keep it offline).
+      await type(a.chat, 'are you there yet?');
+      await waitFor(() => statuses(a.chat).join() === 'sent', 10_000, 'the server to take it');
+      // His device has no cursor, so it fetches the last page of the archive, which is history
+      // for all it knows; this message is recent, and so is confirmed (worker/transports/xmpp/mam.ts).
+      const b = await xmppTab(bob, ann, FAST, server);
+      await waitFor(() => texts(b.chat).includes('are you there yet?'), 15_000, 'the message at Bob');
+      await waitFor(() => ['delivered', 'read'].includes(statuses(a.chat).join()), 10_000, 'Ann\'s message delivered');
       a.close();
       b.close();
     });

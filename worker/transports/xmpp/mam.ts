@@ -12,6 +12,14 @@ const FORWARD = 'urn:xmpp:forward:0';
 /** Items per page; Prosody caps it at `max_archive_query_results` (default 50). */
 const PAGE = 50;
 
+/**
+ * On a device's first catch-up of a chat (no cursor), the archive's messages stamped at most
+ * this long before the query (ms) have their delivery confirmed; see sync(). Covers a message
+ * that reached the server while this link came up, and the skew between browser and server
+ * clocks.
+ */
+export const JUST_ARRIVED = 120_000;
+
 export interface MamDeps {
   request: (iq: Element) => Promise<Element>;
   self: Self;
@@ -33,13 +41,13 @@ interface Page {
   max: number;
   /** A page older than what is shown, delivered as a whole. */
   older?: boolean;
-  /** Items are new to this device (a catch-up): confirm their delivery. */
-  fresh?: boolean;
+  /** Confirm the delivery (XEP-0184) of items stamped at or after this time, ms since the epoch. */
+  confirmSince?: number;
 }
 
 export function mam({ request, self, message, acknowledge, earlier, historyEnd, invalid }: MamDeps) {
   /** queryid → the archive it reads, and for a page of older history, its messages so far. */
-  const queries = new Map<string, { archive: string; page?: InboundMessage[]; fresh?: boolean }>();
+  const queries = new Map<string, { archive: string; page?: InboundMessage[]; confirmSince?: number }>();
 
   async function page(peer: Peer, room: string, p: Page): Promise<{ complete: boolean; first?: string; last?: string }> {
     const queryid = crypto.randomUUID();
@@ -65,7 +73,7 @@ export function mam({ request, self, message, acknowledge, earlier, historyEnd, 
         ),
       ),
     );
-    const query = { archive: peer.kind === 'muc' ? peer.jid : bare(self.user), page: p.older ? [] : undefined, fresh: p.fresh };
+    const query = { archive: peer.kind === 'muc' ? peer.jid : bare(self.user), page: p.older ? [] : undefined, confirmSince: p.confirmSince };
     queries.set(queryid, query);
     try {
       const fin = (await request(iq)).getChild('fin', MAM);
@@ -85,12 +93,20 @@ export function mam({ request, self, message, acknowledge, earlier, historyEnd, 
      * one the archive no longer knows (item-not-found), the last page. Returns the newest id.
      * `fresh`: what it brings is new to this device (by default, when there is a cursor), so
      * its delivery is confirmed as if it had come live.
+     *
+     * Without a cursor, the last page is history that another of the user's devices may have
+     * confirmed long ago, but it also holds what reached the server while this link came up:
+     * until our initial presence the server has no resource to route a message to, and
+     * archives it instead (./sync.ts). So the messages of that page stamped within JUST_ARRIVED
+     * are confirmed; one another device confirmed already is confirmed twice, which changes
+     * nothing at the sender (worker/message-status.ts never moves back).
      */
     async sync(peer: Peer, room: string, after?: string, fresh = after !== undefined): Promise<string | undefined> {
+      const confirmSince = fresh ? -Infinity : Date.now() - JUST_ARRIVED;
       if (after !== undefined) {
         try {
           for (let cursor = after; ; ) {
-            const result = await page(peer, room, { after: cursor, max: PAGE, fresh });
+            const result = await page(peer, room, { after: cursor, max: PAGE, confirmSince });
             if (result.complete || !result.last || result.last === cursor) return result.last ?? cursor;
             cursor = result.last;
           }
@@ -98,7 +114,7 @@ export function mam({ request, self, message, acknowledge, earlier, historyEnd, 
           if ((e as { condition?: string }).condition !== 'item-not-found') throw e;
         }
       }
-      return (await page(peer, room, { before: '', max: PAGE, fresh })).last;
+      return (await page(peer, room, { before: '', max: PAGE, confirmSince })).last;
     },
 
     /** One page older than the archive id `before` (RSM §2.5). */
@@ -124,7 +140,7 @@ export function mam({ request, self, message, acknowledge, earlier, historyEnd, 
         return true;
       }
       const item = checked.message;
-      if (query.fresh) acknowledge(inner);
+      if (item.ts >= (query.confirmSince ?? Infinity)) acknowledge(inner);
       if (query.page) query.page.push(item);
       else message(item);
       return true;
