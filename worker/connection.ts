@@ -48,6 +48,8 @@ export class Connection {
   readonly #rooms = new Rooms();
   /** Joins those rooms on each link (worker/room-joins.ts). */
   readonly #joins: RoomJoins;
+  /** Per room, the newest read marker not yet sent (see markRead); kept while the engine runs. */
+  readonly #unsentMarkers = new Map<string, string>();
   /**
    * Counts links (and connect attempts). Events from an older transport, a slow load for an
    * older attempt, or a store for a message of a dropped link see a newer number and back out:
@@ -141,9 +143,6 @@ export class Connection {
     this.#unsentMarkers.set(room, id);
     this.#sendMarker(room);
   }
-
-  /** Per room, the newest read marker not yet sent; see markRead(). Lives as long as the engine. */
-  readonly #unsentMarkers = new Map<string, string>();
 
   #sendMarker(room: string): void {
     const id = this.#unsentMarkers.get(room);
