@@ -31,6 +31,13 @@ export interface ProsodyOptions {
   streamManagement?: boolean;
   /** Log level written to `prosody.log` in the data folder. Default `warn`. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Tests only: a 1:1 message whose body starts with this makes the server exit at once, as a
+   * crash would, between the two archive copies it keeps (the sender's, written at
+   * `pre-message`, and the receiver's, at `message/bare`). Once per body, so that the same
+   * message sent again goes through. Default: none.
+   */
+  crashOn?: string;
 }
 
 export const PROSODY_BIN = '/usr/bin/prosody';
@@ -46,7 +53,7 @@ const freePort = (): Promise<number> =>
     });
   });
 
-const config = (dir: string, domain: string, http: number, c2s: number, level: string, hibernation: number, open: boolean, smacks: boolean) => `
+const config = (dir: string, domain: string, http: number, c2s: number, level: string, hibernation: number, open: boolean, smacks: boolean, crash: boolean) => `
 -- Written by demo/prosody.ts; loopback only.
 run_as_root = true
 daemonize = false
@@ -61,7 +68,8 @@ http_ports = { ${http} }
 http_interfaces = { "127.0.0.1" }
 https_ports = {}
 s2s_ports = {}
-modules_enabled = { "roster"; "saslauth"; "disco"; "carbons"; "ping";${smacks ? ' "smacks";' : ''} "mam"; "websocket"; "time"; "version" }
+modules_enabled = { "roster"; "saslauth"; "disco"; "carbons"; "ping";${smacks ? ' "smacks";' : ''} "mam"; "websocket"; "time"; "version";${crash ? ' "parley_crash";' : ''} }
+${crash ? `plugin_paths = { "${dir}" }` : ''}
 modules_disabled = { "s2s"; "tls" }
 ${open ? 'authentication = "insecure"\ninsecure_open_authentication = "Yes please, I know what I\'m doing!"' : 'authentication = "internal_hashed"'}
 c2s_require_encryption = false
@@ -79,6 +87,23 @@ Component "conference.${domain}" "muc"
   muc_log_all_rooms = true
 Component "upload.${domain}" "http_file_share"
   http_file_share_size_limit = 10485760
+`;
+
+/** ProsodyOptions.crashOn: hooked ahead of mod_mam's `message/bare` handler (priority 0). */
+const crashModule = (dir: string, prefix: string) => `
+-- Written by demo/prosody.ts, for tests only.
+local prefix = ${JSON.stringify(prefix)};
+local done = "${dir}/crashed";
+module:hook("message/bare", function(event)
+  local body = event.stanza:get_child_text("body");
+  if not body or body:sub(1, #prefix) ~= prefix then return; end
+  local f = io.open(done, "r");
+  local seen = f and f:read("*a") or "";
+  if f then f:close(); end
+  if seen:find(body .. "\\n", 1, true) then return; end
+  f = io.open(done, "a"); f:write(body, "\\n"); f:close();
+  os.exit(1, false);
+end, 10);
 `;
 
 export class Prosody {
@@ -102,7 +127,8 @@ export class Prosody {
     const http = options.httpPort || (await freePort());
     const c2s = await freePort();
     const file = join(dir, 'prosody.cfg.lua');
-    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 20_000, options.openLogin ?? false, options.streamManagement ?? true));
+    if (options.crashOn) writeFileSync(join(dir, 'mod_parley_crash.lua'), crashModule(dir, options.crashOn));
+    writeFileSync(file, config(dir, domain, http, c2s, options.logLevel ?? 'warn', options.hibernation ?? 20_000, options.openLogin ?? false, options.streamManagement ?? true, !!options.crashOn));
     const prosody = new Prosody(dir, file, domain, http, c2s);
     await prosody.resume();
     return prosody;

@@ -104,8 +104,17 @@ describe('MQTT on a two-node RabbitMQ cluster (Web MQTT)', () => {
         throw new Error(`${e.message}. B has ${JSON.stringify(texts(b.chat))}; A has ${JSON.stringify(lines(a.chat))}, statuses ${statuses(a.chat).join()}, state ${JSON.stringify(a.chat.session.state)}; node 2 delivered ${JSON.stringify(await wire.read())}`);
       });
       await waitFor(() => statuses(a.chat).length === queued.length && statuses(a.chat).every((s) => s === 'sent'), 15_000, 'PUBACKs for the queue');
-      const onWire = (await wire.read()).map((p) => (JSON.parse(p) as { text: string }).text);
-      const copies = queued.map((t) => onWire.filter((w) => w === t).length);
+      // The counting subscriber is a client of its own: its copies may still be on their way.
+      const copiesOnWire = async () => {
+        const onWire = (await wire.read()).map((p) => (JSON.parse(p) as { text: string }).text);
+        return queued.map((t) => onWire.filter((w) => w === t).length);
+      };
+      const copies = await waitFor(async () => {
+        const counted = await copiesOnWire();
+        return counted.every((n) => n > 0) && counted;
+      }, 15_000, 'every queued message on the wire of node 2', 100).catch(async (e: Error) => {
+        throw new Error(`${e.message}: ${JSON.stringify(await copiesOnWire())}`);
+      });
       expect(copies, 'copies of each queued message that node 2 delivered').to.deep.equal(queued.map(() => 1));
       expect(texts(b.chat).filter((t) => t.startsWith('queued')), 'in the order A wrote them').to.deep.equal(queued);
 

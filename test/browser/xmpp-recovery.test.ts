@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { openTab, sleep, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
+import { connected, openTab, sleep, stateText, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
 import { command, FAST, startPeer, xmppEnv, xmppUser } from './xmpp-env.ts';
 
 // Prosody killed during a burst is a scenario of the fault matrix (fault-matrix.test.ts).
@@ -35,6 +35,37 @@ describe('XMPP recovery', () => {
       await command('xmpp-proxy', { mode: 'forward' });
       await peer.stop();
       a.close();
+    }
+  });
+
+  it('sends again, once, a message the server crashed on after it archived only the sender\'s copy', async function () {
+    this.timeout(90_000);
+    const { url, password, crashPrefix } = await xmppEnv();
+    const ann = await xmppUser('ann');
+    const bob = await xmppUser('bob');
+    const tab = (user: string, room: string) => openTab({ engine: uniqueName('crash'), protocol: 'xmpp', server: url, user, password, room, options: FAST });
+    const a = await tab(ann, bob);
+    const b = await tab(bob, ann);
+    try {
+      await Promise.all([connected(a.chat), connected(b.chat)]);
+      await type(a.chat, 'before');
+      await waitFor(() => texts(b.chat).includes('before'), 10_000, 'the first message at Bob');
+      // Prosody exits inside this stanza, after `pre-message` archived Ann's copy and before
+      // `message/bare` archived Bob's (demo/prosody.ts, crashOn): no ack, and Bob never got it.
+      const text = `${crashPrefix!}${uniqueName('m')}`;
+      await type(a.chat, text);
+      await waitFor(() => stateText(a.chat) !== 'Connected', 15_000, 'Ann to see the server go');
+      await command('prosody-start');
+      // Ann's archive has her copy; Bob's has none. Ann's outbox must send it again.
+      await waitFor(() => texts(b.chat).includes(text), 30_000, 'the message at Bob after the restart').catch((e: Error) => {
+        throw new Error(`${e.message}; Ann's statuses ${statuses(a.chat).join()}, Bob has ${JSON.stringify(texts(b.chat))}`);
+      });
+      await waitFor(() => statuses(a.chat).length === 2 && statuses(a.chat).every((s) => s !== 'queued' && s !== 'sending'), 15_000, "Ann's messages acked");
+      expect(texts(b.chat).filter((t) => t === text), 'once at Bob').to.have.length(1);
+    } finally {
+      await command('prosody-start');
+      a.close();
+      b.close();
     }
   });
 

@@ -7,6 +7,9 @@ import { XmppPeer, type PeerCommand } from './xmpp-peer.ts';
 /** Every test account's password. */
 export const XMPP_PASSWORD = 'parley-test';
 
+/** A 1:1 message whose body starts with this crashes the test Prosody once (ProsodyOptions.crashOn). */
+export const CRASH_PREFIX = 'parley-test-crash ';
+
 export interface XmppEnv {
   /** Prosody's RFC 7395 endpoint. */
   url: string;
@@ -16,6 +19,8 @@ export interface XmppEnv {
   /** MUC service. */
   muc: string;
   password: string;
+  /** On the test Prosody: a 1:1 body that starts with this crashes it once (ProsodyOptions.crashOn). */
+  crashPrefix?: string;
   /** Every node's endpoint, `url` first, on a cluster (test/support/wtr-ejabberd.ts). */
   urls?: string[];
   /** ms the server set took to start, on ejabberd (test/support/ejabberd.ts). */
@@ -47,7 +52,7 @@ export function xmppServers(): TestRunnerPlugin {
     name: 'parley-xmpp',
     async serverStart() {
       if (!existsSync(PROSODY_BIN)) throw new Error(`Prosody is missing: apt-get install prosody (${PROSODY_BIN})`);
-      prosody = await Prosody.start();
+      prosody = await Prosody.start({ crashOn: CRASH_PREFIX });
       proxy = await TcpProxy.start({ port: prosody.httpPort });
       // The contract suite's fixed users.
       for (const user of ['ann', 'bob', 'pinger', 'closer', 'survivor']) prosody.register(user, XMPP_PASSWORD);
@@ -68,6 +73,7 @@ export function xmppServers(): TestRunnerPlugin {
             domain: prosody!.domain,
             muc: `conference.${prosody!.domain}`,
             password: XMPP_PASSWORD,
+            crashPrefix: CRASH_PREFIX,
           } satisfies XmppEnv;
         case 'xmpp-user':
           prosody!.register(String(args.name), XMPP_PASSWORD);
