@@ -105,10 +105,17 @@ export class XmppTransport implements Transport {
       typing: (room, from, typing) => this.events.typing(this.#given(room), from, typing),
     });
     const { acknowledge } = this.#receipts;
+    const { unconfirmed } = this.session;
+    const acked = (id: string) => {
+      unconfirmed.delete(id);
+      this.events.ack(id, {});
+    };
     this.#mam = mam({
       request,
       self: this.#self,
       message: (m) => {
+        // Not the ack of a message a lost stream took (XmppSession.unconfirmed): it goes again.
+        if (m.from === this.#self.user && unconfirmed.has(m.id)) return;
         this.#sync.archived(m);
         deliver(m);
       },
@@ -125,7 +132,7 @@ export class XmppTransport implements Transport {
       holding: (held) => (held ? handled.hold() : handled.release()),
     });
     this.#upload = upload(request, this.#domain, this.config.uploadService);
-    this.#pingAck = pingAcks(() => request(this.#pingStanza()), (id) => this.events.ack(id, {}));
+    this.#pingAck = pingAcks(() => request(this.#pingStanza()), acked);
 
     whenReady(xmpp, (resumed) => {
       this.#resumed = resumed;
@@ -134,14 +141,18 @@ export class XmppTransport implements Transport {
     xmpp.on('element', () => this.events.activity());
     // XEP-0198 §4: the server has handled the stanza; for a chat message, that is our ack.
     xmpp.streamManagement.on('ack', (stanza) => {
-      if (stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) this.events.ack(stanza.attrs.id, {});
+      if (stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) acked(stanza.attrs.id);
+    });
+    // XEP-0198 §5: the resume failed; the server lost the stream, and with it what it had not acked.
+    xmpp.streamManagement.on('fail', (stanza) => {
+      if (stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) unconfirmed.add(stanza.attrs.id);
     });
     const handle = inbound({
       self: this.#self,
       mam: this.#mam,
       receipts: this.#receipts,
       route: (m, replay) => this.#sync.route(m, replay),
-      ack: (id) => this.events.ack(id, {}),
+      ack: acked,
       reject: (id, error, from) => this.session.bounces.mayBounce(id, from, this.#domain) && this.events.reject(id, error),
       error: (error) => this.events.error(error),
       joined: (room) => this.events.joined(this.#given(room)),

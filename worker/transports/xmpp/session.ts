@@ -66,9 +66,17 @@ export interface XmppSession {
    * resends what the last one did not handle (XEP-0198 §5) before the rooms are joined again.
    */
   rooms: Map<string, string>;
+  /**
+   * Ids of our messages that a stream took unacked when the server lost it (a resume that
+   * failed, XEP-0198 §5). The server may have died while it handled one: Prosody archives our
+   * copy (`pre-message`) before the peer's (`message/bare`), so our archive's copy proves
+   * nothing. A catch-up does not take it as their ack (./index.ts), and the outbox sends them
+   * again; receivers drop repeats by id. Each leaves the set when an ack comes for it.
+   */
+  unconfirmed: Set<string>;
 }
 
-export const newSession = (): XmppSession => ({ clock: new Clock(), bounces: new Bounces(), occupantIds: new Map(), rooms: new Map() });
+export const newSession = (): XmppSession => ({ clock: new Clock(), bounces: new Bounces(), occupantIds: new Map(), rooms: new Map(), unconfirmed: new Set() });
 
 /** Keeps what a later attempt needs to resume this stream; forgets a stream that was not resumable. */
 export function remember(session: XmppSession, sm: StreamManagement): void {
