@@ -48,8 +48,6 @@ export class Connection {
   readonly #rooms = new Rooms();
   /** Joins those rooms on each link (worker/room-joins.ts). */
   readonly #joins: RoomJoins;
-  /** Per room, the newest read marker not yet sent (see markRead); kept while the engine runs. */
-  readonly #unsentMarkers = new Map<string, string>();
   /**
    * Counts links (and connect attempts). Events from an older transport, a slow load for an
    * older attempt, or a store for a message of a dropped link see a newer number and back out:
@@ -95,7 +93,11 @@ export class Connection {
       },
       emit: deps.emit,
     }, this.health);
-    const link = { generation: () => this.#generation, open: () => (this.#machine.state === 'open' ? this.#transport : undefined) };
+    const link = {
+      generation: () => this.#generation,
+      open: () => (this.#machine.state === 'open' ? this.#transport : undefined),
+      readMarkers: () => this.#module?.capabilities.readMarkers === true,
+    };
     this.#joins = new RoomJoins(this.#rooms, link, deps.history, this.delivery, deps.emit);
   }
 
@@ -134,21 +136,10 @@ export class Connection {
 
   /**
    * Tells the room's peers that the visitor read it up to the message `id`, where the protocol
-   * can (`capabilities.readMarkers`). A marker that finds the room not live (the link down, or
-   * its catch-up still running) waits for the room's next confirmation; only the newest waits,
-   * since a marker means "up to here". Dropped, a message read meanwhile would stay unread at
-   * its sender until the visitor read a later one.
+   * can (`capabilities.readMarkers`); one that finds the room not live waits (RoomJoins.markRead).
    */
   markRead(room: string, id: string): void {
-    this.#unsentMarkers.set(room, id);
-    this.#sendMarker(room);
-  }
-
-  #sendMarker(room: string): void {
-    const id = this.#unsentMarkers.get(room);
-    if (id === undefined || this.#machine.state !== 'open' || !this.#rooms.isLive(room)) return;
-    this.#unsentMarkers.delete(room);
-    if (this.#module?.capabilities.readMarkers) this.#transport?.markRead?.(room, id);
+    this.#joins.markRead(room, id);
   }
 
   /** Asks the server for messages older than the oldest we hold; they arrive as messages. */
@@ -252,10 +243,7 @@ export class Connection {
       sessionLost: this.deps.sessionLost,
       opened: () => this.#opened(),
       alive: () => this.#heartbeat.alive(),
-      joined: (room) => {
-        this.#joins.confirmed(room);
-        this.#sendMarker(room);
-      },
+      joined: (room) => this.#joins.confirmed(room),
       closed: (info) => (info.fatal ? this.#stop('failed', info.code, { code: info.code, message: info.reason }) : this.#lost(info.code, info.reason)),
       report: (e) => this.#report(e),
     });

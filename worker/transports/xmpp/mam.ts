@@ -18,7 +18,7 @@ const PAGE = 50;
  * that reached the server while this link came up, and the skew between browser and server
  * clocks.
  */
-export const JUST_ARRIVED = 120_000;
+const JUST_ARRIVED = 120_000;
 
 export interface MamDeps {
   request: (iq: Element) => Promise<Element>;
