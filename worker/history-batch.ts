@@ -116,15 +116,7 @@ function echoed(known: StoredMessage, echo: Omit<ChatMessage, 'order'>, order: n
 export async function moveQueued(db: ParleyDb, connection: string, moves: readonly QueuedMove[]): Promise<QueuedMoved[]> {
   const tx = db.transaction(['messages', 'cursors'], 'readwrite');
   const messages = tx.objectStore('messages');
-  // A move without its conversation (an ack the link did not send, a receipt) looks for it
-  // among the queue's keys: one read for the batch, and the queue is short.
-  const unknown = moves.some((m) => !m.conversation);
-  const queued = unknown ? await messages.index('by-queue').getAllKeys(queueOf(connection)) : [];
-  const keyOf = ({ id, conversation }: QueuedMove) => (conversation ? [conversation, id] as [string, string] : queued.find((key) => key[1] === id));
-  const current = await Promise.all(moves.map((move) => {
-    const key = keyOf(move);
-    return key && messages.get(key);
-  }));
+  const current = await queuedRecords(tx, connection, moves);
   const places = new Places(tx);
   const done: QueuedMoved[] = [];
   /** Moved by this batch: the same id twice (a repeated ack) finds it no longer queued. */
@@ -152,6 +144,32 @@ export async function moveQueued(db: ParleyDb, connection: string, moves: readon
   }
   await tx.done;
   return done;
+}
+
+/**
+ * The stored records of a batch of moves (undefined where none). The server answers in the
+ * order the outbox sent, so a batch's messages are mostly the oldest queued: one read of that
+ * many from the queue finds them, and a request per message (its result crosses to the worker
+ * one event each) is left for those it missed. A move without its conversation (an ack the link
+ * did not send, a receipt) that it missed looks for its key among the queue's keys.
+ */
+async function queuedRecords(tx: Tx, connection: string, moves: readonly QueuedMove[]): Promise<(StoredMessage | undefined)[]> {
+  const messages = tx.objectStore('messages');
+  const queue = messages.index('by-queue');
+  const oldest = new Map((await queue.getAll(queueOf(connection), moves.length)).map((m) => [m.id, m]));
+  const found = (move: QueuedMove) => {
+    const record = oldest.get(move.id);
+    return record && (!move.conversation || record.conversation === move.conversation) ? record : undefined;
+  };
+  const records = moves.map(found);
+  const keys = moves.some((m, i) => !records[i] && !m.conversation) ? await queue.getAllKeys(queueOf(connection)) : [];
+  const keyOf = ({ id, conversation }: QueuedMove) => (conversation ? ([conversation, id] as [string, string]) : keys.find((key) => key[1] === id));
+  return Promise.all(
+    moves.map((move, i) => {
+      const key = records[i] ? undefined : keyOf(move);
+      return records[i] ?? (key && messages.get(key));
+    }),
+  );
 }
 
 /**

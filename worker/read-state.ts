@@ -89,10 +89,19 @@ export class ReadState {
     const record = await tx.objectStore('reads').get(conversation);
     if (!record) return (await tx.done, undefined);
     const { order: read } = record;
+    // Own messages the server has not placed (PENDING_BASE and above) are never unread: a
+    // drain of a long outbox must not walk them all, holding the store its acks write to.
+    // The rest is read a page at a time, one request each, not one per message.
+    const index = tx.objectStore('messages').index('by-conversation-order');
+    let from: IDBValidKey = [conversation, read, []];
     let unread = 0;
-    const after = IDBKeyRange.bound([conversation, read, []], [conversation, Infinity], true, false);
-    let row = await tx.objectStore('messages').index('by-conversation-order').openCursor(after);
-    for (; row && unread < UNREAD_MAX; row = await row.continue()) if (!row.value.mine) unread += 1;
+    for (;;) {
+      const page = await index.getAll(IDBKeyRange.bound(from, [conversation, PENDING_BASE], true, true), UNREAD_MAX);
+      for (const message of page) if (!message.mine && unread < UNREAD_MAX) unread += 1;
+      const last = page.at(-1);
+      if (!last || page.length < UNREAD_MAX || unread >= UNREAD_MAX) break;
+      from = [conversation, last.order, last.id];
+    }
     await tx.done;
     return { read, unread };
   }
