@@ -5,6 +5,7 @@ import type { DemoServer } from '../../demo/server.ts';
 import { Mosquitto } from '../support/mosquitto.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { benchContext, enginePage, type PageBench } from './page.ts';
+import { mqttBrowserRate } from './mqtt-browser-rate.ts';
 import { relayRate } from './relay-rate.ts';
 import { repeat, type Row, type Section } from './results.ts';
 
@@ -18,6 +19,8 @@ interface Target {
   /** The server alone, same count, pipelined from Node: msg/s. */
   baseline: (count: number, rep: number) => Promise<number>;
   baselineName: string;
+  /** MQTT: the broker's URL for mqtt.js alone in the browser (mqtt-browser-rate.ts). */
+  browserUrl?: string;
 }
 
 /**
@@ -31,16 +34,18 @@ export async function measureOutboxDrain(server: DemoServer, browser: Browser, r
   const mosquitto = await Mosquitto.start();
   const targets: Target[] = [
     { label: 'JSON relay', protocol: 'websocket', port: server.port, path: '/relay', baseline: async (n, rep) => (await relayRate(server, n, `drain-raw-${rep}-${Date.now()}`)).rate, baselineName: 'relay alone, pipelined from Node' },
-    { label: 'MQTT, aedes', protocol: 'mqtt', port: server.port, path: '/mqtt', baseline: (n) => mqttRate(server.mqttUrl, n), baselineName: 'aedes alone, mqtt.js QoS 1 from Node' },
-    { label: 'MQTT, Mosquitto', protocol: 'mqtt', port: mosquitto.wsPort, path: '', baseline: (n) => mqttRate(mosquitto.wsUrl, n), baselineName: 'Mosquitto alone, mqtt.js QoS 1 from Node' },
+    { label: 'MQTT, aedes', protocol: 'mqtt', port: server.port, path: '/mqtt', baseline: (n) => mqttRate(server.mqttUrl, n), baselineName: 'aedes alone, mqtt.js QoS 1 from Node', browserUrl: server.mqttUrl },
+    { label: 'MQTT, Mosquitto', protocol: 'mqtt', port: mosquitto.wsPort, path: '', baseline: (n) => mqttRate(mosquitto.wsUrl, n), baselineName: 'Mosquitto alone, mqtt.js QoS 1 from Node', browserUrl: mosquitto.wsUrl },
   ];
   const rows: Row[] = [];
   try {
     for (const target of targets) {
       const parley: number[] = [];
       const base: number[] = [];
+      const inBrowser: number[] = [];
       await repeat(reps, async (rep) => {
         base.push(await target.baseline(count, rep));
+        if (target.browserUrl) inBrowser.push(await mqttBrowserRate(browser, server.url, target.browserUrl, count));
         parley.push(await drain(server, browser, target, count, rep));
       });
       rows.push({
@@ -52,6 +57,16 @@ export async function measureOutboxDrain(server: DemoServer, browser: Browser, r
         baseline: { name: target.baselineName, samples: base },
         target: { kind: 'ratio', bound: 0.25, text: 'at least 25% of the server\'s raw rate' },
       });
+      if (inBrowser.length)
+        rows.push({
+          item: 7,
+          name: `mqtt.js alone in the browser: ${count} QoS 1 publishes, subscribed to its topic (${target.label.replace('MQTT, ', '')})`,
+          unit: 'msg/s',
+          direction: 'higher',
+          samples: inBrowser,
+          baseline: { name: target.baselineName, samples: base },
+          note: 'no Parley, no IndexedDB: the ceiling of the MQTT drain above, which speaks through mqtt.js',
+        });
     }
   } finally {
     await mosquitto.close();
