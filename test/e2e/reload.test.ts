@@ -73,6 +73,9 @@ describe('reload in Firefox ESR (no extendedLifetime)', () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?user=Fox&room=${room}&relay=${encodeURIComponent(`ws://127.0.0.1:${proxy.port}/relay`)}`);
     await page.waitForFunction(CONNECTED, { timeout: 15_000 });
+    // The room too, not only the link: a send waits for its room's join, and a join still
+    // unanswered when the link goes silent is never answered (the message stays queued).
+    await page.waitForFunction(`document.querySelector('parley-chat')?.session?.joined === true`, { timeout: 15_000 });
     const opensBefore = server.stats().relayOpens;
 
     // The link goes silent: the message is stored and written to the socket, but never arrives.
