@@ -114,7 +114,7 @@ const paint = (page: Page, where: Where & { newest: string }): Promise<{ ms: num
     Object.assign(chat, { protocol: 'websocket', server: url, room, user: 'historian', engine });
     const t0 = performance.now();
     document.body.append(chat);
-    const drawn = () => [...(chat.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest));
+    const drawn = () => [...(chat.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest) && m.checkVisibility({ visibilityProperty: true }));
     while ((chat.messages?.length ?? 0) < 50 || !drawn()) await new Promise((r) => requestAnimationFrame(r));
     await new Promise((r) => requestAnimationFrame(r));
     return { ms: performance.now() - t0, nodes: chat.shadowRoot!.querySelectorAll('*').length };
@@ -123,7 +123,9 @@ const paint = (page: Page, where: Where & { newest: string }): Promise<{ ms: num
 /**
  * A launcher-mode <parley-chat> on the room, its panel closed, once its session holds the first
  * page (and a moment more, so that the page is idle as when a visitor clicks); ms from open()
- * until the frame after the model has 50 and the newest line is in the DOM, as in `paint`.
+ * until the frame after the model has 50 and the newest line is in the DOM and visible, as in
+ * `paint`. A closed panel may be drawn already, hidden (docs/widget.md, "Modes"): visible
+ * counts, not in the DOM.
  */
 const openPanel = (page: Page, where: Where & { newest: string }): Promise<number> =>
   page.evaluate(async ({ url, room, engine, newest }) => {
@@ -135,7 +137,7 @@ const openPanel = (page: Page, where: Where & { newest: string }): Promise<numbe
     await new Promise((r) => setTimeout(r, 200));
     const t0 = performance.now();
     chat.open();
-    const drawn = () => [...(chat.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest));
+    const drawn = () => [...(chat.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest) && m.checkVisibility({ visibilityProperty: true }));
     while (!drawn()) await new Promise((r) => requestAnimationFrame(r));
     await new Promise((r) => requestAnimationFrame(r));
     return performance.now() - t0;

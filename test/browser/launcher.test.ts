@@ -2,11 +2,16 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../widget/index.ts';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { env, openTab, stateText, texts, type, tolerateResizeObserverNotice, uniqueName, waitFor } from './tabs.ts';
+import { env, openTab, shownTexts, stateText, texts, type, tolerateResizeObserverNotice, uniqueName, waitFor } from './tabs.ts';
 
 const root = (chat: ParleyChat) => chat.shadowRoot!;
 const launcher = (chat: ParleyChat) => root(chat).querySelector<HTMLButtonElement>('.launcher')!;
 const focused = (chat: ParleyChat) => root(chat).activeElement;
+/** The panel is on screen: closed, it is either not drawn or drawn hidden (parked, ready to open). */
+const panelShown = (chat: ParleyChat) => {
+  const panel = root(chat).querySelector('.panel');
+  return !!panel && getComputedStyle(panel).visibility === 'visible';
+};
 
 /** A launcher-mode widget on this page, as the script tag will make it. */
 async function mount(room: string, attrs: Record<string, string> = {}): Promise<ParleyChat> {
@@ -18,6 +23,15 @@ async function mount(room: string, attrs: Record<string, string> = {}): Promise<
   document.body.append(chat);
   await waitFor(() => chat.conversation && chat.shadowRoot?.querySelector('.launcher'), 10_000, 'the launcher');
   return chat;
+}
+
+/** The line whose text includes `text` is inside the list's box. */
+function inView(chat: ParleyChat, text: string): boolean {
+  const line = [...root(chat).querySelectorAll('.message')].find((m) => m.textContent?.includes(text));
+  const log = root(chat).querySelector('.log');
+  if (!line || !log) return false;
+  const [l, b] = [line.getBoundingClientRect(), log.getBoundingClientRect()];
+  return l.top >= b.top - 1 && l.bottom <= b.bottom + 1;
 }
 
 async function shiftTab(): Promise<void> {
@@ -46,7 +60,7 @@ describe('launcher and panel', () => {
     const room = uniqueName('room');
     const chat = await mount(room);
     const events = record(chat);
-    expect(root(chat).querySelector('.panel'), 'closed: no panel').to.equal(null);
+    expect(panelShown(chat), 'closed: no panel on screen').to.equal(false);
     expect(launcher(chat).getAttribute('aria-expanded')).to.equal('false');
     const rect = launcher(chat).getBoundingClientRect();
     expect([Math.round(innerWidth - rect.right), Math.round(innerHeight - rect.bottom)]).to.deep.equal([20, 20]);
@@ -82,10 +96,42 @@ describe('launcher and panel', () => {
 
     await sendKeys({ press: 'Escape' });
     await waitFor(() => !chat.isOpen && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
-    expect(root(chat).querySelector('.panel')).to.equal(null);
+    expect(panelShown(chat)).to.equal(false);
     // Two messages stored in one batch give one count: 'unread 1' may not come before 'unread 2'.
     expect(events.filter((e) => e !== 'unread 1')).to.deep.equal(['unread 2', 'parley-open', 'unread 0', 'parley-close']);
     expect(events.indexOf('unread 1'), "'unread 1', if any, first").to.be.at.most(0);
+    bob.close();
+  });
+
+  it('keeps the closed panel drawn but hidden and unread, out of the way of the keyboard, and opens it at the newest message', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const room = uniqueName('room');
+    const chat = await mount(room);
+    const { relayUrl } = await env();
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
+    await waitFor(() => stateText(bob.chat) === 'Connected', 10_000, 'Bob connected');
+    for (let i = 1; i <= 30; i++) await bob.chat.send(`note ${i}`);
+    await waitFor(() => chat.unread === 30, 10_000, '30 unread');
+    // Drawn ahead once the list's code has loaded (when the page is idle), so that opening it only shows it.
+    const panel = await waitFor(() => root(chat).querySelector<HTMLElement>('.panel.parked'), 5_000, 'the parked panel');
+    await waitFor(() => shownTexts(chat).includes('note 30'), 5_000, 'the newest line drawn in the parked list');
+    expect(getComputedStyle(panel).visibility).to.equal('hidden');
+    expect(panel.inert).to.equal(true);
+    chat.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(focused(chat), 'Tab leaves the launcher for the page, not for the hidden panel').to.equal(null);
+    expect(chat.unread, 'nothing read while hidden').to.equal(30);
+
+    chat.open();
+    await waitFor(() => panelShown(chat) && inView(chat, 'note 30'), 2_000, 'the newest line on screen');
+    expect(panel.inert).to.equal(false);
+    await waitFor(() => chat.unread === 0, 5_000, 'the messages read once shown');
+    chat.close();
+    await waitFor(() => !panelShown(chat) && focused(chat) === launcher(chat), 2_000, 'closed, focus on the launcher');
+    await bob.chat.send('note 31');
+    await waitFor(() => chat.unread === 1, 5_000, 'one unread');
+    chat.open();
+    await waitFor(() => inView(chat, 'note 31'), 2_000, 'the message that came while closed, on screen');
     bob.close();
   });
 

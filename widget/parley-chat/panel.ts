@@ -10,6 +10,8 @@ export interface PanelView {
   strings: Strings;
   heading: string;
   launcher: boolean;
+  /** Drawn but hidden: a launcher's closed panel, kept ready to open (parley-chat.component.ts, #drawn). */
+  parked: boolean;
   session: Session;
   list: Omit<ListView, 'strings'>;
   /** The list's module, loaded with the first open (it carries the virtualiser). */
@@ -38,7 +40,7 @@ export interface PanelView {
 export function renderPanel(v: PanelView): TemplateResult {
   const { strings, session: s } = v;
   return html`
-    <section id="panel" class="panel" part="panel" role=${v.launcher ? 'dialog' : 'region'} aria-label=${v.heading} @keydown=${v.onKeydown}>
+    <section id="panel" class=${v.parked ? 'panel parked' : 'panel'} ?inert=${v.parked} part="panel" role=${v.launcher ? 'dialog' : 'region'} aria-label=${v.heading} @keydown=${v.onKeydown}>
       <header part="header">
         <h2>${v.heading}</h2>
         <span class="state">

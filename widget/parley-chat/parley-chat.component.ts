@@ -102,6 +102,8 @@ export class ParleyChat extends ParleyChatProperties {
   readonly #language = new Language(this);
   /** The list's lines, and the messages and gaps they were built from. */
   #built?: BuiltRows;
+  /** #drawn at the last update. */
+  #panelDrawn = false;
   #clock?: ReturnType<typeof setInterval>;
   /** The message list and its virtualiser: loaded when the chat first shows, not with the launcher. */
   readonly #list = new LazyModule(this, () => import('../message-list/message-list.ts'));
@@ -137,15 +139,28 @@ export class ParleyChat extends ParleyChatProperties {
     return this.mode !== 'launcher' || this.isOpen;
   }
 
+  /**
+   * The panel is in the DOM: shown, or parked (drawn hidden) once a launcher's list has loaded.
+   * A parked panel keeps its list at the newest line, so that opening it only shows it: the
+   * first draw of a panel (Lit's templates, the first layout of its controls, the virtualiser's
+   * first pass) took 40 ms and more here (docs/widget.md, "Modes").
+   */
+  get #drawn(): boolean {
+    return this.#open || this.#list.value !== undefined;
+  }
+
   open(): void {
     if (this.mode !== 'launcher' || this.isOpen) return;
+    const parked = this.#drawn;
     this.isOpen = true;
     fire(this, 'parley-open', {});
     this.#reading.shownChanged();
-    // The list is drawn afresh: start it at the newest message.
-    this.#scroll.reset();
-    this.#built = undefined;
-    void this.updateComplete.then(() => this.#composer.box?.focus());
+    // A parked panel's list follows the newest message, unless the visitor had scrolled up
+    // before closing it: it opens at the newest, as one drawn afresh does (willUpdate).
+    void this.updateComplete.then(() => {
+      this.#composer.box?.focus();
+      if (parked) void this.#scroll.toBottom();
+    });
   }
 
   /** Closes the panel; focus goes back to the launcher. */
@@ -187,10 +202,16 @@ export class ParleyChat extends ParleyChatProperties {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.#open) this.#list.load();
+    // The panel is drawn afresh: its list starts at the newest message.
+    if (this.#drawn && !this.#panelDrawn) {
+      this.#scroll.reset();
+      this.#built = undefined;
+    }
+    this.#panelDrawn = this.#drawn;
     if (changed.has('lang' as keyof ParleyChat) || changed.has('strings' as keyof ParleyChat) || !this.hasUpdated) void this.#language.load();
     if (this.session.messages !== this.#built?.messages) {
       this.#built = rowsFor(this.session.messages, this.session.gaps, this.#built);
-      if (this.#open) this.#scroll.willShow(this.#built.rows);
+      if (this.#drawn) this.#scroll.willShow(this.#built.rows);
     }
   }
 
@@ -201,7 +222,7 @@ export class ParleyChat extends ParleyChatProperties {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (CONNECTION_PROPS.some((p) => changed.has(p))) this.#attach();
-    if (this.#open) void this.#scroll.shown();
+    if (this.#drawn) void this.#scroll.shown();
   }
 
   #attach(): void {
@@ -240,7 +261,7 @@ export class ParleyChat extends ParleyChatProperties {
     const launcher = this.mode === 'launcher';
     return html`
       ${launcher ? renderLauncher(this.isOpen, this.#reading.count, strings, this.#launcherClicked, this.#language.dates.number, () => this.#list.load()) : nothing}
-      ${this.#open ? this.#renderPanel(strings, launcher) : nothing}
+      ${this.#drawn ? this.#renderPanel(strings, launcher) : nothing}
       ${this.#announcer.render()}
     `;
   }
@@ -251,6 +272,7 @@ export class ParleyChat extends ParleyChatProperties {
       strings,
       heading: this.heading ?? this.room,
       launcher,
+      parked: !this.#open,
       session: s,
       now: this._now,
       error: this._error,

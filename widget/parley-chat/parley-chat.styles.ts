@@ -13,6 +13,8 @@ const frame = css`
     min-width: 260px;
   }
   [hidden] { display: none !important; }
+  /* Laid out as when open, so that opening it needs no new layout; hidden from eyes, pointers and assistive technology. */
+  .panel.parked { visibility: hidden; }
   .panel {
     display: flex;
     flex-direction: column;
@@ -80,7 +82,7 @@ const frame = css`
     :host([mode='launcher'][open]) .launcher { display: none; }
   }
   @media (prefers-reduced-motion: no-preference) {
-    :host([mode='launcher']) .panel { animation: rise 160ms ease-out; }
+    :host([mode='launcher']) .panel:not(.parked) { animation: rise 160ms ease-out; }
     @keyframes rise { from { opacity: 0; transform: translateY(12px); } }
   }
   header {
