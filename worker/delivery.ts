@@ -8,6 +8,7 @@ import { sourcesOf } from './message-status.ts';
 import { asMessage, type StoredMessage } from './db.ts';
 import type { Outbox } from './outbox.ts';
 import { MemoryQueue } from './memory-queue.ts';
+import { OutboxDrain } from './outbox-drain.ts';
 import { SettleWriter } from './settle-writer.ts';
 import { notCancellable, Withdrawals } from './withdraw.ts';
 import type { InboundMessage, OutgoingMessage } from './transports/transport.ts';
@@ -36,22 +37,14 @@ export interface DeliveryLink {
  * and moves each message's status along worker/message-status.ts as acks, refusals and
  * receipts arrive. Inbound messages and cursors are stored by worker/inbound-writer.ts, in
  * arrival order and in batches. Acks that arrive together are settled in one transaction
- * (worker/settle-writer.ts), and a drain pass reads the queue once and sends all it may,
- * writing nothing for what it sent.
+ * (worker/settle-writer.ts), and a drain pass (worker/outbox-drain.ts) reads the queue once
+ * and sends all it may, writing nothing for what it sent.
  */
 export class Delivery implements OwnMessages {
   /** id → conversation of messages sent on the current link and not yet acknowledged. */
   readonly #inflight = new Map<string, string>();
-  #draining: Promise<void> = Promise.resolve();
-  /** A drain pass is scheduled and has not started: another flush() needs no pass of its own. */
-  #drainQueued = false;
-  /**
-   * Every queued message is on the wire: the last pass left none, and nothing has asked for a
-   * pass since. A message send() has just queued is then next in queue order (see added()),
-   * unless a retry's requeue is being written (#requeues, requeue()): that one goes first.
-   */
-  #caughtUp = false;
-  #requeues = 0;
+  /** Puts the queue on the wire, one pass at a time: see worker/outbox-drain.ts. */
+  readonly #drain: OutboxDrain;
   /** Writes acks and refusals, in batches; what each did comes back to #answered. */
   readonly #settles: SettleWriter;
   /** Stores what arrives: see worker/inbound-writer.ts. */
@@ -71,42 +64,22 @@ export class Delivery implements OwnMessages {
   ) {
     this.#inbound = new InboundWriter(history, link, this, traffic);
     this.#settles = new SettleWriter(key, history, (move, result) => this.#answered(move, result));
+    this.#drain = new OutboxDrain(key, outbox, link, this.#inflight, this.#unkept, this.withdrawals, (e) => this.#report(e), traffic);
   }
 
   /** Sends what waits in the outbox for live rooms, in outbox order. Call after adding to it. */
   flush(): Promise<void> {
-    this.#caughtUp = false;
-    // One drain at a time, so that messages go out in outbox order; a burst of sends needs
-    // one pass after the running one, not one each.
-    if (this.#drainQueued) return this.#draining;
-    this.#drainQueued = true;
-    this.#draining = this.#draining
-      .then(() => {
-        this.#drainQueued = false;
-        return this.#drain();
-      })
-      .catch((e) => this.#report(e));
-    return this.#draining;
+    return this.#drain.flush();
   }
 
-  /**
-   * send() has stored and queued `message`. If every message queued before it is on the wire,
-   * it goes out now, from memory: a pass would read back only what send() holds, and that read
-   * waits behind the next batch of sends' write (IndexedDB runs them in order). Otherwise, or if
-   * it cannot go, a pass sends it.
-   */
+  /** send() has stored and queued `message`: it goes out now if it may, else with a pass (OutboxDrain.added). */
   added(message: ChatMessage): void {
-    if (this.#caughtUp && !this.#requeues && this.link.isLive(message.room) && this.#put(message)) this.link.emit(sendingOf(message));
-    else void this.flush();
+    this.#drain.added(message);
   }
 
-  /** Retry: the failed message `id` back at the end of the queue (worker/outbox.ts), then a pass. A send() meanwhile queues behind it and goes with that pass, not straight out (added()). */
+  /** Retry: the failed message `id` back at the end of the queue, then a pass (OutboxDrain.requeue). */
   requeue(conversation: string, id: string): Promise<StoredMessage | undefined> {
-    this.#requeues++;
-    return this.outbox.requeue(conversation, id, this.key).finally(() => {
-      this.#requeues--;
-      void this.flush();
-    });
+    return this.#drain.requeue(conversation, id);
   }
 
   /**
@@ -141,7 +114,7 @@ export class Delivery implements OwnMessages {
 
   /**
    * A stored record as the tabs should see it: without its place in the queue, and `sending`
-   * while on the wire, though stored `queued` (see #drain).
+   * while on the wire, though stored `queued` (worker/outbox-drain.ts, #put).
    */
   asShown(record: StoredMessage): ChatMessage {
     const message = asMessage(record);
@@ -164,7 +137,7 @@ export class Delivery implements OwnMessages {
 
   /** The link dropped: what went out unacknowledged waits for the next link. */
   dropped(): void {
-    this.#caughtUp = false;
+    this.#drain.dropped();
     this.#echoed.clear();
     const unacked = [...this.#inflight];
     this.#inflight.clear();
@@ -172,9 +145,9 @@ export class Delivery implements OwnMessages {
   }
 
   /**
-   * One in flight is back in the queue. A drain pass writes no `sending` (see #drain), so the
-   * record is usually `queued` still, and only the tabs, told `sending`, need telling; one
-   * stored `sending` (by an engine before this rule) moves back; one settled meanwhile stays.
+   * One in flight is back in the queue. A drain pass writes no `sending` (worker/outbox-drain.ts),
+   * so the record is usually `queued` still, and only the tabs, told `sending`, need telling;
+   * one stored `sending` (by an engine before this rule) moves back; one settled meanwhile stays.
    */
   async #requeued(conversation: string, id: string): Promise<void> {
     const unkept = this.#unkept.get(id);
@@ -240,48 +213,6 @@ export class Delivery implements OwnMessages {
     if (!conversation) await this.#setOwnStatus(id, 'failed', error.toInfo());
   }
 
-  async #drain(): Promise<void> {
-    // Rooms with a message this pass left unsent: the rest of that room waits for the next
-    // pass, which starts again from the oldest. A link can come up while a pass runs, and a
-    // later message must not go out on it before an earlier one.
-    const held = new Set<string>();
-    const sent: ChatMessage[] = [];
-    let left = false;
-    // On the wire, or being withdrawn: checked after the read, in the task that sends.
-    const skip = (id: string) => this.#inflight.has(id) || this.withdrawals.has(id);
-    const queue = [...(await this.outbox.queue(this.key, skip)), ...this.#unkept.queue(skip)];
-    for (const message of queue) {
-      // Its files are still uploading (worker/uploads/uploader.ts), which flushes again when
-      // they are done. The room is not held: text sent meanwhile need not wait for a large file.
-      if (message.attachments?.some((a) => !a.url)) left = true;
-      // Waits for its room to be joined (the server would refuse it, or no tab has opened it
-      // yet), or for a link.
-      else if (held.has(message.room) || !this.link.isLive(message.room) || !this.#put(message)) {
-        held.add(message.room);
-        left = true;
-      } else sent.push(message);
-    }
-    // A flush() during the pass asked for another: what it was for may not be in this one.
-    this.#caughtUp = !left && !this.#drainQueued;
-    for (const m of sent) this.link.emit(sendingOf(m));
-  }
-
-  /**
-   * Puts a queued message on the wire; false if there is no link. Nothing waits for a commit
-   * between the queue and the wire. Told `sending`, not written: in storage a message stays
-   * `queued` until its answer moves it on (the table allows `queued → sent`), so that the acks
-   * of a long drain do not queue behind a write of every message. What reads storage asks
-   * asShown() (Engine.page) or `withdrawals` (worker/withdraw.ts). One stored `sending` by an
-   * engine that stopped mid-send goes again (ids dedupe).
-   */
-  #put(message: ChatMessage): boolean {
-    const { id, room, from, name, text, ts, attachments } = message;
-    if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) return false;
-    this.#inflight.set(id, message.conversation);
-    this.traffic?.message('out', text);
-    return true;
-  }
-
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */
   async #setStatus(conversation: string, id: string, to: MessageStatus, error?: ErrorInfo, also: Partial<ChatMessage> = {}) {
     const changed = await this.history.transition(conversation, id, sourcesOf(to), to, error, also);
@@ -301,8 +232,6 @@ export class Delivery implements OwnMessages {
     this.link.emit({ type: 'error', error: toInfo(e) });
   }
 }
-
-const sendingOf = ({ conversation, id, order }: ChatMessage): EngineEvent => ({ type: 'status', conversation, id, status: 'sending', order });
 
 /** The `status` event that tells the tabs a message's answer moved it to `status`. */
 const statusOf = ({ conversation, id, order }: Pick<ChatMessage, 'conversation' | 'id' | 'order'>, status: MessageStatus, error: ErrorInfo | undefined): EngineEvent =>

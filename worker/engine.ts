@@ -22,15 +22,13 @@ import { Gaps } from './gaps.ts';
 import { toInfo, ValidationError } from './errors.ts';
 import { engineStats, healthSoon, linkHealth } from './health-report.ts';
 import { History, type StorageFault } from './history.ts';
-import { checkFiles, checkText, checkUploadUrl, ownMessage } from './own-message.ts';
-import { earlierSend, queueOwn } from './own-send.ts';
+import { historyPage } from './history-page.ts';
+import { Outgoing, type OpenConversation } from './outgoing.ts';
 import { ReadState } from './read-state.ts';
 import { Tabs } from './tabs.ts';
 import { realTimers, type Timers } from './timers.ts';
 import type { TransportModule } from './transports/transport.ts';
 import type { UncaughtErrors } from './uncaught.ts';
-import { describeFiles } from './uploads/lazy-uploader.ts';
-import { withdraw } from './withdraw.ts';
 
 export interface EngineDeps {
   /** IndexedDB database name. */
@@ -62,6 +60,8 @@ export class Engine {
   readonly gaps: Gaps;
   /** Unread counts and alerts (worker/attention.ts). */
   readonly #attention: Attention;
+  /** send, sendFiles, retry and cancel (worker/outgoing.ts). */
+  readonly #outgoing: Outgoing;
 
   constructor(readonly deps: EngineDeps) {
     this.#timers = deps.timers ?? realTimers;
@@ -75,6 +75,15 @@ export class Engine {
       this.#closeUnused();
     });
     this.#attention = new Attention(this.reads, this.tabs, this.#timers);
+    this.#outgoing = new Outgoing({
+      history: this.history,
+      now: () => this.#timers.now(),
+      find: (conversation) => this.#find(conversation),
+      connections: this.#connections,
+      conversations: this.#conversations,
+      emit: (key, event) => this.#emit(key, event),
+      setDraft: (tabId, conversation, text) => this.setDraft(tabId, conversation, text),
+    });
   }
 
   async open(tabId: string, config: ConnectionConfig, room: string, withPage = false): Promise<OpenResult> {
@@ -114,38 +123,13 @@ export class Engine {
   }
 
   /** `tabId`: the tab that sent it, which clears its own composer; the others hear of the cleared draft. */
-  async send(conversation: string, text: string, tabId?: string, options: SendOptions = {}): Promise<ChatMessage> {
-    const { connection, outbox, room } = this.#find(conversation);
-    checkText(text, connection.options);
-    const earlier = await earlierSend(this.history, conversation, options.id);
-    if (earlier) return connection.delivery.asShown(earlier);
-    const message = ownMessage(connection.config, conversation, room, text, this.#timers.now(), undefined, options.id);
-    await queueOwn(message, connection, outbox, (event) => this.#emit(connection.key, event));
-    // Sent, so no longer a draft; a failure here must not fail a message that is queued.
-    void this.setDraft(tabId, conversation, '').catch(() => undefined);
-    // As the tabs were told: `sending` if it went out at once. The answer reaches the tab after
-    // the events, and a `queued` would look like a dropped link (worker/message-status.ts).
-    return connection.delivery.asShown(message);
+  send(conversation: string, text: string, tabId?: string, options: SendOptions = {}): Promise<ChatMessage> {
+    return this.#outgoing.send(conversation, text, tabId, options);
   }
 
-  /**
-   * A message with files: described here (worker/uploads/describe.ts), stored with its Blobs,
-   * then uploaded by the connection's Uploader, which lets the outbox send it once every file
-   * has a URL.
-   */
-  async sendFiles(conversation: string, files: Blob[], text = '', measured: (MeasuredMedia | undefined)[] = [], options: SendOptions = {}): Promise<ChatMessage> {
-    const { connection, outbox, room, uploader } = this.#find(conversation);
-    checkFiles(files, text, connection.options);
-    const earlier = await earlierSend(this.history, conversation, options.id);
-    if (earlier) return connection.delivery.asShown(earlier);
-    if (!(await connection.capabilities()).upload) checkUploadUrl(connection.config);
-    const attachments = await Promise.all(files.map((file, i) => describeFiles(file, measured[i])));
-    const message = ownMessage(connection.config, conversation, room, text, this.#timers.now(), attachments, options.id);
-    // Message, queue entry and Blobs in one transaction, before any byte goes out.
-    await outbox.add(message, connection.key, { id: message.id, conversation, files, attachments });
-    this.#emit(connection.key, { type: 'message', message });
-    uploader.start(message.id);
-    return message;
+  /** A message with files, uploaded by the connection's Uploader before the outbox sends it (worker/outgoing.ts). */
+  sendFiles(conversation: string, files: Blob[], text = '', measured: (MeasuredMedia | undefined)[] = [], options: SendOptions = {}): Promise<ChatMessage> {
+    return this.#outgoing.sendFiles(conversation, files, text, measured, options);
   }
 
   /** Moves the read cursor forward, tells the room's peers (a read marker), and the tabs the new count. */
@@ -179,54 +163,18 @@ export class Engine {
     this.#attention.visibility(tabId, visible, looking);
   }
 
-  async retry(conversation: string, id: string): Promise<void> {
-    const { connection, uploader } = this.#find(conversation);
-    const queued = await connection.delivery.requeue(conversation, id);
-    if (!queued) return;
-    this.#emit(connection.key, { type: 'status', conversation, id, status: 'queued', order: queued.order });
-    // A message whose files are not all uploaded starts with them; Delivery skips it till then.
-    if (queued.attachments?.some((a) => !a.url)) uploader.start(id);
+  retry(conversation: string, id: string): Promise<void> {
+    return this.#outgoing.retry(conversation, id);
   }
 
   /** Withdraws an unsent message; throws `not-cancellable` if it is sent (worker/withdraw.ts). */
-  async cancel(conversation: string, id: string): Promise<void> {
-    const message = await this.history.get(conversation, id);
-    if (!message) return this.#cancelUnkept(conversation, id);
-    if (!message.mine) return;
-    const { connection, uploader } = this.#find(message.conversation);
-    // No await since the read: the status read must still hold (an answer meanwhile would
-    // have taken the message out of flight).
-    await withdraw(message, connection.delivery, uploader, this.history);
-    this.#emit(connection.key, { type: 'removed', conversation: message.conversation, id });
+  cancel(conversation: string, id: string): Promise<void> {
+    return this.#outgoing.cancel(conversation, id);
   }
 
-  /**
-   * A message with no record may be one whose record could not be kept (a full disk), queued
-   * in memory (Delivery.unkept): withdrawn there, in the same task as the read found no record.
-   */
-  #cancelUnkept(conversation: string, id: string): void {
-    const key = this.#conversations.get(conversation)?.key;
-    const connection = key === undefined ? undefined : this.#connections.get(key)?.connection;
-    if (connection?.delivery.withdrawUnkept(id)) this.#emit(connection.key, { type: 'removed', conversation, id });
-  }
-
-  /**
-   * A page of history, newest first. When local history runs out, asks the server for the
-   * page before our oldest message; those messages arrive as `message` events, and `more`
-   * stays true until the server says it has nothing older.
-   */
-  async page(conversation: string, before?: HistoryCursor, limit = 50): Promise<HistoryPage> {
-    const local = await this.history.page(conversation, before, limit);
-    const { connection, room } = this.#find(conversation);
-    // Scrolling up past local history: ask the server for the page before our oldest.
-    if (!local.more && !connection.exhausted(room) && before !== undefined) await connection.older(room, limit);
-    // The gaps among this page: from its oldest message (or the start) up to `before`.
-    const oldest = local.more ? local.messages.at(-1)?.order : undefined;
-    const gaps = await this.gaps.list(conversation, oldest, before?.order);
-    // Read last: the server's answer may have said "nothing older" (a `history-end` event) while
-    // this waited, and a page that still said `serverMore` would bring back the button it removed.
-    const messages = local.messages.map((m) => connection.delivery.asShown(m));
-    return { ...local, messages, serverMore: !connection.exhausted(room), ...(gaps.length ? { gaps } : {}) };
+  /** A page of history, newest first, and the server's older pages past it (worker/history-page.ts). */
+  page(conversation: string, before?: HistoryCursor, limit = 50): Promise<HistoryPage> {
+    return historyPage(this.history, this.gaps, () => this.#find(conversation), conversation, before, limit);
   }
 
   typing(conversation: string, typing: boolean): void {
@@ -256,7 +204,7 @@ export class Engine {
     return engineStats(this.tabs.size, this.#connections, this.uncaught);
   }
 
-  #find(conversation: string): Pick<ConnectionEntry, 'connection' | 'outbox' | 'uploader'> & { room: string } {
+  #find(conversation: string): OpenConversation {
     const known = this.#conversations.get(conversation);
     const entry = known && this.#connections.get(known.key);
     if (!known || !entry) throw new ValidationError('unknown-conversation', 'Open the conversation before using it.');

@@ -17,7 +17,7 @@ import type { MessageStatus } from './api.ts';
  * still become `failed`; `delivered` and `read` may not, since a peer has shown it by then.
  * `sending` goes back to `queued` when the link drops before the ack: the outbox resends it.
  * Every move forward may skip steps: the engine stores no `sending` for a message on the wire
- * (worker/delivery.ts), so its ack moves it from `queued`; and a peer's
+ * (worker/outbox-drain.ts), so its ack moves it from `queued`; and a peer's
  * receipt (XEP-0184) may overtake the server's ack (XEP-0198), so `sending` may go straight
  * to `delivered`. Nothing moves back but `sending → queued` and Retry's `failed → queued`.
  */

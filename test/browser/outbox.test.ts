@@ -122,7 +122,7 @@ describe('outbox and history, as the visitor sees them', () => {
     await proxy.mode('blackhole');
     await type(ada.chat, 'on the wire');
     await waitFor(() => statuses(ada.chat).join() === 'sending', 5_000, 'sending');
-    // The engine stores no `sending` (worker/delivery.ts): a tab that reads the history page
+    // The engine stores no `sending` (worker/outbox-drain.ts): a tab that reads the history page
     // must still see the message as on its way, not waiting.
     const later = await openTab({ engine, user: 'Ada', server: proxy.url, room, options });
     await waitFor(() => texts(later.chat).includes('on the wire'), 5_000, 'the message in the second tab');

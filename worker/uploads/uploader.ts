@@ -47,7 +47,7 @@ interface Job {
 /**
  * One connection's uploads. A message with files sits in the outbox with its Blobs in the
  * `uploads` store (worker/db.ts) until each file has a URL: then the message's attachments get
- * the URLs, the record goes, and the outbox sends it (worker/delivery.ts holds it until then).
+ * the URLs, the record goes, and the outbox sends it (worker/outbox-drain.ts holds it until then).
  * Files upload one after another, each once: a URL is stored as soon as it exists, so a reload
  * or an engine restart uploads only what is missing. A refusal (HTTP 4xx, a slot error) fails
  * the message until Retry; anything else goes back to `queued` and tries again after the

@@ -15,14 +15,12 @@ import type {
 } from '../transport.ts';
 import { domainOf, localOf, parseRoom, roomFor, type Peer } from './address.ts';
 import { closeInfo } from './errors.ts';
-import { mam, type Mam } from './mam.ts';
-import { inbound } from './inbound.ts';
+import type { Mam } from './mam.ts';
 import { chatStanza, type Self } from './message.ts';
-import { pingAcks } from './ping-acks.ts';
-import { receipts, type Receipts } from './receipts.ts';
+import type { Receipts } from './receipts.ts';
 import { createClient, forget, newSession, remember, whenReady, type XmppClient, type XmppSession } from './session.ts';
+import { streamHandlers } from './stream-handlers.ts';
 import { catchUp } from './sync.ts';
-import { handledCount } from './handled.ts';
 import { guardInbound } from './guard.ts';
 import { upload } from './upload.ts';
 import { xml, type Element } from './lib.ts';
@@ -85,92 +83,30 @@ export class XmppTransport implements Transport {
     });
     this.#xmpp = xmpp;
     guardInbound(xmpp, (problem) => this.events.error(new ProtocolError('bad-frame', problem)));
-    const handled = handledCount(xmpp.streamManagement);
     const request = (iq: Element) => xmpp.iqCaller.request(iq);
-    const send = (stanza: Element) => void xmpp.send(stanza).catch(() => undefined);
-    // Only rooms we joined: the engine has no conversation for the rest, and stamping them
-    // would grow the ordering clock's maps with every stranger who writes to us.
-    const { clock } = this.session;
-    const deliver = (m: InboundMessage) =>
-      this.session.rooms.has(m.room) && this.#store({ ...m, room: this.#given(m.room), ts: clock.ordered(m.room, m.ts) });
-    // A page of older history goes before everything shown, one message at a time: newest first.
-    const earlier = (room: string, page: InboundMessage[]) => {
-      const ts = clock.orderedBefore(room, page.map((m) => m.ts));
-      for (let i = page.length - 1; i >= 0; i--) this.#store({ ...page[i]!, room: this.#given(room), ts: ts[i]!, older: true });
-    };
-    this.#receipts = receipts({
+    const handlers = streamHandlers({
+      xmpp,
+      session: this.session,
       self: this.#self,
-      send,
-      receipt: (id, status) => this.events.receipt(id, status),
-      typing: (room, from, typing) => this.events.typing(this.#given(room), from, typing),
-    });
-    const { acknowledge } = this.#receipts;
-    const { unconfirmed } = this.session;
-    const acked = (id: string) => {
-      unconfirmed.delete(id);
-      this.events.ack(id, {});
-    };
-    this.#mam = mam({
+      domain: this.#domain,
+      events: this.events,
       request,
-      self: this.#self,
-      message: (m) => {
-        // Not the ack of a message a lost stream took (XmppSession.unconfirmed): it goes again.
-        if (m.from === this.#self.user && unconfirmed.has(m.id)) return;
-        this.#sync.archived(m);
-        deliver(m);
-      },
-      acknowledge,
-      earlier,
-      historyEnd: (room) => this.events.historyEnd(this.#given(room)),
-      invalid: (error) => this.events.error(error),
+      store: (m) => this.#store(m),
+      problem: (code, e) => this.#problem(code, e),
+      ping: () => request(this.#pingStanza()),
     });
-    this.#sync = catchUp(this.#mam, {
-      deliver,
-      fail: (e) => this.#problem('mam', e),
-      // A 1:1 chat is live once its catch-up delivered what it held; a MUC room once our presence came back.
-      done: (peer, room) => peer.kind === 'chat' && this.events.joined(this.#given(room)),
-      holding: (held) => (held ? handled.hold() : handled.release()),
-    });
+    ({ mam: this.#mam, receipts: this.#receipts, sync: this.#sync, pingAck: this.#pingAck } = handlers);
     this.#upload = upload(request, this.#domain, this.config.uploadService);
-    this.#pingAck = pingAcks(() => request(this.#pingStanza()), acked);
 
     whenReady(xmpp, (resumed) => {
       this.#resumed = resumed;
       this.#opened();
     });
     xmpp.on('element', () => this.events.activity());
-    // XEP-0198 §4: the server has handled the stanza; for a chat message, that is our ack.
-    xmpp.streamManagement.on('ack', (stanza) => {
-      if (stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) acked(stanza.attrs.id);
-    });
-    // XEP-0198 §5: the resume failed; the server lost the stream, and with it what it had not acked.
-    xmpp.streamManagement.on('fail', (stanza) => {
-      if (stanza.is('message') && stanza.getChild('body') && stanza.attrs.id) unconfirmed.add(stanza.attrs.id);
-    });
-    const handle = inbound({
-      self: this.#self,
-      mam: this.#mam,
-      receipts: this.#receipts,
-      route: (m, replay) => this.#sync.route(m, replay),
-      ack: acked,
-      reject: (id, error, from) => this.session.bounces.mayBounce(id, from, this.#domain) && this.events.reject(id, error),
-      error: (error) => this.events.error(error),
-      joined: (room) => this.events.joined(this.#given(room)),
-      occupantIds: this.session.occupantIds,
-    });
-    xmpp.on('stanza', handle);
     let streamError: Error | undefined;
     xmpp.on('error', (e) => (streamError ??= e.name === 'StreamError' ? e : undefined));
     xmpp.on('disconnect', () => this.#end(closeInfo(streamError)));
     xmpp.start().catch((e: unknown) => this.#end(closeInfo(streamError ?? e)));
-  }
-
-  /**
-   * The room string as the widget gave it, for a canonical one (lower case, no `xmpp:`): the
-   * engine finds conversations by the exact string it joined.
-   */
-  #given(canonical: string): string {
-    return this.session.rooms.get(canonical) ?? canonical;
   }
 
   join(given: string, after?: Cursor): void {

@@ -70,8 +70,8 @@ export interface XmppSession {
    * Ids of our messages that a stream took unacked when the server lost it (a resume that
    * failed, XEP-0198 §5). The server may have died while it handled one: Prosody archives our
    * copy (`pre-message`) before the peer's (`message/bare`), so our archive's copy proves
-   * nothing. A catch-up does not take it as their ack (./index.ts), and the outbox sends them
-   * again; receivers drop repeats by id. Each leaves the set when an ack comes for it.
+   * nothing. A catch-up does not take it as their ack (./stream-handlers.ts), and the outbox
+   * sends them again; receivers drop repeats by id. Each leaves the set when an ack comes for it.
    */
   unconfirmed: Set<string>;
 }
