@@ -164,12 +164,11 @@ async function queuedRecords(tx: Tx, connection: string, moves: readonly QueuedM
   const records = moves.map(found);
   const keys = moves.some((m, i) => !records[i] && !m.conversation) ? await queue.getAllKeys(queueOf(connection)) : [];
   const keyOf = ({ id, conversation }: QueuedMove) => (conversation ? ([conversation, id] as [string, string]) : keys.find((key) => key[1] === id));
-  return Promise.all(
-    moves.map((move, i) => {
-      const key = records[i] ? undefined : keyOf(move);
-      return records[i] ?? (key && messages.get(key));
-    }),
-  );
+  const read = (move: QueuedMove) => {
+    const key = keyOf(move);
+    return key && messages.get(key);
+  };
+  return Promise.all(moves.map((move, i) => records[i] ?? read(move)));
 }
 
 /**

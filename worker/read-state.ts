@@ -89,6 +89,8 @@ export class ReadState {
     const record = await tx.objectStore('reads').get(conversation);
     if (!record) return (await tx.done, undefined);
     const { order: read } = record;
+    // advance() never stores a pending order; were one stored, no placed message would sort after it.
+    if (read >= PENDING_BASE) return (await tx.done, { read, unread: 0 });
     // Own messages the server has not placed (PENDING_BASE and above) are never unread: a
     // drain of a long outbox must not walk them all, holding the store its acks write to.
     // The rest is read a page at a time, one request each, not one per message.

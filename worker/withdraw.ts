@@ -18,7 +18,7 @@ export class Withdrawals {
   readonly #running = new Map<string, Promise<void>>();
 
   constructor(
-    /** True while a message is on the wire (Delivery.inFlight). */
+    /** True while a message is on the wire (Delivery's #inflight). */
     readonly onWire: (id: string) => boolean,
     /** Asks for a drain pass (Delivery.flush). */
     readonly flush: () => void,

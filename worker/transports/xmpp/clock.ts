@@ -2,7 +2,7 @@
  * Timestamps that keep archive and arrival order. History and the UI sort by `ts`, but Prosody
  * 0.12 stamps archived and delayed messages to the second (util.datetime), and a burst
  * delivered at once shares one millisecond; a tie would fall back to the random client id.
- * One clock per connection (made in the XMPP session, worker/transports/xmpp/index.ts), so its
+ * One clock per connection (made with the XMPP session: newSession, worker/transports/xmpp/session.ts), so its
  * maps die with the connection; it only ever holds rooms that were joined.
  */
 const TIE_WINDOW = 1000;
