@@ -7,6 +7,12 @@ import { XmlFuzz } from '../support/fuzz-xml.ts';
 import type { HostileXmppState } from '../support/wtr-hostile-xmpp.ts';
 import { connected, FAST, openTab, statuses, texts, type, uniqueName, waitFor } from './tabs.ts';
 
+/** The engine's first link's state changes, `to:reason` each: why a failure's link went where it did. */
+async function linkChanges(engine: string): Promise<string> {
+  const link = (await (await engineClient(engine)).api.health()).connections[0];
+  return link?.changes.map((c) => `${c.to}:${c.reason}`).join(' ') ?? 'none';
+}
+
 /** Frames in all: the issue asks for at least 10 000 per transport. */
 const FRAMES = 10_000;
 const BATCH = 500;
@@ -46,11 +52,11 @@ describe('fuzzing the XMPP transport', () => {
       const reached = await executeServerCommand('hostile-xmpp-send', { user, frames: [...frames.map((fr) => fr.raw), `<r xmlns="urn:xmpp:sm:3"/>`] });
       expect(reached, 'the engine is still online').to.be.greaterThan(0);
       await waitFor(() => valid.every((t) => texts(tab.chat).includes(t)), 20_000, `batch ${sent / BATCH + 1}`).catch(async (e) => {
-        const link = (await (await engineClient(engine)).api.health()).connections[0];
+        const link = await linkChanges(engine);
         const missing = valid.filter((t) => !texts(tab.chat).includes(t));
         throw new Error(
           `${e.message}: ${missing.length} of ${valid.length} missing, e.g. ${missing.slice(0, 3)} (seed ${seed}); ` +
-            `link: ${link?.changes.map((c) => `${c.to}:${c.reason}`).join(' ')}; errors: ${[...new Set(errors.map((r) => r.code))]}`,
+            `link: ${link}; errors: ${[...new Set(errors.map((r) => r.code))]}`,
         );
       });
       // The visitor keeps writing through it all.
@@ -67,8 +73,7 @@ describe('fuzzing the XMPP transport', () => {
         // Between the old socket's end and the new one's login the server has no one to send to.
         await waitFor(async () => ((await executeServerCommand('hostile-xmpp-send', { user, frames })) as number) > 0, 15_000, 'a socket for the probe');
         await waitFor(() => texts(tab.chat).includes(probe), 20_000, 'a message after a frame that is not XML').catch(async (e) => {
-          const link = (await (await engineClient(engine)).api.health()).connections[0];
-          throw new Error(`${e.message} (seed ${seed}; the frame: ${JSON.stringify(last.slice(0, 300))}): link ${link?.changes.map((c) => `${c.to}:${c.reason}`).join(' ')}; server ${JSON.stringify({ ...(await state()), bodies: undefined })}`);
+          throw new Error(`${e.message} (seed ${seed}; the frame: ${JSON.stringify(last.slice(0, 300))}): link ${await linkChanges(engine)}; server ${JSON.stringify({ ...(await state()), bodies: undefined })}`);
         });
       }
     }
@@ -93,8 +98,7 @@ describe('fuzzing the XMPP transport', () => {
     // A frame that is not XML ends the stream (RFC 6120 §4.9.3.13); each came back resumed, none afresh.
     expect(server.links - 1, 'streams after the first').to.be.greaterThan(0);
     // A stream that ended before <enabled/>, or while a <resume/> went unanswered, would bind afresh: its link's changes say why.
-    const link = (await client.api.health()).connections[0];
-    expect(server.resumed, `of them resumed (seed ${seed}; link ${link?.changes.map((c) => `${c.to}:${c.reason}`).join(' ')})`).to.equal(server.links - 1);
+    expect(server.resumed, `of them resumed (seed ${seed}; link ${await linkChanges(engine)})`).to.equal(server.links - 1);
     expect(tab.chat.shadowRoot!.querySelector('.message .text script, .message .text img, .message .text x')).to.equal(null);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
     await connected(tab.chat);
