@@ -10,7 +10,7 @@ export interface PanelView {
   strings: Strings;
   heading: string;
   launcher: boolean;
-  /** Drawn but hidden: a launcher's closed panel, kept ready to open (parley-chat.component.ts, #drawn). */
+  /** Drawn but hidden: a launcher's closed panel, kept ready to open (panel-state.ts, `drawn`). */
   parked: boolean;
   session: Session;
   list: Omit<ListView, 'strings'>;
