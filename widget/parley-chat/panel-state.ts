@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { whenIdle } from '../controllers/idle.ts';
 import { fire } from './events.ts';
 
 /** What the panel's state reads of <parley-chat> (widget/parley-chat/properties.ts). */
@@ -25,6 +26,10 @@ export interface PanelDeps {
 export class PanelState implements ReactiveController {
   /** `drawn` at the last update. */
   #wasDrawn = false;
+  /** A parked panel draws its list too: from the idle moment after its frame, or its first open on. */
+  #withList = false;
+  /** Cancels the idle callback that will draw a parked panel's list. */
+  #cancelIdle?: () => void;
 
   constructor(
     private readonly host: PanelHost,
@@ -34,6 +39,25 @@ export class PanelState implements ReactiveController {
   }
 
   hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.#cancelIdle?.();
+    this.#cancelIdle = undefined;
+  }
+
+  /**
+   * A panel parked without its list draws it when the page is next idle. Drawing the whole panel
+   * at once took one task of 50–85 ms, a long task for the host page; its frame and its list
+   * each take about half (docs/widget.md, "Modes").
+   */
+  hostUpdated(): void {
+    if (!this.drawn || this.listDrawn || this.#cancelIdle) return;
+    this.#cancelIdle = whenIdle(() => {
+      this.#cancelIdle = undefined;
+      this.#withList = true;
+      this.host.requestUpdate();
+    });
+  }
 
   /** The chat is on screen for the visitor: the element is inline, or its panel is open. */
   get showing(): boolean {
@@ -50,10 +74,19 @@ export class PanelState implements ReactiveController {
     return this.showing || this.deps.list.value !== undefined;
   }
 
+  /**
+   * The panel's list is drawn, if its module has loaded. A panel parked when the module arrives
+   * draws its frame (header, banner, composer and an empty list area) in that task, and its
+   * list at the next idle moment; an open before that draws the list at once.
+   */
+  get listDrawn(): boolean {
+    return this.showing || (this.drawn && this.#withList);
+  }
+
   open(): void {
     const { host, deps } = this;
     if (host.mode !== 'launcher' || host.isOpen) return;
-    const parked = this.drawn;
+    const parked = this.listDrawn;
     host.isOpen = true;
     fire(host, 'parley-open', {});
     deps.shownChanged();
@@ -85,7 +118,11 @@ export class PanelState implements ReactiveController {
    * the scroll keeper has been told of the lines already.
    */
   willUpdate(): boolean {
-    if (this.showing) this.deps.list.load();
+    if (this.showing) {
+      this.deps.list.load();
+      // Closed again, it stays parked with its list.
+      this.#withList = true;
+    }
     const afresh = this.drawn && !this.#wasDrawn;
     if (afresh) this.deps.scroll.reset();
     this.#wasDrawn = this.drawn;

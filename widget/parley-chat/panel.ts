@@ -14,7 +14,10 @@ export interface PanelView {
   parked: boolean;
   session: Session;
   list: Omit<ListView, 'strings'>;
-  /** The list's module, loaded with the first open (it carries the virtualiser). */
+  /**
+   * The list's module (it carries the virtualiser), once loaded; absent while a parked panel has
+   * only its frame drawn (panel-state.ts, `listDrawn`): the list area is then empty.
+   */
   listModule?: typeof import('../message-list/message-list.ts');
   /** ms since the epoch, for the countdown. */
   now: number;

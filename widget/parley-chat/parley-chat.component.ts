@@ -248,7 +248,7 @@ export class ParleyChat extends ParleyChatProperties {
       session: s,
       now: this._now,
       error: this._error,
-      listModule: this.#list.value,
+      listModule: this.#panel.listDrawn ? this.#list.value : undefined,
       list: {
         rows: this.#built?.rows ?? [],
         more: s.more || s.serverMore,
