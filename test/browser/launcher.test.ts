@@ -13,14 +13,15 @@ const panelShown = (chat: ParleyChat) => {
   return !!panel && getComputedStyle(panel).visibility === 'visible';
 };
 
-/** A launcher-mode widget on this page, as the script tag will make it. */
-async function mount(room: string, attrs: Record<string, string> = {}): Promise<ParleyChat> {
+/** A launcher-mode widget on this page, as the script tag will make it; `appended` runs as it enters the page. */
+async function mount(room: string, attrs: Record<string, string> = {}, appended?: (chat: ParleyChat) => void): Promise<ParleyChat> {
   const { relayUrl } = await env();
   const chat = document.createElement('parley-chat');
   chat.setAttribute('mode', 'launcher');
   for (const [k, v] of Object.entries(attrs)) chat.setAttribute(k, v);
   Object.assign(chat, { engine: uniqueName('launcher'), server: relayUrl, room, user: 'Ann', heading: 'Support' });
   document.body.append(chat);
+  appended?.(chat);
   await waitFor(() => chat.conversation && chat.shadowRoot?.querySelector('.launcher'), 10_000, 'the launcher');
   return chat;
 }
@@ -132,6 +133,35 @@ describe('launcher and panel', () => {
     await waitFor(() => chat.unread === 1, 5_000, 'one unread');
     chat.open();
     await waitFor(() => inView(chat, 'note 31'), 2_000, 'the message that came while closed, on screen');
+    bob.close();
+  });
+
+  it('parks the panel in two steps, its list at the next idle moment; opened in between, it shows its list at once', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const room = uniqueName('room');
+    const { relayUrl } = await env();
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
+    await waitFor(() => stateText(bob.chat) === 'Connected', 10_000, 'Bob connected');
+    for (let i = 1; i <= 30; i++) await bob.chat.send(`early ${i}`);
+
+    // The moment the parked panel's frame is drawn, before the page is next idle, the visitor opens it.
+    const seen: { frameOnly?: boolean; listAtOpen?: boolean } = {};
+    let watch: MutationObserver | undefined;
+    const chat = await mount(room, {}, (chat) => {
+      watch = new MutationObserver(() => {
+        if (seen.frameOnly !== undefined || !root(chat).querySelector('.panel')) return;
+        seen.frameOnly = !root(chat).querySelector('.log');
+        chat.open();
+        void chat.updateComplete.then(() => (seen.listAtOpen = !!root(chat).querySelector('.log')));
+      });
+      watch.observe(root(chat), { childList: true, subtree: true });
+    });
+    await waitFor(() => seen.listAtOpen !== undefined, 10_000, 'the panel drawn and opened');
+    watch!.disconnect();
+    expect(seen.frameOnly, 'the parked panel drawn first without its list').to.equal(true);
+    expect(seen.listAtOpen, 'the list drawn by the open itself').to.equal(true);
+    await waitFor(() => panelShown(chat) && inView(chat, 'early 30'), 5_000, 'the newest line on screen');
+    await waitFor(() => chat.unread === 0, 5_000, 'the messages read once shown');
     bob.close();
   });
 

@@ -1,7 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-
-/** Longest wait for an idle moment before `loadWhenIdle` loads anyway, in ms. */
-const IDLE_LIMIT = 3_000;
+import { whenIdle } from './idle.ts';
 
 /**
  * A module imported the first time it is needed (a separate chunk in the build), after which the
@@ -28,9 +26,7 @@ export class LazyModule<T> implements ReactiveController {
    */
   loadWhenIdle(): void {
     if (this.#asked || (navigator as { connection?: { saveData?: boolean } }).connection?.saveData) return;
-    // No requestIdleCallback in Safari.
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => this.load(), { timeout: IDLE_LIMIT });
-    else setTimeout(() => this.load(), IDLE_LIMIT / 3);
+    whenIdle(() => this.load());
   }
 
   load(): void {

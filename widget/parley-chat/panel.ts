@@ -10,11 +10,14 @@ export interface PanelView {
   strings: Strings;
   heading: string;
   launcher: boolean;
-  /** Drawn but hidden: a launcher's closed panel, kept ready to open (parley-chat.component.ts, #drawn). */
+  /** Drawn but hidden: a launcher's closed panel, kept ready to open (panel-state.ts, `drawn`). */
   parked: boolean;
   session: Session;
   list: Omit<ListView, 'strings'>;
-  /** The list's module, loaded with the first open (it carries the virtualiser). */
+  /**
+   * The list's module (it carries the virtualiser), once loaded; absent while a parked panel has
+   * only its frame drawn (panel-state.ts, `listDrawn`): the list area is then empty.
+   */
   listModule?: typeof import('../message-list/message-list.ts');
   /** ms since the epoch, for the countdown. */
   now: number;

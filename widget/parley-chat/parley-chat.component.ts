@@ -17,6 +17,7 @@ import { HealthView } from './health-details.ts';
 import { Language } from './language.ts';
 import { escapeCloses, renderLauncher } from './launcher.ts';
 import { renderPanel } from './panel.ts';
+import { PanelState } from './panel-state.ts';
 import { ParleyChatProperties } from './properties.ts';
 import { styles } from './parley-chat.styles.ts';
 import { Session } from './session.ts';
@@ -97,16 +98,21 @@ export class ParleyChat extends ParleyChatProperties {
   /** The draft lives in the engine (worker/drafts.ts), shared by every tab. */
   readonly #draft = new DraftLink(this.session, this.#composer);
   /** Read cursor, unread count and alerts (widget/parley-chat/reading-link.ts). */
-  readonly #reading = new ReadingLink(this, () => this.#open);
+  readonly #reading = new ReadingLink(this, () => this.#panel.showing);
   /** `_strings` and the date and number formats, in the element's language. */
   readonly #language = new Language(this);
   /** The list's lines, and the messages and gaps they were built from. */
   #built?: BuiltRows;
-  /** #drawn at the last update. */
-  #panelDrawn = false;
   #clock?: ReturnType<typeof setInterval>;
   /** The message list and its virtualiser: loaded when the chat first shows, not with the launcher. */
   readonly #list = new LazyModule(this, () => import('../message-list/message-list.ts'));
+  /** Open, closed or parked (widget/parley-chat/panel-state.ts). */
+  readonly #panel = new PanelState(this, {
+    list: this.#list,
+    scroll: this.#scroll,
+    shownChanged: () => this.#reading.shownChanged(),
+    focusBox: () => this.#composer.box?.focus(),
+  });
   readonly #viewport = new VisualViewportController(this); // a full-screen panel ends above the keyboard
   readonly #health = new HealthView(this, this.session); // "Connection details" (worker/health.ts)
   readonly #files = new AttachmentsLink(this); // paperclip, voice notes, drop and paste; the UI loads on first use
@@ -135,50 +141,22 @@ export class ParleyChat extends ParleyChatProperties {
     return this.#reading.count;
   }
 
-  get #open(): boolean {
-    return this.mode !== 'launcher' || this.isOpen;
-  }
-
-  /**
-   * The panel is in the DOM: shown, or parked (drawn hidden) once a launcher's list has loaded.
-   * A parked panel keeps its list at the newest line, so that opening it only shows it: the
-   * first draw of a panel (Lit's templates, the first layout of its controls, the virtualiser's
-   * first pass) took 40 ms and more here (docs/widget.md, "Modes").
-   */
-  get #drawn(): boolean {
-    return this.#open || this.#list.value !== undefined;
-  }
-
   open(): void {
-    if (this.mode !== 'launcher' || this.isOpen) return;
-    const parked = this.#drawn;
-    this.isOpen = true;
-    fire(this, 'parley-open', {});
-    this.#reading.shownChanged();
-    // A parked panel's list follows the newest message, unless the visitor had scrolled up
-    // before closing it: it opens at the newest, as one drawn afresh does (willUpdate).
-    void this.updateComplete.then(() => {
-      this.#composer.box?.focus();
-      if (parked) void this.#scroll.toBottom();
-    });
+    this.#panel.open();
   }
 
   /** Closes the panel; focus goes back to the launcher. */
   close(): void {
-    if (this.mode !== 'launcher' || !this.isOpen) return;
-    this.isOpen = false;
-    fire(this, 'parley-close', {});
-    this.#reading.shownChanged();
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus());
+    this.#panel.close();
   }
 
   toggle(): void {
-    return this.isOpen ? this.close() : this.open();
+    this.#panel.toggle();
   }
 
   /** Focuses the text box, or the launcher while the panel is closed. */
   override focus(options?: FocusOptions): void {
-    (this.#open ? this.#composer.box : this.renderRoot.querySelector<HTMLElement>('.launcher'))?.focus(options);
+    (this.#panel.showing ? this.#composer.box : this.renderRoot.querySelector<HTMLElement>('.launcher'))?.focus(options);
   }
 
   /** Sends `text` as the visitor; rejects, without sending, if it is empty or too long. */
@@ -201,17 +179,11 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.#open) this.#list.load();
-    // The panel is drawn afresh: its list starts at the newest message.
-    if (this.#drawn && !this.#panelDrawn) {
-      this.#scroll.reset();
-      this.#built = undefined;
-    }
-    this.#panelDrawn = this.#drawn;
+    if (this.#panel.willUpdate()) this.#built = undefined;
     if (changed.has('lang' as keyof ParleyChat) || changed.has('strings' as keyof ParleyChat) || !this.hasUpdated) void this.#language.load();
     if (this.session.messages !== this.#built?.messages) {
       this.#built = rowsFor(this.session.messages, this.session.gaps, this.#built);
-      if (this.#drawn) this.#scroll.willShow(this.#built.rows);
+      if (this.#panel.drawn) this.#scroll.willShow(this.#built.rows);
     }
   }
 
@@ -222,7 +194,7 @@ export class ParleyChat extends ParleyChatProperties {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (CONNECTION_PROPS.some((p) => changed.has(p))) this.#attach();
-    if (this.#drawn) void this.#scroll.shown();
+    if (this.#panel.drawn) void this.#scroll.shown();
   }
 
   #attach(): void {
@@ -245,7 +217,7 @@ export class ParleyChat extends ParleyChatProperties {
   #arrived(message: ChatMessage, fresh: boolean): void {
     fire(this, 'parley-message', { message });
     if (!fresh) return;
-    if (this.#open && document.visibilityState === 'visible') this.#announcer.say(`${String(message.name ?? message.from)}: ${spoken(message)}`);
+    if (this.#panel.showing && document.visibilityState === 'visible') this.#announcer.say(`${String(message.name ?? message.from)}: ${spoken(message)}`);
   }
 
   #fail = (e: unknown): void => void (this._error = e instanceof Error ? e.message : String(e));
@@ -261,7 +233,7 @@ export class ParleyChat extends ParleyChatProperties {
     const launcher = this.mode === 'launcher';
     return html`
       ${launcher ? renderLauncher(this.isOpen, this.#reading.count, strings, this.#launcherClicked, this.#language.dates.number, () => this.#list.load()) : nothing}
-      ${this.#drawn ? this.#renderPanel(strings, launcher) : nothing}
+      ${this.#panel.drawn ? this.#renderPanel(strings, launcher) : nothing}
       ${this.#announcer.render()}
     `;
   }
@@ -272,11 +244,11 @@ export class ParleyChat extends ParleyChatProperties {
       strings,
       heading: this.heading ?? this.room,
       launcher,
-      parked: !this.#open,
+      parked: !this.#panel.showing,
       session: s,
       now: this._now,
       error: this._error,
-      listModule: this.#list.value,
+      listModule: this.#panel.listDrawn ? this.#list.value : undefined,
       list: {
         rows: this.#built?.rows ?? [],
         more: s.more || s.serverMore,
