@@ -10,7 +10,7 @@ const SEED_BATCH = 5_000;
  * Item 6: with `stored` messages in the engine's IndexedDB (written straight into its
  * `messages` store, shaped as worker/db.ts keeps them: seeding through the relay would take
  * minutes), measured through the engine API and <parley-chat> (a virtualised list):
- * - an inline element appended to the page until the last 50 are painted (see `paint`), which
+ * - an inline element created and appended to the page until the last 50 are painted (see `paint`), which
  *   includes the tab's link to the engine, the open and the first page; and its shadow DOM's
  *   element count then;
  * - what the issue names, "after opening the panel": a launcher-mode element on the page whose
@@ -49,7 +49,7 @@ export async function measureHistory(server: DemoServer, browser: Browser, reps:
     const note = `${stored} messages stored; measured through the engine API and <parley-chat>`;
     return {
       rows: [
-        { item: 6, name: `history: element appended to last 50 painted (${stored} stored)`, unit: 'ms', direction: 'lower', samples: painted, target: { kind: 'absolute', bound: 50, text: 'within 50 ms' }, note },
+        { item: 6, name: `history: element created and appended to last 50 painted (${stored} stored)`, unit: 'ms', direction: 'lower', samples: painted, target: { kind: 'absolute', bound: 50, text: 'within 50 ms' }, note },
         { item: 6, name: `history: panel opened to last 50 painted (${stored} stored, launcher on the page)`, unit: 'ms', direction: 'lower', samples: opened, target: { kind: 'absolute', bound: 50, text: 'within 50 ms' }, note },
         { item: 6, name: 'history: DOM elements in the widget then', unit: 'nodes', direction: 'lower', samples: nodes, target: { kind: 'absolute', bound: 300, text: 'fewer than 300' }, note },
         { item: 6, name: 'history: engine history() of the newest 50', unit: 'ms', direction: 'lower', samples: newest, note },
@@ -103,16 +103,18 @@ async function readThroughApi(): Promise<{ newest: number; paging: number }> {
 }
 
 /**
- * A <parley-chat> on the room, from append to the last 50 painted; and its element count. The
+ * A <parley-chat> on the room, from its creation to the last 50 painted; and its element count. The
  * list is virtualised: the element holds the 50 in its model (`messages`) and draws those in
  * view, so "painted" is the frame after the model has 50 and the newest one is in the DOM.
  */
 const paint = (page: Page, where: Where & { newest: string }): Promise<{ ms: number; nodes: number }> =>
   page.evaluate(async ({ url, room, engine, newest }) => {
     await import('/parley.js' as string);
+    // From the element's creation: what its constructor does (it once made every Intl format,
+    // 30 to 50 ms here) is as much the page's cost as what the append starts.
+    const t0 = performance.now();
     const chat = document.createElement('parley-chat') as HTMLElement & { messages: readonly unknown[] };
     Object.assign(chat, { protocol: 'websocket', server: url, room, user: 'historian', engine });
-    const t0 = performance.now();
     document.body.append(chat);
     const drawn = () => [...(chat.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest) && m.checkVisibility({ visibilityProperty: true }));
     while ((chat.messages?.length ?? 0) < 50 || !drawn()) await new Promise((r) => requestAnimationFrame(r));

@@ -1,4 +1,5 @@
 import { loadStrings, withOverrides, type Strings } from '../i18n/catalogue.ts';
+import { whenIdle } from '../controllers/idle.ts';
 import { DateFormats } from '../i18n/dates.ts';
 
 /** What the language reads and sets of <parley-chat> (widget/parley-chat/properties.ts). */
@@ -28,7 +29,12 @@ export class Language {
     const base = await loadStrings(lang);
     // A later change of language may have finished first.
     if (asked !== this.#asked) return;
-    this.dates = new DateFormats(lang);
+    const dates = new DateFormats(lang);
+    this.dates = dates;
     this.host._strings = withOverrides(base, this.host.strings);
+    // The first Intl call in a page is the slow one (widget/i18n/dates.ts): make it in a task of
+    // its own while the page waits (for the engine, or for a visitor to open the launcher),
+    // rather than in the task that draws the first lines.
+    whenIdle(() => dates.prepare());
   }
 }
