@@ -165,6 +165,46 @@ describe('launcher and panel', () => {
     bob.close();
   });
 
+  it("in panel mode, draws no launcher of its own, keeps the closed panel drawn and unread, and opens and closes from the page, its close button and Escape", async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const room = uniqueName('room');
+    const { relayUrl } = await env();
+    // The page's own launcher holds the element in a box of its own, as the script-tag loader does.
+    const box = document.createElement('div');
+    box.style.cssText = 'position:fixed;bottom:88px;right:20px;width:380px;height:500px';
+    const chat = document.createElement('parley-chat');
+    chat.setAttribute('mode', 'panel');
+    Object.assign(chat, { engine: uniqueName('panel'), server: relayUrl, room, user: 'Ann', heading: 'Support' });
+    const events = record(chat);
+    box.append(chat);
+    document.body.append(box);
+    await waitFor(() => chat.conversation, 10_000, 'the room open');
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'Bob', server: relayUrl, room });
+    await waitFor(() => stateText(bob.chat) === 'Connected', 10_000, 'Bob connected');
+    for (let i = 1; i <= 30; i++) await bob.chat.send(`panel note ${i}`);
+    await waitFor(() => chat.unread === 30, 10_000, '30 unread');
+    const panel = await waitFor(() => root(chat).querySelector<HTMLElement>('.panel.parked'), 5_000, 'the parked panel');
+    await waitFor(() => shownTexts(chat).includes('panel note 30'), 5_000, 'the newest line drawn in the parked list');
+    expect(root(chat).querySelector('.launcher'), 'no launcher of its own').to.equal(null);
+    expect(panel.inert).to.equal(true);
+    expect(chat.unread, 'nothing read while closed').to.equal(30);
+
+    chat.open();
+    await waitFor(() => panelShown(chat) && inView(chat, 'panel note 30'), 2_000, 'the newest line on screen');
+    await waitFor(() => focused(chat)?.tagName === 'TEXTAREA', 2_000, 'focus in the text box');
+    await waitFor(() => chat.unread === 0, 5_000, 'the messages read once shown');
+    expect(panel.getAttribute('role'), "a region: the page's own panel is the dialog").to.equal('region');
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => !chat.isOpen && !panelShown(chat), 2_000, 'closed by Escape');
+    chat.toggle();
+    await waitFor(() => panelShown(chat), 2_000, 'open again');
+    root(chat).querySelector<HTMLButtonElement>('button.close')!.click();
+    await waitFor(() => !chat.isOpen && !panelShown(chat), 2_000, 'closed by its close button');
+    expect(events.filter((e) => !e.startsWith('unread'))).to.deep.equal(['parley-open', 'parley-close', 'parley-open', 'parley-close']);
+    box.remove();
+    bob.close();
+  });
+
   it('has open, close, toggle, send and focus methods, and sits bottom-left on request', async () => {
     await setViewport({ width: 1280, height: 800 });
     const chat = await mount(uniqueName('room'), { position: 'bottom-left' });

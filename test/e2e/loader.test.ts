@@ -99,6 +99,45 @@ describe('script-tag loader', () => {
     await page.context().close();
   });
 
+  it('keeps the closed panel drawn and unread, opens it at the newest line, and closes it from its close button and Escape', async () => {
+    const room = 'parked';
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${site.url}/lazy?room=${room}`);
+    await page.evaluate(() => {
+      const w = window as unknown as { toggles: string[]; Parley: (...a: unknown[]) => unknown };
+      w.toggles = [];
+      for (const event of ['open', 'close']) w.Parley('on', event, () => w.toggles.push(event));
+    });
+    const launcher = page.locator('[data-parley] button[part=launcher]');
+    await launcher.hover();
+    await page.waitForFunction(inPanel(`chat.conversation !== undefined`));
+    const peer = await RelayClient.connect(relay.relayUrl, 'Pat');
+    peer.send({ type: 'join', room });
+    await peer.next((f) => f.type === 'joined');
+    for (let i = 1; i <= 30; i++) peer.send({ type: 'msg', id: crypto.randomUUID(), room, text: `parked ${i}`, ts: Date.now() });
+    await page.locator('[data-parley] .badge', { hasText: '30' }).waitFor();
+    // Drawn while the page is idle, hidden: the newest line is in the parked list before any click.
+    await page.waitForFunction(inPanel(`[...root.querySelectorAll('.panel.parked .message')].some((m) => m.textContent.includes('parked 30'))`));
+    const newest = page.locator('[data-parley] parley-chat .message', { hasText: 'parked 30' });
+    assert.equal(await newest.isVisible(), false, 'hidden while closed');
+    assert.equal(await page.locator('[data-parley] .badge').textContent(), '30', 'nothing read while closed');
+
+    await launcher.click();
+    await newest.waitFor({ state: 'visible' });
+    await page.locator('[data-parley] .badge').waitFor({ state: 'hidden' });
+    await page.keyboard.press('Escape');
+    await newest.waitFor({ state: 'hidden' });
+    assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.evaluate(() => document.querySelector('[data-parley]')!.shadowRoot!.activeElement?.getAttribute('part')), 'launcher', 'focus back on the launcher');
+    await page.evaluate(() => (window as unknown as { Parley: (c: string) => void }).Parley('open'));
+    await newest.waitFor({ state: 'visible' });
+    await page.locator('[data-parley] parley-chat button.close').click();
+    await newest.waitFor({ state: 'hidden' });
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { toggles: string[] }).toggles), ['open', 'close', 'open', 'close']);
+    peer.close();
+    await page.context().close();
+  });
+
   it('costs the host page little main-thread time, by a performance trace', async () => {
     const page = await (await browser.newContext()).newPage();
     await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute'] });

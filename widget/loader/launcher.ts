@@ -1,8 +1,8 @@
 import type { LoaderConfig } from './config.ts';
 
 /**
- * The launcher button and the panel that holds `<parley-chat>`, in a shadow root of their own
- * so the page's styles cannot reach them. Styles go through a constructed stylesheet and the
+ * The launcher button and the panel that holds `<parley-chat mode="panel">`, in a shadow root of
+ * their own so the page's styles cannot reach them. Styles go through a constructed stylesheet and the
  * DOM is built node by node: no inline `<style>`, no `innerHTML`, so a page with a strict CSP
  * and Trusted Types accepts it (docs/embedding.md, "Content-Security-Policy").
  */
@@ -14,8 +14,9 @@ button:focus-visible{outline:3px solid #000;outline-offset:2px}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#dc2626;font:600 12px/20px system-ui,sans-serif}
 .panel{position:fixed;bottom:88px;width:min(380px,calc(100vw - 40px));height:min(560px,calc(100vh - 120px));z-index:2147483000;
 box-shadow:0 4px 24px #0004;border-radius:var(--parley-radius,12px);overflow:hidden;background:#fff;--parley-height:100%}
-.panel[hidden]{display:none}
+.panel[hidden]{display:block;visibility:hidden}
 parley-chat{display:block;height:100%}
+parley-chat[hidden]{display:none}
 .failed{padding:16px;font:15px/1.4 system-ui,sans-serif;color:#111}
 .failed button{position:static;width:auto;height:auto;border-radius:6px;padding:6px 14px;margin-top:8px;box-shadow:none}
 `;
@@ -24,8 +25,12 @@ export interface Launcher {
   host: HTMLElement;
   chat: HTMLElement;
   readonly isOpen: boolean;
-  open(): void;
-  close(): void;
+  /**
+   * Shows or hides the panel, as the chat opened or closed. Hidden, it stays laid out
+   * (`visibility: hidden`, out of sight, reach and the accessibility tree): the chat inside draws
+   * itself ready while the page is idle, and an open only shows it (docs/embedding.md).
+   */
+  show(open: boolean): void;
   setUnread(count: number): void;
   /** Shows `message` in the panel, in place of the chat, with a Retry button; `null` clears it. */
   showFailure(message: string | null, retry?: () => void): void;
@@ -38,7 +43,7 @@ const svg = (tag: string, attrs: Record<string, string>): SVGElement => {
   return el;
 };
 
-export function mountLauncher(config: LoaderConfig, wake: () => void, onToggle: (open: boolean) => void): Launcher {
+export function mountLauncher(config: LoaderConfig, wake: () => void, toggle: () => void): Launcher {
   const host = document.createElement('div');
   host.setAttribute('data-parley', '');
   const root = host.attachShadow({ mode: 'open' });
@@ -71,6 +76,8 @@ export function mountLauncher(config: LoaderConfig, wake: () => void, onToggle: 
   const chat = document.createElement('parley-chat');
   // Attributes, not properties: the element is not defined yet, and Lit reads these on upgrade.
   const attrs: Record<string, string> = {
+    // Opened and closed by this launcher; closed, it is drawn hidden, ready to show.
+    mode: 'panel',
     protocol: config.protocol,
     server: config.server,
     room: config.room,
@@ -90,19 +97,12 @@ export function mountLauncher(config: LoaderConfig, wake: () => void, onToggle: 
     get isOpen() {
       return !panel.hidden;
     },
-    open() {
-      if (!panel.hidden) return;
-      wake();
-      panel.hidden = false;
-      button.setAttribute('aria-expanded', 'true');
-      launcher.setUnread(0);
-      onToggle(true);
-    },
-    close() {
-      if (panel.hidden) return;
-      panel.hidden = true;
-      button.setAttribute('aria-expanded', 'false');
-      onToggle(false);
+    show(open) {
+      // Focus in the closing panel (its close button, Escape) goes back to the launcher.
+      if (!open && root.activeElement && panel.contains(root.activeElement)) button.focus();
+      panel.hidden = !open;
+      button.setAttribute('aria-expanded', String(open));
+      if (open) launcher.setUnread(0);
     },
     setUnread(count) {
       badge.hidden = count <= 0;
@@ -125,7 +125,7 @@ export function mountLauncher(config: LoaderConfig, wake: () => void, onToggle: 
   const failure = document.createElement('div');
   failure.className = 'failed';
   failure.setAttribute('role', 'alert');
-  button.addEventListener('click', () => (launcher.isOpen ? launcher.close() : launcher.open()));
+  button.addEventListener('click', toggle);
   document.body.append(host);
   return launcher;
 }

@@ -20,6 +20,11 @@ interface ParleyModule {
     api: { open(config: object, room: string): Promise<{ conversation: string }>; send(conversation: string, text: string): Promise<unknown> };
   }>;
 }
+/** What the loader calls on `<parley-chat mode="panel">` once it is defined. */
+interface ChatPanel {
+  open(): void;
+  close(): void;
+}
 interface Identity {
   id: string;
   name?: string;
@@ -58,23 +63,48 @@ function boot(script: HTMLScriptElement): void {
       // Without storage a returning visitor is simply treated as new.
     }
   };
-  const launcher: Launcher = mountLauncher(config, wake, (open) => {
-    if (open) remember();
-    emit(open ? 'open' : 'close', {});
-  });
+  const launcher: Launcher = mountLauncher(config, wake, () => (launcher.isOpen ? close() : open()));
   const { chat } = launcher;
   const listeners = new Map<Listener, [string, EventListener]>();
   const emit = (type: string, detail: unknown) => chat.dispatchEvent(new CustomEvent(`parley-${type}`, { detail, bubbles: true, composed: true }));
+  // Once parley.js has defined it, the element opens and closes itself and fires parley-open and
+  // parley-close; until then the loader keeps its `open` attribute, which it reads on upgrade.
+  const element = () => (chat.matches(':defined') ? (chat as HTMLElement & ChatPanel) : undefined);
+  const open = () => {
+    wake();
+    if (element()) return element()!.open();
+    if (launcher.isOpen) return;
+    chat.setAttribute('open', '');
+    emit('open', {});
+  };
+  const close = () => {
+    if (element()) return element()!.close();
+    if (!launcher.isOpen) return;
+    chat.removeAttribute('open');
+    emit('close', {});
+  };
   let unread = 0;
+  // The panel follows the chat, whoever opened or closed it: the launcher, Parley('open'), or the
+  // chat's own close button and Escape.
+  chat.addEventListener('parley-open', () => {
+    unread = 0;
+    launcher.show(true);
+    remember();
+  });
+  chat.addEventListener('parley-close', () => launcher.show(false));
+  /** The element has said its count: from then on the badge shows only that. */
+  let counted = false;
   chat.addEventListener('parley-message', (e) => {
     const message = (e as CustomEvent<{ message: { mine: boolean } }>).detail.message;
-    if (!launcher.isOpen && !message.mine) launcher.setUnread(++unread);
+    if (!counted && !launcher.isOpen && !message.mine) launcher.setUnread(++unread);
   });
-  chat.addEventListener('parley-open', () => (unread = 0));
-  // The element's own count, once it has one (it knows what arrived while no tab was open).
+  // The element's own count, once it has one (it knows what arrived while no tab was open, and
+  // what another tab has read). Counting its messages too would count some twice.
   chat.addEventListener('parley-unread', (e) => {
     const count = (e as CustomEvent<{ count?: unknown } | null>).detail?.count;
-    if (typeof count === 'number' && !launcher.isOpen) launcher.setUnread((unread = count));
+    if (typeof count !== 'number') return;
+    counted = true;
+    if (!launcher.isOpen) launcher.setUnread((unread = count));
   });
 
   let returning = false;
@@ -89,8 +119,8 @@ function boot(script: HTMLScriptElement): void {
 
   let stopped = false;
   const commands: Record<string, (...args: unknown[]) => unknown> = {
-    open: () => launcher.open(),
-    close: () => launcher.close(),
+    open,
+    close,
     identify: (who) => {
       const { id, name, signature } = (who ?? {}) as Identity;
       if (typeof id !== 'string' || !id) throw new TypeError('Parley("identify", { id, name, signature }): id must be a non-empty string.');

@@ -4,6 +4,7 @@ import type { AttachmentsUi } from '../attachments/attachments.ts';
 import { accepts, DEFAULT_ACCEPT, DEFAULT_MAX_FILE_SIZE } from '../attachments/defaults.ts';
 import type { Strings } from '../i18n/catalogue.ts';
 import type { Session } from './session.ts';
+import { closable, type Mode } from './properties.ts';
 
 const paperclip = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9V15.5a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg>`;
 /** What a voice note is, for `accept`: a page that accepts no audio gets no record button. */
@@ -14,7 +15,7 @@ const mic = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 15a3 3 
 export interface AttachmentsLinkHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly session: Session;
-  readonly mode: 'inline' | 'launcher';
+  readonly mode: Mode;
   readonly isOpen: boolean;
   readonly accept: string | undefined;
   readonly maxFileSize: number | undefined;
@@ -69,7 +70,7 @@ export class AttachmentsLink implements ReactiveController {
       locale: () => locale(host),
       accept: () => host.accept,
       maxFileSize: () => host.maxFileSize ?? host.options?.maxFileSize,
-      shown: () => host.mode !== 'launcher' || host.isOpen,
+      shown: () => !closable(host.mode) || host.isOpen,
       error: (message) => (host._error = message),
     };
   }

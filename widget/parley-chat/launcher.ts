@@ -1,6 +1,7 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Strings } from '../i18n/catalogue.ts';
+import { closable } from './properties.ts';
 
 const bubble = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>`;
 /** An icon, hidden from assistive technology: the button's label names it. */
@@ -30,11 +31,14 @@ export function renderLauncher(open: boolean, unread: number, strings: Strings, 
   `;
 }
 
-/** The panel's Escape: in launcher mode it closes the panel (focus goes back to the launcher). */
+/**
+ * The panel's Escape: an open panel closes (launcher and panel modes). Focus goes back to the
+ * launcher: the element's own, or the page's, which moves it on `parley-close`.
+ */
 export const escapeCloses =
   (chat: { mode: string; isOpen: boolean; close(): void }) =>
   (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape' || chat.mode !== 'launcher' || !chat.isOpen) return;
+    if (event.key !== 'Escape' || !closable(chat.mode) || !chat.isOpen) return;
     event.stopPropagation();
     chat.close();
   };

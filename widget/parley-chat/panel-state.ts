@@ -1,10 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { whenIdle } from '../controllers/idle.ts';
 import { fire } from './events.ts';
+import { closable, type Mode } from './properties.ts';
 
 /** What the panel's state reads of <parley-chat> (widget/parley-chat/properties.ts). */
 export interface PanelHost extends ReactiveControllerHost, HTMLElement {
-  mode: 'inline' | 'launcher';
+  mode: Mode;
   isOpen: boolean;
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
@@ -20,8 +21,8 @@ export interface PanelDeps {
 }
 
 /**
- * Whether a launcher's panel is open, shown or parked, and its open and close. Inline, the chat
- * is always open.
+ * Whether the panel is open, shown or parked, and its open and close: a launcher's panel, or
+ * the panel of a page's own launcher (`mode="panel"`). Inline, the chat is always open.
  */
 export class PanelState implements ReactiveController {
   /** `drawn` at the last update. */
@@ -61,11 +62,11 @@ export class PanelState implements ReactiveController {
 
   /** The chat is on screen for the visitor: the element is inline, or its panel is open. */
   get showing(): boolean {
-    return this.host.mode !== 'launcher' || this.host.isOpen;
+    return !closable(this.host.mode) || this.host.isOpen;
   }
 
   /**
-   * The panel is in the DOM: shown, or parked (drawn hidden) once a launcher's list has loaded.
+   * The panel is in the DOM: shown, or parked (drawn hidden) once a closed panel's list has loaded.
    * A parked panel keeps its list at the newest line, so that opening it only shows it: the
    * first draw of a panel (Lit's templates, the first layout of its controls, the virtualiser's
    * first pass) took 40 ms and more here (docs/widget.md, "Modes").
@@ -85,7 +86,7 @@ export class PanelState implements ReactiveController {
 
   open(): void {
     const { host, deps } = this;
-    if (host.mode !== 'launcher' || host.isOpen) return;
+    if (!closable(host.mode) || host.isOpen) return;
     const parked = this.listDrawn;
     host.isOpen = true;
     fire(host, 'parley-open', {});
@@ -100,7 +101,7 @@ export class PanelState implements ReactiveController {
 
   close(): void {
     const { host } = this;
-    if (host.mode !== 'launcher' || !host.isOpen) return;
+    if (!closable(host.mode) || !host.isOpen) return;
     host.isOpen = false;
     fire(host, 'parley-close', {});
     this.deps.shownChanged();

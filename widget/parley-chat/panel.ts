@@ -9,7 +9,10 @@ import type { Session } from './session.ts';
 export interface PanelView {
   strings: Strings;
   heading: string;
+  /** Launcher mode: the panel is a dialog of its own. */
   launcher: boolean;
+  /** The panel closes (launcher and panel modes): it has a close button, and Escape closes it. */
+  closable: boolean;
   /** Drawn but hidden: a launcher's closed panel, kept ready to open (panel-state.ts, `drawn`). */
   parked: boolean;
   session: Session;
@@ -38,7 +41,8 @@ export interface PanelView {
 
 /**
  * The chat box: header, message list, typing line, connection banner, error, composer. A
- * non-modal dialog in launcher mode (the page stays usable), a named region inline.
+ * non-modal dialog in launcher mode (the page stays usable), a named region inline and in panel
+ * mode (there the page's own panel is the dialog).
  */
 export function renderPanel(v: PanelView): TemplateResult {
   const { strings, session: s } = v;
@@ -50,7 +54,7 @@ export function renderPanel(v: PanelView): TemplateResult {
           <span class="dot" data-state=${s.state?.to ?? 'connecting'}></span>
           <span class="state-text">${shortLink(s.state, strings)}</span>
         </span>
-        ${v.launcher ? html`<button class="close" aria-label=${strings.closeChat} @click=${v.close}>${cross}</button>` : nothing}
+        ${v.closable ? html`<button class="close" aria-label=${strings.closeChat} @click=${v.close}>${cross}</button>` : nothing}
       </header>
       ${v.listModule ? v.listModule.renderList({ ...v.list, strings }) : html`<div class="list-area"></div>`}
       <div class="typing">${s.typing.length ? strings.typing(s.typing) : ''}</div>

@@ -18,7 +18,7 @@ import { Language } from './language.ts';
 import { escapeCloses, renderLauncher } from './launcher.ts';
 import { renderPanel } from './panel.ts';
 import { PanelState } from './panel-state.ts';
-import { ParleyChatProperties } from './properties.ts';
+import { closable, ParleyChatProperties } from './properties.ts';
 import { styles } from './parley-chat.styles.ts';
 import { Session } from './session.ts';
 import { ReadingLink } from './reading-link.ts';
@@ -31,13 +31,15 @@ const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signatu
  *
  * `mode="inline"` (the element's default, so that existing pages keep their box) draws the chat
  * where the element is; `mode="launcher"` draws a round button in a corner that opens the chat
- * in a panel (full screen at 480 px wide or less). The script-tag loader picks `launcher`.
+ * in a panel (full screen at 480 px wide or less); `mode="panel"` draws the chat where the
+ * element is, opened and closed by the page, which draws its own launcher: the script-tag loader
+ * picks `panel`.
  * Visitors attach files (paperclip, drop, paste) and voice notes; `accept` and `max-file-size`
  * (bytes, default 10 MB) limit them before any upload (docs/widget.md, "Attachments").
  *
- * @summary Chat widget: an inline box, or a launcher button and panel.
- * @event {ParleyOpenDetail} parley-open - The panel opened; detail `{}`.
- * @event {ParleyCloseDetail} parley-close - The panel closed; detail `{}`.
+ * @summary Chat widget: an inline box, a launcher button and panel, or the panel of the page's own launcher.
+ * @event {ParleyOpenDetail} parley-open - The panel opened (launcher and panel modes); detail `{}`.
+ * @event {ParleyCloseDetail} parley-close - The panel closed (launcher and panel modes); detail `{}`.
  * @event {ParleyMessageDetail} parley-message - A message arrived or was sent; detail `{ message }`.
  * @event {ParleyStateEventDetail} parley-state - The connection state changed; detail `{ change }`.
  * @event {ParleyUnreadDetail} parley-unread - The unread count changed (the engine's, shared by every tab); detail `{ count }`.
@@ -141,11 +143,12 @@ export class ParleyChat extends ParleyChatProperties {
     return this.#reading.count;
   }
 
+  /** Opens the panel (launcher and panel modes) and focuses its text box. */
   open(): void {
     this.#panel.open();
   }
 
-  /** Closes the panel; focus goes back to the launcher. */
+  /** Closes the panel; focus goes back to the launcher (in panel mode the page moves it, on `parley-close`). */
   close(): void {
     this.#panel.close();
   }
@@ -244,6 +247,7 @@ export class ParleyChat extends ParleyChatProperties {
       strings,
       heading: this.heading ?? this.room,
       launcher,
+      closable: closable(this.mode),
       parked: !this.#panel.showing,
       session: s,
       now: this._now,

@@ -2,6 +2,12 @@ import { LitElement } from 'lit';
 import type { EngineOptions, Protocol } from '../../worker/api.ts';
 import { en, type Strings } from '../i18n/catalogue.ts';
 
+/** How the element draws the chat: see `mode` below. */
+export type Mode = 'inline' | 'launcher' | 'panel';
+
+/** The chat opens and closes (`launcher`, `panel`); any other mode shows it always, as `inline` does. */
+export const closable = (mode: string): boolean => mode === 'launcher' || mode === 'panel';
+
 /** The attributes and properties of <parley-chat>, with their defaults; behaviour is in the subclass. */
 export class ParleyChatProperties extends LitElement {
   // A getter, not a static field: the build's class transform turns a static field into a
@@ -74,13 +80,18 @@ export class ParleyChatProperties extends LitElement {
   /** Name of the SharedWorker (and its database). Default `parley`. */
   declare engine: string;
   declare options: Partial<EngineOptions> | undefined;
-  /** `inline` (default) or `launcher`. */
-  declare mode: 'inline' | 'launcher';
+  /**
+   * `inline` (default): the chat where the element is. `launcher`: a round button in a corner
+   * that opens the chat in a panel. `panel`: the chat where the element is, but opened and
+   * closed by the page (`open()`, `close()`, the `open` attribute), for a page that draws its own
+   * launcher, as the script-tag loader does (docs/widget.md, "Modes").
+   */
+  declare mode: Mode;
   /** Launcher corner: `bottom-right` (default) or `bottom-left`. */
   declare position: 'bottom-right' | 'bottom-left';
   /** `light` (default), `dark`, or `auto` (follows prefers-color-scheme). */
   declare theme: 'light' | 'dark' | 'auto';
-  /** The panel is open (attribute `open`). Always true in inline mode. */
+  /** The panel is open (attribute `open`). Inline, the chat always shows, whatever this says. */
   declare isOpen: boolean;
   /** Overrides of the catalogue's strings (widget/i18n/en.ts lists them). */
   declare strings: Partial<Strings> | undefined;
