@@ -17,6 +17,8 @@ const SEED_BATCH = 5_000;
  *   session has its first page (it reads it on connecting, as a page's widget does while the
  *   visitor reads the page), from its open() (the launcher's click) until the last 50 are
  *   painted: the list's chunk, the panel's first render, and the list laid out at the newest;
+ * - the same on the page of the one-line embed: loader.js's launcher, clicked once the page is
+ *   idle; its panel holds `<parley-chat mode="panel">`;
  * - `history()` of the newest 50, and paging back 1 000 messages 50 at a time.
  */
 export async function measureHistory(server: DemoServer, browser: Browser, reps: number, stored: number): Promise<Section> {
@@ -28,6 +30,7 @@ export async function measureHistory(server: DemoServer, browser: Browser, reps:
     await seeder.evaluate(seed, { url: server.relayUrl, room, engine, stored, batch: SEED_BATCH });
     const painted: number[] = [];
     const opened: number[] = [];
+    const loaderOpened: number[] = [];
     const nodes: number[] = [];
     const newest: number[] = [];
     const paging: number[] = [];
@@ -45,12 +48,17 @@ export async function measureHistory(server: DemoServer, browser: Browser, reps:
       await launcherPage.goto(seeder.url());
       opened.push(await openPanel(launcherPage, { url: server.relayUrl, room, engine, newest: `stored message ${stored - 1}` }));
       await launcherPage.close();
+      const loaderPage = await context.newPage();
+      await loaderPage.goto(seeder.url());
+      loaderOpened.push(await openLoaderPanel(loaderPage, { url: server.relayUrl, room, engine, newest: `stored message ${stored - 1}` }));
+      await loaderPage.close();
     });
     const note = `${stored} messages stored; measured through the engine API and <parley-chat>`;
     return {
       rows: [
         { item: 6, name: `history: element created and appended to last 50 painted (${stored} stored)`, unit: 'ms', direction: 'lower', samples: painted, target: { kind: 'absolute', bound: 50, text: 'within 50 ms' }, note },
         { item: 6, name: `history: panel opened to last 50 painted (${stored} stored, launcher on the page)`, unit: 'ms', direction: 'lower', samples: opened, target: { kind: 'absolute', bound: 50, text: 'within 50 ms' }, note },
+        { item: 6, name: `history: panel opened on the script-tag loader's page to last 50 painted (${stored} stored)`, unit: 'ms', direction: 'lower', samples: loaderOpened, target: { kind: 'absolute', bound: 50, text: 'within 50 ms' }, note },
         { item: 6, name: 'history: DOM elements in the widget then', unit: 'nodes', direction: 'lower', samples: nodes, target: { kind: 'absolute', bound: 300, text: 'fewer than 300' }, note },
         { item: 6, name: 'history: engine history() of the newest 50', unit: 'ms', direction: 'lower', samples: newest, note },
         { item: 6, name: 'history: paging back 1 000 messages (20 × history(50))', unit: 'ms', direction: 'lower', samples: paging, target: { kind: 'absolute', bound: 200, text: 'within 200 ms' }, note },
@@ -140,6 +148,29 @@ const openPanel = (page: Page, where: Where & { newest: string }): Promise<numbe
     const t0 = performance.now();
     chat.open();
     const drawn = () => [...(chat.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest) && m.checkVisibility({ visibilityProperty: true }));
+    while (!drawn()) await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => requestAnimationFrame(r));
+    return performance.now() - t0;
+  }, where);
+
+/**
+ * The script-tag loader on the room (`data-load="idle"`, as for a returning visitor), once its
+ * chat holds the first page and a moment more, as in `openPanel`; ms from the launcher's click
+ * until the frame after the newest line is visible.
+ */
+const openLoaderPanel = (page: Page, where: Where & { newest: string }): Promise<number> =>
+  page.evaluate(async ({ url, room, engine, newest }) => {
+    const script = document.createElement('script');
+    Object.assign(script.dataset, { server: url, protocol: 'websocket', room, engine, user: 'historian', load: 'idle' });
+    script.src = '/loader.js';
+    document.body.append(script);
+    const host = () => document.querySelector('[data-parley]')?.shadowRoot;
+    const chat = () => host()?.querySelector('parley-chat') as (HTMLElement & { messages?: readonly unknown[] }) | null | undefined;
+    while ((chat()?.messages?.length ?? 0) < 50) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    host()!.querySelector<HTMLButtonElement>('button[part=launcher]')!.click();
+    const drawn = () => [...(chat()?.shadowRoot?.querySelectorAll('.message') ?? [])].some((m) => m.textContent?.includes(newest) && m.checkVisibility({ visibilityProperty: true }));
     while (!drawn()) await new Promise((r) => requestAnimationFrame(r));
     await new Promise((r) => requestAnimationFrame(r));
     return performance.now() - t0;

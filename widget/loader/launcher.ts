@@ -2,9 +2,9 @@ import type { LoaderConfig } from './config.ts';
 
 /**
  * The launcher button and the panel that holds `<parley-chat mode="panel">`, in a shadow root of
- * their own so the page's styles cannot reach them. Styles go through a constructed stylesheet and the
- * DOM is built node by node: no inline `<style>`, no `innerHTML`, so a page with a strict CSP
- * and Trusted Types accepts it (docs/embedding.md, "Content-Security-Policy").
+ * their own so the page's styles cannot reach them. Styles go through a constructed stylesheet
+ * and the DOM is built node by node: no inline `<style>`, no `innerHTML`, so a page with a strict
+ * CSP and Trusted Types accepts it (docs/embedding.md, "Content-Security-Policy").
  */
 const CSS = `
 :host{all:initial}

@@ -69,16 +69,18 @@ function boot(script: HTMLScriptElement): void {
   const emit = (type: string, detail: unknown) => chat.dispatchEvent(new CustomEvent(`parley-${type}`, { detail, bubbles: true, composed: true }));
   // Once parley.js has defined it, the element opens and closes itself and fires parley-open and
   // parley-close; until then the loader keeps its `open` attribute, which it reads on upgrade.
-  const element = () => (chat.matches(':defined') ? (chat as HTMLElement & ChatPanel) : undefined);
+  const defined = () => (chat.matches(':defined') ? (chat as HTMLElement & ChatPanel) : undefined);
   const open = () => {
     wake();
-    if (element()) return element()!.open();
+    const element = defined();
+    if (element) return element.open();
     if (launcher.isOpen) return;
     chat.setAttribute('open', '');
     emit('open', {});
   };
   const close = () => {
-    if (element()) return element()!.close();
+    const element = defined();
+    if (element) return element.close();
     if (!launcher.isOpen) return;
     chat.removeAttribute('open');
     emit('close', {});
