@@ -13,7 +13,7 @@ export interface PanelView {
   launcher: boolean;
   /** The panel closes (launcher and panel modes): it has a close button, and Escape closes it. */
   closable: boolean;
-  /** Drawn but hidden: a launcher's closed panel, kept ready to open (panel-state.ts, `drawn`). */
+  /** Drawn but hidden: a closed panel (launcher and panel modes), kept ready to open (panel-state.ts, `drawn`). */
   parked: boolean;
   session: Session;
   list: Omit<ListView, 'strings'>;
