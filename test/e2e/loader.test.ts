@@ -125,6 +125,7 @@ describe('script-tag loader', () => {
     await launcher.click();
     await newest.waitFor({ state: 'visible' });
     await page.locator('[data-parley] .badge').waitFor({ state: 'hidden' });
+    await page.waitForFunction(inPanel(`root.activeElement?.tagName === 'TEXTAREA'`));
     await page.keyboard.press('Escape');
     await newest.waitFor({ state: 'hidden' });
     assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
