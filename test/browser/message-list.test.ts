@@ -203,6 +203,29 @@ describe('message list', () => {
     bob.close();
   });
 
+  it('leaves a reader who scrolls up while the list follows a new message where they went', async () => {
+    const { tab, bob, log, atBottom } = await atBottomWithPeer();
+    await steady(log);
+    // The moment the new line is in the DOM, the list is still moving to it (it waits for the
+    // virtualiser's layout, a frame or more): the reader scrolls up then.
+    let top = -1;
+    const watch = new MutationObserver(() => {
+      if (top >= 0 || !shownTexts(tab.chat).includes('mid-follow')) return;
+      log.scrollTop -= 1_500;
+      top = log.scrollTop;
+    });
+    watch.observe(root(tab.chat), { childList: true, subtree: true });
+    tab.chat.session.merge([peerMessage(tab.chat, { text: 'mid-follow' })]);
+    await waitFor(() => top >= 0, 5_000, 'the new line drawn');
+    watch.disconnect();
+    await steady(log);
+    expect(atBottom(), `pulled back to the bottom from ${top}`).to.equal(false);
+    tab.chat.session.merge([peerMessage(tab.chat, { text: 'after' })]);
+    await waitFor(() => root(tab.chat).querySelector('.new-pill'), 5_000, 'the pill');
+    tab.close();
+    bob.close();
+  });
+
   it('leaves the reader where they scrolled to when a message arrives before the list saw the scroll', async () => {
     const { tab, bob, log } = await atBottomWithPeer();
     await steady(log);

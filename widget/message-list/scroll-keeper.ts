@@ -43,6 +43,16 @@ const settled = (virtual: Virtual) =>
 /** Longest wait for a layout pass, in ms. */
 const LAYOUT_WAIT = 500;
 
+/** Where a scroller is: its scrollTop and scrollHeight, px. */
+const where = (scroller: HTMLElement) => ({ top: scroller.scrollTop, height: scroller.scrollHeight });
+
+/**
+ * The list has moved up since `from` by more than it moves itself (CORRECTION, or what its
+ * height changed as lines were measured): a reader did it. The same rule as #track's.
+ */
+const movedUp = (scroller: HTMLElement, from: { top: number; height: number }) =>
+  from.top - scroller.scrollTop > Math.max(CORRECTION, Math.abs(scroller.scrollHeight - from.height));
+
 export interface Virtual {
   element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
   layoutComplete: Promise<void>;
@@ -172,10 +182,15 @@ export class ScrollKeeper implements ReactiveController {
       await settled(virtual);
       virtual.element(last)?.scrollIntoView({ block: 'end' });
     }
-    await settled(virtual);
     const scroller = this.scroller();
+    // Each step below waits for a layout pass, a frame or more: a reader may scroll up meanwhile,
+    // before their scroll event tells #track. They stay where they went.
+    let placed = scroller && where(scroller);
+    await settled(virtual);
+    if (scroller && placed && movedUp(scroller, placed)) return this.#leftByReader();
     // The last line may have grown once measured: finish at the true bottom.
     if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    placed = scroller && where(scroller);
     this.#following = true;
     this.#settled = true;
     if (this.newCount) {
@@ -185,7 +200,14 @@ export class ScrollKeeper implements ReactiveController {
     // The virtualiser may measure the last line once more after that (Firefox does, a layout
     // later): a reader still following stays at the bottom.
     await settled(virtual);
+    if (scroller && placed && movedUp(scroller, placed)) return this.#leftByReader();
     if (scroller && this.#following) scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  /** A reader scrolled up while #toBottom moved the list: it stops, and new lines no longer follow. */
+  #leftByReader(): void {
+    this.#following = false;
+    this.#settled = true;
   }
 
   /** The list's scroll handler. */
