@@ -91,6 +91,26 @@ describe('attachments', () => {
     expect($<HTMLTextAreaElement>(chat, 'textarea')!.value, 'no file name pasted as text').to.equal('');
   });
 
+  it('in panel mode, takes no file dropped on the closed panel, and takes it once the panel is open', async () => {
+    const chat = await mount({ mode: 'panel' });
+    const files = new DataTransfer();
+    files.items.add(new File(['hello'], 'dropped.txt', { type: 'text/plain' }));
+    const drop = () => {
+      chat.dispatchEvent(new DragEvent('dragover', { dataTransfer: files, bubbles: true, composed: true, cancelable: true }));
+      const event = new DragEvent('drop', { dataTransfer: files, bubbles: true, composed: true, cancelable: true });
+      chat.dispatchEvent(event);
+      return event;
+    };
+    // Closed, it may still be drawn (parked): a drop on the page where it sits is the page's.
+    await waitFor(() => $(chat, '.panel.parked'), 5_000, 'the parked panel');
+    expect(drop().defaultPrevented, 'the closed panel leaves the drop to the page').to.equal(false);
+    expect(chat.hasAttribute('dropping')).to.equal(false);
+    expect(trayNames(chat)).to.deep.equal([]);
+    chat.open();
+    expect(drop().defaultPrevented, 'the open panel takes the drop').to.equal(true);
+    await waitFor(() => trayNames(chat).join() === 'dropped.txt', 5_000, 'the dropped file');
+  });
+
   it('records a voice note with the elapsed time, cancels one, and sends another as an audio file', async function () {
     this.timeout(30_000);
     // Playing the note needs the page's user activation (the autoplay policy): a real key press,

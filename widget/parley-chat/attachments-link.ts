@@ -4,7 +4,6 @@ import type { AttachmentsUi } from '../attachments/attachments.ts';
 import { accepts, DEFAULT_ACCEPT, DEFAULT_MAX_FILE_SIZE } from '../attachments/defaults.ts';
 import type { Strings } from '../i18n/catalogue.ts';
 import type { Session } from './session.ts';
-import { closable, type Mode } from './properties.ts';
 
 const paperclip = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9V15.5a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg>`;
 /** What a voice note is, for `accept`: a page that accepts no audio gets no record button. */
@@ -15,8 +14,6 @@ const mic = svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 15a3 3 
 export interface AttachmentsLinkHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly session: Session;
-  readonly mode: Mode;
-  readonly isOpen: boolean;
   readonly accept: string | undefined;
   readonly maxFileSize: number | undefined;
   readonly offlineCacheSize: number | undefined;
@@ -62,7 +59,11 @@ export class AttachmentsLink implements ReactiveController {
 
   private readonly deps: AttachmentsLinkDeps;
 
-  constructor(private readonly host: AttachmentsLinkHost) {
+  /** `shown`: the chat is on screen (widget/parley-chat/panel-state.ts, `showing`). */
+  constructor(
+    private readonly host: AttachmentsLinkHost,
+    shown: () => boolean,
+  ) {
     host.addController(this);
     this.deps = {
       session: host.session,
@@ -70,7 +71,7 @@ export class AttachmentsLink implements ReactiveController {
       locale: () => locale(host),
       accept: () => host.accept,
       maxFileSize: () => host.maxFileSize ?? host.options?.maxFileSize,
-      shown: () => !closable(host.mode) || host.isOpen,
+      shown,
       error: (message) => (host._error = message),
     };
   }

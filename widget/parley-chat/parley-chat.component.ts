@@ -117,7 +117,7 @@ export class ParleyChat extends ParleyChatProperties {
   });
   readonly #viewport = new VisualViewportController(this); // a full-screen panel ends above the keyboard
   readonly #health = new HealthView(this, this.session); // "Connection details" (worker/health.ts)
-  readonly #files = new AttachmentsLink(this); // paperclip, voice notes, drop and paste; the UI loads on first use
+  readonly #files = new AttachmentsLink(this, () => this.#panel.showing); // paperclip, voice notes, drop and paste; the UI loads on first use
   /** Send, and the list's Retry, Edit, Delete and Cancel. */
   readonly #sending = new SendLink(this, {
     composer: this.#composer,
