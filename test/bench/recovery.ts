@@ -14,6 +14,8 @@ const OUTAGE_MS = 2_000;
 /**
  * Item 8, on the JSON relay behind a TcpProxy (test/support/tcp-proxy.ts):
  * - server back to `open`, backoffCap 1 000 ms (full jitter: up to that wait is by design);
+ *   and the engine's own share of it, from the start of the attempt that found the server
+ *   back (or from the server's return, if that came during the attempt) to `open`;
  * - the page's `online` event to the engine's next `connecting`, while a long backoff wait
  *   (base 20 s) is pending: what the wake-up saves;
  * - half-open detection: the proxy drops every byte but keeps the socket; the time until the
@@ -22,6 +24,7 @@ const OUTAGE_MS = 2_000;
  */
 export async function measureRecovery(server: DemoServer, browser: Browser, reps: number): Promise<Section> {
   const back: number[] = [];
+  const handshake: number[] = [];
   const online: number[] = [];
   const halfOpen: number[] = [];
   await repeat(reps, async (rep) => {
@@ -33,7 +36,12 @@ export async function measureRecovery(server: DemoServer, browser: Browser, reps
       const after = await stateCount(page);
       const t0 = now();
       proxy.set('forward');
-      return (await waitForState(page, 'open', after)).at - t0;
+      const open = await waitForState(page, 'open', after);
+      // The attempt that found the server back: what the engine itself took, without the
+      // backoff wait that jitter drew before it.
+      const attempt = (await states(page)).slice(after).findLast((s) => s.to === 'connecting' && s.at <= open.at)!;
+      handshake.push(open.at - Math.max(t0, attempt.at));
+      return open.at - t0;
     }));
     online.push(await withEngine(server, browser, `online-${rep}`, { backoffBase: 20_000, backoffCap: 60_000 }, async (page, proxy) => {
       let seen = await stateCount(page);
@@ -61,7 +69,8 @@ export async function measureRecovery(server: DemoServer, browser: Browser, reps
   });
   return {
     rows: [
-      { item: 8, name: 'recovery: server back to open (backoffCap 1 000 ms)', unit: 'ms', direction: 'lower', samples: back },
+      { item: 8, name: 'recovery: server back to open (backoffCap 1 000 ms)', unit: 'ms', direction: 'lower', samples: back, note: 'includes the backoff wait that full jitter draws, 0 to 1 000 ms' },
+      { item: 8, name: 'recovery: server back to open, the attempt alone (connecting, or the server back if later, to open)', unit: 'ms', direction: 'lower', samples: handshake },
       { item: 8, name: 'recovery: online event to first attempt (pending wait ≥ 3 s)', unit: 'ms', direction: 'lower', samples: online },
       { item: 8, name: 'recovery: half-open detected, default heartbeat (15 000 + 5 000 ms)', unit: 'ms', direction: 'lower', samples: halfOpen },
     ],
