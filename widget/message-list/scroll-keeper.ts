@@ -48,7 +48,7 @@ const where = (scroller: HTMLElement) => ({ top: scroller.scrollTop, height: scr
 
 /**
  * The list has moved up since `from` by more than it moves itself (CORRECTION, or what its
- * height changed as lines were measured): a reader did it. The same rule as #track's.
+ * height changed as lines were measured): a reader did it. #track and #toBottom both use it.
  */
 const movedUp = (scroller: HTMLElement, from: { top: number; height: number }) =>
   from.top - scroller.scrollTop > Math.max(CORRECTION, Math.abs(scroller.scrollHeight - from.height));
@@ -81,8 +81,7 @@ export class ScrollKeeper implements ReactiveController {
   #anchor?: Anchor;
   #stick = false;
   /** Where the list was when last tracked (#track), px. */
-  #lastTop = 0;
-  #lastHeight = 0;
+  #last = { top: 0, height: 0 };
   /** scrollTop at the last scroll event, px. */
   #eventTop = 0;
   /** No "near the top" until the first page is shown at the bottom. */
@@ -239,14 +238,13 @@ export class ScrollKeeper implements ReactiveController {
   #track(scroller: HTMLElement): boolean {
     const { scrollTop: top, scrollHeight: height, clientHeight } = scroller;
     const atBottom = height - top - clientHeight <= BOTTOM_SLACK;
-    const up = top < this.#lastTop;
+    const up = top < this.#last.top;
     // Nobody scrolls a page they cannot see: in a hidden one (a background tab, which draws no
     // frames, so the virtualiser measures nothing and corrects by whole estimates) every move
     // is the list's own.
     const seen = document.visibilityState === 'visible';
-    const reader = up && seen && (height === this.#lastHeight || this.#lastTop - top > Math.max(CORRECTION, Math.abs(height - this.#lastHeight)));
-    this.#lastTop = top;
-    this.#lastHeight = height;
+    const reader = up && seen && (height === this.#last.height || movedUp(scroller, this.#last));
+    this.#last = { top, height };
     if (atBottom) this.#following = true;
     else if (reader) this.#following = false;
     return atBottom;
