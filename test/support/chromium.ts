@@ -15,5 +15,38 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * Chromium 156 draws its address bar's popups with WebUI: every new window (each Playwright
+ * context) starts a renderer for chrome://omnibox-popup that takes 0.8 to 1.5 s of CPU in the
+ * window's first 1.5 s, beside the page under test (docs/platform.md). Puppeteer, which runs
+ * the browser suites, turns the first two off by itself.
+ */
+const OMNIBOX_WEBUI = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
+
+/**
+ * The features playwright-core 1.65 turns off (its `chromiumSwitches`). Chromium keeps only the
+ * last `--disable-features` it is given, and Playwright does not merge a caller's into its own,
+ * so a Playwright launch that turns anything off must repeat this list.
+ */
+const PLAYWRIGHT_DISABLED = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+];
+
+/** CHROMIUM_ARGS for a Playwright launch (the bench and the end-to-end tests). */
+export const PLAYWRIGHT_CHROMIUM_ARGS = [...CHROMIUM_ARGS, `--disable-features=${[...PLAYWRIGHT_DISABLED, ...OMNIBOX_WEBUI].join(',')}`];
+
 export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  chromium.launch({ executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
