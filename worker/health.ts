@@ -1,11 +1,10 @@
 import type { LinkHealth, StateChange, StateRecord } from './api.ts';
+import { utf8Length } from './utf8-length.ts';
 
 /** How many state changes a connection remembers. */
 const HISTORY = 20;
 /** How many heartbeat round trips the median is taken over. */
 const SAMPLES = 50;
-
-const utf8 = new TextEncoder();
 
 /**
  * Counts what a support person asks first when a chat "doesn't work": which state, since when,
@@ -38,7 +37,7 @@ export class HealthRecorder {
 
   message(direction: 'in' | 'out', text: string): void {
     this.messages[direction] += 1;
-    this.bytes[direction] += utf8.encode(text).byteLength;
+    this.bytes[direction] += utf8Length(text);
   }
 
   snapshot(): Omit<LinkHealth, 'connection' | 'protocol' | 'url' | 'state' | 'outbox'> {

@@ -21,6 +21,8 @@ export class Heartbeat {
   readonly #answer: Timer;
   #running = false;
   #pingAt = 0;
+  /** When the last inbound frame came (timers.now()). */
+  #heardAt = 0;
 
   constructor(
     readonly timers: Timers,
@@ -35,12 +37,28 @@ export class Heartbeat {
     this.alive();
   }
 
-  /** Call on every inbound frame. */
+  /**
+   * Call on every inbound frame. It only notes the time: re-arming a timer per frame cost a
+   * burst of 10 000 frames about 90 ms of the worker (docs/speed.md). The silence timer looks
+   * at the note when it fires, and waits out the rest of the interval if a frame came since.
+   */
   alive(): void {
     if (!this.#running) return;
-    if (this.#answer.pending) this.options.answered?.(this.timers.now() - this.#pingAt);
-    this.#answer.stop();
-    this.#silence.start(this.options.interval, () => this.probe());
+    this.#heardAt = this.timers.now();
+    if (this.#answer.pending) {
+      this.options.answered?.(this.#heardAt - this.#pingAt);
+      this.#answer.stop();
+    }
+    if (!this.#silence.pending) this.#awaitSilence(this.options.interval);
+  }
+
+  #awaitSilence(ms: number): void {
+    this.#silence.start(ms, () => {
+      const quiet = this.timers.now() - this.#heardAt;
+      if (quiet >= this.options.interval) this.probe();
+      // A clock set back (quiet < 0) waits one whole interval more, not longer.
+      else this.#awaitSilence(quiet < 0 ? this.options.interval : this.options.interval - quiet);
+    });
   }
 
   /** Pings now instead of waiting out the interval (the browser came online, a tab woke up). */

@@ -8,8 +8,10 @@ export function linkGuard(live: () => boolean, report: (e: unknown) => void) {
     (...args: A): void => {
       if (!live()) return;
       // A handler may throw before it returns a promise; neither may escape into the transport.
+      // Most handlers return nothing (one per inbound frame), and only a promise is waited on.
       try {
-        void Promise.resolve(fn(...args)).catch((e: unknown) => report(e));
+        const result = fn(...args);
+        if (result instanceof Promise) result.catch((e: unknown) => report(e));
       } catch (e) {
         report(e);
       }

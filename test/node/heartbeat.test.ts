@@ -39,6 +39,20 @@ describe('Heartbeat', () => {
     assert.deepEqual(log, ['ping@15000', 'ping@34000']);
   });
 
+  it('pings an interval after the last of many frames, with one timer pending throughout', () => {
+    const { timers, log, hb } = setup();
+    hb.start();
+    for (let at = 1_000; at <= 12_000; at += 1_000) {
+      timers.advance(1_000);
+      hb.alive();
+      assert.equal(timers.pending, 1);
+    }
+    timers.advance(14_999);
+    assert.deepEqual(log, []);
+    timers.advance(1);
+    assert.deepEqual(log, ['ping@27000']);
+  });
+
   it('never pings a link that keeps talking', () => {
     const { timers, log, hb } = setup();
     hb.start();
