@@ -7,8 +7,9 @@ import type { ChatMessage, ErrorInfo, MessageStatus } from './api.ts';
 import { isPending, type Place } from './order.ts';
 import { asMessage, queueOf, type ParleyDb, type StoredMessage } from './db.ts';
 import { canMove, sourcesOf } from './message-status.ts';
-import { CONFIRMED, EarlierOwn, edgeOf, Places, quiet, type Tx } from './history-places.ts';
+import { CONFIRMED, EarlierOwn, edgeOf, Places, type Tx } from './history-places.ts';
 import { advanced } from './sync-cursor.ts';
+import { issuePut } from './issue-put.ts';
 
 /** One inbound message for {@link History.receiveMany}, and where it goes. */
 export interface Arrival {
@@ -76,7 +77,7 @@ export async function receiveMany(
     else if (known !== 'known' && isPending(known.order) && known.mine) show = echoed(known, message, await places.of(message, place));
     if (show) {
       written.set(key, show);
-      messages.put(show).catch(quiet);
+      issuePut(messages, show);
       const edge = newest.get(message.conversation);
       if (edge !== undefined && !isPending(show.order)) newest.set(message.conversation, Math.max(edge, show.order));
     }
@@ -87,7 +88,7 @@ export async function receiveMany(
       if (next) Object.assign(state, { record: next, changed: true });
     }
   }
-  for (const { record, changed } of moved.values()) if (changed && record) cursors.put(record).catch(quiet);
+  for (const { record, changed } of moved.values()) if (changed && record) issuePut(cursors, record);
   placed(shown, newest);
   await tx.done;
   return shown;
@@ -139,7 +140,7 @@ export async function moveQueued(db: ParleyDb, connection: string, moves: readon
     }
     const next = moved ?? message;
     latest.set(id, next);
-    messages.put(next).catch(quiet);
+    issuePut(messages, next);
     done.push({ conversation: message.conversation, moved });
   }
   await tx.done;

@@ -6,6 +6,7 @@ import type { ChatMessage, MessageStatus } from './api.ts';
 import type { IDBPTransaction } from 'idb';
 import { isPending, PENDING_BASE, type Place } from './order.ts';
 import type { ParleySchema } from './db.ts';
+import { issuePut } from './issue-put.ts';
 
 export type Tx = IDBPTransaction<ParleySchema, ('messages' | 'cursors')[], 'readwrite'>;
 
@@ -43,7 +44,7 @@ export class EarlierOwn {
       if (!m.mine || !isPending(m.order) || (m.status !== 'queued' && m.status !== 'sending')) continue;
       const placed = { ...m, order: await this.places.of(m, 'newest') };
       this.moved.set(m.id, placed);
-      this.tx.objectStore('messages').put(placed).catch(quiet);
+      issuePut(this.tx.objectStore('messages'), placed);
     }
   }
 
@@ -60,9 +61,6 @@ export class EarlierOwn {
 
 /** `a` sorts before `b` in a conversation's order index ([order, id]). */
 const keyBefore = (a: ChatMessage, b: ChatMessage): boolean => a.order < b.order || (a.order === b.order && a.id < b.id);
-
-/** A write issued without waiting: its failure aborts the transaction, which `tx.done` reports. */
-export const quiet = (): undefined => undefined;
 
 /** Statuses that mean the server has the message: it takes its place in the server's order. */
 export const CONFIRMED = new Set<MessageStatus>(['sent', 'delivered', 'read']);

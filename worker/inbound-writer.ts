@@ -124,7 +124,19 @@ export class InboundWriter {
       const conversation = this.link.conversationOf(arrival.inbound.room);
       if (!conversation) return (arrival.resolve(), []);
       const { id, room, from, name, text, ts, cursor, older, attachments } = arrival.inbound;
-      const message = { id, room, from, name, text, ts, cursor, conversation, mine: from === user, ...(attachments ? { attachments } : {}) };
+      // Fields the server left out stay out of the record: each one costs every write and read.
+      const message = {
+        id,
+        room,
+        from,
+        ...(name !== undefined ? { name } : {}),
+        text,
+        ts,
+        ...(cursor ? { cursor } : {}),
+        conversation,
+        mine: from === user,
+        ...(attachments ? { attachments } : {}),
+      };
       return [{ arrival, message, place: older ? ('oldest' as const) : ('newest' as const) }];
     });
     if (!wanted.length) return;

@@ -3,6 +3,7 @@ import type { ChatMessage } from './api.ts';
 import { queueOf, type ParleyDb, type ParleySchema, type StoredMessage, type UploadRecord } from './db.ts';
 import { ValidationError } from './errors.ts';
 import type { StorageFault } from './history.ts';
+import { issuePut } from './issue-put.ts';
 
 /**
  * The durable send queue. A message is queued when its record is written, and that write is
@@ -171,8 +172,8 @@ export class Outbox {
 
   /** Issues one add's writes: its record, in the queue, and its files' Blobs if it has any. */
   #write(tx: AddTx, { message, connection, upload }: PendingAdd): void {
-    tx.objectStore('messages').put({ ...message, queue: [connection, this.#seqs.next(connection)] }).catch(quiet);
-    if (upload) tx.objectStore('uploads').put(upload).catch(quiet);
+    issuePut(tx.objectStore('messages'), { ...message, queue: [connection, this.#seqs.next(connection)] });
+    if (upload) issuePut(tx.objectStore('uploads'), upload);
   }
 
   readonly #seqs = new QueueSeqs();
