@@ -1,10 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import type { DemoServer } from '../../demo/server.ts';
+import { connectionKey, conversationKey } from '../../worker/api.ts';
 import { startBurstSource, type BurstSource } from './burst-source.ts';
 import { benchContext, blankPage, enginePage, now, type PageBench } from './page.ts';
 import { repeat, type Row, type Section } from './results.ts';
 
 const TABS = 3;
+/** The user the tabs read as. */
+const READER = 'reader';
 /** Records per transaction of the raw IndexedDB baseline. */
 const BATCH = 250;
 
@@ -12,8 +15,9 @@ const BATCH = 250;
  * Item 5: `count` messages pushed by the server to a room that 3 tabs of one engine show, in
  * msg/s: until all are in the engine's IndexedDB (counted from tab 1, polled every 20 ms), and
  * until all have reached the UI's model (the engine's `message` events) in every tab. Baseline:
- * raw IndexedDB bulk writes of the same records (same key path and indexes as worker/db.ts),
- * one transaction per BATCH records, in a page of the same profile: the practical limit.
+ * raw IndexedDB bulk writes of the same records (the engine's own for this burst, in a store
+ * with worker/db.ts's key path and indexes), one transaction per BATCH records, in a page of
+ * the same profile: the practical limit.
  *
  * The server is a bench-only source of the JSON protocol (test/bench/burst-source.ts) that
  * pushes pre-serialised frames, not the demo relay: the relay, which stores and acks each
@@ -32,13 +36,14 @@ export async function measureInbound(server: DemoServer, browser: Browser, reps:
     await repeat(reps, async (rep) => {
       const context = await benchContext(browser, server.url);
       try {
-        raw.push(await rawBulk(await blankPage(context, server.url), `raw-bulk-${rep}`, count));
-        sourceRate.push(await bareSocket(await blankPage(context, server.url), source, `bare-${rep}-${Date.now()}`, count));
         const engine = `inbound-${rep}-${Date.now()}`;
         const room = `burst-${engine}`;
+        const conversation = conversationKey(connectionKey({ protocol: 'websocket', url: source.url, user: READER }), room);
+        raw.push(await rawBulk(await blankPage(context, server.url), `raw-bulk-${rep}`, { count, room, conversation }));
+        sourceRate.push(await bareSocket(await blankPage(context, server.url), source, `bare-${rep}-${Date.now()}`, count));
         const tabs: Page[] = [];
         for (let i = 0; i < TABS; i++) tabs.push(await enginePage(context, server.url, engine));
-        for (const [i, tab] of tabs.entries()) await tab.evaluate(watch, { url: source.url, room, count, engine, first: i === 0 });
+        for (const [i, tab] of tabs.entries()) await tab.evaluate(watch, { url: source.url, user: READER, room, count, engine, first: i === 0 });
         const burst = source.prepare(room, count, room);
         const t0 = now();
         const pushed = burst.send();
@@ -101,6 +106,7 @@ async function bareSocket(page: Page, source: BurstSource, room: string, count: 
 
 interface Watch {
   url: string;
+  user: string;
   room: string;
   count: number;
   engine: string;
@@ -109,12 +115,12 @@ interface Watch {
 }
 
 /** In each tab: open the room, and note when the `count`th message event arrives. */
-async function watch({ url, room, count, engine, first }: Watch): Promise<void> {
+async function watch({ url, user, room, count, engine, first }: Watch): Promise<void> {
   const w = window as unknown as { bench: PageBench; burst: Burst };
   const joined = new Promise<void>((resolve) => {
     const off = w.bench.client.on((e) => e.type === 'joined' && (off(), resolve()));
   });
-  const { conversation } = await w.bench.client.api.open({ protocol: 'websocket', url, user: 'reader' }, room);
+  const { conversation } = await w.bench.client.api.open({ protocol: 'websocket', url, user }, room);
   if (first) await joined;
   const burst = { shown: undefined as unknown as Promise<number>, seen: 0, count, engine, conversation };
   burst.shown = new Promise<number>((resolve) =>
@@ -166,29 +172,34 @@ async function finished({ countStored, limit }: { countStored: boolean; limit: n
   return { shown: await Promise.race([burst.shown, timeout]), stored };
 }
 
-/** The baseline: `count` records shaped as the engine stores them, BATCH per transaction; msg/s. */
-const rawBulk = (page: Page, name: string, count: number): Promise<number> =>
+/**
+ * The baseline: the records the engine stores for this burst, byte for byte (the same
+ * conversation key, ids, fields and order; a record's `name` is absent, as the source sends
+ * none), in a store with worker/db.ts's key path and indexes, BATCH per transaction; msg/s.
+ */
+const rawBulk = (page: Page, name: string, burst: { count: number; room: string; conversation: string }): Promise<number> =>
   page.evaluate(
-    async ({ name, count, batch }) => {
+    async ({ name, burst: { count, room, conversation }, batch }) => {
       const db = await new Promise<IDBDatabase>((open) => {
         const req = indexedDB.open(name, 1);
         req.onupgradeneeded = () => {
           const store = req.result.createObjectStore('messages', { keyPath: ['conversation', 'id'] });
           store.createIndex('by-conversation-order', ['conversation', 'order', 'id']);
-          store.createIndex('by-conversation-time', ['conversation', 'ts', 'id']);
+          store.createIndex('by-queue', 'queue');
         };
         req.onsuccess = () => open(req.result);
       });
+      const ts = Date.now();
       const t0 = performance.now();
       for (let start = 0; start < count; start += batch) {
         const tx = db.transaction('messages', 'readwrite');
         for (let i = start; i < Math.min(count, start + batch); i++)
-          tx.objectStore('messages').put({ id: `burst-${i}`, conversation: 'c', room: 'r', from: 'pusher', text: `burst ${i}`, ts: Date.now(), order: i + 1, cursor: { kind: 'seq', seq: i + 1 }, mine: false });
+          tx.objectStore('messages').put({ id: `${room}-${i}`, room, from: 'pusher', text: `burst ${i}`, ts, cursor: { kind: 'seq', seq: i + 1 }, conversation, mine: false, order: i + 1 });
         await new Promise((done) => (tx.oncomplete = done));
       }
       const ms = performance.now() - t0;
       db.close();
       return count / (ms / 1000);
     },
-    { name, count, batch: BATCH },
+    { name, burst, batch: BATCH },
   );
