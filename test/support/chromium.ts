@@ -24,9 +24,9 @@ export const CHROMIUM_ARGS = [
 const OMNIBOX_WEBUI = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
 
 /**
- * The features playwright-core 1.65 turns off (its `chromiumSwitches`). Chromium keeps only the
- * last `--disable-features` it is given, and Playwright does not merge a caller's into its own,
- * so a Playwright launch that turns anything off must repeat this list.
+ * The features playwright-core 1.65 turns off (its `chromiumSwitches`, less two of Edge's).
+ * Chromium keeps only the last `--disable-features` it is given, and Playwright does not merge
+ * a caller's into its own, so a Playwright launch that turns anything off must repeat this list.
  */
 const PLAYWRIGHT_DISABLED = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',
