@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
-import { PLAYWRIGHT_CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../support/chromium.ts';
+import { launchChromium, launchChromiumProfile } from '../support/chromium.ts';
 import { html, startEmbedSite, type EmbedSite, type Handler } from './embed-site.ts';
 
 /**
@@ -43,7 +43,7 @@ async function allowingThirdParty(): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-profile-'));
   mkdirSync(join(dir, 'Default'));
   writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
+  return launchChromiumProfile(dir);
 }
 after(async () => {
   await browser?.close();

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
-import { PLAYWRIGHT_CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { launchChromiumProfile } from '../support/chromium.ts';
 import { html, startEmbedSite, type EmbedSite } from './embed-site.ts';
 
 /**
@@ -70,7 +70,7 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-profile-'));
   mkdirSync(join(dir, 'Default'));
   writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-  context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
+  context = await launchChromiumProfile(dir);
 });
 after(async () => {
   await context?.close();

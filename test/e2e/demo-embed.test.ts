@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
-import { PLAYWRIGHT_CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { launchChromiumProfile } from '../support/chromium.ts';
 
 /** The embedding demos that index.html links to (demo/public/embed/), on the demo server. */
 let server: DemoServer;
@@ -17,7 +17,7 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-profile-'));
   mkdirSync(join(dir, 'Default'));
   writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-  context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
+  context = await launchChromiumProfile(dir);
 });
 after(async () => {
   await context?.close();

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
@@ -45,8 +45,12 @@ const PLAYWRIGHT_DISABLED = [
   'PreconnectToSearch',
 ];
 
-/** CHROMIUM_ARGS for a Playwright launch (the bench and the end-to-end tests). */
-export const PLAYWRIGHT_CHROMIUM_ARGS = [...CHROMIUM_ARGS, `--disable-features=${[...PLAYWRIGHT_DISABLED, ...OMNIBOX_WEBUI].join(',')}`];
+/** CHROMIUM_ARGS for a Playwright launch: use the two launchers below rather than this list. */
+const PLAYWRIGHT_CHROMIUM_ARGS = [...CHROMIUM_ARGS, `--disable-features=${[...PLAYWRIGHT_DISABLED, ...OMNIBOX_WEBUI].join(',')}`];
 
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
+
+/** A browser whose profile lives in `dir`, so that a test can stop it and start it on the same storage. */
+export const launchChromiumProfile = (dir: string): Promise<BrowserContext> =>
+  chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
