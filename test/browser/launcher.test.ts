@@ -266,8 +266,15 @@ describe('launcher and panel', () => {
     const bottom = log.scrollTop;
     await sendKeys({ press: 'PageUp' });
     await waitFor(() => log.scrollTop < bottom - 100, 5_000, 'the list scrolled up by the keyboard');
+    // A key is the reader's hand on the list: a message from someone else now leaves them there.
+    const reading = log.scrollTop;
+    const conversation = chat.conversation!;
+    const order = Math.max(...chat.messages.map((m) => m.order)) + 1;
+    chat.session.merge([{ id: crypto.randomUUID(), conversation, room, from: 'Bob', text: 'while you read', ts: Date.now(), order, mine: false }]);
+    await waitFor(() => root(chat).querySelector('.new-pill'), 5_000, 'the "new messages" pill');
+    expect(log.scrollTop, 'the reader was not moved').to.be.closeTo(reading, 100);
     await sendKeys({ press: 'End' });
-    await waitFor(() => log.scrollTop >= bottom - 2, 5_000, 'back at the bottom');
+    await waitFor(() => log.scrollTop >= bottom - 2 && !root(chat).querySelector('.new-pill'), 5_000, 'back at the bottom, the pill gone');
     // Further back: the header's close button; Enter closes, focus returns to the launcher.
     for (let i = 0; i < 5 && !focused(chat)?.classList.contains('close'); i++) await shiftTab();
     expect(focused(chat)?.getAttribute('aria-label')).to.equal('Close chat');

@@ -131,7 +131,7 @@ describe('message list', () => {
     for (let page = 2; page <= 6; page++) {
       await waitFor(() => log.scrollTop > 1000, 5_000, 'the place kept below the new page');
       await steady(log);
-      log.scrollTop = 0;
+      wheelTo(log, 0);
       await waitFor(() => tab.chat.messages.length === page * 50, 10_000, `page ${page}`);
     }
     expect(lines(tab.chat).length).to.be.within(5, 299);
@@ -148,10 +148,10 @@ describe('message list', () => {
     });
     await steady(log);
     // Near the top, but not near enough to load: note a line in view.
-    log.scrollTop = 400;
+    wheelTo(log, 400);
     const anchor = await waitFor(() => lineAt(tab.chat, 0), 5_000, 'a line in view');
     // 300 px further up, within reach of the top: older messages load. The line moved down 300 px.
-    log.scrollTop = 100;
+    wheelTo(log, 100);
     const before = { id: anchor.id, top: anchor.top + 300, scrollTop: log.scrollTop };
     await waitFor(() => tab.chat.messages.length === 100, 10_000, 'the older page');
     await waitFor(() => log.scrollTop > 1000, 5_000, 'the list scrolled down by the height of the new lines');
@@ -186,6 +186,7 @@ describe('message list', () => {
     await type(bob.chat, 'one');
     await waitFor(() => shownTexts(tab.chat).includes('one') && atBottom(), 5_000, '"one" shown at the bottom');
 
+    // Moved without a wheel or a key, as find in page or a screen reader moves it.
     log.scrollTop = 600;
     await waitFor(() => !atBottom(), 2_000, 'scrolled up');
     // The lines now in view are measured in the next frames, and the list keeps them in place:
@@ -211,7 +212,7 @@ describe('message list', () => {
     let top = -1;
     const watch = new MutationObserver(() => {
       if (top >= 0 || !shownTexts(tab.chat).includes('mid-follow')) return;
-      log.scrollTop -= 1_500;
+      wheelTo(log, log.scrollTop - 1_500);
       top = log.scrollTop;
     });
     watch.observe(root(tab.chat), { childList: true, subtree: true });
@@ -232,7 +233,7 @@ describe('message list', () => {
     // Up by more than a screen and the 1 000 px the list draws ahead, but not so far that no line
     // drawn for the bottom is near: the flow layout then looked for its anchor from the line
     // that was first in view before the move, and scrolled the list back down to it.
-    log.scrollTop -= log.clientHeight + 1_300;
+    wheelTo(log, log.scrollTop - log.clientHeight - 1_300);
     const top = log.scrollTop;
     // In the same task, so the list lays the new line out before the scroll event (next frame).
     tab.chat.session.merge([peerMessage(tab.chat, { text: 'meanwhile' })]);
@@ -240,12 +241,21 @@ describe('message list', () => {
     await steady(log);
     expect(pill.textContent!.trim()).to.equal('↓ 1 new message');
     // The lines that came into view are measured, and the list may move by what their estimated
-    // heights were off (widget/message-list/scroll-keeper.ts, CORRECTION), not by a screen.
+    // heights were off, not by a screen.
     expect(Math.abs(log.scrollTop - top), `moved from ${top} to ${log.scrollTop}`).to.be.below(100);
     tab.close();
     bob.close();
   });
 });
+
+/**
+ * Scrolls the list as a reader's wheel does: the wheel event, then its default action. The
+ * list tells the reader's moves from its own by such input (scroll-keeper.ts, `onInput`).
+ */
+function wheelTo(log: HTMLElement, top: number) {
+  log.dispatchEvent(new WheelEvent('wheel', { deltaY: top - log.scrollTop, bubbles: true, composed: true }));
+  log.scrollTop = top;
+}
 
 /** A tab with 60 stored messages, its list at the bottom, and Bob in its room. */
 async function atBottomWithPeer() {

@@ -21,6 +21,8 @@ export interface ListView extends RowContext {
   loading: boolean;
   newCount: number;
   onScroll(): void;
+  /** The reader's wheel, touch, keys and presses on the list (scroll-keeper.ts, `onInput`). */
+  onInput: EventListenerObject & AddEventListenerOptions;
   loadOlder(): void;
   jumpToNewest(): void;
 }
@@ -47,6 +49,10 @@ export function renderList(v: ListView): TemplateResult {
         aria-label=${ifDefined(empty ? undefined : strings.messages)}
         tabindex=${ifDefined(empty ? undefined : '0')}
         @scroll=${v.onScroll}
+        @wheel=${v.onInput}
+        @touchmove=${v.onInput}
+        @keydown=${v.onInput}
+        @pointerdown=${v.onInput}
       >
         ${virtualize({ items: v.rows as Row[], keyFunction: (r: Row) => r.key, renderItem: (r: Row) => renderRow(r, v), scroller: true, layout: LAYOUT })}
       </div>

@@ -263,6 +263,7 @@ export class ParleyChat extends ParleyChatProperties {
         act: this.#sending.act,
         attachments: this.#files.renderMessage,
         onScroll: this.#scroll.onScroll,
+        onInput: this.#scroll.onInput,
         loadOlder: () => void s.loadOlder(),
         jumpToNewest: () => void this.#scroll.toBottom(),
       },
