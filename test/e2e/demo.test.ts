@@ -55,6 +55,55 @@ describe('demo server (npm start)', () => {
     await ann.screenshot({ path: join(tmpdir(), 'parley-demo-ann.png') });
   });
 
+  it('follows a stream at the bottom, and leaves a reader who turns the wheel up where they went', async () => {
+    const ann = await visit('Cy');
+    const bob = await visit('Dee');
+    /** Dee sends messages `from` to `to` - 1, 15 ms apart, as fast as a busy room. */
+    const stream = (from: number, to: number) =>
+      bob.evaluate(
+        async ({ from, to }) => {
+          const chat = document.querySelector('parley-chat')!;
+          for (let i = from; i < to; i++) {
+            void chat.send(`stream ${i}`);
+            await new Promise((r) => setTimeout(r, 15));
+          }
+        },
+        { from, to },
+      );
+    const log = ann.locator('parley-chat .log');
+    const fromBottom = () => log.evaluate((l) => l.scrollHeight - l.scrollTop - l.clientHeight);
+    const pill = ann.locator('parley-chat .new-pill');
+
+    await stream(0, 40);
+    await shows(ann, 'stream 39');
+    await ann.waitForFunction(() => {
+      const l = document.querySelector('parley-chat')!.shadowRoot!.querySelector('.log')!;
+      return l.scrollHeight - l.scrollTop - l.clientHeight < 2;
+    });
+    assert.equal(await pill.count(), 0, 'no "new messages" pill while following');
+
+    // A real wheel over the list (Playwright's mouse, through the browser's input), mid-stream.
+    await log.hover();
+    const streaming = stream(40, 80);
+    await ann.mouse.wheel(0, -600);
+    await streaming;
+    await pill.waitFor({ timeout: 5_000 });
+    await ann.waitForFunction(() => document.querySelector('parley-chat')!.messages.some((m) => m.text === 'stream 79'));
+    // The list went on without the reader: it did not pull them back down.
+    await ann.waitForTimeout(300);
+    assert.ok((await fromBottom()) > 300, `left where the wheel went, ${await fromBottom()} px above the bottom`);
+    assert.match((await pill.textContent()) ?? '', /\d+ new messages?/);
+    await ann.screenshot({ path: join(tmpdir(), 'parley-demo-reader-pill.png') });
+
+    await pill.click();
+    await shows(ann, 'stream 79');
+    await ann.waitForFunction(() => {
+      const l = document.querySelector('parley-chat')!.shadowRoot!.querySelector('.log')!;
+      return l.scrollHeight - l.scrollTop - l.clientHeight < 2;
+    });
+    await pill.waitFor({ state: 'detached', timeout: 5_000 });
+  });
+
   it('stops cleanly on Ctrl-C', async () => {
     const exited = new Promise<number | null>((done) => server.once('exit', done));
     server.kill('SIGINT');
