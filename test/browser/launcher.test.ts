@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../widget/index.ts';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { env, openTab, shownTexts, stateText, texts, type, tolerateResizeObserverNotice, uniqueName, waitFor } from './tabs.ts';
+import { env, openTab, shownTexts, stateText, steady, texts, type, tolerateResizeObserverNotice, uniqueName, waitFor } from './tabs.ts';
 
 const root = (chat: ParleyChat) => chat.shadowRoot!;
 const launcher = (chat: ParleyChat) => root(chat).querySelector<HTMLButtonElement>('.launcher')!;
@@ -267,6 +267,7 @@ describe('launcher and panel', () => {
     await sendKeys({ press: 'PageUp' });
     await waitFor(() => log.scrollTop < bottom - 100, 5_000, 'the list scrolled up by the keyboard');
     // A key is the reader's hand on the list: a message from someone else now leaves them there.
+    await steady(log);
     const reading = log.scrollTop;
     const conversation = chat.conversation!;
     const order = Math.max(...chat.messages.map((m) => m.order)) + 1;

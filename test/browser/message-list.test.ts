@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../worker/api.ts';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
 import { fillHistory } from './fill-history.ts';
 import { mosquittoPub, mqttTab, roomTopic } from './mqtt-env.ts';
-import { env, openTab, reloadTab, shownTexts, stateText, type Tab, type, uniqueName, waitFor } from './tabs.ts';
+import { env, openTab, reloadTab, shownTexts, stateText, type Tab, type, steady, uniqueName, waitFor, wheelTo } from './tabs.ts';
 
 const connected = (chat: ParleyChat) => waitFor(() => stateText(chat) === 'Connected', 15_000, 'Connected');
 const root = (chat: ParleyChat) => chat.shadowRoot!;
@@ -248,15 +248,6 @@ describe('message list', () => {
   });
 });
 
-/**
- * Scrolls the list as a reader's wheel does: the wheel event, then its default action. The
- * list tells the reader's moves from its own by such input (scroll-keeper.ts, `onInput`).
- */
-function wheelTo(log: HTMLElement, top: number) {
-  log.dispatchEvent(new WheelEvent('wheel', { deltaY: top - log.scrollTop, bubbles: true, composed: true }));
-  log.scrollTop = top;
-}
-
 /** A tab with 60 stored messages, its list at the bottom, and Bob in its room. */
 async function atBottomWithPeer() {
   const { relayUrl } = await env();
@@ -294,15 +285,4 @@ function lineAt(chat: ParleyChat, y: number): { id: string; top: number } | unde
     .filter((l) => l.top >= top && l.top < bottom - 60)
     .sort((a, b) => a.top - b.top);
   return found[0];
-}
-
-/** Waits until the list has stopped moving itself (following the bottom, keeping an anchor): the same scrollTop for 10 frames. */
-async function steady(log: HTMLElement): Promise<void> {
-  let last = -1;
-  let same = 0;
-  await waitFor(() => {
-    same = log.scrollTop === last ? same + 1 : 0;
-    last = log.scrollTop;
-    return same >= 10;
-  }, 5_000, 'the list at rest');
 }

@@ -151,3 +151,23 @@ export function tolerateResizeObserverNotice(): void {
       String(message).includes('ResizeObserver loop completed with undelivered notifications') ? true : (mochaHandler?.call(window, message, ...rest) ?? false);
   });
 }
+
+/**
+ * Scrolls the list as a reader's wheel does: the wheel event, then its default action. The
+ * list tells the reader's moves from its own by such input (widget/message-list/reader-hands.ts).
+ */
+export function wheelTo(log: HTMLElement, top: number) {
+  log.dispatchEvent(new WheelEvent('wheel', { deltaY: top - log.scrollTop, bubbles: true, composed: true }));
+  log.scrollTop = top;
+}
+
+/** Waits until the list has stopped moving itself (following the bottom, keeping an anchor): the same scrollTop for 10 frames. */
+export async function steady(log: HTMLElement): Promise<void> {
+  let last = -1;
+  let same = 0;
+  await waitFor(() => {
+    same = log.scrollTop === last ? same + 1 : 0;
+    last = log.scrollTop;
+    return same >= 10;
+  }, 5_000, 'the list at rest');
+}

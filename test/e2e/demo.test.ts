@@ -89,8 +89,11 @@ describe('demo server (npm start)', () => {
     await streaming;
     await pill.waitFor({ timeout: 5_000 });
     await ann.waitForFunction(() => document.querySelector('parley-chat')!.messages.some((m) => m.text === 'stream 79'));
-    // The list went on without the reader: it did not pull them back down.
-    await ann.waitForTimeout(300);
+    // The list went on without the reader: it did not pull them back down, in the frames in
+    // which it lays out and follows the last line (widget/message-list/scroll-keeper.ts).
+    await ann.evaluate(async () => {
+      for (let i = 0; i < 5; i++) await new Promise((r) => requestAnimationFrame(r));
+    });
     assert.ok((await fromBottom()) > 300, `left where the wheel went, ${await fromBottom()} px above the bottom`);
     assert.match((await pill.textContent()) ?? '', /\d+ new messages?/);
     await ann.screenshot({ path: join(tmpdir(), 'parley-demo-reader-pill.png') });

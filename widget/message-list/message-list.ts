@@ -21,7 +21,7 @@ export interface ListView extends RowContext {
   loading: boolean;
   newCount: number;
   onScroll(): void;
-  /** The reader's wheel, touch, keys and presses on the list (scroll-keeper.ts, `onInput`). */
+  /** The reader's wheel, touch, keys and presses on the list (reader-hands.ts). */
   onInput: EventListenerObject & AddEventListenerOptions;
   loadOlder(): void;
   jumpToNewest(): void;

@@ -1,14 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ReaderHands, where } from './reader-hands.ts';
 import type { Row } from './rows.ts';
 
 /** Closer than this to the bottom (px) counts as "at the bottom": the list follows new messages. */
 const BOTTOM_SLACK = 32;
-/**
- * How long after the reader's last wheel, touch, key or press a move up counts as theirs, ms.
- * A wheel's or a key's scroll starts within a frame; a touch fling goes on after the finger
- * lifts, but the first move up, which is the one that ends following, comes at once.
- */
-const INTENT = 500;
 /** Closer than this to the top (px) asks for older messages. */
 const TOP_SLACK = 150;
 
@@ -44,8 +39,6 @@ const settled = (virtual: Virtual) =>
 /** Longest wait for a layout pass, in ms. */
 const LAYOUT_WAIT = 500;
 
-/** Where a scroller is: its scrollTop and scrollHeight, px. */
-const where = (scroller: HTMLElement) => ({ top: scroller.scrollTop, height: scroller.scrollHeight });
 
 export interface Virtual {
   element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
@@ -80,10 +73,10 @@ export class ScrollKeeper implements ReactiveController {
   #eventTop = 0;
   /** No "near the top" until the first page is shown at the bottom. */
   #settled = false;
-  /** performance.now() of the reader's last wheel up, touch, key or release on the list, ms. */
-  #inputAt = -Infinity;
-  /** A pointer is down on the list: a drag of its scrollbar, or a selection that scrolls it. */
-  #pressed = false;
+  /** Tells the reader's moves from the list's own. */
+  readonly #hands = new ReaderHands();
+  /** The list element's listener for the reader's input (message-list.ts). */
+  readonly onInput = this.#hands.listener;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -185,7 +178,7 @@ export class ScrollKeeper implements ReactiveController {
     let placed = scroller && where(scroller);
     let since = performance.now();
     await settled(virtual);
-    if (scroller && placed && this.#readerMoved(scroller, placed, since)) return this.#leftByReader();
+    if (scroller && placed && this.#hands.movedUp(scroller, placed, since)) return this.#leftByReader();
     // The last line may have grown once measured: finish at the true bottom.
     if (scroller) scroller.scrollTop = scroller.scrollHeight;
     placed = scroller && where(scroller);
@@ -199,7 +192,7 @@ export class ScrollKeeper implements ReactiveController {
     // The virtualiser may measure the last line once more after that (Firefox does, a layout
     // later): a reader still following stays at the bottom.
     await settled(virtual);
-    if (scroller && placed && this.#readerMoved(scroller, placed, since)) return this.#leftByReader();
+    if (scroller && placed && this.#hands.movedUp(scroller, placed, since)) return this.#leftByReader();
     if (scroller && this.#following) scroller.scrollTop = scroller.scrollHeight;
   }
 
@@ -225,60 +218,15 @@ export class ScrollKeeper implements ReactiveController {
   };
 
   /**
-   * The reader's hands on the list: a wheel turned up, a touch, a key, a press (on its scrollbar,
-   * or a selection dragged past its edge). The list's element listens (message-list.ts); the
-   * listener is passive, as it only notes the time.
-   */
-  readonly onInput = {
-    passive: true,
-    handleEvent: (e: Event): void => {
-      // A wheel turned down moves towards the new lines: it cannot leave them.
-      if (e instanceof WheelEvent && e.deltaY >= 0) return;
-      if (e.type === 'pointerdown' && !this.#pressed) {
-        this.#pressed = true;
-        // On the window: the pointer may be let go outside the list.
-        addEventListener('pointerup', this.#released);
-        addEventListener('pointercancel', this.#released);
-      }
-      this.#inputAt = performance.now();
-    },
-  };
-
-  #released = (): void => {
-    this.#pressed = false;
-    this.#inputAt = performance.now();
-    removeEventListener('pointerup', this.#released);
-    removeEventListener('pointercancel', this.#released);
-  };
-
-  /**
-   * The list moved up from `from`, and the reader did it: their hands were on the list within
-   * INTENT ms before `since` (performance.now(), ms) or after it.
-   *
-   * The list also moves up by itself, as the virtualiser measures lines and keeps the one in view
-   * in place: by what the estimates of the lines were off, which in a fast stream, with lines
-   * drawn before the ones above them were measured, reaches hundreds of px. No rule on the size
-   * of a move told the two apart: every bound was crossed sometimes, and the list stopped
-   * following and showed the pill (docs/widget.md, "The list"). Those moves change the height,
-   * though, so a move over an unchanged height counts without input too: find in page, a screen
-   * reader. Not in a hidden page, where nobody scrolls.
-   */
-  #readerMoved(scroller: HTMLElement, from: { top: number; height: number }, since = performance.now()): boolean {
-    if (scroller.scrollTop >= from.top) return false;
-    if (this.#pressed || this.#inputAt > since - INTENT) return true;
-    return scroller.scrollHeight === from.height && document.visibilityState === 'visible';
-  }
-
-  /**
    * Follows the reader from where the list is now. Also called before new lines are shown: a
    * scroll event comes with the next frame, so the reader may have moved since the last one.
-   * A move up away from the bottom by the reader (#readerMoved) ends following, and only
+   * A move up away from the bottom by the reader (reader-hands.ts) ends following, and only
    * reaching the bottom starts it again. Returns whether the list is at the bottom.
    */
   #track(scroller: HTMLElement): boolean {
     const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK;
     if (atBottom) this.#following = true;
-    else if (this.#readerMoved(scroller, this.#last)) this.#following = false;
+    else if (this.#hands.movedUp(scroller, this.#last)) this.#following = false;
     this.#last = where(scroller);
     return atBottom;
   }
