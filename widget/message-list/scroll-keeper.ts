@@ -39,7 +39,6 @@ const settled = (virtual: Virtual) =>
 /** Longest wait for a layout pass, in ms. */
 const LAYOUT_WAIT = 500;
 
-
 export interface Virtual {
   element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
   layoutComplete: Promise<void>;
