@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
-import { launchChromium, launchChromiumProfile } from '../support/chromium.ts';
+import { launchChromium, launchChromiumAllowingThirdParty } from '../support/chromium.ts';
 import { html, startEmbedSite, type EmbedSite, type Handler } from './embed-site.ts';
 
 /**
@@ -38,13 +38,6 @@ before(async () => {
   browser = await launchChromium();
 });
 
-/** A browser profile that allows third-party cookies, and so storage in the bridge frame. */
-async function allowingThirdParty(): Promise<BrowserContext> {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-profile-'));
-  mkdirSync(join(dir, 'Default'));
-  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-  return launchChromiumProfile(dir);
-}
 after(async () => {
   await browser?.close();
   for (const s of [host, otherHost, widget]) await s?.close();
@@ -69,7 +62,7 @@ async function visit(context: BrowserContext, url: string): Promise<Page> {
 
 describe('widget on another origin', () => {
   let context: BrowserContext;
-  before(async () => (context = await allowingThirdParty()));
+  before(async () => (context = await launchChromiumAllowingThirdParty()));
   after(() => context?.close());
 
   it('shares one engine and one socket between two tabs of the host, which see each other and keep history across a reload', async () => {
@@ -127,7 +120,7 @@ describe('bridge allow-list', () => {
     const strictHost = await startEmbedSite({
       '/': html(`<script async src="${strict.url}/parley/loader.js" data-server="${relay.relayUrl}" data-room="strict" data-load="eager"></script>`),
     });
-    const context = await allowingThirdParty();
+    const context = await launchChromiumAllowingThirdParty();
     const tab = await context.newPage();
     const errors: string[] = [];
     tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -151,7 +144,7 @@ describe('bridge with a missing engine script', () => {
     const brokenHost = await startEmbedSite({
       '/': html(`<script async src="${broken.url}/parley/loader.js" data-server="${relay.relayUrl}" data-room="broken" data-load="eager"></script>`),
     });
-    const context = await allowingThirdParty();
+    const context = await launchChromiumAllowingThirdParty();
     const tab = await context.newPage();
     const errors: string[] = [];
     tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
-import { launchChromiumProfile } from '../support/chromium.ts';
+import { launchChromiumAllowingThirdParty } from '../support/chromium.ts';
 import { html, startEmbedSite, type EmbedSite } from './embed-site.ts';
 
 /**
@@ -67,10 +67,7 @@ before(async () => {
     '127.0.0.1',
   );
   // Third-party storage allowed, so the cross-origin bridge can run (test/e2e/cross-origin.test.ts).
-  const dir = mkdtempSync(join(tmpdir(), 'parley-profile-'));
-  mkdirSync(join(dir, 'Default'));
-  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-  context = await launchChromiumProfile(dir);
+  context = await launchChromiumAllowingThirdParty();
 });
 after(async () => {
   await context?.close();

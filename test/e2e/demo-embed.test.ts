@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
-import { launchChromiumProfile } from '../support/chromium.ts';
+import { launchChromiumAllowingThirdParty } from '../support/chromium.ts';
 
 /** The embedding demos that index.html links to (demo/public/embed/), on the demo server. */
 let server: DemoServer;
@@ -14,10 +14,7 @@ let context: BrowserContext;
 before(async () => {
   server = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'parley-demo-embed-')) });
   // Third-party storage allowed, for the cross-origin demo (test/e2e/cross-origin.test.ts).
-  const dir = mkdtempSync(join(tmpdir(), 'parley-profile-'));
-  mkdirSync(join(dir, 'Default'));
-  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-  context = await launchChromiumProfile(dir);
+  context = await launchChromiumAllowingThirdParty();
 });
 after(async () => {
   await context?.close();

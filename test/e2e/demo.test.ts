@@ -58,14 +58,14 @@ describe('demo server (npm start)', () => {
   it('follows a stream at the bottom, and leaves a reader who turns the wheel up where they went', async () => {
     const ann = await visit('Cy');
     const bob = await visit('Dee');
-    /** Dee sends messages `from` to `to` - 1, 15 ms apart, as fast as a busy room. */
+    /** Dee sends messages `from` to `to` - 1, one a frame (about 16 ms apart), as fast as a busy room. */
     const stream = (from: number, to: number) =>
       bob.evaluate(
         async ({ from, to }) => {
           const chat = document.querySelector('parley-chat')!;
           for (let i = from; i < to; i++) {
             void chat.send(`stream ${i}`);
-            await new Promise((r) => setTimeout(r, 15));
+            await new Promise((r) => requestAnimationFrame(r));
           }
         },
         { from, to },

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -51,6 +54,14 @@ const PLAYWRIGHT_CHROMIUM_ARGS = [...CHROMIUM_ARGS, `--disable-features=${[...PL
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
 
-/** A browser whose profile lives in `dir`, so that a test can stop it and start it on the same storage. */
-export const launchChromiumProfile = (dir: string): Promise<BrowserContext> =>
-  chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
+/**
+ * A browser on a fresh profile that allows third-party cookies (`cookie_controls_mode: 0`), as a
+ * regular desktop window of Chrome does, and so storage in a cross-origin frame such as the
+ * bridge (docs/embedding.md, "Storage partitioning"). Debian's Chromium denies it by default.
+ */
+export function launchChromiumAllowingThirdParty(): Promise<BrowserContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-profile-'));
+  mkdirSync(join(dir, 'Default'));
+  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: PLAYWRIGHT_CHROMIUM_ARGS });
+}
