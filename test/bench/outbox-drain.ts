@@ -8,6 +8,7 @@ import { benchContext, enginePage, type PageBench } from './page.ts';
 import { mqttBrowserRate } from './mqtt-browser-rate.ts';
 import { relayRate } from './relay-rate.ts';
 import { repeat, type Row, type Section } from './results.ts';
+import { steady } from './steady-rate.ts';
 
 interface Target {
   label: string;
@@ -17,7 +18,7 @@ interface Target {
   /** URL path on that port. */
   path: string;
   /** The server alone, same count, pipelined from Node: msg/s. */
-  baseline: (count: number, rep: number) => Promise<number>;
+  baseline: (count: number) => Promise<number>;
   baselineName: string;
   /** MQTT: the broker's URL for mqtt.js alone in the browser (mqtt-browser-rate.ts). */
   browserUrl?: string;
@@ -28,14 +29,15 @@ interface Target {
  * mode, test/support/tcp-proxy.ts), then the proxy forwards again and the page calls
  * `reconnectNow()`: the time from the `open` state event to the last ack, in msg/s, on the
  * JSON relay, aedes (MQTT, the demo's /mqtt) and Mosquitto. Baselines: the same server
- * alone, the same count pipelined from Node (relay-rate.ts; mqtt.js QoS 1 publishes).
+ * alone, the same count pipelined from Node (relay-rate.ts; mqtt.js QoS 1 publishes), warm
+ * (steady-rate.ts).
  */
 export async function measureOutboxDrain(server: DemoServer, browser: Browser, reps: number, count: number): Promise<Section> {
   const mosquitto = await Mosquitto.start();
   const targets: Target[] = [
-    { label: 'JSON relay', protocol: 'websocket', port: server.port, path: '/relay', baseline: async (n, rep) => (await relayRate(server, n, `drain-raw-${rep}-${Date.now()}`)).rate, baselineName: 'relay alone, pipelined from Node' },
-    { label: 'MQTT, aedes', protocol: 'mqtt', port: server.port, path: '/mqtt', baseline: (n) => mqttRate(server.mqttUrl, n), baselineName: 'aedes alone, mqtt.js QoS 1 from Node', browserUrl: server.mqttUrl },
-    { label: 'MQTT, Mosquitto', protocol: 'mqtt', port: mosquitto.wsPort, path: '', baseline: (n) => mqttRate(mosquitto.wsUrl, n), baselineName: 'Mosquitto alone, mqtt.js QoS 1 from Node', browserUrl: mosquitto.wsUrl },
+    { label: 'JSON relay', protocol: 'websocket', port: server.port, path: '/relay', baseline: steady(async (n, run) => (await relayRate(server, n, `drain-raw-${run}-${Date.now()}`)).rate), baselineName: 'relay alone, pipelined from Node' },
+    { label: 'MQTT, aedes', protocol: 'mqtt', port: server.port, path: '/mqtt', baseline: steady((n) => mqttRate(server.mqttUrl, n)), baselineName: 'aedes alone, mqtt.js QoS 1 from Node', browserUrl: server.mqttUrl },
+    { label: 'MQTT, Mosquitto', protocol: 'mqtt', port: mosquitto.wsPort, path: '', baseline: steady((n) => mqttRate(mosquitto.wsUrl, n)), baselineName: 'Mosquitto alone, mqtt.js QoS 1 from Node', browserUrl: mosquitto.wsUrl },
   ];
   const rows: Row[] = [];
   try {
@@ -44,7 +46,7 @@ export async function measureOutboxDrain(server: DemoServer, browser: Browser, r
       const base: number[] = [];
       const inBrowser: number[] = [];
       await repeat(reps, async (rep) => {
-        base.push(await target.baseline(count, rep));
+        base.push(await target.baseline(count));
         if (target.browserUrl) inBrowser.push(await mqttBrowserRate(browser, server.url, target.browserUrl, count));
         parley.push(await drain(server, browser, target, count, rep));
       });

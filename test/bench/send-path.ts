@@ -3,18 +3,20 @@ import type { DemoServer } from '../../demo/server.ts';
 import { benchContext, enginePage, type PageBench } from './page.ts';
 import { relayRate } from './relay-rate.ts';
 import { repeat, type Row, type Section } from './results.ts';
+import { steady } from './steady-rate.ts';
 
 /**
  * Item 4: `count` `send()` calls on the engine API as fast as it accepts them (all issued
  * without waiting), to the last ack (`status: sent` event), in msg/s. Beside it, in the
- * same repetition, the relay's own pipelined rate for the same count (relay-rate.ts).
+ * same repetition, the relay's own pipelined rate for the same count (relay-rate.ts), warm
+ * (steady-rate.ts).
  */
 export async function measureSendPath(server: DemoServer, browser: Browser, reps: number, count: number): Promise<Section> {
   const engine: number[] = [];
   const relay: number[] = [];
+  const relayAlone = steady(async (n, run) => (await relayRate(server, n, `relay-${run}-${Date.now()}`)).rate);
   await repeat(reps, async (rep) => {
-    const raw = await relayRate(server, count, `relay-${rep}-${Date.now()}`);
-    relay.push(raw.rate);
+    relay.push(await relayAlone(count));
     const context = await benchContext(browser, server.url);
     try {
       const page = await enginePage(context, server.url, `send-${rep}-${Date.now()}`);
