@@ -35,9 +35,9 @@ interface Target {
 export async function measureOutboxDrain(server: DemoServer, browser: Browser, reps: number, count: number): Promise<Section> {
   const mosquitto = await Mosquitto.start();
   const targets: Target[] = [
-    { label: 'JSON relay', protocol: 'websocket', port: server.port, path: '/relay', baseline: steady(async (n, run) => (await relayRate(server, n, `drain-raw-${run}-${Date.now()}`)).rate), baselineName: 'relay alone, pipelined from Node' },
-    { label: 'MQTT, aedes', protocol: 'mqtt', port: server.port, path: '/mqtt', baseline: steady((n) => mqttRate(server.mqttUrl, n)), baselineName: 'aedes alone, mqtt.js QoS 1 from Node', browserUrl: server.mqttUrl },
-    { label: 'MQTT, Mosquitto', protocol: 'mqtt', port: mosquitto.wsPort, path: '', baseline: steady((n) => mqttRate(mosquitto.wsUrl, n)), baselineName: 'Mosquitto alone, mqtt.js QoS 1 from Node', browserUrl: mosquitto.wsUrl },
+    { label: 'JSON relay', protocol: 'websocket', port: server.port, path: '/relay', baseline: steady(async (n, run) => (await relayRate(server, n, `drain-raw-${run}-${Date.now()}`)).rate), baselineName: 'relay alone, pipelined from Node, warm, best of 3' },
+    { label: 'MQTT, aedes', protocol: 'mqtt', port: server.port, path: '/mqtt', baseline: steady((n) => mqttRate(server.mqttUrl, n)), baselineName: 'aedes alone, mqtt.js QoS 1 from Node, warm, best of 3', browserUrl: server.mqttUrl },
+    { label: 'MQTT, Mosquitto', protocol: 'mqtt', port: mosquitto.wsPort, path: '', baseline: steady((n) => mqttRate(mosquitto.wsUrl, n)), baselineName: 'Mosquitto alone, mqtt.js QoS 1 from Node, warm, best of 3', browserUrl: mosquitto.wsUrl },
   ];
   const rows: Row[] = [];
   try {
