@@ -6,7 +6,7 @@ import { Mosquitto } from '../support/mosquitto.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { benchContext, enginePage, type PageBench } from './page.ts';
 import { mqttBrowserRate } from './mqtt-browser-rate.ts';
-import { relayRate } from './relay-rate.ts';
+import { relayAlone } from './relay-rate.ts';
 import { repeat, type Row, type Section } from './results.ts';
 import { steady } from './steady-rate.ts';
 
@@ -35,7 +35,7 @@ interface Target {
 export async function measureOutboxDrain(server: DemoServer, browser: Browser, reps: number, count: number): Promise<Section> {
   const mosquitto = await Mosquitto.start();
   const targets: Target[] = [
-    { label: 'JSON relay', protocol: 'websocket', port: server.port, path: '/relay', baseline: steady(async (n, run) => (await relayRate(server, n, `drain-raw-${run}-${Date.now()}`)).rate), baselineName: 'relay alone, pipelined from Node, warm, best of 3' },
+    { label: 'JSON relay', protocol: 'websocket', port: server.port, path: '/relay', baseline: relayAlone(server), baselineName: 'relay alone, pipelined from Node, warm, best of 3' },
     { label: 'MQTT, aedes', protocol: 'mqtt', port: server.port, path: '/mqtt', baseline: steady((n) => mqttRate(server.mqttUrl, n)), baselineName: 'aedes alone, mqtt.js QoS 1 from Node, warm, best of 3', browserUrl: server.mqttUrl },
     { label: 'MQTT, Mosquitto', protocol: 'mqtt', port: mosquitto.wsPort, path: '', baseline: steady((n) => mqttRate(mosquitto.wsUrl, n)), baselineName: 'Mosquitto alone, mqtt.js QoS 1 from Node, warm, best of 3', browserUrl: mosquitto.wsUrl },
   ];

@@ -1,5 +1,6 @@
 import type { DemoServer } from '../../demo/server.ts';
 import { RelayClient } from '../support/relay-client.ts';
+import { steady } from './steady-rate.ts';
 
 /**
  * The relay alone: one Node client sends `count` messages as fast as it can (pipelined) and
@@ -32,3 +33,7 @@ export async function relayRate(server: DemoServer, count: number, room: string)
   client.close();
   return { rate: count / seconds, latencies };
 }
+
+/** The relay's raw rate as items 4 and 7 take it: warm, the best of three (steady-rate.ts), in msg/s. */
+export const relayAlone = (server: DemoServer): ((count: number) => Promise<number>) =>
+  steady(async (count, run) => (await relayRate(server, count, `relay-alone-${run}-${Date.now()}`)).rate);

@@ -1,9 +1,8 @@
 import type { Browser } from 'playwright-core';
 import type { DemoServer } from '../../demo/server.ts';
 import { benchContext, enginePage, type PageBench } from './page.ts';
-import { relayRate } from './relay-rate.ts';
+import { relayAlone } from './relay-rate.ts';
 import { repeat, type Row, type Section } from './results.ts';
-import { steady } from './steady-rate.ts';
 
 /**
  * Item 4: `count` `send()` calls on the engine API as fast as it accepts them (all issued
@@ -14,9 +13,9 @@ import { steady } from './steady-rate.ts';
 export async function measureSendPath(server: DemoServer, browser: Browser, reps: number, count: number): Promise<Section> {
   const engine: number[] = [];
   const relay: number[] = [];
-  const relayAlone = steady(async (n, run) => (await relayRate(server, n, `relay-${run}-${Date.now()}`)).rate);
+  const relayRate = relayAlone(server);
   await repeat(reps, async (rep) => {
-    relay.push(await relayAlone(count));
+    relay.push(await relayRate(count));
     const context = await benchContext(browser, server.url);
     try {
       const page = await enginePage(context, server.url, `send-${rep}-${Date.now()}`);
