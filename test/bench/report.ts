@@ -1,11 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { median, met, percentile, ratio, type Distribution, type Row, type Section } from './results.ts';
+import { median, met, metIn, percentile, ratio, type Distribution, type Row, type Section } from './results.ts';
 
 /** The printed table, `bench/results.json` and `bench/report.html` (inline SVG, no network). */
 
 const fmt = (n: number): string => (Number.isNaN(n) ? '' : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
-const verdict = (row: Row) => ({ true: 'met', false: 'NOT met', undefined: '' })[String(met(row)) as 'true' | 'false' | 'undefined'];
+/** On the medians, and how many repetitions meet it on their own (results.ts, metIn). */
+const verdict = (row: Row) => {
+  const word = ({ true: 'met', false: 'NOT met', undefined: '' } as const)[String(met(row)) as 'true' | 'false' | 'undefined'];
+  const reps = metIn(row);
+  return word && reps && reps.of > 1 ? `${word} (${reps.met} of ${reps.of} reps)` : word;
+};
 
 const difference = (r: Row) => {
   const d = median(r.samples) - median(r.baseline!.samples);
@@ -38,7 +43,7 @@ export function printTable(sections: Section[]): void {
 
 export function writeJson(path: string, meta: object, sections: Section[]): void {
   mkdirSync(dirname(path), { recursive: true });
-  const rows = sections.flatMap((s) => s.rows).map((r) => ({ ...r, median: median(r.samples), p95: percentile(r.samples, 95), baselineMedian: r.baseline && median(r.baseline.samples), ratio: ratio(r), met: met(r) }));
+  const rows = sections.flatMap((s) => s.rows).map((r) => ({ ...r, median: median(r.samples), p95: percentile(r.samples, 95), baselineMedian: r.baseline && median(r.baseline.samples), ratio: ratio(r), met: met(r), metIn: metIn(r) }));
   writeFileSync(path, `${JSON.stringify({ ...meta, rows, tables: sections.flatMap((s) => s.tables ?? []), distributions: sections.flatMap((s) => s.distributions ?? []).map((d) => ({ name: d.name, count: d.samples.length, p50: median(d.samples), p95: percentile(d.samples, 95), samples: d.samples })) }, null, 1)}\n`);
 }
 
@@ -88,8 +93,12 @@ ${bars.join('\n')}</svg>`;
 export function headline(rows: Row[]): string {
   const targeted = rows.filter((r) => met(r) !== undefined);
   const ok = targeted.filter((r) => met(r));
+  const solid = ok.filter((r) => {
+    const reps = metIn(r);
+    return reps && reps.met === reps.of;
+  });
   const worst = targeted.filter((r) => r.target?.kind === 'ratio' && r.direction === 'higher').sort((a, b) => ratio(a) - ratio(b))[0];
-  return `${ok.length} of ${targeted.length} targets met${worst ? `; slowest against its baseline: ${worst.name} at ${fmt(ratio(worst))}× (target ≥ ${worst.target!.bound}×)` : ''}.`;
+  return `${ok.length} of ${targeted.length} targets met (${solid.length} of them in every repetition)${worst ? `; slowest against its baseline: ${worst.name} at ${fmt(ratio(worst))}× (target ≥ ${worst.target!.bound}×)` : ''}.`;
 }
 
 export function writeHtml(path: string, meta: { date: string; reps: number; machine: string }, sections: Section[]): void {
@@ -104,7 +113,7 @@ export function writeHtml(path: string, meta: { date: string; reps: number; mach
 <style>body{font:14px sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}th{background:#eee}</style>
 <h1>Parley benchmarks</h1>
 <p><b>${esc(headline(rows))}</b></p>
-<p>${esc(meta.date)} · ${meta.reps} repetitions · ${esc(meta.machine)}. Medians and p95 are over repetitions; every ratio is Parley's median over its baseline's median from the same run. Nothing here is asserted: it is a measurement.</p>
+<p>${esc(meta.date)} · ${meta.reps} repetitions · ${esc(meta.machine)}. Medians and p95 are over repetitions; every ratio is Parley's median over its baseline's median from the same run; a target's \u201ck of n reps\u201d counts the repetitions that meet it on their own figures. Nothing here is asserted: it is a measurement.</p>
 <h2>Ratios against the baselines</h2>${ratioChart(rows)}
 <h2>Latency distributions</h2>${distributionChart(sections.flatMap((s) => s.distributions ?? []))}
 <h2>Table</h2>${table(HEAD, tableLines(rows))}
