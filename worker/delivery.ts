@@ -41,8 +41,8 @@ export interface DeliveryLink {
  * and sends all it may, writing nothing for what it sent.
  */
 export class Delivery implements OwnMessages {
-  /** id → conversation of messages sent on the current link and not yet acknowledged. */
-  readonly #inflight = new Map<string, string>();
+  /** id → the message as stored, of messages sent on the current link and not yet acknowledged. */
+  readonly #inflight = new Map<string, ChatMessage>();
   /** Puts the queue on the wire, one pass at a time: see worker/outbox-drain.ts. */
   readonly #drain: OutboxDrain;
   /** Writes acks and refusals, in batches; what each did comes back to #answered. */
@@ -63,7 +63,12 @@ export class Delivery implements OwnMessages {
     readonly traffic?: HealthRecorder,
   ) {
     this.#inbound = new InboundWriter(history, link, this, traffic);
-    this.#settles = new SettleWriter(key, history, (move, result) => this.#answered(move, result));
+    this.#settles = new SettleWriter(
+      key,
+      history,
+      (move, result) => this.#answering(move, result),
+      (move) => this.#answered(move),
+    );
     this.#drain = new OutboxDrain(key, outbox, link, this.#inflight, this.#unkept, this.withdrawals, (e) => this.#report(e), traffic);
   }
 
@@ -141,7 +146,7 @@ export class Delivery implements OwnMessages {
     this.#echoed.clear();
     const unacked = [...this.#inflight];
     this.#inflight.clear();
-    for (const [id, conversation] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
+    for (const [id, { conversation }] of unacked) void this.#requeued(conversation, id).catch((e) => this.#report(e));
   }
 
   /**
@@ -182,18 +187,32 @@ export class Delivery implements OwnMessages {
 
   /** Moves an answered message's status and takes it out of the queue, in one write (worker/settle-writer.ts). */
   #settle(move: QueuedMove): Promise<QueuedMoved> {
-    move.conversation ??= this.#inflight.get(move.id);
+    const sent = this.#inflight.get(move.id);
+    move.conversation ??= sent?.conversation;
+    // One queued in memory only has no record to move (see unkept()).
+    if (sent && !this.#unkept.get(move.id)) move.sent = sent;
     return this.#settles.write(move);
   }
 
   /**
-   * The write of an answer committed: the tabs hear the new status, and the message leaves
-   * #inflight only now, so that a drain never sees it as unsent while it is still queued.
+   * The write of an answer is issued: the tabs hear the new status now, not after the commit.
+   * The server has answered, which is what the status says; a commit that fails leaves the
+   * message queued and in flight, so the next link sends it again (ids dedupe) and the tabs
+   * hear `queued`, then its answer (docs/engine.md, "Acks and refusals").
    */
-  #answered(move: QueuedMove, { conversation, moved }: QueuedMoved): void {
-    // Not moved in storage: perhaps queued in memory only (see unkept()), where its answer takes it out.
-    const settled = conversation && moved ? { conversation, id: move.id, order: moved.order } : this.#unkept.remove(move.id);
-    if (settled) this.link.emit(statusOf(settled, move.to, move.error));
+  #answering(move: QueuedMove, { conversation, moved }: QueuedMoved): void {
+    // Not moved in storage: perhaps queued in memory only (see unkept()).
+    const shown = conversation && moved ? { conversation, id: move.id, order: moved.order } : this.#unkept.get(move.id);
+    if (shown) this.link.emit(statusOf(shown, move.to, move.error));
+  }
+
+  /**
+   * The write of an answer committed: the message leaves #inflight only now, so that a drain
+   * never sees it as unsent while it is still queued; one queued in memory only leaves memory.
+   */
+  #answered(move: QueuedMove): void {
+    // Queued in memory only (see unkept()): its answer takes it out. A no-op for the others.
+    this.#unkept.remove(move.id);
     this.#inflight.delete(move.id);
   }
 

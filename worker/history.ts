@@ -82,8 +82,8 @@ export class History {
   }
 
   /** Moves queued own messages along the status table, out of the queue: see moveQueued in worker/history-batch.ts. */
-  async moveQueued(connection: string, moves: readonly QueuedMove[]): Promise<QueuedMoved[]> {
-    return moveQueued(await this.db(), connection, moves);
+  async moveQueued(connection: string, moves: readonly QueuedMove[], issued?: (done: readonly QueuedMoved[]) => void): Promise<QueuedMoved[]> {
+    return moveQueued(await this.db(), connection, moves, issued);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { ChatMessage, EngineEvent } from './api.ts';
-import type { StoredMessage } from './db.ts';
+import { asMessage, type StoredMessage } from './db.ts';
 import type { DeliveryLink } from './delivery.ts';
 import type { HealthRecorder } from './health.ts';
 import type { MemoryQueue } from './memory-queue.ts';
@@ -27,8 +27,8 @@ export class OutboxDrain {
     readonly key: string,
     readonly outbox: Outbox,
     readonly link: DeliveryLink,
-    /** id → conversation of messages sent on the current link and not yet acknowledged (Delivery's). */
-    readonly inflight: Map<string, string>,
+    /** id → the message as stored, of messages sent on the current link and not yet acknowledged (Delivery's). */
+    readonly inflight: Map<string, ChatMessage>,
     /** Own messages whose record failed to commit (Delivery.unkept): a pass sends them after the stored queue. */
     readonly unkept: MemoryQueue,
     /** Messages cancel() is deleting: no pass sends them (worker/withdraw.ts). */
@@ -117,7 +117,7 @@ export class OutboxDrain {
   #put(message: ChatMessage): boolean {
     const { id, room, from, name, text, ts, attachments } = message;
     if (!this.link.send({ id, room, from, name, text, ts, ...(attachments?.length ? { attachments } : {}) })) return false;
-    this.inflight.set(id, message.conversation);
+    this.inflight.set(id, asMessage(message));
     this.traffic?.message('out', text);
     return true;
   }

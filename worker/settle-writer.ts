@@ -4,19 +4,27 @@ import { MAX_BATCH } from './inbound-writer.ts';
 
 /**
  * Writes one connection's acks and refusals for Delivery (docs/engine.md, "Acks and refusals"):
- * those that arrive while the previous write is under way go together in one transaction
- * (History.moveQueued), in arrival order. Status and queue move in the same write, so an
- * engine that stops halfway can leave neither a confirmed message queued nor a queued one
- * confirmed, and a second ack for the same id finds nothing queued.
+ * those that arrive while the previous write is being issued, or while two are committing
+ * (MAX_COMMITTING), go together in one transaction (History.moveQueued), in arrival order.
+ * Status and queue move in the same write, so an engine that stops halfway can leave neither a
+ * confirmed message queued nor a queued one confirmed, and a second ack for the same id finds
+ * nothing queued.
  */
 export class SettleWriter {
   /** Moves waiting for the next write, in arrival order. */
   #waiting: Settle[] = [];
   #writing = false;
+  /** Batches issued whose commit has not ended; see MAX_COMMITTING. */
+  #committing = 0;
 
   constructor(
     readonly key: string,
     readonly history: History,
+    /**
+     * Hears what each move does once its batch's writes are issued, before the commit, so that
+     * the tabs hear an answer without waiting for the disk (docs/engine.md, "Acks and refusals").
+     */
+    readonly issued: (move: QueuedMove, result: QueuedMoved) => void,
     /** Hears what each move did once its batch has committed, before the move's promise settles. */
     readonly settled: (move: QueuedMove, result: QueuedMoved) => void,
   ) {}
@@ -30,24 +38,49 @@ export class SettleWriter {
 
   async #writeAll(): Promise<void> {
     this.#writing = true;
-    while (this.#waiting.length) {
+    while (this.#waiting.length && this.#committing < MAX_COMMITTING) {
       const batch = this.#waiting.splice(0, MAX_BATCH);
-      try {
-        const results = await this.history.moveQueued(
+      let issued!: () => void;
+      const written = new Promise<void>((resolve) => (issued = resolve));
+      this.#committing++;
+      const committed = this.history
+        .moveQueued(
           this.key,
           batch.map((s) => s.move),
-        );
-        for (const [i, { move, resolve }] of batch.entries()) {
-          this.settled(move, results[i]!);
-          resolve(results[i]!);
-        }
-      } catch (e) {
-        for (const { reject } of batch) reject(e);
-      }
+          (done) => {
+            done.forEach((result, i) => this.issued(batch[i]!.move, result));
+            issued();
+          },
+        )
+        .then(
+          (results) => {
+            for (const [i, { move, resolve }] of batch.entries()) {
+              this.settled(move, results[i]!);
+              resolve(results[i]!);
+            }
+          },
+          (e: unknown) => batch.forEach(({ reject }) => reject(e)),
+        )
+        .finally(() => {
+          this.#committing--;
+          if (!this.#writing) void this.#writeAll();
+        });
+      // The next batch goes once this one's writes are issued (or it failed before): IndexedDB
+      // runs the two transactions in the order they were made, and the next one's reads see
+      // this one's writes.
+      await Promise.race([written, committed]);
     }
     this.#writing = false;
   }
 }
+
+/**
+ * Most batches whose commit may be under way at once: a batch of acks that arrives while one
+ * commits is issued at once, so that its answers reach the tabs without waiting for that commit
+ * (bench item 7, docs/speed.md); a longer burst still gathers behind two, as the outbox's adds do
+ * (worker/outbox.ts).
+ */
+const MAX_COMMITTING = 2;
 
 interface Settle {
   move: QueuedMove;
