@@ -169,7 +169,13 @@ describe('outbox and history, as the visitor sees them', () => {
     await tab.chat.session.retry(failedId);
     await waitFor(() => seen.includes('queued') && statuses(tab.chat)[1] === 'failed', 5_000, 'retried and refused again');
 
-    [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')].find((b) => b.textContent === 'Delete')!.click();
+    // The row is drawn again a frame or so after its status changes: wait for its button.
+    const remove = await waitFor(
+      () => [...shadow(tab.chat).querySelectorAll<HTMLButtonElement>('.message.failed button')].find((b) => b.textContent === 'Delete'),
+      5_000,
+      'the failed message drawn again with Delete',
+    );
+    remove.click();
     await waitFor(() => texts(tab.chat).length === 1, 5_000, 'removed');
     tab = await reloadTab(tab);
     await waitFor(() => texts(tab.chat).length === 1, 5_000, 'history after reload');

@@ -161,13 +161,15 @@ export function wheelTo(log: HTMLElement, top: number) {
   log.scrollTop = top;
 }
 
-/** Waits until the list has stopped moving itself (following the bottom, keeping an anchor): the same scrollTop for 10 frames. */
+/** Waits until the list has stopped moving itself (following the bottom, keeping an anchor, measuring lines): the same scrollTop and scrollHeight for 10 polls. */
 export async function steady(log: HTMLElement): Promise<void> {
-  let last = -1;
+  let last = '';
   let same = 0;
   await waitFor(() => {
-    same = log.scrollTop === last ? same + 1 : 0;
-    last = log.scrollTop;
+    // Its height too: a line measured late grows the list without moving it.
+    const now = `${log.scrollTop} ${log.scrollHeight}`;
+    same = now === last ? same + 1 : 0;
+    last = now;
     return same >= 10;
   }, 5_000, 'the list at rest');
 }
