@@ -185,13 +185,19 @@ export class Delivery implements OwnMessages {
     await this.#settle({ id, to: 'sent', also: cursor ? { cursor } : {} });
   }
 
-  /** Moves an answered message's status and takes it out of the queue, in one write (worker/settle-writer.ts). */
+  /**
+   * Moves an answered message's status and takes it out of the queue, in one write
+   * (worker/settle-writer.ts). If that write fails, the tabs have heard the answer already, and
+   * the message stays queued and in flight: the next link sends it again (#answering).
+   */
   #settle(move: QueuedMove): Promise<QueuedMoved> {
     const sent = this.#inflight.get(move.id);
     move.conversation ??= sent?.conversation;
     // One queued in memory only has no record to move (see unkept()).
     if (sent && !this.#unkept.get(move.id)) move.sent = sent;
-    return this.#settles.write(move);
+    return this.#settles.write(move).catch((e: unknown) => {
+      throw StorageError.from(e, "The server's answer to your message could not be saved in this browser, so it stays queued here and goes again, under the same id, with the next connection.");
+    });
   }
 
   /**

@@ -37,7 +37,7 @@ export interface EngineDeps {
   timers?: Timers;
   random?: () => number;
   online?: () => boolean;
-  /** For tests: an error to throw instead of storing an inbound message (a full disk). */
+  /** For tests: an error that fails writes of the kind it is asked for (a full disk); see worker/history.ts. */
   storageFault?: StorageFault;
 }
 

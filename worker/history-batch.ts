@@ -121,9 +121,16 @@ function echoed(known: StoredMessage, echo: Omit<ChatMessage, 'order'>, order: n
  *
  * `issued` hears what each move will do once every write is issued, before the commit: every
  * transaction made over the messages after that finds the moves done (IndexedDB runs them in
- * the order they were made), as with an add's write-behind (docs/engine.md).
+ * the order they were made), as with an add's write-behind (docs/engine.md). `fault`, for
+ * tests, fails the commit after that, as a full disk does.
  */
-export async function moveQueued(db: ParleyDb, connection: string, moves: readonly QueuedMove[], issued?: (done: readonly QueuedMoved[]) => void): Promise<QueuedMoved[]> {
+export async function moveQueued(
+  db: ParleyDb,
+  connection: string,
+  moves: readonly QueuedMove[],
+  issued?: (done: readonly QueuedMoved[]) => void,
+  fault?: () => Error | undefined,
+): Promise<QueuedMoved[]> {
   const tx = db.transaction(['messages', 'cursors'], 'readwrite');
   const messages = tx.objectStore('messages');
   const current = moves.every(fromMemory) ? moves.map(asQueued) : await queuedRecords(tx, connection, moves);
@@ -153,6 +160,12 @@ export async function moveQueued(db: ParleyDb, connection: string, moves: readon
     done.push({ conversation: message.conversation, moved });
   }
   issued?.(done);
+  const error = fault?.();
+  if (error) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw error;
+  }
   await tx.done;
   return done;
 }

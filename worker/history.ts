@@ -5,8 +5,13 @@ import { type Arrival, moveQueued, type QueuedMove, type QueuedMoved, receiveMan
 import { CONFIRMED, EarlierOwn, Places } from './history-places.ts';
 import { advance } from './sync-cursor.ts';
 
-/** Fails the next writes, for tests of storage faults (a full disk): see EngineDeps.storageFault. */
-export type StorageFault = () => Error | undefined;
+/**
+ * Fails the next writes of one kind, for tests of storage faults (a full disk): see
+ * EngineDeps.storageFault. `write` says which: an add to the outbox, inbound messages, an
+ * answer's settle, a cancel's delete.
+ */
+export type StorageFault = (write: StorageWrite) => Error | undefined;
+export type StorageWrite = 'add' | 'inbound' | 'settle' | 'delete';
 
 /** Messages and sync cursors in IndexedDB, paged newest first, one record per client id. */
 export class History {
@@ -33,7 +38,7 @@ export class History {
     /** Called once the transaction exists: what is read from now on sees this batch stored. */
     begun: () => void = () => undefined,
   ): Promise<(ChatMessage | undefined)[]> {
-    const fault = this.fault();
+    const fault = this.fault('inbound');
     if (fault) throw fault;
     return receiveMany(await this.db(), arrivals, placed, edges, begun);
   }
@@ -83,7 +88,7 @@ export class History {
 
   /** Moves queued own messages along the status table, out of the queue: see moveQueued in worker/history-batch.ts. */
   async moveQueued(connection: string, moves: readonly QueuedMove[], issued?: (done: readonly QueuedMoved[]) => void): Promise<QueuedMoved[]> {
-    return moveQueued(await this.db(), connection, moves, issued);
+    return moveQueued(await this.db(), connection, moves, issued, () => this.fault('settle'));
   }
 
   /**
@@ -91,7 +96,7 @@ export class History {
    * transaction: if it fails, both stay, and the message is still whole in the queue.
    */
   async delete(conversation: string, id: string): Promise<void> {
-    const fault = this.fault();
+    const fault = this.fault('delete');
     if (fault) throw fault;
     const tx = (await this.db()).transaction(['messages', 'uploads'], 'readwrite');
     // A request that fails aborts the transaction, which `tx.done` reports.

@@ -130,7 +130,7 @@ export class Outbox {
 
   /** Waits for the commit; a test's storage fault fails it, after the writes were issued. */
   async #committed(tx: AddTx): Promise<void> {
-    const fault = this.fault();
+    const fault = this.fault('add');
     if (!fault) return tx.done;
     tx.abort();
     await tx.done.catch(quiet);

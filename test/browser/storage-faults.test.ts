@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { ConnectionConfig, EngineEvent } from '../../worker/api.ts';
 import { Engine } from '../../worker/engine.ts';
+import type { StorageWrite } from '../../worker/history.ts';
 import { loadTransport } from '../../worker/transports/load.ts';
 import { pdfFile, uploadGate } from './attachment-fixtures.ts';
 import { brokerUrl, mosquittoPub, roomTopic } from './mqtt-env.ts';
@@ -32,11 +33,13 @@ async function heldTab(): Promise<string> {
 
 async function engineWithFault() {
   let failing = false;
+  /** Only writes of this kind fail; every kind if unset. */
+  let only: StorageWrite | undefined;
   const dbName = uniqueName('faults');
   const engine = new Engine({
     dbName,
     load: loadTransport,
-    storageFault: () => (failing ? new DOMException('The quota has been exceeded.', 'QuotaExceededError') : undefined),
+    storageFault: (write) => (failing && (!only || only === write) ? new DOMException('The quota has been exceeded.', 'QuotaExceededError') : undefined),
   });
   const tabId = await heldTab();
   const events: EngineEvent[] = [];
@@ -45,7 +48,10 @@ async function engineWithFault() {
     engine,
     dbName,
     events,
-    fail: (on: boolean) => (failing = on),
+    fail: (on: boolean, kind?: StorageWrite) => {
+      failing = on;
+      only = kind;
+    },
     open: async (config: ConnectionConfig, room: string) => {
       const { conversation } = await engine.open(tabId, config, room);
       await waitFor(() => events.some((e) => e.type === 'joined' && e.conversation === conversation), 15_000, 'the room joined');
@@ -161,6 +167,38 @@ describe('storage faults: store-then-ack on every transport', () => {
     const history = (await engine.history.page(conversation, undefined, 10)).messages.map((m) => m.text);
     expect(history).to.include('kept');
     expect(new Set(history).size, `history: ${history.join(', ')}`).to.equal(history.length);
+    peer.close();
+    engine.offline();
+  });
+
+  // The tabs hear an ack's `sent` when its write is issued, before the commit (docs/engine.md,
+  // "Acks and refusals"). When that commit fails, the message stays queued in storage and on the
+  // wire: the next link sends it again under its id, and the relay keeps it once.
+  it('JSON relay: an ack whose write fails leaves the message queued; the next link sends it again, and the room has it once', async () => {
+    const { engine, events, fail, open } = await engineWithFault();
+    const { config, room } = await peers[0]!.config();
+    const conversation = await open(config, room);
+    const peer = await watchRelay((await env()).relayUrl, room, 'Peer');
+    const statuses = (id: string) => events.flatMap((e) => (e.type === 'status' && e.id === id ? [e.status] : []));
+    fail(true, 'settle');
+    const sent = await engine.send(conversation, 'acked, not written');
+    const error = await waitFor(() => events.find((e) => e.type === 'error' && e.error.code === 'storage-quota'), 10_000, 'the storage error');
+    expect(error.type === 'error' && error.error.message).to.match(/answer to your message could not be saved.*goes again.*storage for this site is full/);
+    expect(statuses(sent.id), 'the answer heard').to.include('sent');
+    fail(false);
+    expect((await engine.history.get(conversation, sent.id))?.status, 'still queued in storage').to.equal('queued');
+
+    engine.offline();
+    await waitFor(() => events.some((e) => e.type === 'state' && e.change.to === 'offline'), 10_000, 'the link down');
+    engine.wake('network-online');
+    await waitFor(async () => (await engine.history.get(conversation, sent.id))?.status === 'sent', 15_000, 'stored as sent after the resend');
+    const heard = statuses(sent.id);
+    expect(heard.indexOf('queued', heard.indexOf('sent')), `queued again after the first answer: ${heard.join(', ')}`).to.be.greaterThan(heard.indexOf('sent'));
+    expect(heard.at(-1), 'then its answer').to.equal('sent');
+    // The relay handles one socket's frames in order: a second copy would come before this.
+    await engine.send(conversation, 'after');
+    await waitFor(() => peer.texts.includes('after'), 10_000, 'a later message at the peer');
+    expect(peer.texts, 'the room got it once').to.deep.equal(['acked, not written', 'after']);
     peer.close();
     engine.offline();
   });
