@@ -9,6 +9,7 @@ import { asMessage, queueOf, type ParleyDb, type StoredMessage } from './db.ts';
 import { canMove, sourcesOf } from './message-status.ts';
 import { CONFIRMED, EarlierOwn, edgeOf, Places, type Tx } from './history-places.ts';
 import { advanced } from './sync-cursor.ts';
+import { committed } from './commit.ts';
 import { issuePut } from './issue-put.ts';
 
 /** One inbound message for {@link History.receiveMany}, and where it goes. */
@@ -160,13 +161,7 @@ export async function moveQueued(
     done.push({ conversation: message.conversation, moved });
   }
   issued?.(done);
-  const error = fault?.();
-  if (error) {
-    tx.abort();
-    await tx.done.catch(() => undefined);
-    throw error;
-  }
-  await tx.done;
+  await committed(tx, fault?.());
   return done;
 }
 

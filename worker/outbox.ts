@@ -3,6 +3,7 @@ import type { ChatMessage } from './api.ts';
 import { queueOf, type ParleyDb, type ParleySchema, type StoredMessage, type UploadRecord } from './db.ts';
 import { ValidationError } from './errors.ts';
 import type { StorageFault } from './history.ts';
+import { committed } from './commit.ts';
 import { issuePut } from './issue-put.ts';
 
 /**
@@ -129,12 +130,8 @@ export class Outbox {
   }
 
   /** Waits for the commit; a test's storage fault fails it, after the writes were issued. */
-  async #committed(tx: AddTx): Promise<void> {
-    const fault = this.fault('add');
-    if (!fault) return tx.done;
-    tx.abort();
-    await tx.done.catch(quiet);
-    throw fault;
+  #committed(tx: AddTx): Promise<void> {
+    return committed(tx, this.fault('add'));
   }
 
   /** One by one against the bound: each add is refused alone if its connection is full. */
