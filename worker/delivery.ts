@@ -66,6 +66,7 @@ export class Delivery implements OwnMessages {
     this.#settles = new SettleWriter(
       key,
       history,
+      (id) => (this.#unkept.get(id) ? undefined : this.#inflight.get(id)),
       (move, result) => this.#answering(move, result),
       (move) => this.#answered(move),
     );
@@ -179,24 +180,30 @@ export class Delivery implements OwnMessages {
     return this.#inbound.caughtUp(room, cursor);
   }
 
-  /** The server has our message `id`: `sent`, out of the outbox, out of #inflight; resolves once stored. */
-  async acked(id: string, cursor: Cursor | undefined): Promise<void> {
-    if (this.#echoed.delete(id)) return;
-    await this.#settle({ id, to: 'sent', also: cursor ? { cursor } : {} });
+  /**
+   * The server has our message `id`: `sent`, out of the outbox, out of #inflight. Resolves once
+   * stored: true, or false if the write failed (#settle).
+   */
+  async acked(id: string, cursor: Cursor | undefined): Promise<boolean> {
+    if (this.#echoed.delete(id)) return true;
+    return (await this.#settle({ id, to: 'sent', also: cursor ? { cursor } : {} })) !== undefined;
   }
 
   /**
    * Moves an answered message's status and takes it out of the queue, in one write
-   * (worker/settle-writer.ts). If that write fails, the tabs have heard the answer already, and
-   * the message stays queued and in flight: the next link sends it again (#answering).
+   * (worker/settle-writer.ts). Resolves with what it did, or undefined if the write failed.
+   * The tabs have heard the answer by then (#answering), but the message is still queued in
+   * storage and in flight here; the link is dropped, as for an inbound message that could not
+   * be stored, so that the next link sends it again under the same id (the relay dedupes)
+   * rather than leave it until this link ends by itself.
    */
-  #settle(move: QueuedMove): Promise<QueuedMoved> {
-    const sent = this.#inflight.get(move.id);
-    move.conversation ??= sent?.conversation;
-    // One queued in memory only has no record to move (see unkept()).
-    if (sent && !this.#unkept.get(move.id)) move.sent = sent;
+  #settle(move: QueuedMove): Promise<QueuedMoved | undefined> {
+    move.conversation ??= this.#inflight.get(move.id)?.conversation;
+    const generation = this.link.generation();
     return this.#settles.write(move).catch((e: unknown) => {
-      throw StorageError.from(e, "The server's answer to your message could not be saved in this browser, so it stays queued here and goes again, under the same id, with the next connection.");
+      const words = "The server's answer to your message could not be saved in this browser, so it goes again, under the same id, on a new connection.";
+      this.link.storageFailed(StorageError.from(e, words), generation);
+      return undefined;
     });
   }
 
@@ -207,35 +214,38 @@ export class Delivery implements OwnMessages {
    * hear `queued`, then its answer (docs/engine.md, "Acks and refusals").
    */
   #answering(move: QueuedMove, { conversation, moved }: QueuedMoved): void {
-    // Not moved in storage: perhaps queued in memory only (see unkept()).
-    const shown = conversation && moved ? { conversation, id: move.id, order: moved.order } : this.#unkept.get(move.id);
-    if (shown) this.link.emit(statusOf(shown, move.to, move.error));
+    if (conversation && moved) return this.link.emit(statusOf({ conversation, id: move.id, order: moved.order }, move.to, move.error));
+    // Not moved in storage: perhaps queued in memory only (see unkept()). Nothing of it is
+    // written, so it is done now: a link that drops before this batch commits must not tell
+    // the tabs it is `queued` again after they heard its answer.
+    const unkept = this.#unkept.get(move.id);
+    if (!unkept) return;
+    this.#unkept.remove(move.id);
+    this.#inflight.delete(move.id);
+    this.link.emit(statusOf(unkept, move.to, move.error));
   }
 
   /**
    * The write of an answer committed: the message leaves #inflight only now, so that a drain
-   * never sees it as unsent while it is still queued; one queued in memory only leaves memory.
+   * never sees it as unsent while it is still queued in storage.
    */
   #answered(move: QueuedMove): void {
-    // Queued in memory only (see unkept()): its answer takes it out. A no-op for the others.
-    this.#unkept.remove(move.id);
     this.#inflight.delete(move.id);
   }
 
   /** The peer got or read our message: never backwards (a late `delivered` does not undo `read`). */
   async receipted(id: string, status: 'delivered' | 'read'): Promise<void> {
     // A receipt proves the server had it, even if its own ack is still on the way.
-    await this.acked(id, undefined);
-    await this.#setOwnStatus(id, status);
+    if (await this.acked(id, undefined)) await this.#setOwnStatus(id, status);
   }
 
   /** A refused message must not block the ones behind it; it waits for retry() or cancel(). */
   async rejected(id: string, error: ParleyError): Promise<void> {
     this.#echoed.delete(id);
     // Status and outbox together, as in acked(): a `failed` message left in the outbox is dropped by a drain.
-    const { conversation } = await this.#settle({ id, to: 'failed', error: error.toInfo() });
+    const settled = await this.#settle({ id, to: 'failed', error: error.toInfo() });
     // Not queued: the server acked it and bounced it later (worker/message-status.ts: `sent → failed`).
-    if (!conversation) await this.#setOwnStatus(id, 'failed', error.toInfo());
+    if (settled && !settled.conversation) await this.#setOwnStatus(id, 'failed', error.toInfo());
   }
 
   /** Moves a message to `to` if worker/message-status.ts allows it from where it is, and tells the tabs. */

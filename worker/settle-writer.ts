@@ -1,3 +1,4 @@
+import type { ChatMessage } from './api.ts';
 import type { History } from './history.ts';
 import type { QueuedMove, QueuedMoved } from './history-batch.ts';
 import { MAX_BATCH } from './inbound-writer.ts';
@@ -21,6 +22,14 @@ export class SettleWriter {
     readonly key: string,
     readonly history: History,
     /**
+     * The message `id` as stored, if it is on the wire on the current link and has a record
+     * (Delivery's in-flight copy): a sequenced ack of it is then written from it, with no read
+     * (worker/history-batch.ts, moveQueued). Asked when the batch is made, not when the ack
+     * came: an ack may wait behind two batches, and meanwhile the link can drop and a cancel
+     * delete the message, which a copy taken at the ack would write back.
+     */
+    readonly held: (id: string) => ChatMessage | undefined,
+    /**
      * Hears what each move does once its batch's writes are issued, before the commit, so that
      * the tabs hear an answer without waiting for the disk (docs/engine.md, "Acks and refusals").
      */
@@ -40,6 +49,7 @@ export class SettleWriter {
     this.#writing = true;
     while (this.#waiting.length && this.#committing < MAX_COMMITTING) {
       const batch = this.#waiting.splice(0, MAX_BATCH);
+      for (const { move } of batch) move.sent = this.held(move.id);
       let issued!: () => void;
       const written = new Promise<void>((resolve) => (issued = resolve));
       this.#committing++;
