@@ -50,8 +50,9 @@ export class SettleWriter {
     while (this.#waiting.length && this.#committing < MAX_COMMITTING) {
       const batch = this.#waiting.splice(0, MAX_BATCH);
       for (const { move } of batch) move.sent = this.held(move.id);
-      let issued!: () => void;
-      const written = new Promise<void>((resolve) => (issued = resolve));
+      // Not `this.issued`, which tells Delivery: this one lets the loop go on.
+      let writesIssued!: () => void;
+      const written = new Promise<void>((resolve) => (writesIssued = resolve));
       this.#committing++;
       const committed = this.history
         .moveQueued(
@@ -59,7 +60,7 @@ export class SettleWriter {
           batch.map((s) => s.move),
           (done) => {
             done.forEach((result, i) => this.issued(batch[i]!.move, result));
-            issued();
+            writesIssued();
           },
         )
         .then(
