@@ -3,7 +3,7 @@ import type { ChatMessage } from './api.ts';
 import { queueOf, type ParleyDb, type ParleySchema, type StoredMessage, type UploadRecord } from './db.ts';
 import { ValidationError } from './errors.ts';
 import type { StorageFault } from './history.ts';
-import { committed } from './commit.ts';
+import { committed, MAX_COMMITTING } from './commit.ts';
 import { issuePut } from './issue-put.ts';
 
 /**
@@ -269,14 +269,6 @@ interface PendingRequeue {
   resolve: (queued: StoredMessage | undefined) => void;
   reject: (error: unknown) => void;
 }
-
-/**
- * Most batches of adds whose commit may be under way at once. One send that finds a batch
- * committing is issued at once, not after that commit (its frame goes out on issue: bench item
- * 3's sender part, 0.5 ms at p50); a burst of sends still gathers behind two, into one
- * transaction. IndexedDB runs the transactions in the order they were made.
- */
-const MAX_COMMITTING = 2;
 
 /** The stores a batch of adds writes: `uploads` only when one of them has files. */
 function storesOf(batch: readonly PendingAdd[]): ('messages' | 'uploads')[] {

@@ -1,4 +1,5 @@
 import type { ChatMessage } from './api.ts';
+import { MAX_COMMITTING } from './commit.ts';
 import type { History } from './history.ts';
 import type { QueuedMove, QueuedMoved } from './history-batch.ts';
 import { MAX_BATCH } from './inbound-writer.ts';
@@ -84,14 +85,6 @@ export class SettleWriter {
     this.#writing = false;
   }
 }
-
-/**
- * Most batches whose commit may be under way at once: a batch of acks that arrives while one
- * commits is issued at once, so that its answers reach the tabs without waiting for that commit
- * (bench item 7, docs/speed.md); a longer burst still gathers behind two, as the outbox's adds do
- * (worker/outbox.ts).
- */
-const MAX_COMMITTING = 2;
 
 interface Settle {
   move: QueuedMove;
