@@ -236,6 +236,12 @@ export interface EngineApi {
   typing(conversation: string, typing: boolean): Promise<void>;
   /** Skips the backoff wait, or retries after `failed`. */
   reconnectNow(conversation: string): Promise<void>;
+  /**
+   * New credentials, display name or nickname for the conversation's link, which keeps its
+   * rooms and messages; the newest settings win (docs/identity.md, "A new name"). A new name or
+   * nickname makes the link again at once, as the server took the old one when it was made.
+   */
+  configure(conversation: string, settings: LinkSettings): Promise<void>;
   /** The tab saw `online` or became visible: check the link at once, skip a backoff wait. */
   wake(reason: 'network-online' | 'tab-visible'): Promise<void>;
   /** For diagnostics and tests. */
@@ -263,6 +269,9 @@ export interface EngineApi {
    */
   visibility(visible: boolean, looking?: string[]): Promise<void>;
 }
+
+/** What a widget may change on its link without changing which conversation it shows (`EngineApi.configure`). */
+export type LinkSettings = Pick<ConnectionConfig, 'password' | 'signature' | 'name' | 'nickname'>;
 
 /** What `EngineApi.unread()` and the `unread` event report. */
 export interface UnreadCount {

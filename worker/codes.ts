@@ -50,6 +50,8 @@ export const STATE_REASONS = [
   /** The next URL of the server list, tried at once after one failed (worker/server-list.ts). */
   'failover',
   'retry-now',
+  /** The visitor's name or nickname changed: the link is made again to tell the server (Connection.update). */
+  'settings-changed',
   'network-online',
   'network-offline',
   'tab-visible',

@@ -1,4 +1,4 @@
-import { conversationKey, serverUrls, type Capabilities, type ConnectionConfig, type EngineEvent } from './api.ts';
+import { conversationKey, serverUrls, type Capabilities, type ConnectionConfig, type EngineEvent, type LinkSettings } from './api.ts';
 import type { EngineOptions, ErrorInfo, StateChange } from './api.ts';
 import type { StateReason } from './codes.ts';
 import { ConnectionStateMachine } from './connection-state.ts';
@@ -176,13 +176,21 @@ export class Connection {
   }
 
   /**
-   * A widget brings a new password or token (the visitor fixed a typo, a token was renewed).
-   * After a refusal, try again with it at once; otherwise it is used from the next connect.
+   * A widget opened this link with its own settings; the newest win.
+   * - A new password, token or signature (a typo fixed, a token renewed) is used from the next
+   *   connect, and at once after a refusal.
+   * - A new display name or XMPP nickname goes on the own messages written from now on
+   *   (worker/own-message.ts). The server heard the old one when the link was made (the relay's
+   *   hello, the presence that joins an XMPP room), so a live link is made again, at once.
+   *   A widget that sets none leaves the one another tab set: the name is the visitor's.
    */
-  updateCredentials(password: string | undefined): void {
-    if (password === this.config.password) return;
-    this.config = { ...this.config, password };
-    if (this.#machine.state === 'failed') this.reconnectNow();
+  update({ password, signature, name = this.config.name, nickname = this.config.nickname }: LinkSettings): void {
+    const renamed = name !== this.config.name || nickname !== this.config.nickname;
+    if (!renamed && password === this.config.password && signature === this.config.signature) return;
+    this.config = { ...this.config, password, signature, name, nickname };
+    const state = this.#machine.state;
+    if (state === 'failed') this.reconnectNow();
+    else if (renamed && (state === 'open' || state === 'connecting')) this.#renew();
   }
 
   /** True once the server said it has nothing older for the room, or keeps no history at all. */
@@ -271,6 +279,13 @@ export class Connection {
     this.#machine.go('reconnecting', reason, { attempt: this.#reconnect.attempt, nextRetryAt: this.deps.timers.now() + delay, url: this.#reconnect.url });
     if (next.kind === 'failover') this.#connect('failover');
     else this.#reconnect.schedule(delay, () => this.#connect('backoff'));
+  }
+
+  /** Ends the link and makes a new one now, with no backoff: the server must hear new settings. */
+  #renew(): void {
+    this.#teardown();
+    this.#machine.go('reconnecting', 'settings-changed', { attempt: this.#reconnect.attempt, nextRetryAt: this.deps.timers.now(), url: this.#reconnect.url });
+    this.#connect('settings-changed');
   }
 
   #stop(to: 'offline' | 'failed' | 'closed', reason: StateReason, error?: ErrorInfo): void {

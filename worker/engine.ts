@@ -6,6 +6,7 @@ import {
   type EngineHealth,
   type EngineStats,
   type LinkHealth,
+  type LinkSettings,
   type HistoryCursor,
   type HistoryPage,
   type MeasuredMedia,
@@ -106,7 +107,7 @@ export class Engine {
       void entry.uploader.resume().catch((e: unknown) => this.#emit(key, { type: 'error', error: toInfo(e) }));
     }
     entry.idle.stop();
-    entry.connection.updateCredentials(config.password);
+    entry.connection.update(config);
     const conversation = entry.connection.join(room);
     this.#conversations.set(conversation, { key, room });
     this.tabs.subscribe(tabId, conversation);
@@ -184,6 +185,10 @@ export class Engine {
 
   reconnectNow(conversation: string): void {
     this.#find(conversation).connection.reconnectNow();
+  }
+
+  configure(conversation: string, settings: LinkSettings): void {
+    this.#find(conversation).connection.update(settings);
   }
 
   /** A tab saw `online` or became visible; the worker gets `online` itself too. */

@@ -37,6 +37,11 @@ for (const broker of BROKERS) {
         // dialled again: the proxy saw one connection from each tab.
         expect(await proxy.accepted()).to.equal(2);
         expect(stateText(wrong.chat)).to.match(/^Can't connect/);
+
+        // The visitor fixes the password: the same chat connects at once, keeping its room.
+        wrong.chat.password = guardedUser.password;
+        await waitFor(() => stateText(wrong.chat) === 'Connected' && wrong.chat.session.joined, 15_000, 'the fixed password to connect');
+        expect(await proxy.accepted()).to.equal(3);
       } finally {
         for (const tab of tabs) tab.close();
         await proxy.stop();

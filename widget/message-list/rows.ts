@@ -119,6 +119,8 @@ class RowBuilder {
       dayStart !== undefined ||
       previous.mine !== message?.mine ||
       previous.from !== message?.from ||
+      // A sender who renamed themselves starts a new run, so that the new name shows.
+      previous.name !== message?.name ||
       ts === undefined ||
       previousTs === undefined ||
       ts - previousTs > GROUP_GAP;

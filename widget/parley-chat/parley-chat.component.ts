@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import type { ChatMessage } from '../../worker/api.ts';
+import type { ChatMessage, LinkSettings } from '../../worker/api.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { Composer } from '../composer/composer.ts';
 import { Announcer } from '../controllers/announcer.ts';
@@ -24,7 +24,10 @@ import { Session } from './session.ts';
 import { ReadingLink } from './reading-link.ts';
 import { SendLink } from './send-link.ts';
 
-const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'name', 'signature', 'password', 'engine', 'topicPrefix', 'nickname', 'uploadUrl', 'uploadService'] as const;
+/** What decides the link and the room shown: a change attaches the chat again. */
+const CONNECTION_PROPS = ['protocol', 'server', 'room', 'user', 'engine', 'topicPrefix', 'uploadUrl', 'uploadService'] as const;
+/** What the link takes as it is (EngineApi.configure), keeping the messages on screen and the composer usable. */
+const LINK_SETTINGS = ['name', 'nickname', 'password', 'signature'] as const;
 
 /**
  * A chat room, drawn in shadow DOM. Every tab's widgets share one connection engine.
@@ -196,8 +199,15 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (CONNECTION_PROPS.some((p) => changed.has(p))) this.#attach();
+    // Until an attach has opened the room, only a new attach carries new settings to the engine.
+    if (CONNECTION_PROPS.some((p) => changed.has(p)) || (LINK_SETTINGS.some((p) => changed.has(p)) && !this.session.conversation)) this.#attach();
+    else if (LINK_SETTINGS.some((p) => changed.has(p))) void this.session.configure(this.#settings())?.catch(this.#fail);
     if (this.#panel.drawn) void this.#scroll.shown();
+  }
+
+  #settings(): LinkSettings {
+    const { name, nickname, password, signature } = this;
+    return { name, nickname, password, signature };
   }
 
   #attach(): void {

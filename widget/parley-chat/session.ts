@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage, ConnectionConfig, EngineEvent, Gap, HistoryPage, LinkHealth, OpenResult, StateChange, UploadProgress } from '../../worker/api.ts';
+import type { ChatMessage, ConnectionConfig, EngineEvent, Gap, HistoryPage, LinkHealth, LinkSettings, OpenResult, StateChange, UploadProgress } from '../../worker/api.ts';
 import type { Measured } from '../attachments/measure.ts';
 import { engineClient, type EngineClient } from '../engine-client.ts';
 import { serverHasOlder } from '../engine-adapter.ts';
@@ -271,5 +271,6 @@ export class Session implements ReactiveController {
   retry = (id: string) => this.#api()?.retry(this.conversation!, id);
   cancel = (id: string) => this.#api()?.cancel(this.conversation!, id);
   reconnectNow = () => this.#api()?.reconnectNow(this.conversation!);
+  configure = (settings: LinkSettings) => this.#api()?.configure(this.conversation!, settings);
   keyTyped = () => this.#typingNotifier.key();
 }

@@ -1,0 +1,87 @@
+import { expect } from '@esm-bundle/chai';
+import type { ParleyChat } from '../../widget/parley-chat.ts';
+import { brokerUrl } from './mqtt-env.ts';
+import { connected, env, openTab, statuses, texts, type, uniqueName, waitFor, type Tab, type TabOptions } from './tabs.ts';
+import { FAST, mucRoom, xmppEnv, xmppUser } from './xmpp-env.ts';
+
+/**
+ * A visitor who changes their name mid-conversation (the demo's "Your name" field, a site that
+ * learns the name after a sign-in): the next message carries the new name to the others, and the
+ * line shows it. The server heard the old name when the link was made (the relay's hello, the
+ * presence that joins an XMPP room), so the engine makes the link again (worker/connection.ts,
+ * `update`).
+ */
+const senderLines = (chat: ParleyChat): string[] =>
+  [...chat.shadowRoot!.querySelectorAll('.message')].map(
+    (el) => `${el.querySelector('.from:not(.sr-only)')?.textContent ?? ''}: ${el.querySelector('.text')?.textContent}`,
+  );
+
+describe('a visitor who renames themselves', () => {
+  const tabs: Tab[] = [];
+  afterEach(() => tabs.splice(0).forEach((t) => t.close()));
+
+  /** Ann and Bob in one room, each on an engine of their own; Ann is named `first`. */
+  async function pair(o: Omit<TabOptions, 'engine' | 'user'>, users: [string, string], first: Record<string, string>) {
+    const ann = await openTab({ ...o, engine: uniqueName('ann'), user: users[0], attrs: first });
+    const bob = await openTab({ ...o, engine: uniqueName('bob'), user: users[1] });
+    tabs.push(ann, bob);
+    await connected(ann.chat);
+    await connected(bob.chat);
+    return { ann: ann.chat, bob: bob.chat };
+  }
+
+  /** Ann writes, renames herself with `rename`, writes again: Bob must see `names` on the two lines. */
+  async function renamed(ann: ParleyChat, bob: ParleyChat, rename: () => void, names: [string, string]) {
+    await type(ann, 'before');
+    await waitFor(() => texts(bob).includes('before'), 10_000, '"before" at Bob');
+    rename();
+    await type(ann, 'after');
+    await waitFor(() => texts(bob).includes('after'), 15_000, '"after" at Bob');
+    const byText = new Map(bob.messages.map((m) => [m.text, m.name ?? m.from]));
+    expect([byText.get('before'), byText.get('after')]).to.deep.equal(names);
+    // The new name starts a run of its own, so it shows above the line, not only to screen readers.
+    await waitFor(() => senderLines(bob).join('|') === `${names[0]}: before|${names[1]}: after`, 5_000, 'both names drawn at Bob');
+    await waitFor(() => statuses(ann).length === 2 && statuses(ann).every((s) => s === 'sent' || s === 'read'), 10_000, "Ann's messages confirmed");
+    await connected(ann);
+  }
+
+  it('relay: the next message goes under the new name', async () => {
+    const { relayUrl } = await env();
+    const { ann, bob } = await pair({ server: relayUrl, room: uniqueName('room') }, ['ann-id', 'bob-id'], { name: 'Ann' });
+    await renamed(ann, bob, () => (ann.name = 'Ann Lee'), ['Ann', 'Ann Lee']);
+  });
+
+  it('MQTT (aedes): the next message goes under the new name', async () => {
+    const server = await brokerUrl('aedes');
+    const { ann, bob } = await pair({ server, protocol: 'mqtt', room: uniqueName('room'), options: FAST }, ['ann-id', 'bob-id'], { name: 'Ann' });
+    await renamed(ann, bob, () => (ann.name = 'Ann Lee'), ['Ann', 'Ann Lee']);
+  });
+
+  it('XMPP room (Prosody): a new nickname is taken in the room, and the next message goes under it', async function () {
+    this.timeout(60_000);
+    const { url, password } = await xmppEnv();
+    const room = await mucRoom('rename');
+    const users = [await xmppUser('ann'), await xmppUser('bob')] as [string, string];
+    const nick = uniqueName('ann');
+    const { ann, bob } = await pair({ server: url, protocol: 'xmpp', password, room, options: FAST }, users, { nickname: nick });
+    await renamed(ann, bob, () => (ann.nickname = `${nick}-lee`), [nick, `${nick}-lee`]);
+  });
+
+  it('a tab that names no one leaves the name another tab of the same visitor set', async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('room');
+    const engine = uniqueName('ann');
+    const named = await openTab({ engine, user: 'ann-id', server: relayUrl, room, attrs: { name: 'Ann' } });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'bob-id', server: relayUrl, room });
+    tabs.push(named, bob);
+    await connected(named.chat);
+    await connected(bob.chat);
+    // A second tab of Ann's, on a page that sets no name, joins the same link.
+    const unnamed = await openTab({ engine, user: 'ann-id', server: relayUrl, room });
+    tabs.push(unnamed);
+    await connected(unnamed.chat);
+    await type(unnamed.chat, 'from the second tab');
+    await waitFor(() => texts(bob.chat).includes('from the second tab'), 10_000, 'the message at Bob');
+    expect(bob.chat.messages.find((m) => m.text === 'from the second tab')?.name).to.equal('Ann');
+  });
+});
