@@ -1,5 +1,6 @@
 import '../widget/index.ts';
 import { engineClient } from '../widget/engine-client.ts';
+import { DEMO_ACCEPT } from './file-types.ts';
 import { healthPanel } from './health-panel.ts';
 
 /** The demo page: a settings form that drives one <parley-chat>. Names persist per browser. */
@@ -42,8 +43,14 @@ function apply(): void {
   chat.name = user;
   // Relay and MQTT upload files to this server's POST /upload (docs/attachments.md); XMPP asks
   // Prosody for XEP-0363 slots instead.
-  if (chat.protocol === 'xmpp') chat.removeAttribute('upload-url');
-  else chat.setAttribute('upload-url', `${location.origin}/upload`);
+  // Prosody keeps files of any kind; this server keeps only the kinds it can tell by their bytes.
+  if (chat.protocol === 'xmpp') {
+    chat.removeAttribute('upload-url');
+    chat.removeAttribute('accept');
+  } else {
+    chat.setAttribute('upload-url', `${location.origin}/upload`);
+    chat.setAttribute('accept', DEMO_ACCEPT);
+  }
   if (chat.protocol === 'xmpp') {
     // demo:xmpp's Prosody lets any name in: the name becomes a JID, the room a MUC room.
     const local = user.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');

@@ -62,5 +62,13 @@ export const KINDS_BY_EXT: Record<string, string> = {
   mp4: 'video/mp4',
 };
 
+/**
+ * What the demo page lets a visitor attach (the element's `accept`) for the uploads that come
+ * here: the kinds `sniff` keeps, so that the widget refuses anything else at once, with its own
+ * words, instead of after an upload that the server refuses. `audio/*` also lets through the
+ * recorder's `audio/webm`, and a few audio kinds `sniff` does not know, which the server refuses.
+ */
+export const DEMO_ACCEPT = 'image/png,image/jpeg,image/gif,image/webp,audio/*,video/mp4,video/webm,video/quicktime,application/pdf';
+
 /** What a browser may show in place: everything else is served as a download. */
 export const isInline = (type: string): boolean => /^(image|audio|video)\//.test(type);

@@ -25,7 +25,8 @@ export class HealthRecorder {
   state(change: StateChange): void {
     const at = this.now();
     this.#since = at;
-    if (change.to === 'reconnecting') this.#reconnects += 1;
+    // A link made again on purpose, for a new name (Connection.update), is no drop.
+    if (change.to === 'reconnecting' && change.reason !== 'settings-changed') this.#reconnects += 1;
     this.#changes.push({ at, from: change.from, to: change.to, reason: change.reason });
     if (this.#changes.length > HISTORY) this.#changes.shift();
   }

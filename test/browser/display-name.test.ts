@@ -49,6 +49,10 @@ describe('a visitor who renames themselves', () => {
     const { relayUrl } = await env();
     const { ann, bob } = await pair({ server: relayUrl, room: uniqueName('room') }, ['ann-id', 'bob-id'], { name: 'Ann' });
     await renamed(ann, bob, () => (ann.name = 'Ann Lee'), ['Ann', 'Ann Lee']);
+    // The link was made again on purpose: its health says why, and counts no drop.
+    const [link] = (await ann.session.client!.api.health()).connections;
+    expect(link!.changes.filter((c) => c.to === 'reconnecting').map((c) => c.reason)).to.deep.equal(['settings-changed']);
+    expect(link!.reconnects).to.equal(0);
   });
 
   it('MQTT (aedes): the next message goes under the new name', async () => {

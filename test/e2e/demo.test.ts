@@ -107,6 +107,29 @@ describe('demo server (npm start)', () => {
     await pill.waitFor({ state: 'detached', timeout: 5_000 });
   });
 
+  it('sends a picture to the other visitor, and refuses at once a kind of file its upload server does not keep', async () => {
+    const ann = await visit('Eve');
+    const bob = await visit('Fay');
+    const picker = ann.locator('parley-chat input.picker');
+    // The paperclip offers what demo/upload.ts keeps (demo/file-types.ts), not the widget's wider default.
+    assert.match((await picker.getAttribute('accept')) ?? '', /^image\/png,.*application\/pdf$/);
+    // What a drop or a paste could bring past the picker: refused in the chat, before any upload.
+    await picker.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plain text') });
+    const alert = ann.locator('parley-chat .error[role=alert]');
+    await alert.waitFor({ timeout: 5_000 });
+    assert.match((await alert.textContent()) ?? '', /^“notes\.txt” cannot be sent: this chat accepts image\/png/);
+    // A 1×1 PNG goes through, and Fay sees it drawn from the demo server.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await picker.setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png });
+    await ann.locator('parley-chat .tray').getByText('dot.png').waitFor({ timeout: 5_000 });
+    await ann.locator('parley-chat textarea').press('Enter');
+    const image = bob.locator('parley-chat img.att-full.loaded');
+    await image.waitFor({ timeout: 15_000 });
+    const urls = await bob.evaluate(() => document.querySelector('parley-chat')!.messages.flatMap((m) => m.attachments ?? []).map((a) => a.url));
+    assert.deepEqual(urls.map((url) => new URL(url).origin + new URL(url).pathname.slice(0, 7)), [`http://localhost:${PORT}/files/`]);
+    assert.equal(await image.evaluate((img: HTMLImageElement) => img.naturalWidth), 1);
+  });
+
   it('stops cleanly on Ctrl-C', async () => {
     const exited = new Promise<number | null>((done) => server.once('exit', done));
     server.kill('SIGINT');
