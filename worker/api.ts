@@ -96,6 +96,12 @@ export interface Capabilities {
   readMarkers: boolean;
   /** The server offers upload slots (`uploadSlot()`; XMPP: XEP-0363). */
   upload: boolean;
+  /**
+   * The setting that names the visitor to the others: `name` (the relay's hello, MQTT payloads)
+   * or `nickname` (XMPP rooms). The link takes it when it is made, so a new one makes the link
+   * again (Connection.update).
+   */
+  senderName: 'name' | 'nickname';
 }
 
 
@@ -207,7 +213,8 @@ export interface EngineApi {
   /**
    * Joins a room on the connection for `config`, opening it if needed. With `withPage`, the
    * result also holds the newest page of history: a widget showing the room needs it at once,
-   * and one call saves it a round trip to the engine.
+   * and one call saves it a round trip to the engine. A connection that exists takes only the
+   * credentials of `config`, not its name (`configure()` renames).
    */
   open(config: ConnectionConfig, room: string, withPage?: boolean): Promise<OpenResult>;
   /** This tab no longer shows the conversation. */
@@ -270,7 +277,10 @@ export interface EngineApi {
   visibility(visible: boolean, looking?: string[]): Promise<void>;
 }
 
-/** What a widget may change on its link without changing which conversation it shows (`EngineApi.configure`). */
+/**
+ * What a widget may change on its link without changing which conversation it shows
+ * (`EngineApi.configure`). A setting left out, `null` or empty keeps the link's current one.
+ */
 export type LinkSettings = Pick<ConnectionConfig, 'password' | 'signature' | 'name' | 'nickname'>;
 
 /** What `EngineApi.unread()` and the `unread` event report. */

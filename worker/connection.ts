@@ -16,6 +16,9 @@ import { RoomJoins } from './room-joins.ts';
 import { Rooms } from './rooms.ts';
 import type { FileInfo, Transport, TransportEvents, TransportModule, UploadSlot } from './transports/transport.ts';
 
+/** What Connection.update takes from a widget. */
+const SETTINGS = ['password', 'signature', 'name', 'nickname'] as const satisfies readonly (keyof LinkSettings)[];
+
 export interface ConnectionDeps {
   timers: Timers;
   random: () => number;
@@ -176,18 +179,23 @@ export class Connection {
   }
 
   /**
-   * A widget opened this link with its own settings; the newest win.
+   * New settings from a widget; the newest win. A setting left out, `null` or empty keeps the
+   * current one: a tab of a page that sets no token or name must not undo another tab's.
    * - A new password, token or signature (a typo fixed, a token renewed) is used from the next
    *   connect, and at once after a refusal.
    * - A new display name or XMPP nickname goes on the own messages written from now on
-   *   (worker/own-message.ts). The server heard the old one when the link was made (the relay's
-   *   hello, the presence that joins an XMPP room), so a live link is made again, at once.
-   *   A widget that sets none leaves the one another tab set: the name is the visitor's.
+   *   (worker/own-message.ts). The link took the old one when it was made (the relay's hello,
+   *   MQTT's typing notices, the presence that joins an XMPP room), so a live link is made
+   *   again, at once, when the one this protocol shows changes (`capabilities.senderName`).
    */
-  update({ password, signature, name = this.config.name, nickname = this.config.nickname }: LinkSettings): void {
-    const renamed = name !== this.config.name || nickname !== this.config.nickname;
-    if (!renamed && password === this.config.password && signature === this.config.signature) return;
-    this.config = { ...this.config, password, signature, name, nickname };
+  update(settings: LinkSettings): void {
+    const next: ConnectionConfig = { ...this.config };
+    for (const key of SETTINGS) if (settings[key]) next[key] = settings[key];
+    const changed = SETTINGS.filter((key) => next[key] !== this.config[key]);
+    if (!changed.length) return;
+    const shown = this.#module?.capabilities.senderName;
+    const renamed = changed.some((key) => (shown ? key === shown : key === 'name' || key === 'nickname'));
+    this.config = next;
     const state = this.#machine.state;
     if (state === 'failed') this.reconnectNow();
     else if (renamed && (state === 'open' || state === 'connecting')) this.#renew();

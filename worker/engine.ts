@@ -107,7 +107,10 @@ export class Engine {
       void entry.uploader.resume().catch((e: unknown) => this.#emit(key, { type: 'error', error: toInfo(e) }));
     }
     entry.idle.stop();
-    entry.connection.update(config);
+    // A new token comes with any tab. A name does not: the opening tab may hold an older one
+    // (another tab renamed the visitor since), and taking it would flip the link back and forth.
+    // A tab renames through configure().
+    entry.connection.update({ password: config.password, signature: config.signature });
     const conversation = entry.connection.join(room);
     this.#conversations.set(conversation, { key, room });
     this.tabs.subscribe(tabId, conversation);

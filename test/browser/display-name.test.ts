@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { ParleyChat } from '../../widget/parley-chat.ts';
-import { brokerUrl } from './mqtt-env.ts';
-import { connected, env, openTab, statuses, texts, type, uniqueName, waitFor, type Tab, type TabOptions } from './tabs.ts';
+import { brokerProxy, brokerUrl, mqttEnv } from './mqtt-env.ts';
+import { connected, env, openTab, stateText, statuses, texts, type, uniqueName, waitFor, type Tab, type TabOptions } from './tabs.ts';
 import { FAST, mucRoom, xmppEnv, xmppUser } from './xmpp-env.ts';
 
 /**
@@ -35,6 +35,9 @@ describe('a visitor who renames themselves', () => {
     await type(ann, 'before');
     await waitFor(() => texts(bob).includes('before'), 10_000, '"before" at Bob');
     rename();
+    // The chat stays as it was: no attach again, which would empty the list and the composer's link.
+    await ann.updateComplete;
+    expect(texts(ann)).to.deep.equal(['before']);
     await type(ann, 'after');
     await waitFor(() => texts(bob).includes('after'), 15_000, '"after" at Bob');
     const byText = new Map(bob.messages.map((m) => [m.text, m.name ?? m.from]));
@@ -69,6 +72,59 @@ describe('a visitor who renames themselves', () => {
     const nick = uniqueName('ann');
     const { ann, bob } = await pair({ server: url, protocol: 'xmpp', password, room, options: FAST }, users, { nickname: nick });
     await renamed(ann, bob, () => (ann.nickname = `${nick}-lee`), [nick, `${nick}-lee`]);
+  });
+
+  it("a tab that opens with an older name does not take the link back to it; only the tab's own change renames", async () => {
+    const { relayUrl } = await env();
+    const room = uniqueName('room');
+    const engine = uniqueName('ann');
+    const first = await openTab({ engine, user: 'ann-id', server: relayUrl, room, attrs: { name: 'Ann' } });
+    const bob = await openTab({ engine: uniqueName('bob'), user: 'bob-id', server: relayUrl, room });
+    tabs.push(first, bob);
+    await connected(first.chat);
+    await connected(bob.chat);
+    first.chat.name = 'Ann Lee';
+    // A page rendered before the rename, in another tab of the same browser.
+    const stale = await openTab({ engine, user: 'ann-id', server: relayUrl, room, attrs: { name: 'Ann' } });
+    tabs.push(stale);
+    await connected(stale.chat);
+    await connected(first.chat);
+    await type(stale.chat, 'from the older page');
+    await waitFor(() => texts(bob.chat).includes('from the older page'), 10_000, 'the message at Bob');
+    expect(bob.chat.messages.find((m) => m.text === 'from the older page')?.name).to.equal('Ann Lee');
+    const [link] = (await first.chat.session.client!.api.health()).connections;
+    expect(link!.changes.filter((c) => c.reason === 'settings-changed' && c.to === 'reconnecting')).to.have.length(1);
+    // The older tab renames on its own: that counts.
+    stale.chat.name = 'Annie';
+    await type(stale.chat, 'renamed again');
+    await waitFor(() => texts(bob.chat).includes('renamed again'), 10_000, 'the second message at Bob');
+    expect(bob.chat.messages.find((m) => m.text === 'renamed again')?.name).to.equal('Annie');
+  });
+
+  it("MQTT: a tab with no password leaves another tab's login, which the next link still uses", async function () {
+    this.timeout(60_000);
+    const { guardedUser } = await mqttEnv();
+    const proxy = await brokerProxy('mosquitto', true);
+    try {
+      const engine = uniqueName('guarded');
+      const room = uniqueName('room');
+      const o = { engine, user: guardedUser.user, room, protocol: 'mqtt', server: proxy.url, options: FAST };
+      const signedIn = await openTab({ ...o, password: guardedUser.password });
+      tabs.push(signedIn);
+      await connected(signedIn.chat);
+      const other = await openTab(o);
+      tabs.push(other);
+      await connected(other.chat);
+      // The broker goes away and comes back: the next link logs in with the password it had.
+      await proxy.set('refuse');
+      await waitFor(() => stateText(signedIn.chat) !== 'Connected', 10_000, 'the link dropped');
+      await proxy.set('forward');
+      await connected(signedIn.chat, 20_000);
+      await type(other.chat, 'still signed in');
+      await waitFor(() => statuses(other.chat).join() === 'sent', 10_000, 'the message sent');
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('a tab that names no one leaves the name another tab of the same visitor set', async () => {

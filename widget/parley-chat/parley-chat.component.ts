@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import type { ChatMessage, LinkSettings } from '../../worker/api.ts';
+import type { ChatMessage } from '../../worker/api.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { Composer } from '../composer/composer.ts';
 import { Announcer } from '../controllers/announcer.ts';
@@ -199,15 +199,24 @@ export class ParleyChat extends ParleyChatProperties {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // Until an attach has opened the room, only a new attach carries new settings to the engine.
-    if (CONNECTION_PROPS.some((p) => changed.has(p)) || (LINK_SETTINGS.some((p) => changed.has(p)) && !this.session.conversation)) this.#attach();
-    else if (LINK_SETTINGS.some((p) => changed.has(p))) void this.session.configure(this.#settings())?.catch(this.#fail);
+    if (CONNECTION_PROPS.some((p) => changed.has(p))) this.#attach();
+    else if (LINK_SETTINGS.some((p) => changed.has(p))) this.#configure();
     if (this.#panel.drawn) void this.#scroll.shown();
   }
 
-  #settings(): LinkSettings {
-    const { name, nickname, password, signature } = this;
-    return { name, nickname, password, signature };
+  /**
+   * Hands the element's settings to the live link, once the attach under way (if any) has
+   * opened the room: an open only names a link it creates (worker/engine.ts), so a name set
+   * meanwhile must follow it. An attach that failed has reported why already.
+   */
+  #configure(): void {
+    void this.session.ready.then(
+      () => {
+        const { name, nickname, password, signature } = this;
+        return this.session.configure({ name, nickname, password, signature })?.catch(this.#fail);
+      },
+      () => undefined,
+    );
   }
 
   #attach(): void {

@@ -242,6 +242,9 @@ export class Session implements ReactiveController {
 
   /** Once the conversation is open, has the engine store a message by `call`, and shows it. */
   async #store(call: (api: EngineClient['api'], conversation: string) => Promise<ChatMessage>): Promise<ChatMessage> {
+    // A name set just before (`chat.name = …; chat.send(…)`) reaches the engine first: the
+    // element's update hands it over (ParleyChat.#configure), and the port keeps the order.
+    await this.host.updateComplete;
     await this.ready;
     const api = this.#api();
     if (!api) throw new Error('The chat is not connected to a conversation yet.');

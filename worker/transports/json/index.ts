@@ -20,7 +20,7 @@ export const UNKNOWN_SENDER = 'unknown';
 
 /** Parley's JSON protocol (see wire.ts) over one WebSocket. No per-connection state. */
 export const transport: TransportModule<undefined> = {
-  capabilities: { cursor: 'seq', serverHistory: true, receipts: false, readMarkers: true, upload: false },
+  capabilities: { cursor: 'seq', serverHistory: true, receipts: false, readMarkers: true, upload: false, senderName: 'name' },
   session: () => undefined,
   create: (config, events) => new JsonTransport(config, events),
 };

@@ -28,7 +28,7 @@ const SUBACK_FAILURE = 128;
  * connection only remembers whether it expects one, and which client id (session-watch.ts).
  */
 export const transport: TransportModule<SessionWatch> = {
-  capabilities: { cursor: 'none', serverHistory: false, receipts: false, readMarkers: true, upload: false },
+  capabilities: { cursor: 'none', serverHistory: false, receipts: false, readMarkers: true, upload: false, senderName: 'name' },
   session: () => new SessionWatch(),
   create: (config, events, context, session) => new MqttTransport(config, events, context, session),
 };

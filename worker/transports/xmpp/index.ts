@@ -36,7 +36,7 @@ const STEP_TIMEOUT = 10_000;
  * resumption state, the ordering clock) is made once per Connection and outlives each link.
  */
 export const transport: TransportModule<XmppSession> = {
-  capabilities: { cursor: 'archive', serverHistory: true, receipts: true, readMarkers: true, upload: true },
+  capabilities: { cursor: 'archive', serverHistory: true, receipts: true, readMarkers: true, upload: true, senderName: 'nickname' },
   session: newSession,
   create: (config, events, context, session) => new XmppTransport(config, events, context, session),
 };
