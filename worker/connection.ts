@@ -11,13 +11,11 @@ import type { Outbox } from './outbox.ts';
 import type { Timers } from './timers.ts';
 import { ErrorThrottle } from './error-throttle.ts';
 import { linkEvents } from './link-events.ts';
+import { withSettings } from './link-settings.ts';
 import { ReconnectPolicy } from './reconnect-policy.ts';
 import { RoomJoins } from './room-joins.ts';
 import { Rooms } from './rooms.ts';
 import type { FileInfo, Transport, TransportEvents, TransportModule, UploadSlot } from './transports/transport.ts';
-
-/** What Connection.update takes from a widget. */
-const SETTINGS = ['password', 'signature', 'name', 'nickname'] as const satisfies readonly (keyof LinkSettings)[];
 
 export interface ConnectionDeps {
   timers: Timers;
@@ -179,26 +177,18 @@ export class Connection {
   }
 
   /**
-   * New settings from a widget; the newest win. A setting left out, `null` or empty keeps the
-   * current one: a tab of a page that sets no token or name must not undo another tab's.
-   * - A new password, token or signature (a typo fixed, a token renewed) is used from the next
-   *   connect, and at once after a refusal.
-   * - A new display name or XMPP nickname goes on the own messages written from now on
-   *   (worker/own-message.ts). The link took the old one when it was made (the relay's hello,
-   *   MQTT's typing notices, the presence that joins an XMPP room), so a live link is made
-   *   again, at once, when the one this protocol shows changes (`capabilities.senderName`).
+   * New settings from a widget (worker/link-settings.ts). Credentials are used from the next
+   * connect, and at once after a refusal. A new name goes on own messages written from now on
+   * (worker/own-message.ts); the link took the old one when it was made (the relay's hello,
+   * MQTT's typing notices, the presence that joins an XMPP room), so a live link is made again.
    */
   update(settings: LinkSettings): void {
-    const next: ConnectionConfig = { ...this.config };
-    for (const key of SETTINGS) if (settings[key]) next[key] = settings[key];
-    const changed = SETTINGS.filter((key) => next[key] !== this.config[key]);
-    if (!changed.length) return;
-    const shown = this.#module?.capabilities.senderName;
-    const renamed = changed.some((key) => (shown ? key === shown : key === 'name' || key === 'nickname'));
-    this.config = next;
+    const merged = withSettings(this.config, settings, this.#module?.capabilities.senderName);
+    if (!merged) return;
+    this.config = merged.config;
     const state = this.#machine.state;
     if (state === 'failed') this.reconnectNow();
-    else if (renamed && (state === 'open' || state === 'connecting')) this.#renew();
+    else if (merged.renamed && (state === 'open' || state === 'connecting')) this.#renew();
   }
 
   /** True once the server said it has nothing older for the room, or keeps no history at all. */
