@@ -41,17 +41,15 @@ function apply(): void {
   chat.room = room;
   chat.user = visitorId();
   chat.name = user;
-  // Relay and MQTT upload files to this server's POST /upload (docs/attachments.md); XMPP asks
-  // Prosody for XEP-0363 slots instead.
-  // Prosody keeps files of any kind; this server keeps only the kinds it can tell by their bytes.
-  if (chat.protocol === 'xmpp') {
-    chat.removeAttribute('upload-url');
-    chat.removeAttribute('accept');
-  } else {
+  if (chat.protocol !== 'xmpp') {
+    // Relay and MQTT upload files to this server's POST /upload (docs/attachments.md), which
+    // keeps only the kinds it can tell by their bytes.
     chat.setAttribute('upload-url', `${location.origin}/upload`);
     chat.setAttribute('accept', DEMO_ACCEPT);
-  }
-  if (chat.protocol === 'xmpp') {
+  } else {
+    // XMPP asks Prosody for XEP-0363 slots instead, and Prosody keeps files of any kind.
+    chat.removeAttribute('upload-url');
+    chat.removeAttribute('accept');
     // demo:xmpp's Prosody lets any name in: the name becomes a JID, the room a MUC room.
     const local = user.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
     chat.password = 'demo';

@@ -22,12 +22,13 @@ describe('a visitor who renames themselves', () => {
 
   /** Ann and Bob in one room, each on an engine of their own; Ann is named `first`. */
   async function pair(o: Omit<TabOptions, 'engine' | 'user'>, users: [string, string], first: Record<string, string>) {
-    const ann = await openTab({ ...o, engine: uniqueName('ann'), user: users[0], attrs: first });
+    const annEngine = uniqueName('ann');
+    const ann = await openTab({ ...o, engine: annEngine, user: users[0], attrs: first });
     const bob = await openTab({ ...o, engine: uniqueName('bob'), user: users[1] });
     tabs.push(ann, bob);
     await connected(ann.chat);
     await connected(bob.chat);
-    return { ann: ann.chat, bob: bob.chat };
+    return { ann: ann.chat, bob: bob.chat, annEngine };
   }
 
   /** Ann writes, renames herself with `rename`, writes again: Bob must see `names` on the two lines. */
@@ -77,28 +78,23 @@ describe('a visitor who renames themselves', () => {
   it("a tab that opens with an older name does not take the link back to it; only the tab's own change renames", async () => {
     const { relayUrl } = await env();
     const room = uniqueName('room');
-    const engine = uniqueName('ann');
-    const first = await openTab({ engine, user: 'ann-id', server: relayUrl, room, attrs: { name: 'Ann' } });
-    const bob = await openTab({ engine: uniqueName('bob'), user: 'bob-id', server: relayUrl, room });
-    tabs.push(first, bob);
-    await connected(first.chat);
-    await connected(bob.chat);
-    first.chat.name = 'Ann Lee';
+    const { ann: first, bob, annEngine: engine } = await pair({ server: relayUrl, room }, ['ann-id', 'bob-id'], { name: 'Ann' });
+    first.name = 'Ann Lee';
     // A page rendered before the rename, in another tab of the same browser.
     const stale = await openTab({ engine, user: 'ann-id', server: relayUrl, room, attrs: { name: 'Ann' } });
     tabs.push(stale);
     await connected(stale.chat);
-    await connected(first.chat);
+    await connected(first);
     await type(stale.chat, 'from the older page');
-    await waitFor(() => texts(bob.chat).includes('from the older page'), 10_000, 'the message at Bob');
-    expect(bob.chat.messages.find((m) => m.text === 'from the older page')?.name).to.equal('Ann Lee');
-    const [link] = (await first.chat.session.client!.api.health()).connections;
+    await waitFor(() => texts(bob).includes('from the older page'), 10_000, 'the message at Bob');
+    expect(bob.messages.find((m) => m.text === 'from the older page')?.name).to.equal('Ann Lee');
+    const [link] = (await first.session.client!.api.health()).connections;
     expect(link!.changes.filter((c) => c.reason === 'settings-changed' && c.to === 'reconnecting')).to.have.length(1);
     // The older tab renames on its own: that counts.
     stale.chat.name = 'Annie';
     await type(stale.chat, 'renamed again');
-    await waitFor(() => texts(bob.chat).includes('renamed again'), 10_000, 'the second message at Bob');
-    expect(bob.chat.messages.find((m) => m.text === 'renamed again')?.name).to.equal('Annie');
+    await waitFor(() => texts(bob).includes('renamed again'), 10_000, 'the second message at Bob');
+    expect(bob.messages.find((m) => m.text === 'renamed again')?.name).to.equal('Annie');
   });
 
   it("MQTT: a tab with no password leaves another tab's login, which the next link still uses", async function () {
@@ -130,18 +126,13 @@ describe('a visitor who renames themselves', () => {
   it('a tab that names no one leaves the name another tab of the same visitor set', async () => {
     const { relayUrl } = await env();
     const room = uniqueName('room');
-    const engine = uniqueName('ann');
-    const named = await openTab({ engine, user: 'ann-id', server: relayUrl, room, attrs: { name: 'Ann' } });
-    const bob = await openTab({ engine: uniqueName('bob'), user: 'bob-id', server: relayUrl, room });
-    tabs.push(named, bob);
-    await connected(named.chat);
-    await connected(bob.chat);
+    const { bob, annEngine: engine } = await pair({ server: relayUrl, room }, ['ann-id', 'bob-id'], { name: 'Ann' });
     // A second tab of Ann's, on a page that sets no name, joins the same link.
     const unnamed = await openTab({ engine, user: 'ann-id', server: relayUrl, room });
     tabs.push(unnamed);
     await connected(unnamed.chat);
     await type(unnamed.chat, 'from the second tab');
-    await waitFor(() => texts(bob.chat).includes('from the second tab'), 10_000, 'the message at Bob');
-    expect(bob.chat.messages.find((m) => m.text === 'from the second tab')?.name).to.equal('Ann');
+    await waitFor(() => texts(bob).includes('from the second tab'), 10_000, 'the message at Bob');
+    expect(bob.messages.find((m) => m.text === 'from the second tab')?.name).to.equal('Ann');
   });
 });
